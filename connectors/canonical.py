@@ -1,0 +1,208 @@
+"""The contract's canonical CSV inputs, validated as they are read.
+
+Syntax is checked here (types, required cells, known codes): a bad cell is an
+`InputError` naming file, line and column, and nothing downstream runs.
+Business rules (unique ids, due after issue, ...) are data-quality findings,
+checked later and quarantined, not refused here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from babel.numbers import get_currency_name
+
+from connectors.csvio import RawTable, read_table
+from dunwell.errors import InputError, InputErrors
+from dunwell.money import exponent
+
+MAX_ERRORS = 20
+_AMOUNT = r"-?\d{1,15}(?:\.\d+)?"
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_TRUE = {"true", "1", "yes", "y"}
+_BOOLS = _TRUE | {"false", "0", "no", "n", ""}
+STATUSES = {"open", "paid", "cancelled", "credit_note"}
+
+INVOICE_REQUIRED = ["invoice_id", "customer_id", "currency", "amount", "issue_date", "due_date"]
+CUSTOMER_REQUIRED = ["customer_id", "name"]
+BANK_REQUIRED = ["transaction_id", "booking_date", "amount", "currency"]
+
+
+class _Checker:
+    """Collects cell errors of one file, at most MAX_ERRORS, one line each."""
+
+    def __init__(self, raw: RawTable) -> None:
+        self.raw = raw
+        self.errors: list[InputError] = []
+
+    def flag(self, bad: pd.Series, column: str, problem: Callable[[str], str]) -> None:
+        if len(self.errors) >= MAX_ERRORS or not bad.any():
+            return
+        rows = self.raw.frame.loc[bad.to_numpy(), ["line", column]].head(MAX_ERRORS)
+        for line, value in rows.itertuples(index=False):
+            self.errors.append(InputError(self.raw.source, problem(value), int(line), column))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            ordered = sorted(self.errors, key=lambda e: (e.line or 0, str(e.column)))
+            raise InputErrors(ordered[:MAX_ERRORS])
+
+
+def _text(raw: RawTable, column: str) -> pd.Series:
+    frame = raw.frame
+    if column not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype="str")
+    return frame[column].astype("str").str.strip()
+
+
+def _required(check: _Checker, column: str) -> pd.Series:
+    values = _text(check.raw, column)
+    check.flag(values == "", column, lambda _: "required value is empty")
+    return values
+
+
+def _currency(check: _Checker, column: str = "currency") -> pd.Series:
+    values = _required(check, column).str.upper()
+    known = {c: _is_currency(c) for c in pd.unique(values) if c}
+    bad = values.map(known).fillna(True).eq(False)
+    check.flag(bad, column, lambda v: f"{v!r} is not an ISO 4217 currency code")
+    return values
+
+
+def _is_currency(code: str) -> bool:
+    if len(code) != 3 or not code.isalpha():
+        return False
+    return get_currency_name(code, locale="en") != code
+
+
+def _dates(check: _Checker, column: str, required: bool = True) -> pd.Series:
+    values = _required(check, column) if required else _text(check.raw, column)
+    parsed = pd.to_datetime(values.where(values.str.fullmatch(_DATE), None),
+                            format="%Y-%m-%d", errors="coerce")
+    bad = parsed.isna() & (values != "")
+    check.flag(bad, column, lambda v: f"{v!r} is not a date as YYYY-MM-DD")
+    return parsed.astype("datetime64[s]")
+
+
+def _minor(check: _Checker, column: str, currency: pd.Series, required: bool = True) -> pd.Series:
+    """Decimal text with a dot -> int64 minor units; more decimals than the currency allows is an error."""
+    values = _required(check, column) if required else _text(check.raw, column)
+    shaped = values.str.fullmatch(_AMOUNT)
+    check.flag(~shaped & (values != ""), column,
+               lambda v: f"{v!r} is not an amount with a dot as decimal separator (e.g. 1234.50)")
+    exps = currency.map({c: _safe_exponent(c) for c in pd.unique(currency)}).astype("int64")
+    parts = values.where(shaped, "0").str.split(".", n=1, expand=True).reindex(columns=[0, 1])
+    whole = parts[0].fillna("0")
+    frac = parts[1].fillna("")
+    negative = whole.str.startswith("-")
+    whole_abs = whole.str.lstrip("-").replace("", "0").astype("int64")
+    frac_trim = frac.str.rstrip("0")
+    too_fine = frac_trim.str.len() > exps
+    check.flag(too_fine & shaped, column,
+               lambda v: f"{v!r} has more decimals than the currency allows")
+    padded = [f[:e].ljust(e, "0") if e else "" for f, e in zip(frac, exps, strict=True)]
+    frac_int = pd.Series(padded, index=values.index).replace("", "0").astype("int64")
+    minor = whole_abs * np.power(10, exps.to_numpy()) + frac_int
+    return minor.where(~negative, -minor).astype("int64")
+
+
+def _safe_exponent(code: str) -> int:
+    try:
+        return exponent(code) if code else 2
+    except Exception:  # unknown code: already reported as a currency error
+        return 2
+
+
+def _bools(check: _Checker, column: str) -> pd.Series:
+    values = _text(check.raw, column).str.lower()
+    check.flag(~values.isin(_BOOLS), column, lambda v: f"{v!r} is not true or false")
+    return values.isin(_TRUE)
+
+
+def read_invoices(path: Path) -> pd.DataFrame:
+    """invoices.csv -> invoices frame (dunwell.frames.INVOICE_COLUMNS)."""
+    raw = read_table(path, INVOICE_REQUIRED)
+    check = _Checker(raw)
+    currency = _currency(check)
+    amount = _minor(check, "amount", currency)
+    open_text = _text(raw, "open_amount")
+    open_minor = _minor(check, "open_amount", currency, required=False)
+    status = _text(raw, "status").str.lower().replace("", "open")
+    check.flag(~status.isin(STATUSES), "status",
+               lambda v: f"{v!r} is not one of {', '.join(sorted(STATUSES))}")
+    frame = pd.DataFrame({
+        "invoice_id": _required(check, "invoice_id"),
+        "customer_id": _required(check, "customer_id"),
+        "customer_name": _text(raw, "customer_name"),
+        "currency": currency,
+        "amount_minor": amount,
+        "open_minor": open_minor.where(open_text != "", amount),
+        "issue_date": _dates(check, "issue_date"),
+        "due_date": _dates(check, "due_date"),
+        "status": status,
+        "email": _text(raw, "email"),
+        "disputed": _bools(check, "disputed"),
+        "promise_to_pay_date": _dates(check, "promise_to_pay_date", required=False),
+        "line": raw.frame["line"],
+    })
+    check.raise_if_any()
+    return frame
+
+
+def read_customers(path: Path) -> pd.DataFrame:
+    """customers.csv -> customers frame (dunwell.frames.CUSTOMER_COLUMNS)."""
+    raw = read_table(path, CUSTOMER_REQUIRED)
+    check = _Checker(raw)
+    language = _text(raw, "language").str.lower().replace("", "en")
+    check.flag(~language.str.fullmatch(r"[a-z]{2}"), "language",
+               lambda v: f"{v!r} is not an ISO 639-1 language code")
+    country = _text(raw, "country").str.upper()
+    check.flag(~country.str.fullmatch(r"([A-Z]{2})?"), "country",
+               lambda v: f"{v!r} is not an ISO 3166 country code")
+    frame = pd.DataFrame({
+        "customer_id": _required(check, "customer_id"),
+        "name": _required(check, "name"),
+        "email": _text(raw, "email"),
+        "iban": _text(raw, "iban").str.replace(" ", "", regex=False).str.upper(),
+        "segment": _text(raw, "segment").str.lower(),
+        "language": language,
+        "country": country,
+        "timezone": _text(raw, "timezone"),
+        "do_not_contact": _bools(check, "do_not_contact"),
+        "line": raw.frame["line"],
+    })
+    check.raise_if_any()
+    return frame
+
+
+def read_bank_csv(path: Path) -> pd.DataFrame:
+    """Canonical bank.csv -> transactions frame (dunwell.frames.TRANSACTION_COLUMNS)."""
+    raw = read_table(path, BANK_REQUIRED)
+    check = _Checker(raw)
+    currency = _currency(check)
+    ids = _required(check, "transaction_id")
+    check.flag(ids.duplicated() & (ids != ""), "transaction_id",
+               lambda v: f"transaction_id {v!r} appears more than once in the file")
+    frame = pd.DataFrame({
+        "transaction_id": ids,
+        "booking_date": _dates(check, "booking_date"),
+        "amount_minor": _minor(check, "amount", currency),
+        "currency": currency,
+        "counterparty_name": _text(raw, "counterparty_name"),
+        "counterparty_iban": _text(raw, "counterparty_iban").str.replace(" ", "").str.upper(),
+        "remittance_info": _text(raw, "remittance_info"),
+        "account": _text(raw, "account"),
+        "line": raw.frame["line"],
+    })
+    check.raise_if_any()
+    return frame
+
+
+def is_canonical_bank_csv(head: str) -> bool:
+    """True when the first line is a canonical bank.csv header."""
+    first = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
+    columns = {c.strip().strip('"') for c in first.split(",")}
+    return set(BANK_REQUIRED) <= columns

@@ -1,0 +1,354 @@
+"""Data quality: the suites in `expectations/` run by Great Expectations on derived frames.
+
+Each dataset gets a derived frame (blank ids as nulls, booleans for checks GX
+cannot express such as IBAN checksums or "at most the currency's decimals"),
+one GX validation, and a `QualityResult`: per-expectation outcomes, the rows
+that failed a row-level expectation (`quarantine`, with a `reason`) and the
+rest (`clean`). GX runs in memory, one context per output folder, no usage
+statistics, no progress bars; Data Docs are written into the output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pycountry
+from schwifty import IBAN
+
+from dunwell.errors import CriticalQualityFailure
+from dunwell.frames import minor_to_text
+from dunwell.money import exponent
+
+os.environ["GX_ANALYTICS_ENABLED"] = "False"
+
+import great_expectations as gx  # noqa: E402 - analytics must be off before import
+from great_expectations.core.expectation_suite import ExpectationSuite  # noqa: E402
+from great_expectations.data_context.types.base import (  # noqa: E402
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
+
+SUITES_DIR = Path(__file__).resolve().parents[1] / "expectations"
+DOCS_SITE = "dunwell"
+SAMPLE_ROWS = 5
+_ROW = "_row"
+_CONTEXTS: dict[Path, object] = {}
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One expectation's result, in the controller's words.
+
+    Attributes:
+      name: the human reason the expectation guards against ("invoice_id duplicated").
+      expectation: the GX expectation type, for the Data Docs reader.
+      success: true when no row (or the dataset) failed it.
+      unexpected_count: how many rows failed; 0 for dataset-level checks.
+      sample: up to five failing rows as {"line": ..., key column: ...}.
+      critical: a failure stops the run before any reminder is sent.
+      row_level: failing rows are quarantined rather than stopping the run.
+      observed: the observed value of a dataset-level check (a rate), else "".
+    """
+
+    name: str
+    expectation: str
+    success: bool
+    unexpected_count: int
+    sample: tuple[dict[str, str], ...]
+    critical: bool
+    row_level: bool
+    observed: str = ""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class QualityResult:
+    """A dataset's checkpoint: outcomes, quarantined rows (with `reason`) and clean rows."""
+
+    dataset: str
+    outcomes: tuple[Outcome, ...]
+    quarantine: pd.DataFrame
+    clean: pd.DataFrame
+    rows: int
+    docs_key: str = field(default="")
+
+    @property
+    def success(self) -> bool:
+        """True when every expectation passed."""
+        return all(o.success for o in self.outcomes)
+
+    @property
+    def critical_failures(self) -> tuple[Outcome, ...]:
+        """Failed expectations that must stop the run."""
+        return tuple(o for o in self.outcomes if o.critical and not o.success)
+
+
+def check(
+    dataset: str,
+    frame: pd.DataFrame,
+    *,
+    as_of: date,
+    out_dir: Path,
+    bounds: Mapping[str, float] | None = None,
+) -> QualityResult:
+    """Run `expectations/<dataset>.json` on a frame; split it into quarantine and clean."""
+    spec = load_suite(dataset)
+    derived = DERIVE[dataset](frame.reset_index(drop=True))
+    derived[_ROW] = np.arange(len(derived))
+    params = _parameters(spec, as_of, bounds)
+    validation = _validate(_context(out_dir), spec, derived, params)
+    suite_critical = bool(spec.get("meta", {}).get("critical", False))
+    outcomes, failing = [], {}
+    for exp, res in zip(spec["expectations"], validation.results, strict=True):
+        outcome, rows = _outcome(exp, res, frame, suite_critical)
+        outcomes.append(outcome)
+        for row in rows:
+            failing.setdefault(row, []).append(outcome.name)
+    quarantine, clean = _split(frame.reset_index(drop=True), failing)
+    log.info("quality %s: %d rows, %d quarantined", dataset, len(frame), len(quarantine))
+    return QualityResult(dataset, tuple(outcomes), quarantine, clean, len(frame), dataset)
+
+
+def stop_on_critical(results: Iterable[QualityResult]) -> None:
+    """Raise CriticalQualityFailure naming every failed critical check; call before sending."""
+    problems = [
+        f"{r.dataset}: {o.name} ({_where(o)})" for r in results for o in r.critical_failures
+    ]
+    if problems:
+        raise CriticalQualityFailure(
+            "critical data-quality check failed, no reminder was sent: " + "; ".join(problems)
+        )
+
+
+def build_data_docs(results: Iterable[QualityResult], out_dir: Path) -> Path:
+    """Build the static Data Docs site for this run under out_dir/data_docs; return index.html."""
+    list(results)  # the run's context already holds every validation
+    context = _context(out_dir)
+    context.build_data_docs(site_names=[DOCS_SITE])
+    return _docs_dir(out_dir) / "index.html"
+
+
+def load_suite(dataset: str) -> dict:
+    """The suite file for a dataset, as a dict (GX 1.x suite JSON plus dunwell meta)."""
+    path = SUITES_DIR / f"{dataset}.json"
+    if dataset not in DERIVE or not path.is_file():
+        raise ValueError(f"no quality suite for dataset {dataset!r}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _docs_dir(out_dir: Path) -> Path:
+    return Path(out_dir).resolve() / "data_docs"
+
+
+def _context(out_dir: Path):  # noqa: ANN202 - GX's context type is private
+    """One in-memory GX context per output folder, so a run pays GX's start-up once."""
+    key = Path(out_dir).resolve()
+    if key not in _CONTEXTS:
+        site = {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(_docs_dir(key)),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+        config = DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+            data_docs_sites={DOCS_SITE: site},
+            analytics_enabled=False,
+            progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        )
+        _CONTEXTS[key] = gx.get_context(project_config=config, mode="ephemeral")
+    return _CONTEXTS[key]
+
+
+def _validate(context, spec: dict, derived: pd.DataFrame, params: dict):  # noqa: ANN001,ANN202
+    """Register (once) and run the suite on the derived frame, results kept for Data Docs."""
+    name = spec["name"]
+    if name not in {s.name for s in context.suites.all()}:
+        suite = ExpectationSuite(name=name, expectations=spec["expectations"], meta=spec["meta"])
+        context.suites.add(suite)
+        source = context.data_sources.add_or_update_pandas("dunwell")
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("run")
+        context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=context.suites.get(name))
+        )
+    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["line", _ROW]}
+    return context.validation_definitions.get(name).run(
+        batch_parameters={"dataframe": derived},
+        expectation_parameters=params,
+        result_format=result_format,
+    )
+
+
+def _parameters(spec: dict, as_of: date, bounds: Mapping[str, float] | None) -> dict:
+    """Suite parameters: the as-of date, ISO code lists, and rate bounds (config over defaults)."""
+    params: dict[str, object] = {
+        "as_of": datetime(as_of.year, as_of.month, as_of.day),
+        "currencies": sorted(c.alpha_3 for c in pycountry.currencies),
+        "countries": sorted(c.alpha_2 for c in pycountry.countries),
+    }
+    params.update(spec.get("meta", {}).get("defaults", {}))
+    params.update(bounds or {})
+    return params
+
+
+def _outcome(exp: dict, res, frame: pd.DataFrame, suite_critical: bool):  # noqa: ANN001,ANN202
+    """Turn a GX result into an Outcome and the positions of its failing rows."""
+    meta = exp.get("meta", {})
+    if res.exception_info and res.exception_info.get("raised_exception"):
+        raise RuntimeError(f"{exp['type']} could not run: {res.exception_info['exception_message']}")
+    result = res.result or {}
+    rows = sorted({int(i[_ROW]) for i in result.get("unexpected_index_list") or []})
+    observed = result.get("observed_value")
+    outcome = Outcome(
+        name=meta.get("reason", exp["type"]),
+        expectation=exp["type"],
+        success=bool(res.success),
+        unexpected_count=int(result.get("unexpected_count") or 0),
+        sample=tuple(_sample_row(frame, r) for r in rows[:SAMPLE_ROWS]),
+        critical=bool(meta.get("critical", suite_critical)),
+        row_level=bool(meta.get("row_level", False)),
+        observed="" if observed is None else f"{observed:.1%}" if isinstance(observed, float) else str(observed),
+    )
+    return outcome, rows if outcome.row_level else []
+
+
+def _sample_row(frame: pd.DataFrame, position: int) -> dict[str, str]:
+    """A failing row for the report: its line and its first identifying columns."""
+    row = frame.iloc[position]
+    keys = [c for c in frame.columns if c == "line" or c.endswith("_id")][:3]
+    return {k: str(row[k]) for k in keys}
+
+
+def _split(frame: pd.DataFrame, failing: dict[int, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Failing rows with their reasons joined by '; ', and the clean rest."""
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[list(failing)] = True
+    quarantine = frame[mask].copy()
+    quarantine["reason"] = ["; ".join(failing[i]) for i in np.flatnonzero(mask)]
+    return quarantine, frame[~mask].copy()
+
+
+def _where(o: Outcome) -> str:
+    if o.row_level:
+        lines = ", ".join(s.get("line", "?") for s in o.sample)
+        return f"{o.unexpected_count} rows, lines {lines}" if lines else f"{o.unexpected_count} rows"
+    return f"observed {o.observed}" if o.observed else "failed"
+
+
+# --- derived frames: one function per dataset, vectorised --------------------------------
+
+
+def _blank_to_null(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    out = frame.copy()
+    for col in columns:
+        if col in out:
+            out[col] = out[col].astype("object").where(out[col].astype("str").str.strip() != "")
+    return out
+
+
+def _decimals_ok(text: pd.Series, currency: pd.Series) -> pd.Series:
+    """True where an amount's text has no more significant decimals than its currency allows."""
+    frac = text.astype("str").str.strip().str.extract(r"\.(\d*)$")[0].fillna("")
+    used = frac.str.rstrip("0").str.len()
+    allowed = currency.map(_safe_exponent)
+    return (used <= allowed).astype(bool)
+
+
+def _safe_exponent(currency: str) -> int:
+    try:
+        return exponent(currency)
+    except Exception:  # noqa: BLE001 - babel raises several kinds; the currency check reports it
+        return 2
+
+
+def _amount_text(frame: pd.DataFrame, raw: str, minor: str) -> pd.Series:
+    """The amount as the source wrote it when the frame keeps it, else rebuilt from minor units."""
+    if raw in frame:
+        return frame[raw].astype("str")
+    return minor_to_text(frame[minor], frame["currency"])
+
+
+def _iban_ok(values: pd.Series) -> pd.Series:
+    """True/False per IBAN checksum and length, null where the IBAN is blank."""
+    out = pd.Series(None, index=values.index, dtype="object")
+    for i, text in values.items():
+        if isinstance(text, str) and text.strip():
+            try:
+                IBAN(text, validate_bban=False)
+                out[i] = True
+            except ValueError:
+                out[i] = False
+    return out
+
+
+def _derive_invoices(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _blank_to_null(frame, ["invoice_id", "customer_id"])
+    out["amount_decimals_ok"] = _decimals_ok(_amount_text(frame, "amount", "amount_minor"), frame["currency"])
+    out["open_decimals_ok"] = _decimals_ok(_amount_text(frame, "open_amount", "open_minor"), frame["currency"])
+    amount, open_ = frame["amount_minor"], frame["open_minor"]
+    positive = (open_ >= 0) & (open_ <= amount)
+    negative = (open_ <= 0) & (open_ >= amount)
+    out["open_within_amount"] = np.where(amount >= 0, positive, negative).astype(bool)
+    return out
+
+
+def _derive_customers(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _blank_to_null(frame, ["customer_id", "name", "country"])
+    out["iban_checksum_ok"] = _iban_ok(frame.get("iban", pd.Series("", index=frame.index)))
+    return out
+
+
+def _derive_transactions(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _blank_to_null(frame, ["transaction_id"])
+    out["amount_decimals_ok"] = _decimals_ok(_amount_text(frame, "amount", "amount_minor"), frame["currency"])
+    ibans = frame.get("counterparty_iban", pd.Series("", index=frame.index))
+    out["iban_checksum_ok"] = _iban_ok(ibans)
+    return out
+
+
+def _derive_statements(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["balance_adds_up"] = (
+        frame["opening_minor"] + frame["movement_minor"] == frame["closing_minor"]
+    ).astype(bool)
+    ordered = frame.sort_values(["account", "statement_date"], kind="stable")
+    previous = ordered.groupby("account")["closing_minor"].shift(1)
+    chains = previous.isna() | (previous == ordered["opening_minor"])
+    out["chains_previous"] = chains.reindex(frame.index).astype(bool)
+    return out
+
+
+def _derive_reconciliation(frame: pd.DataFrame) -> pd.DataFrame:
+    out = _blank_to_null(frame, ["transaction_id", "invoice_id"])
+    auto = frame["decision"].eq("auto") & frame["invoice_id"].ne("")
+    booked = frame["applied_minor"].where(auto, 0).groupby(frame["invoice_id"]).transform("sum")
+    out["cleared_once"] = ~(auto & (booked > frame["invoice_open_minor"]))
+    first = ~frame["transaction_id"].duplicated()
+    incoming = first & (frame.get("amount_minor", pd.Series(1, index=frame.index)) > 0)
+    by_txn = frame["transaction_id"]
+    matched = frame["decision"].isin(["auto", "review"]).groupby(by_txn).transform("any")
+    review = frame["decision"].eq("review").groupby(by_txn).transform("any")
+    out["transaction_matched"] = matched.astype(float).where(incoming)
+    out["transaction_in_review"] = review.astype(float).where(incoming)
+    return out
+
+
+DERIVE: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "invoices": _derive_invoices,
+    "customers": _derive_customers,
+    "transactions": _derive_transactions,
+    "statements": _derive_statements,
+    "reconciliation": _derive_reconciliation,
+}

@@ -1,0 +1,194 @@
+"""Settings: `config/dunwell.yaml` (no secrets) overridden by `DUNWELL_*` environment variables.
+
+`load_settings` is the one place that reads `os.environ`; the composition root
+calls it once and hands the values on. Problems become one `ConfigError` with
+one line per problem, naming the file (or variable) and the key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from dunwell.errors import ConfigError
+
+ENV_PREFIX = "DUNWELL_"
+CONFIG_ENV = "DUNWELL_CONFIG"
+PACKAGED_CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
+SECRET_KEYS = frozenset({"smtp_password"})
+_PATH_KEYS = ("dunning_policy", "profiles_dir", "templates_dir", "outbox_dir")
+_PATH_DEFAULTS = {
+    "dunning_policy": "dunning.yaml", "profiles_dir": "profiles", "templates_dir": "templates",
+}
+_URL_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]*(@)")
+
+
+class Settings(BaseSettings):
+    """Everything dunwell needs from its operator; secrets are `SecretStr` and never shown."""
+
+    model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix=ENV_PREFIX)
+
+    config_file: Path | None = None
+    database_url: str = Field(default="", repr=False)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["none", "starttls", "ssl"] = "starttls"
+    mail_from: str = "Accounts Receivable <receivables@example.com>"
+    report_recipients: list[str] = Field(default_factory=list)
+    report_subject: str = "dunwell daily report"
+    company_timezone: str = "UTC"
+    dunning_policy: Path = Path("dunning.yaml")
+    profiles_dir: Path = Path("profiles")
+    templates_dir: Path = Path("templates")
+    match_policy: dict[str, Any] = Field(default_factory=dict)
+    quality: dict[str, Any] = Field(default_factory=dict)
+    dask_scheduler_address: str | None = None
+    outbox_dir: Path | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        *_other: PydanticBaseSettingsSource, **_named: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only explicit values: `load_settings` reads the file and environment itself."""
+        return (init_settings,)
+
+    @field_validator("company_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @property
+    def smtp_enabled(self) -> bool:
+        """True when email goes over SMTP rather than into the outbox folder."""
+        return bool(self.smtp_host)
+
+    @property
+    def database_url_display(self) -> str:
+        """The database URL with any password masked, for logs and messages."""
+        return mask_url(self.database_url)
+
+    def __repr_args__(self) -> Any:
+        yield from super().__repr_args__()
+        yield "database_url", self.database_url_display
+
+
+def mask_url(url: str) -> str:
+    """Replace the password in a URL with `***`."""
+    return _URL_PASSWORD.sub(r"\1***\2", url)
+
+
+def find_config_file(env: Mapping[str, str], cwd: Path) -> Path:
+    """DUNWELL_CONFIG, else ./config/dunwell.yaml, else the packaged default."""
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV]).expanduser()
+    local = cwd / "config" / "dunwell.yaml"
+    return local if local.is_file() else PACKAGED_CONFIG_DIR / "dunwell.yaml"
+
+
+def load_settings(
+    config_path: Path | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> Settings:
+    """Read the settings file, overlay `DUNWELL_*` variables, validate; raise ConfigError."""
+    env = dict(os.environ) if env is None else dict(env)
+    cwd = Path.cwd() if cwd is None else cwd
+    path = Path(config_path) if config_path is not None else find_config_file(env, cwd)
+    from_file = _read_yaml(path)
+    from_env = _read_env(env)
+    values = {**_resolve_paths(from_file, path.parent), **_resolve_paths(from_env, cwd)}
+    values["config_file"] = path
+    for key, default in _PATH_DEFAULTS.items():
+        values.setdefault(key, path.parent / default)
+    if not values.get("database_url"):
+        values["database_url"] = _default_database_url(cwd)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path, set(from_env))) from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """The YAML mapping in `path`, refusing secrets and passwords in URLs."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: settings file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of setting: value at the top level")
+    problems = [
+        f"{path}: {key}: secrets are never read from files; set {ENV_PREFIX}{key.upper()}"
+        for key in data if key in SECRET_KEYS
+    ]
+    if _URL_PASSWORD.search(str(data.get("database_url") or "")):
+        problems.append(f"{path}: database_url: contains a password; set {ENV_PREFIX}DATABASE_URL")
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return {str(k): v for k, v in data.items()}
+
+
+def _read_env(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings given as `DUNWELL_<NAME>` variables; lists and dicts as JSON or comma lists."""
+    values: dict[str, Any] = {}
+    for name, field in Settings.model_fields.items():
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw is None or name == "config_file":
+            continue
+        if raw.strip().startswith(("[", "{")):
+            try:
+                values[name] = json.loads(raw)
+                continue
+            except json.JSONDecodeError:
+                pass
+        if field.annotation == list[str]:
+            values[name] = [part.strip() for part in raw.split(",") if part.strip()]
+        else:
+            values[name] = raw
+    return values
+
+
+def _resolve_paths(values: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Relative paths are relative to the file that names them (or the working folder)."""
+    out = dict(values)
+    for key in _PATH_KEYS:
+        if isinstance(out.get(key), str) and out[key]:
+            out[key] = base / Path(out[key]).expanduser()
+    return out
+
+
+def _default_database_url(cwd: Path) -> str:
+    """A SQLite file under `.dunwell/` in the working folder, created on demand."""
+    folder = cwd / ".dunwell"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder.resolve() / 'dunwell.db'}"
+
+
+def _describe(exc: ValidationError, path: Path, env_keys: set[str]) -> str:
+    """One line per problem: where the value came from, the key, what is wrong."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False):
+        key = ".".join(str(part) for part in error["loc"]) or "(settings)"
+        top = str(error["loc"][0]) if error["loc"] else ""
+        source = f"environment {ENV_PREFIX}{top.upper()}" if top in env_keys else str(path)
+        lines.append(f"{source}: {key}: {error['msg']}")
+    return "\n".join(lines)

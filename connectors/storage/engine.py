@@ -1,0 +1,107 @@
+"""Opening the database: engine, SQLite pragmas, Alembic upgrade to head, transactions.
+
+SQLite transactions start with BEGIN IMMEDIATE, so that two writers queue on
+the busy timeout instead of failing on a stale snapshot; PostgreSQL migrations
+run under an advisory lock so that two processes can start at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.orm import Session
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATION_LOCK_KEY = 7_331_004_211  # any fixed bigint, the same in every process
+SQLITE_BUSY_MS = 30_000
+
+
+def _json_default(value: Any) -> str:
+    """Decimals, dates and paths go into JSON as their canonical text."""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def json_dumps(value: Any) -> str:
+    """JSON for the database's JSON columns, accepting Decimal, date and Path."""
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for `url` (no migration); SQLite gets its folder, pragmas and BEGIN IMMEDIATE."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, json_serializer=json_dumps, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, json_serializer=json_dumps, connect_args={"timeout": SQLITE_BUSY_MS / 1000}
+    )
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Foreign keys on, WAL journal, a generous busy timeout; we issue BEGIN ourselves."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Take the write lock at the start, so a transaction never fails halfway on a lock."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(migrations_dir: Path | None = None) -> Config:
+    """An Alembic config pointing at our migrations, without needing alembic.ini."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir or MIGRATIONS_DIR))
+    return config
+
+
+def migrate(engine_or_url: Engine | str, migrations_dir: Path | None = None) -> None:
+    """Upgrade the database to the newest revision; a no-op when it is already there."""
+    engine = engine_or_url if isinstance(engine_or_url, Engine) else create_db_engine(engine_or_url)
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                lock = text("SELECT pg_advisory_xact_lock(:k)")
+                connection.execute(lock, {"k": MIGRATION_LOCK_KEY})
+            config = alembic_config(migrations_dir)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        if engine is not engine_or_url:
+            engine.dispose()
+
+
+def open_db(url: str, migrations_dir: Path | None = None) -> Engine:
+    """An engine on an up-to-date database: folders created, pragmas set, migrated to head."""
+    engine = create_db_engine(url)
+    migrate(engine, migrations_dir)
+    return engine
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session in one transaction: committed if the block ends, rolled back if it raises."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session

@@ -1,0 +1,269 @@
+"""The database tables, as typed SQLAlchemy 2 models; Alembic migrations mirror them.
+
+Money is `Numeric(18, 4)` with its currency beside it, never a float. Times
+are stored in UTC and read back timezone-aware on every database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+AMOUNT = Numeric(18, 4)
+NAMING = {  # named constraints, so that later migrations can alter them on SQLite too
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always returned timezone-aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: give a timezone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """Now, in UTC: the database's clock for created_at and friends."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of all dunwell tables."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime(), Decimal: AMOUNT, dict[str, Any]: JSON}
+
+
+class Customer(Base):
+    """A customer as the ERP exports it."""
+
+    __tablename__ = "customers"
+    customer_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    iban: Mapped[str | None] = mapped_column(String(34))
+    segment: Mapped[str | None] = mapped_column(String(50))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    country: Mapped[str | None] = mapped_column(String(2))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Invoice(Base):
+    """A receivable; `open_amount` goes down as payments are booked."""
+
+    __tablename__ = "invoices"
+    invoice_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(100), index=True)
+    customer_name: Mapped[str | None] = mapped_column(Text)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[Decimal]
+    open_amount: Mapped[Decimal]
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    email: Mapped[str | None] = mapped_column(Text)
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False)
+    promise_to_pay_date: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StatementImport(Base):
+    """One statement file read in, with what it added."""
+
+    __tablename__ = "statement_imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)
+    format: Mapped[str] = mapped_column(String(20))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    new_count: Mapped[int] = mapped_column(Integer, default=0)
+    known_count: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BankTransaction(Base):
+    """A booked bank transaction, stored once per (account, transaction_id)."""
+
+    __tablename__ = "bank_transactions"
+    __table_args__ = (UniqueConstraint("account", "transaction_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account: Mapped[str] = mapped_column(String(64), default="")
+    transaction_id: Mapped[str] = mapped_column(String(200), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("statement_imports.id"), index=True)
+    line: Mapped[int] = mapped_column(Integer, default=0)
+    booking_date: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    counterparty_name: Mapped[str | None] = mapped_column(Text)
+    counterparty_iban: Mapped[str | None] = mapped_column(String(34))
+    remittance_info: Mapped[str | None] = mapped_column(Text)
+
+
+class Run(Base):
+    """One run of a flow (import, reconcile, dunning, report) and how it ended."""
+
+    __tablename__ = "runs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    as_of: Mapped[str | None] = mapped_column(String(40))
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class MatchRow(Base):
+    """A (transaction, invoice) link: proposed, accepted, rejected or booked."""
+
+    __tablename__ = "matches"
+    __table_args__ = (Index(None, "status", "transaction_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    transaction_id: Mapped[str] = mapped_column(String(200))
+    invoice_id: Mapped[str] = mapped_column(String(100), index=True)
+    applied_amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    confidence: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(10))
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    rank: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+
+class DiscrepancyRow(Base):
+    """Something a person should know about, found by a reconciliation run."""
+
+    __tablename__ = "discrepancies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    transaction_id: Mapped[str | None] = mapped_column(String(200))
+    invoice_id: Mapped[str | None] = mapped_column(String(100))
+    amount: Mapped[Decimal | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Alias(Base):
+    """A name or IBAN a customer is known to pay under, learned or entered by hand."""
+
+    __tablename__ = "aliases"
+    __table_args__ = (UniqueConstraint("customer_id", "kind", "value"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(300))
+    learned_from: Mapped[str] = mapped_column(String(200), default="manual")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A dunning message: claimed once by its unique key, then sent, failed or bounced."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    run_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    customer_id: Mapped[str] = mapped_column(String(100), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    stage: Mapped[str] = mapped_column(String(50))
+    invoice_ids: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    template: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    recipient: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class CustomerState(Base):
+    """What the team decided about a customer by hand: paused, pinned segment, notes."""
+
+    __tablename__ = "customer_state"
+    customer_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    pinned_segment: Mapped[str | None] = mapped_column(String(50))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InvoiceEvent(Base):
+    """A dispute, its resolution, or a promise to pay, recorded against an invoice."""
+
+    __tablename__ = "invoice_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invoice_id: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    event_date: Mapped[date] = mapped_column(Date)
+    promised_date: Mapped[date | None] = mapped_column(Date)
+    who: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuarantineRow(Base):
+    """An input row held back by a quality check, with where it came from and why."""
+
+    __tablename__ = "quarantine"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    dataset: Mapped[str] = mapped_column(String(50))
+    line: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    row: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RunLock(Base):
+    """A named lock on SQLite, where there are no advisory locks."""
+
+    __tablename__ = "run_locks"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,63 @@
+"""Migrations: upgrade to head on SQLite and PostgreSQL, twice without harm, concurrently."""
+
+from __future__ import annotations
+
+import threading
+
+from dunwell.connectors.storage import MIGRATIONS_DIR, create_db_engine, migrate, open_db
+from sqlalchemy import inspect, text
+
+TABLES = {
+    "customers", "invoices", "statement_imports", "bank_transactions", "matches",
+    "discrepancies", "aliases", "outbox", "customer_state", "invoice_events", "runs",
+    "quarantine", "run_locks",
+}
+
+
+def _revision(url: str) -> list[str]:
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+            return [row[0] for row in rows]
+    finally:
+        engine.dispose()
+
+
+def test_open_db_creates_every_table(db_url: str) -> None:
+    engine = open_db(db_url)
+    try:
+        assert TABLES <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_migrating_twice_is_a_no_op(db_url: str) -> None:
+    migrate(db_url)
+    first = _revision(db_url)
+    migrate(db_url, MIGRATIONS_DIR)
+    assert _revision(db_url) == first == ["0001"]
+
+
+def test_two_concurrent_migrations_both_succeed(db_url: str) -> None:
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            migrate(db_url)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _revision(db_url) == ["0001"]
+
+
+def test_sqlite_folder_is_created(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'deep' / 'er' / 'dunwell.db'}"
+    open_db(url).dispose()
+    assert (tmp_path / "deep" / "er" / "dunwell.db").is_file()

@@ -25,9 +25,9 @@ ENV_PREFIX = "DUNWELL_"
 CONFIG_ENV = "DUNWELL_CONFIG"
 PACKAGED_CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
 SECRET_KEYS = frozenset({"smtp_password"})
-_PATH_KEYS = ("dunning_policy", "profiles_dir", "templates_dir", "outbox_dir")
+_PATH_KEYS = ("dunning_policy_path", "profiles_dir", "templates_dir", "outbox_dir")
 _PATH_DEFAULTS = {
-    "dunning_policy": "dunning.yaml", "profiles_dir": "profiles", "templates_dir": "templates",
+    "dunning_policy_path": "dunning.yaml", "profiles_dir": "profiles", "templates_dir": "templates",
 }
 _URL_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]*(@)")
 
@@ -48,10 +48,10 @@ class Settings(BaseSettings):
     report_recipients: list[str] = Field(default_factory=list)
     report_subject: str = "dunwell daily report"
     company_timezone: str = "UTC"
-    dunning_policy: Path = Path("dunning.yaml")
+    dunning_policy_path: Path = Path("dunning.yaml")
     profiles_dir: Path = Path("profiles")
     templates_dir: Path = Path("templates")
-    match_policy: dict[str, Any] = Field(default_factory=dict)
+    matching: dict[str, Any] = Field(default_factory=dict)
     quality: dict[str, Any] = Field(default_factory=dict)
     dask_scheduler_address: str | None = None
     outbox_dir: Path | None = None

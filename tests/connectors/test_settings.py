@@ -19,8 +19,8 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_packaged_default_file_loads(tmp_path: Path) -> None:
     settings = load_settings(PACKAGED_CONFIG_DIR / "dunwell.yaml", env={}, cwd=tmp_path)
     assert settings.company_timezone == "Europe/Berlin"
-    assert settings.match_policy["auto_threshold"] == 90
-    assert settings.dunning_policy == PACKAGED_CONFIG_DIR / "dunning.yaml"
+    assert settings.matching["auto_threshold"] == 90
+    assert settings.dunning_policy_path == PACKAGED_CONFIG_DIR / "dunning.yaml"
     assert not settings.smtp_enabled
 
 
@@ -38,7 +38,7 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
         "DUNWELL_MAIL_FROM": "ar@example.com",
         "DUNWELL_DATABASE_URL": "postgresql+psycopg://u@db/dunwell",
         "DUNWELL_REPORT_RECIPIENTS": "a@example.com, b@example.com",
-        "DUNWELL_MATCH_POLICY": '{"auto_threshold": 95}',
+        "DUNWELL_MATCHING": '{"auto_threshold": 95}',
     }
     settings = load_settings(path, env=env, cwd=tmp_path)
     assert settings.smtp_host == "env.example.com"
@@ -47,7 +47,7 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
     assert settings.mail_from == "ar@example.com"
     assert settings.database_url == "postgresql+psycopg://u@db/dunwell"
     assert settings.report_recipients == ["a@example.com", "b@example.com"]
-    assert settings.match_policy == {"auto_threshold": 95}
+    assert settings.matching == {"auto_threshold": 95}
 
 
 def test_config_file_is_found_through_dunwell_config(tmp_path: Path) -> None:
@@ -64,9 +64,9 @@ def test_config_file_is_found_in_working_folder(tmp_path: Path) -> None:
 
 
 def test_relative_paths_are_relative_to_the_settings_file(tmp_path: Path) -> None:
-    path = _write(tmp_path, "dunning_policy: policies/ladder.yaml\noutbox_dir: out\n")
+    path = _write(tmp_path, "dunning_policy_path: policies/ladder.yaml\noutbox_dir: out\n")
     settings = load_settings(path, env={}, cwd=Path("/"))
-    assert settings.dunning_policy == tmp_path / "policies" / "ladder.yaml"
+    assert settings.dunning_policy_path == tmp_path / "policies" / "ladder.yaml"
     assert settings.outbox_dir == tmp_path / "out"
     assert settings.profiles_dir == tmp_path / "profiles"
 

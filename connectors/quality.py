@@ -25,7 +25,7 @@ from schwifty import IBAN
 
 from dunwell.errors import CriticalQualityFailure
 from dunwell.frames import minor_to_text
-from dunwell.money import exponent
+from dunwell.money import D, exponent, to_minor
 
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
 
@@ -135,6 +135,29 @@ def build_data_docs(results: Iterable[QualityResult], out_dir: Path) -> Path:
     context = _context(out_dir)
     context.build_data_docs(site_names=[DOCS_SITE])
     return _docs_dir(out_dir) / "index.html"
+
+
+def reconciliation_frame(
+    transactions: pd.DataFrame, matches: pd.DataFrame, invoices_before: pd.DataFrame
+) -> pd.DataFrame:
+    """The reconciliation dataset: a row per link, and one per unmatched transaction.
+
+    `invoices_before` are the invoices as they stood before this statement, so
+    that "cleared twice" compares booked payments with what was open.
+    """
+    links = matches.copy()
+    if "applied_minor" not in links:
+        ccy = links["transaction_id"].map(transactions.set_index("transaction_id")["currency"])
+        links["applied_minor"] = [to_minor(D(str(a)), c) for a, c in zip(links["applied_amount"], ccy)]
+    columns = ["transaction_id", "invoice_id", "decision", "applied_minor"]
+    txns = transactions[["transaction_id", "amount_minor", "currency", "line"]]
+    frame = txns.merge(links[columns], on="transaction_id", how="left")
+    frame["invoice_id"] = frame["invoice_id"].fillna("")
+    frame["decision"] = frame["decision"].fillna("unmatched")
+    frame["applied_minor"] = frame["applied_minor"].fillna(0).astype("int64")
+    open_ = invoices_before.drop_duplicates("invoice_id").set_index("invoice_id")["open_minor"]
+    frame["invoice_open_minor"] = frame["invoice_id"].map(open_).fillna(0).astype("int64")
+    return frame
 
 
 def load_suite(dataset: str) -> dict:
@@ -337,12 +360,17 @@ def _derive_reconciliation(frame: pd.DataFrame) -> pd.DataFrame:
     out["cleared_once"] = ~(auto & (booked > frame["invoice_open_minor"]))
     first = ~frame["transaction_id"].duplicated()
     incoming = first & (frame.get("amount_minor", pd.Series(1, index=frame.index)) > 0)
-    by_txn = frame["transaction_id"]
-    matched = frame["decision"].isin(["auto", "review"]).groupby(by_txn).transform("any")
-    review = frame["decision"].eq("review").groupby(by_txn).transform("any")
+    by_txn = frame["transaction_id"].astype("object").fillna("")
+    matched = _any_per(frame["decision"].isin(["auto", "review"]), by_txn)
+    auto_any = _any_per(frame["decision"].eq("auto"), by_txn)
     out["transaction_matched"] = matched.astype(float).where(incoming)
-    out["transaction_in_review"] = review.astype(float).where(incoming)
+    out["transaction_in_review"] = (~auto_any).astype(float).where(incoming & matched)
     return out
+
+
+def _any_per(flags: pd.Series, keys: pd.Series) -> pd.Series:
+    """Per row: whether any row with the same key has the flag."""
+    return flags.astype(bool).groupby(keys).transform("any").astype(bool)
 
 
 DERIVE: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {

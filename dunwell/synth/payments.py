@@ -1,0 +1,124 @@
+"""Turn planned cases into statement rows and the ground truth behind them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dunwell.synth import names as nm
+from dunwell.synth import remittance as rm
+from dunwell.synth.ledger import german_ibans
+from dunwell.synth.statement import EXPECTED
+
+_EXACT_LIKE = {"exact_reference", "partial_payment", "bank_fee", "overpayment",
+               "duplicate_payment", "already_paid", "disputed_invoice", "foreign_currency",
+               "multi_invoice_listed", "parent_pays"}
+_NO_REFERENCE = {"no_reference", "name_upper", "name_abbreviation", "name_suffix_dropped",
+                 "name_truncated", "equal_amounts"}
+_SCALE = {"EUR": 1.0, "USD": 1.1, "GBP": 0.85, "CHF": 0.95, "IDR": 17000.0}
+_FX = {"EUR": ("USD", 1.08), "USD": ("EUR", 0.93), "GBP": ("EUR", 1.17), "CHF": ("EUR", 1.05),
+       "IDR": ("USD", 0.000064)}
+
+
+def link_table(links: pd.DataFrame, cases: np.ndarray, invoices: pd.DataFrame,
+               customers: pd.DataFrame) -> pd.DataFrame:
+    """One row per (payment, invoice) with what the payer knows about both."""
+    inv = invoices.iloc[links["inv_row"].to_numpy()].reset_index(drop=True)
+    table = pd.concat([links[["tx_no"]].reset_index(drop=True),
+                       inv[["invoice_id", "customer_id", "currency", "amount_minor",
+                            "open_minor"]]], axis=1)
+    table["case_kind"] = cases[table["tx_no"].to_numpy()]
+    master = customers.set_index("customer_id")[["name", "iban", "language"]]
+    return table.join(master, on="customer_id")
+
+
+def references(rng: np.random.Generator, table: pd.DataFrame) -> pd.Series:
+    """The invoice number as each payer wrote it, or a generic text when none."""
+    case, ref = table["case_kind"], table["invoice_id"]
+    out = pd.Series(rm.pick(rng, rm.GENERIC_TEXT, len(table)), index=table.index, dtype="str")
+    lead = pd.Series(rm.pick(rng, ["", "", "", "RE ", "Payment ", "Zahlung ", "EREF+"],
+                             len(table)), index=table.index, dtype="str")
+    exact = case.isin(_EXACT_LIKE) & ~(case.eq("parent_pays") & (rng.random(len(table)) < 0.3))
+    out[exact] = (lead + ref)[exact]
+    for kind, variant in (("reference_no_dashes", rm.no_dashes),
+                          ("reference_zeros_dropped", rm.zeros_dropped)):
+        out[case.eq(kind)] = variant(ref[case.eq(kind)])
+    typo = case.eq("reference_typo")
+    out[typo] = rm.with_typo(rng, ref[typo])
+    pre = case.eq("reference_prefixed")
+    out[pre] = rm.prefixed(rng, ref[pre], table.loc[pre, "language"])
+    batch = case.eq("multi_invoice_unlisted")
+    out[batch] = rm.pick(rng, rm.BATCH_TEXT, int(batch.sum()))
+    return out
+
+
+def payer_names(rng: np.random.Generator, first: pd.DataFrame,
+                parents: pd.DataFrame) -> pd.Series:
+    """The counterparty name as the bank shows it, mangled as the case demands."""
+    name, case = first["name"], first["case_kind"]
+    roll = rng.random(len(first))
+    out = name.where(roll < 0.2, nm.bank_spelling(name).where(roll < 0.7, nm.upper_case(name)))
+    for kind, variant in (("name_upper", nm.upper_case), ("name_abbreviation", nm.abbreviated),
+                          ("name_suffix_dropped", nm.suffix_dropped),
+                          ("name_truncated", nm.truncated)):
+        out[case.eq(kind)] = variant(name[case.eq(kind)])
+    parent = case.eq("parent_pays")
+    out[parent] = first.loc[parent, "customer_id"].map(
+        parents.drop_duplicates("customer_id").set_index("customer_id")["parent_name"])
+    return out.astype("str")
+
+
+def payer_ibans(rng: np.random.Generator, first: pd.DataFrame,
+                parents: pd.DataFrame) -> pd.Series:
+    """The payer's account: usually the one on file, sometimes another, sometimes none."""
+    n = len(first)
+    unknown = pd.Series(german_ibans(rng.integers(10**17, 10**18 - 1, size=n)), index=first.index)
+    roll = rng.random(n)
+    on_file = first["iban"].ne("") & (roll < 0.85)
+    out = unknown.where(roll < 0.95, "").where(~on_file, first["iban"])
+    by_name = first["case_kind"].str.startswith("name_")
+    out[by_name] = unknown.where(roll < 0.5, "")[by_name]
+    parent = first["case_kind"].eq("parent_pays")
+    out[parent] = first.loc[parent, "customer_id"].map(
+        parents.drop_duplicates("customer_id").set_index("customer_id")["parent_iban"])
+    return out.astype("str")
+
+
+def amounts(rng: np.random.Generator, first: pd.DataFrame, total_open: pd.Series,
+            gross: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Paid amount and currency: short, fee-deducted, over, converted, as the case says."""
+    case, currency = first["case_kind"], first["currency"]
+    scale = currency.map(_SCALE)
+    paid = total_open.copy()
+    partial = case.eq("partial_payment")
+    paid[partial] = np.round(total_open * rng.uniform(0.3, 0.8, len(first)))[partial]
+    fee = np.minimum(np.round(rng.uniform(0.5, 15.0, len(first)) * 100 * scale),
+                     np.floor(total_open * 0.04)).clip(lower=1)
+    paid[case.eq("bank_fee")] = (total_open - fee)[case.eq("bank_fee")]
+    extra = np.round(rng.uniform(1.0, 200.0, len(first)) * 100 * scale)
+    paid[case.eq("overpayment")] = (total_open + extra)[case.eq("overpayment")]
+    paid[case.eq("already_paid")] = gross[case.eq("already_paid")]
+    foreign = case.eq("foreign_currency")
+    rate = currency.map({c: r for c, (_, r) in _FX.items()})
+    paid[foreign] = np.round(total_open * rate)[foreign]
+    paid_currency = currency.where(~foreign, currency.map({c: t for c, (t, _) in _FX.items()}))
+    return paid.astype("int64"), paid_currency.astype("str")
+
+
+def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame) -> pd.DataFrame:
+    """What each payment really was: the invoices it settles and the amount each gets."""
+    applied = table["open_minor"].copy()
+    partial = table["case_kind"].eq("partial_payment")
+    applied[partial] = table.loc[partial, "tx_no"].map(paid)
+    applied[table["case_kind"].isin(["already_paid", "duplicate_payment",
+                                     "foreign_currency"])] = 0
+    expected = table["case_kind"].map(EXPECTED).fillna("auto")
+    twins = open_invoices.duplicated(["customer_id", "currency", "open_minor"], keep=False)
+    clash = open_invoices.loc[twins, ["customer_id", "currency", "open_minor"]].drop_duplicates()
+    key = ["customer_id", "currency", "open_minor"]
+    clashing = table[key].merge(clash.assign(hit=True), on=key, how="left")["hit"].fillna(False)
+    no_ref = table["case_kind"].isin(_NO_REFERENCE).to_numpy()
+    expected[no_ref & clashing.to_numpy().astype(bool)] = "review"
+    return pd.DataFrame({"tx_no": table["tx_no"], "invoice_id": table["invoice_id"],
+                         "applied_minor": applied.astype("int64"),
+                         "case_kind": table["case_kind"], "expected": expected})

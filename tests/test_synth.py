@@ -1,0 +1,105 @@
+"""The synthetic world: deterministic, shaped like the frames, and realistic enough."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from schwifty import IBAN
+
+from dunwell.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS, TRANSACTION_COLUMNS
+from dunwell.synth import SynthData, generate
+
+AS_OF = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def world() -> SynthData:
+    return generate(seed=11, n_customers=300, n_invoices=3000, as_of=AS_OF)
+
+
+def test_same_seed_gives_the_same_world(world: SynthData) -> None:
+    again = generate(seed=11, n_customers=300, n_invoices=3000, as_of=AS_OF)
+    assert again.transactions.equals(world.transactions)
+    assert again.truth.equals(world.truth)
+    assert again.invoices.equals(world.invoices)
+
+
+def test_another_seed_gives_another_world(world: SynthData) -> None:
+    other = generate(seed=12, n_customers=300, n_invoices=3000, as_of=AS_OF)
+    assert not other.transactions.equals(world.transactions)
+
+
+def test_frames_carry_the_canonical_columns(world: SynthData) -> None:
+    assert set(CUSTOMER_COLUMNS) <= set(world.customers.columns)
+    assert set(INVOICE_COLUMNS) <= set(world.invoices.columns)
+    assert set(TRANSACTION_COLUMNS) <= set(world.transactions.columns)
+    assert "customer_id" not in world.transactions.columns
+
+
+def test_demo_size_statement_has_about_eight_hundred_rows(world: SynthData) -> None:
+    assert 780 <= len(world.transactions) <= 880
+    assert world.transactions["transaction_id"].is_unique
+    assert world.invoices["invoice_id"].is_unique
+
+
+def test_invoice_numbers_look_printed() -> None:
+    data = generate(seed=3, n_customers=50, n_invoices=200, as_of=AS_OF)
+    assert data.invoices["invoice_id"].str.fullmatch(r"INV-\d{4}-\d{6}").all()
+
+
+def test_ibans_pass_the_checksum(world: SynthData) -> None:
+    for value in world.customers["iban"][world.customers["iban"] != ""]:
+        IBAN(value, validate_bban=False)
+    payers = world.transactions["counterparty_iban"]
+    for value in payers[payers != ""]:
+        IBAN(value, validate_bban=False)
+
+
+def test_bookings_are_on_or_before_as_of(world: SynthData) -> None:
+    assert world.transactions["booking_date"].max() <= pd.Timestamp(AS_OF)
+
+
+def test_every_case_kind_appears(world: SynthData) -> None:
+    kinds = set(world.truth["case_kind"])
+    for kind in ("exact_reference", "reference_typo", "no_reference", "parent_pays",
+                 "multi_invoice_unlisted", "bank_fee", "duplicate_payment", "unrelated",
+                 "outgoing", "foreign_currency", "equal_amounts"):
+        assert kind in kinds
+
+
+def test_truth_points_at_existing_rows(world: SynthData) -> None:
+    truth = world.truth[world.truth["invoice_id"] != ""]
+    assert truth["invoice_id"].isin(world.invoices["invoice_id"]).all()
+    assert world.truth["transaction_id"].isin(world.transactions["transaction_id"]).all()
+
+
+def test_paid_invoices_are_open_in_the_export(world: SynthData) -> None:
+    booked = world.truth[world.truth["expected"] == "auto"]
+    status = world.invoices.set_index("invoice_id")["status"]
+    assert (status[booked["invoice_id"]] == "open").all()
+
+
+def test_duplicate_payment_repeats_an_earlier_payment(world: SynthData) -> None:
+    txns = world.transactions.set_index("transaction_id")
+    for row in world.truth[world.truth["case_kind"] == "duplicate_payment"].itertuples():
+        legs = world.truth[world.truth["invoice_id"] == row.invoice_id]["transaction_id"]
+        assert len(legs) == 2
+        dates = txns.loc[list(legs), "booking_date"]
+        assert dates.nunique() == 2
+        assert txns.loc[list(legs), "amount_minor"].nunique() == 1
+
+
+def test_partial_payment_pays_less_than_open(world: SynthData) -> None:
+    open_minor = world.invoices.set_index("invoice_id")["open_minor"]
+    paid = world.transactions.set_index("transaction_id")["amount_minor"]
+    rows = world.truth[world.truth["case_kind"] == "partial_payment"]
+    short = paid[rows["transaction_id"]].to_numpy() < open_minor[rows["invoice_id"]].to_numpy()
+    assert short.all()
+
+
+def test_outgoing_money_is_negative(world: SynthData) -> None:
+    rows = world.truth[world.truth["case_kind"] == "outgoing"]
+    paid = world.transactions.set_index("transaction_id")["amount_minor"]
+    assert (paid[rows["transaction_id"]] < 0).all()

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from babel.numbers import get_currency_name
 
-from connectors.csvio import RawTable, read_table
+from dunwell.connectors.csvio import RawTable, read_table
 from dunwell.errors import InputError, InputErrors
 from dunwell.money import exponent
 
@@ -206,3 +206,70 @@ def is_canonical_bank_csv(head: str) -> bool:
     first = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
     columns = {c.strip().strip('"') for c in first.split(",")}
     return set(BANK_REQUIRED) <= columns
+
+
+INVOICE_OUT = ["invoice_id", "customer_id", "customer_name", "currency", "amount", "open_amount",
+               "issue_date", "due_date", "status", "email", "disputed", "promise_to_pay_date"]
+CUSTOMER_OUT = ["customer_id", "name", "email", "iban", "segment", "language", "country",
+                "timezone", "do_not_contact"]
+BANK_OUT = ["transaction_id", "booking_date", "amount", "currency", "counterparty_name",
+            "counterparty_iban", "remittance_info", "account"]
+
+
+def _date_text(values: pd.Series) -> pd.Series:
+    return values.dt.strftime("%Y-%m-%d").fillna("").astype("str")
+
+
+def _bool_text(values: pd.Series) -> pd.Series:
+    return values.map({True: "true", False: "false"}).fillna("false")
+
+
+def invoices_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Invoices frame -> the contract's invoices.csv columns."""
+    from dunwell.frames import minor_to_text
+
+    out = frame.copy()
+    out["amount"] = minor_to_text(frame["amount_minor"], frame["currency"])
+    out["open_amount"] = minor_to_text(frame["open_minor"], frame["currency"])
+    for column in ("issue_date", "due_date", "promise_to_pay_date"):
+        out[column] = _date_text(frame[column])
+    out["disputed"] = _bool_text(frame["disputed"])
+    return out[INVOICE_OUT]
+
+
+def customers_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Customers frame -> the contract's customers.csv columns."""
+    out = frame.copy()
+    out["do_not_contact"] = _bool_text(frame["do_not_contact"])
+    return out[CUSTOMER_OUT]
+
+
+def bank_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Transactions frame -> the contract's bank.csv columns."""
+    from dunwell.frames import minor_to_text
+
+    out = frame.copy()
+    out["amount"] = minor_to_text(frame["amount_minor"], frame["currency"])
+    out["booking_date"] = _date_text(frame["booking_date"])
+    return out[BANK_OUT]
+
+
+def write_invoices(frame: pd.DataFrame, path: Path) -> Path:
+    """Write invoices.csv atomically."""
+    from dunwell.connectors.csvio import write_csv_atomic
+
+    return write_csv_atomic(invoices_csv_frame(frame), path, INVOICE_OUT)
+
+
+def write_customers(frame: pd.DataFrame, path: Path) -> Path:
+    """Write customers.csv atomically."""
+    from dunwell.connectors.csvio import write_csv_atomic
+
+    return write_csv_atomic(customers_csv_frame(frame), path, CUSTOMER_OUT)
+
+
+def write_bank(frame: pd.DataFrame, path: Path) -> Path:
+    """Write bank.csv atomically."""
+    from dunwell.connectors.csvio import write_csv_atomic
+
+    return write_csv_atomic(bank_csv_frame(frame), path, BANK_OUT)

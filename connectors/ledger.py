@@ -1,0 +1,132 @@
+"""What earlier runs left in the database that this run must respect.
+
+Read once at the start of a run: which transactions are known, what has been
+booked against which invoice, aliases people taught us, what was sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from dunwell.connectors.storage.models import (
+    Alias,
+    BankTransaction,
+    CustomerState,
+    DiscrepancyRow,
+    MatchRow,
+    OutboxMessage,
+)
+from dunwell.money import to_minor
+
+BOOKED = ("booked", "accepted")
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The database's memory, as frames the core understands.
+
+    Attributes:
+      known_keys: "account\\x1ftransaction_id" of every imported transaction.
+      booked_applied: invoice_id -> minor units booked by dunwell so far.
+      aliases: customer_id, kind (name|iban), value.
+      history: sent messages (customer_id, currency, stage, invoice_ids, sent_at, key).
+      paused: customers paused by hand.
+      pinned: customer_id -> segment pinned by hand.
+    """
+
+    known_keys: set[str]
+    booked_applied: pd.Series
+    aliases: pd.DataFrame
+    history: pd.DataFrame
+    paused: frozenset[str]
+    pinned: dict[str, str]
+    engine: Engine | None = None
+
+    def previous_matches(self, transactions: pd.DataFrame) -> pd.DataFrame:
+        """Matches earlier runs recorded for these (already known) transactions."""
+        return _previous(self.engine, MatchRow, transactions, self.known_keys)
+
+    def previous_discrepancies(self, transactions: pd.DataFrame) -> pd.DataFrame:
+        """Discrepancies earlier runs recorded for these (already known) transactions."""
+        return _previous(self.engine, DiscrepancyRow, transactions, self.known_keys)
+
+
+def load_ledger(engine: Engine) -> Ledger:
+    """Read the state a run needs, in one read-only session."""
+    with Session(engine) as session:
+        keys = {f"{a}\x1f{t}" for a, t in session.execute(
+            select(BankTransaction.account, BankTransaction.transaction_id))}
+        booked = _booked(session)
+        aliases = pd.DataFrame(session.execute(select(Alias.customer_id, Alias.kind, Alias.value))
+                               .all(), columns=["customer_id", "kind", "value"])
+        history = _history(session)
+        states = session.execute(select(CustomerState)).scalars().all()
+    return Ledger(keys, booked, aliases, history,
+                  frozenset(s.customer_id for s in states if s.paused),
+                  {s.customer_id: s.pinned_segment for s in states if s.pinned_segment}, engine)
+
+
+def _booked(session: Session) -> pd.Series:
+    rows = session.execute(
+        select(MatchRow.invoice_id, MatchRow.currency, func.sum(MatchRow.applied_amount))
+        .where(MatchRow.status.in_(BOOKED)).group_by(MatchRow.invoice_id, MatchRow.currency)).all()
+    return pd.Series({i: to_minor(a, c) for i, c, a in rows}, dtype="int64")
+
+
+def _history(session: Session) -> pd.DataFrame:
+    rows = session.execute(select(
+        OutboxMessage.customer_id, OutboxMessage.currency, OutboxMessage.stage,
+        OutboxMessage.invoice_ids, OutboxMessage.sent_at, OutboxMessage.created_at,
+        OutboxMessage.key, OutboxMessage.status, OutboxMessage.channel,
+    ).where(OutboxMessage.status.in_(("planned", "sent", "bounced")))).all()
+    frame = pd.DataFrame(rows, columns=["customer_id", "currency", "stage", "invoice_ids",
+                                        "sent_at", "created_at", "key", "status", "channel"])
+    frame["sent_at"] = pd.to_datetime(frame["sent_at"].fillna(frame["created_at"]), utc=True)
+    return frame.drop(columns=["created_at"])
+
+
+def _previous(engine: Engine | None, table: type, transactions: pd.DataFrame,
+              known: Iterable[str]) -> pd.DataFrame:
+    """Rows of `table` for the transactions of this file that earlier runs saw."""
+    keys = transactions["account"].astype("str") + "\x1f" + transactions["transaction_id"]
+    ids = sorted(set(transactions.loc[keys.isin(set(known)), "transaction_id"]))
+    columns = _columns(table)
+    if engine is None or not ids:
+        return pd.DataFrame(columns=columns)
+    with Session(engine) as session:
+        rows = []
+        for start in range(0, len(ids), 5000):
+            stmt = select(*[getattr(table, c) for c in _db_columns(table)]).where(
+                table.transaction_id.in_(ids[start:start + 5000]))
+            if table is MatchRow:
+                stmt = stmt.where(MatchRow.rank == 1, MatchRow.status != "rejected")
+            rows.extend(session.execute(stmt).all())
+    frame = pd.DataFrame(rows, columns=_db_columns(table))
+    return _to_minor(frame, "applied_amount" if table is MatchRow else "amount")[columns]
+
+
+def _db_columns(table: type) -> list[str]:
+    if table is MatchRow:
+        return ["transaction_id", "invoice_id", "applied_amount", "currency", "confidence",
+                "decision", "reasons", "status"]
+    return ["kind", "transaction_id", "invoice_id", "amount", "currency", "detail"]
+
+
+def _columns(table: type) -> list[str]:
+    if table is MatchRow:
+        return ["transaction_id", "invoice_id", "applied_minor", "currency", "confidence",
+                "decision", "reasons", "status"]
+    return ["kind", "transaction_id", "invoice_id", "amount_minor", "currency", "detail"]
+
+
+def _to_minor(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    target = "applied_minor" if column == "applied_amount" else "amount_minor"
+    frame[target] = [None if a is None else to_minor(a.normalize(), c)
+                     for a, c in zip(frame[column], frame["currency"], strict=True)]
+    return frame

@@ -1,0 +1,64 @@
+"""The one composition root: settings in, adapters out.
+
+Nothing else decides which database, mail transport or policy a run uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.engine import Engine
+
+from dunwell.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Adapters:
+    """Everything a run talks to, chosen once from the settings."""
+
+    settings: Any
+    engine: Engine
+    transport: Any
+    match_policy: Any
+    dunning_policy: Any
+    templates_dir: Path
+    out_dir: Path
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping from a config file, or a ConfigError naming the file and line."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def build(out_dir: Path, settings: Any | None = None) -> Adapters:
+    """Settings -> database engine, mail transport, policies; the output folder is the run's."""
+    from dunwell.connectors.mail import FileOutbox, SmtpTransport
+    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors.storage import open_db
+    from dunwell.dunning import load_policy
+    from dunwell.matching import MatchPolicy
+
+    settings = settings or load_settings()
+    out_dir = Path(out_dir)
+    if settings.smtp_host:
+        transport: Any = SmtpTransport.from_settings(settings)
+    else:
+        transport = FileOutbox(out_dir / "outbox")
+    dunning_policy = load_policy(read_yaml(settings.dunning_policy_path))
+    match_policy = MatchPolicy(**(settings.matching or {}))
+    templates = Path(settings.dunning_policy_path).parent / "templates"
+    return Adapters(settings, open_db(settings.database_url), transport, match_policy,
+                    dunning_policy, templates, out_dir)

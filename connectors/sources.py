@@ -1,0 +1,94 @@
+"""Input sources: any supported bank statement or the canonical CSVs, into frames.
+
+A bank file's format is recognised from its content. Every source gives its
+file hash so that an import is recorded exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dunwell.connectors import canonical
+from dunwell.errors import InputError
+from dunwell.frames import TRANSACTION_COLUMNS
+from dunwell.model import BankTxn
+from dunwell.money import to_minor
+
+
+@dataclass(frozen=True, slots=True)
+class BankFile:
+    """One bank statement file as read: its transactions and what we know of it.
+
+    Attributes:
+      path: where it was read from.
+      sha256: hash of the bytes, the file's identity for exactly-once imports.
+      format: mt940, camt053, ofx, bai2, csv profile name, or canonical.
+      transactions: frame per dunwell.frames.TRANSACTION_COLUMNS.
+      balance_findings: opening + entries != closing, gaps between statements.
+      warnings: encoding fallbacks and other notes for the user.
+    """
+
+    path: Path
+    sha256: str
+    format: str
+    transactions: pd.DataFrame
+    balance_findings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_bank(path: Path, profile: str | None = None, currency: str | None = None) -> BankFile:
+    """Read any supported statement (or canonical bank.csv) into a BankFile."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), "file not found" if not path.exists() else "not a file")
+    if profile is None and _looks_canonical(path):
+        frame = canonical.read_bank_csv(path)
+        return BankFile(path, file_hash(path), "canonical", frame)
+    from dunwell.connectors.statements import check_balances, read_statement
+
+    imported = read_statement(path, profile=profile, currency=currency)
+    frame = transactions_frame(imported.transactions)
+    return BankFile(path, file_hash(path), imported.format, frame,
+                    list(check_balances(imported)), list(imported.warnings))
+
+
+def _looks_canonical(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(4096).decode("utf-8", errors="replace")
+    return canonical.is_canonical_bank_csv(head)
+
+
+def transactions_frame(transactions: list[BankTxn]) -> pd.DataFrame:
+    """Records from a statement parser -> the transactions frame."""
+    rows = {
+        "transaction_id": [t.transaction_id for t in transactions],
+        "booking_date": pd.to_datetime([t.booking_date for t in transactions]).astype("datetime64[s]"),
+        "amount_minor": [to_minor(t.amount, t.currency) for t in transactions],
+        "currency": [t.currency for t in transactions],
+        "counterparty_name": [t.counterparty_name or "" for t in transactions],
+        "counterparty_iban": [(t.counterparty_iban or "").replace(" ", "").upper() for t in transactions],
+        "remittance_info": [t.remittance_info or "" for t in transactions],
+        "account": [t.account or "" for t in transactions],
+        "line": list(range(1, len(transactions) + 1)),
+    }
+    frame = pd.DataFrame(rows)
+    frame["amount_minor"] = frame["amount_minor"].astype("int64")
+    return frame[list(TRANSACTION_COLUMNS)]
+
+
+def read_banks(paths: list[Path]) -> list[BankFile]:
+    """Several statements, each read on its own."""
+    return [read_bank(p) for p in paths]

@@ -1,0 +1,165 @@
+"""The `dunwell` command line: parses arguments, validates inputs, runs flows.
+
+A user's mistake (bad file, bad argument, bad config) ends with one line per
+problem on stderr and exit code 2, before any flow starts or anything is
+written. `--strict` turns findings that need a person into exit code 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from dunwell.errors import DunwellError, InputErrors
+
+app = typer.Typer(
+    help="dunwell: match bank payments to invoices, flag discrepancies, and send polite reminders.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+statement_app = typer.Typer(help="Bank statements: convert any supported format to canonical CSV.",
+                            no_args_is_help=True)
+review_app = typer.Typer(help="The review queue: matches waiting for a person.", no_args_is_help=True)
+customer_app = typer.Typer(help="What a customer told us: pause, resume, pin a segment.",
+                           no_args_is_help=True)
+invoice_app = typer.Typer(help="What a customer said about an invoice: dispute, promise.",
+                          no_args_is_help=True)
+app.add_typer(statement_app, name="statement")
+app.add_typer(review_app, name="review")
+app.add_typer(customer_app, name="customer")
+app.add_typer(invoice_app, name="invoice")
+
+console = Console(stderr=True)
+out = Console()
+
+FileArg = Annotated[Path, typer.Option(help="canonical CSV file")]
+OutDir = Annotated[Path, typer.Option("--out", help="output folder (created if missing)")]
+BankOpt = Annotated[list[Path], typer.Option("--bank", help="bank statement: MT940, CAMT.053/054, OFX/QFX, BAI2, bank CSV or canonical CSV; repeatable")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (that day at the send time in each customer's timezone) or an ISO datetime; default now")]
+Strict = Annotated[bool, typer.Option("--strict", help="exit 1 when discrepancies or review items need a person")]
+
+
+def _quiet_prefect() -> None:
+    """Prefect's own logging stays at warnings unless the operator asks for more."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+    home = Path(".dunwell") / "prefect"
+    if "PREFECT_HOME" not in os.environ:
+        home.mkdir(parents=True, exist_ok=True)
+        os.environ["PREFECT_HOME"] = str(home.resolve())
+
+
+def _run(step: Callable[[], Any]) -> Any:
+    """Run a command body; user errors become one line each and exit 2."""
+    try:
+        return step()
+    except InputErrors as many:
+        for error in many.errors:
+            console.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True,
+                          soft_wrap=True)
+        raise typer.Exit(2) from None
+    except DunwellError as error:
+        for line in str(error).splitlines() or [type(error).__name__]:
+            console.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="output folder")] = Path("demo-out"),
+    seed: Annotated[int, typer.Option(help="random seed: same seed, same data")] = 7,
+    customers: Annotated[int, typer.Option(help="number of customers")] = 300,
+    invoices: Annotated[int, typer.Option(help="number of invoices")] = 3000,
+    as_of: AsOf = None,
+) -> None:
+    """Generate realistic data and run the whole daily job on it (SQLite, file outbox)."""
+    from dunwell import commands
+
+    _quiet_prefect()
+    summary = _run(lambda: commands.demo(out_dir, seed, customers, invoices, as_of))
+    commands.print_summary(out, summary)
+
+
+@statement_app.command("convert")
+def statement_convert(
+    file: Annotated[Path, typer.Argument(help="the statement file, any supported format")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="canonical bank.csv to write")],
+    profile: Annotated[str | None, typer.Option(help="bank CSV profile name (default: recognised from the header)")] = None,
+    currency: Annotated[str | None, typer.Option(help="currency when the file does not state one")] = None,
+) -> None:
+    """Convert a statement to canonical bank.csv; reads no database, writes only OUTPUT."""
+    from dunwell import commands
+
+    result = _run(lambda: commands.convert(file, output, profile, currency))
+    for line in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
+    out.print(f"{result.count} transactions ({result.format}) -> {output}"
+              + "".join(f"\n  {ccy} net {total}" for ccy, total in result.sums.items()))
+
+
+@app.command()
+def reconcile(
+    invoices: FileArg, bank: BankOpt, out_dir: OutDir,
+    customers: Annotated[Path | None, typer.Option(help="customers.csv")] = None,
+    strict: Strict = False,
+) -> None:
+    """Match payments to invoices: writes matches.csv and discrepancies.csv into --out."""
+    from dunwell import commands
+
+    _quiet_prefect()
+    summary = _run(lambda: commands.reconcile(invoices, customers, bank, out_dir))
+    commands.print_summary(out, summary)
+    _strict_exit(strict, summary)
+
+
+@app.command()
+def dunning(
+    invoices: FileArg, customers: FileArg, out_dir: OutDir,
+    bank: Annotated[list[Path] | None, typer.Option("--bank", help="statement(s) to reconcile first, so paid invoices are never dunned")] = None,
+    as_of: AsOf = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="plan only: write the plan and a digest to approve; send nothing")] = False,
+    strict: Strict = False,
+) -> None:
+    """Plan and send reminders: writes actions.csv (and the outbox) into --out."""
+    from dunwell import commands
+
+    _quiet_prefect()
+    summary = _run(lambda: commands.dunning(invoices, customers, bank or [], out_dir, as_of, dry_run))
+    commands.print_summary(out, summary)
+    _strict_exit(strict, summary)
+
+
+@app.command()
+def report(
+    invoices: FileArg, bank: BankOpt, out_dir: OutDir,
+    customers: Annotated[Path | None, typer.Option(help="customers.csv")] = None,
+    as_of: AsOf = None,
+    email_to: Annotated[list[str] | None, typer.Option("--email-to", help="recipient; repeatable (default: from config)")] = None,
+) -> None:
+    """Build the controller report (report.html) and email it."""
+    from dunwell import commands
+
+    _quiet_prefect()
+    summary = _run(lambda: commands.report(invoices, customers, bank, out_dir, as_of, email_to or []))
+    commands.print_summary(out, summary)
+
+
+def _strict_exit(strict: bool, summary: Any) -> None:
+    if strict and summary.needs_a_person:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point that never shows a traceback for a user's mistake."""
+    app(prog_name="dunwell")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

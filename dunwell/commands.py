@@ -1,0 +1,130 @@
+"""What each CLI command does: validate first (fast, exit 2 on bad input), then run a flow.
+
+Inputs are read once here before Prefect starts, so a user's mistake never
+reaches the orchestrator and never leaves a half-done run behind.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from dunwell.flows.summary import RunSummary
+from dunwell.tasks.common import parse_as_of
+from dunwell.tasks.inputs import load_inputs
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What `statement convert` wrote."""
+
+    count: int
+    format: str
+    sums: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def convert(file: Path, output: Path, profile: str | None, currency: str | None) -> Converted:
+    """Any statement -> canonical bank.csv; reads no database, writes only `output`."""
+    from dunwell.connectors.canonical import write_bank
+    from dunwell.connectors.sources import read_bank
+    from dunwell.frames import minor_to_text
+
+    bank = read_bank(file, profile=profile, currency=currency)
+    write_bank(bank.transactions, output)
+    sums = bank.transactions.groupby("currency")["amount_minor"].sum()
+    import pandas as pd
+
+    text = minor_to_text(sums.reset_index(drop=True).astype("int64"),
+                         pd.Series(list(sums.index), dtype="str"))
+    return Converted(len(bank.transactions), bank.format, dict(zip(sums.index, text, strict=True)),
+                     bank.warnings + bank.balance_findings)
+
+
+def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: str | None) -> None:
+    parse_as_of(as_of)
+    load_inputs(invoices, customers, bank)
+
+
+def reconcile(invoices: Path, customers: Path | None, bank: list[Path], out: Path) -> RunSummary:
+    """Validate, then run the ad-hoc reconciliation flow."""
+    from dunwell.flows.reconcile import reconcile as flow
+
+    _validate(invoices, customers, bank, None)
+    return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,
+                str(out))
+
+
+def dunning(invoices: Path, customers: Path, bank: list[Path], out: Path, as_of: str | None,
+            dry_run: bool) -> RunSummary:
+    """Validate, then run the dunning flow."""
+    from dunwell.flows.dunning import dunning as flow
+
+    _validate(invoices, customers, bank, as_of)
+    return flow(str(invoices), str(customers), [str(b) for b in bank], str(out), as_of, dry_run)
+
+
+def report(invoices: Path, customers: Path | None, bank: list[Path], out: Path,
+           as_of: str | None, email_to: list[str]) -> RunSummary:
+    """Validate, then run the report flow."""
+    from dunwell.flows.report import report as flow
+
+    _validate(invoices, customers, bank, as_of)
+    return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,
+                str(out), as_of, email_to or None)
+
+
+def demo(out: Path, seed: int, customers: int, invoices: int, as_of: str | None) -> RunSummary:
+    """Generate a realistic company's data into out/data and run the daily job on it."""
+    from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
+    from dunwell.flows.daily import daily
+    from dunwell.synth import generate
+
+    when = parse_as_of(as_of) if as_of else parse_as_of(date.today().isoformat())
+    data = generate(seed, customers, invoices, when.date())
+    folder = Path(out) / "data"
+    write_customers(data.customers, folder / "customers.csv")
+    write_invoices(data.invoices, folder / "invoices.csv")
+    write_bank(data.transactions, folder / "bank.csv")
+    return daily(str(folder / "invoices.csv"), str(folder / "customers.csv"),
+                 [str(folder / "bank.csv")], str(out), when.isoformat())
+
+
+def _money(amounts: dict[str, str]) -> str:
+    return ", ".join(f"{c} {a}" for c, a in sorted(amounts.items())) or "-"
+
+
+def print_summary(console: Console, summary: RunSummary) -> None:
+    """The table an operator reads at the end of a run, then where the files are."""
+    table = Table(title=f"dunwell run {summary.run_id[:8]} as of {summary.as_of}",
+                  show_lines=False, title_justify="left")
+    table.add_column("", style="bold")
+    table.add_column("count", justify="right")
+    table.add_column("amount")
+    for label, count, amount in (
+        ("payments in", summary.payments_in, summary.payments_in_amount),
+        ("matched automatically", summary.matched_auto, summary.matched_auto_amount),
+        ("sent to review", summary.review, summary.review_amount),
+        ("unmatched", summary.unmatched, summary.unmatched_amount),
+    ):
+        table.add_row(label, str(count), _money(amount))
+    if summary.already_known:
+        table.add_row("already imported before", str(summary.already_known), "")
+    for kind, count in sorted(summary.discrepancies.items()):
+        table.add_row(f"discrepancy: {kind}", str(count), "")
+    for stage, count in summary.reminders.items():
+        table.add_row(f"reminder: {stage}", str(count), "")
+    if summary.human_review:
+        table.add_row("handed to a person", str(summary.human_review), "")
+    for reason, count in Counter(summary.holds).most_common():
+        table.add_row(f"held back: {reason}", str(summary.holds[reason]), "")
+    if summary.quarantined:
+        table.add_row("rows quarantined", str(summary.quarantined), "")
+    console.print(table)
+    for name, path in summary.paths.items():
+        console.print(f"{name}: {path}", highlight=False, soft_wrap=True)

@@ -1,0 +1,109 @@
+"""Dunning tasks: plan from facts, then send each message exactly once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy.engine import Engine
+
+from dunwell.connectors.ledger import Ledger
+from dunwell.dunning import plan as plan_dunning
+from dunwell.dunning import segment_customers
+from dunwell.model import Channel, DunningAction
+from dunwell.tasks.common import retry_unless_user_error
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The plan of one run: actions for actions.csv and the messages behind them."""
+
+    actions: list[DunningAction]
+    messages: list[Any]
+    segments: pd.DataFrame
+
+
+@task(name="plan reminders", cache_policy=NO_CACHE)
+def plan_reminders(invoices: pd.DataFrame, customers: pd.DataFrame, ledger: Ledger,
+                   unmatched_incoming: pd.DataFrame, as_of: datetime, policy: Any,
+                   payments_history: pd.DataFrame | None = None) -> Planned:
+    """Segments and the reminder plan, computed from facts as of this run."""
+    pinned = customers.copy()
+    if ledger.pinned:
+        manual = pinned["customer_id"].map(ledger.pinned)
+        pinned["segment"] = manual.where(manual.notna(), pinned["segment"]).astype("str")
+    history = payments_history if payments_history is not None else pd.DataFrame()
+    segments = segment_customers(pinned, invoices, history, as_of.date(), policy)
+    result = plan_dunning(invoices, pinned, ledger.history, as_of, policy,
+                          unmatched_incoming=unmatched_incoming, paused=ledger.paused,
+                          segments=segments)
+    return Planned(list(result.actions), list(result.messages), segments)
+
+
+@task(name="send reminders", retries=0, cache_policy=NO_CACHE)
+def send_reminders(planned: Planned, engine: Engine, transport: Any, renderer: Any,
+                   run_id: str, as_of: datetime) -> list[DunningAction]:
+    """Claim each message's key, send it, record it; a claimed key is never sent again."""
+    from dunwell.connectors.storage import claim_message, mark_failed, mark_sent
+
+    logger = get_run_logger()
+    outcome: dict[str, str] = {}
+    for message in planned.messages:
+        if not claim_message(engine, message, run_id):
+            outcome[message.key] = HOLD_PREFIX + "already_sent"
+            continue
+        try:
+            message_id = transport.send(renderer(message))
+        except Exception as exc:  # noqa: BLE001 - recorded, reported, never resent blindly
+            mark_failed(engine, message.key, type(exc).__name__)
+            logger.warning("reminder for customer %s not delivered: %s",
+                           message.customer_id, type(exc).__name__)
+            outcome[message.key] = HOLD_PREFIX + f"delivery_failed: {type(exc).__name__}"
+            continue
+        mark_sent(engine, message.key, message_id, as_of)
+        outcome[message.key] = message_id
+    return [_settle(a, outcome) for a in planned.actions]
+
+
+HOLD_PREFIX = "hold:"
+
+
+def _settle(action: DunningAction, outcome: dict[str, str]) -> DunningAction:
+    """An email action gets its Message-ID, or becomes a hold saying why it was not sent."""
+    result = outcome.get(action.facts.get("key", ""))
+    if action.channel != Channel.EMAIL or result is None:
+        return action
+    if result.startswith(HOLD_PREFIX):
+        return replace(action, channel=Channel.HOLD, reason=result[len(HOLD_PREFIX):])
+    return replace(action, message_id=result)
+
+
+
+
+
+@task(name="write dunning digest", cache_policy=NO_CACHE)
+def write_digest(planned: Planned, out_dir: Any, renderer: Any) -> dict[str, str]:
+    """A dry run's plan for a person to approve: digest.md and a preview of every email."""
+    from pathlib import Path
+
+    from dunwell.connectors.mail import FileOutbox
+
+    out = Path(out_dir)
+    preview = FileOutbox(out / "preview")
+    lines = ["# Dunning plan (dry run: nothing was sent)", "",
+             "| customer | currency | stage | invoices | to | not before |",
+             "|---|---|---|---|---|---|"]
+    for message in planned.messages:
+        preview.send(renderer(message))
+        lines.append(f"| {message.customer_id} | {message.currency} | {message.stage} | "
+                     f"{len(message.invoices)} | {message.recipient} | {message.not_before} |")
+    holds = [a for a in planned.actions if a.channel == Channel.HOLD]
+    lines += ["", f"{len(holds)} held back (see actions.csv for each reason)."]
+    digest = out / "digest.md"
+    out.mkdir(parents=True, exist_ok=True)
+    digest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"digest": str(digest), "preview": str(out / "preview")}

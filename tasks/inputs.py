@@ -1,0 +1,89 @@
+"""Tasks that read the run's inputs: invoices, customers and bank statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from dunwell.connectors import canonical
+from dunwell.tasks.common import retry_unless_user_error
+from dunwell.connectors.sources import BankFile, read_bank
+from dunwell.errors import InputError, InputErrors
+from dunwell.frames import CUSTOMER_COLUMNS
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What one run reads, validated: frames plus the bank files they came from."""
+
+    invoices: pd.DataFrame
+    customers: pd.DataFrame
+    bank_files: list[BankFile] = field(default_factory=list)
+
+    @property
+    def transactions(self) -> pd.DataFrame:
+        """All bank files' transactions in one frame."""
+        if not self.bank_files:
+            return _empty_transactions()
+        return pd.concat([b.transactions for b in self.bank_files], ignore_index=True)
+
+
+def _empty_transactions() -> pd.DataFrame:
+    from dunwell.connectors.sources import transactions_frame
+
+    return transactions_frame([])
+
+
+def _empty_customers(invoices: pd.DataFrame) -> pd.DataFrame:
+    """Customers derived from the invoices when no customers file is given."""
+    first = invoices.drop_duplicates("customer_id")
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in CUSTOMER_COLUMNS})
+    frame = frame.reindex(range(len(first)))
+    frame["customer_id"] = first["customer_id"].to_numpy()
+    frame["name"] = first["customer_name"].where(first["customer_name"] != "",
+                                                 first["customer_id"]).to_numpy()
+    for column in ("email", "iban", "segment", "country", "timezone"):
+        frame[column] = ""
+    frame["language"] = "en"
+    frame["do_not_contact"] = False
+    frame["line"] = 0
+    return frame
+
+
+def load_inputs(invoices: str | Path, customers: str | Path | None,
+                bank: list[str] | list[Path] | None) -> Inputs:
+    """Read and validate every input; all problems of all files are reported together."""
+    errors: list[InputError] = []
+    frames: dict[str, object] = {}
+    readers = [("invoices", canonical.read_invoices, invoices)]
+    if customers:
+        readers.append(("customers", canonical.read_customers, customers))
+    for name, reader, path in readers:
+        frames[name] = _collect(errors, reader, Path(path))
+    banks = [_collect(errors, read_bank, Path(p)) for p in (bank or [])]
+    if errors:
+        raise InputErrors(errors)
+    inv = frames["invoices"]
+    cust = frames.get("customers")
+    return Inputs(inv, cust if cust is not None else _empty_customers(inv), banks)  # type: ignore[arg-type]
+
+
+def _collect(errors: list[InputError], reader, path: Path):  # noqa: ANN001, ANN202
+    try:
+        return reader(path)
+    except InputErrors as many:
+        errors.extend(many.errors)
+    except InputError as one:
+        errors.append(one)
+    return None
+
+
+@task(name="read inputs", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE,
+      retry_condition_fn=retry_unless_user_error)
+def read_inputs(invoices: str, customers: str | None, bank: list[str]) -> Inputs:
+    """Read invoices, customers and statements; a shared drive that hiccups is retried."""
+    return load_inputs(invoices, customers, bank)

@@ -1,0 +1,65 @@
+"""Recording a run: everything it learned goes into the database in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy.engine import Engine
+
+from dunwell.connectors import storage
+from dunwell.connectors.sources import BankFile
+from dunwell.model import BankTxn
+from dunwell.money import from_minor
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    """How many transactions were new, already known or rejected, over all files."""
+
+    new: int = 0
+    known: int = 0
+    rejected: int = 0
+
+
+def bank_records(frame: pd.DataFrame) -> list[BankTxn]:
+    """Transactions frame -> records for storage."""
+    return [
+        BankTxn(t.transaction_id, t.booking_date.date(), from_minor(t.amount_minor, t.currency),
+                t.currency, t.counterparty_name or None, t.counterparty_iban or None,
+                t.remittance_info or None, t.account or "")
+        for t in frame.itertuples(index=False)
+    ]
+
+
+@task(name="record run", cache_policy=NO_CACHE)
+def record_run(engine: Engine, run_id: str, kind: str, as_of: datetime, params: dict[str, Any],
+               customers: pd.DataFrame, invoices: pd.DataFrame, bank_files: list[BankFile],
+               matches: pd.DataFrame, discrepancies: pd.DataFrame,
+               quarantine: pd.DataFrame | None = None) -> ImportCounts:
+    """One transaction: a run that dies here leaves the database as it was."""
+    counts = ImportCounts()
+    with storage.transaction(engine) as session:
+        storage.start_run(session, kind, as_of.isoformat(), params, run_id=run_id)
+        storage.upsert_customers(session, customers)
+        storage.upsert_invoices(session, invoices)
+        for bank in bank_files:
+            outcome = storage.record_statement_import(
+                session, bank.path.name, bank.sha256, bank.format, bank_records(bank.transactions))
+            counts = ImportCounts(counts.new + outcome.new, counts.known + outcome.known,
+                                  counts.rejected + outcome.rejected)
+        storage.save_reconciliation(session, run_id, matches, discrepancies)
+        if quarantine is not None and len(quarantine):
+            storage.save_quarantine(session, run_id, quarantine)
+    return counts
+
+
+@task(name="finish run", cache_policy=NO_CACHE)
+def finish_run(engine: Engine, run_id: str, status: str, summary: dict[str, Any]) -> None:
+    """Close the run's record with its summary."""
+    with storage.transaction(engine) as session:
+        storage.finish_run(session, run_id, status, summary)

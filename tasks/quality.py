@@ -1,0 +1,80 @@
+"""Quality checkpoints inside the flows: quarantine failing rows, stop on critical failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from dunwell.connectors import quality
+from dunwell.tasks.inputs import Inputs
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Inputs after their checkpoints: clean frames, quarantined rows and every result."""
+
+    invoices: pd.DataFrame
+    customers: pd.DataFrame
+    transactions: pd.DataFrame
+    results: list[Any] = field(default_factory=list)
+    quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
+    data_docs: str = ""
+
+
+def _quarantined(result: Any) -> pd.DataFrame:
+    frame = result.quarantine.copy()
+    frame.insert(0, "dataset", result.dataset)
+    return frame
+
+
+@task(name="check input quality", cache_policy=NO_CACHE)
+def check_inputs(inputs: Inputs, as_of: datetime, adapters: Any) -> Checked:
+    """Run the invoices, customers and transactions suites; failing rows go to quarantine."""
+    bounds = dict(adapters.settings.quality or {})
+    results = [
+        quality.check(name, frame, as_of=as_of.date(), out_dir=adapters.out_dir, bounds=bounds)
+        for name, frame in (("invoices", inputs.invoices), ("customers", inputs.customers),
+                            ("transactions", inputs.transactions))
+    ]
+    invoices, customers, transactions = (r.clean for r in results)
+    quarantine = pd.concat([_quarantined(r) for r in results], ignore_index=True)
+    return Checked(invoices, customers, transactions, results, quarantine)
+
+
+def reconciliation_frame(transactions: pd.DataFrame, matches: pd.DataFrame,
+                         invoices: pd.DataFrame) -> pd.DataFrame:
+    """One row per (incoming payment, rank-1 link), empty decision when nothing matched."""
+    incoming = transactions.loc[transactions["amount_minor"] > 0,
+                                ["transaction_id", "amount_minor", "line"]]
+    links = matches[matches.get("rank", 1) == 1] if "rank" in matches else matches
+    links = links[["transaction_id", "invoice_id", "decision", "applied_minor"]]
+    frame = incoming.merge(links, on="transaction_id", how="left")
+    opens = invoices.set_index("invoice_id")["open_minor"]
+    opens = opens[~opens.index.duplicated()]
+    frame["invoice_open_minor"] = frame["invoice_id"].map(opens).fillna(0).astype("int64")
+    frame["invoice_id"] = frame["invoice_id"].fillna("").astype("str")
+    frame["decision"] = frame["decision"].fillna("").astype("str")
+    frame["applied_minor"] = frame["applied_minor"].fillna(0).astype("int64")
+    return frame
+
+
+@task(name="check reconciliation quality", cache_policy=NO_CACHE)
+def check_results(checked: Checked, reconciled: Any, as_of: datetime, adapters: Any) -> Checked:
+    """Match rate, review share and 'no invoice cleared twice' on this run's results."""
+    frame = reconciliation_frame(reconciled.new, reconciled.matches, checked.invoices)
+    result = quality.check("reconciliation", frame, as_of=as_of.date(),
+                           out_dir=adapters.out_dir, bounds=dict(adapters.settings.quality or {}))
+    results = [*checked.results, result]
+    docs = quality.build_data_docs(results, adapters.out_dir)
+    return replace(checked, results=results, data_docs=str(docs))
+
+
+@task(name="stop if a critical check failed", cache_policy=NO_CACHE)
+def stop_if_critical(checked: Checked) -> None:
+    """No reminder is sent on data that failed a critical suite."""
+    quality.stop_on_critical(checked.results)

@@ -1,0 +1,64 @@
+"""Report and mail tasks: render the controller report, deliver it with retries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from dunwell.connectors import mail
+from dunwell.connectors.report import ReportInputs, build_report, send_report
+from dunwell.dunning import render
+from dunwell.errors import DeliveryError
+from dunwell.model import DunningAction
+from dunwell.tasks.outputs import actions_frame
+
+
+def renderer_for(adapters: Any) -> Callable[[Any], EmailMessage]:
+    """A function that turns a planned reminder into an email ready for the transport."""
+    env = jinja2.FileSystemLoader(str(adapters.templates_dir))
+    company = adapters.dunning_policy.company
+    sender = adapters.settings.mail_from
+
+    def to_email(message: Any) -> EmailMessage:
+        rendered = render(message, env, company)
+        return mail.build_email(rendered.subject, sender, [message.recipient], rendered.text,
+                                rendered.html, headers=rendered.headers)
+
+    return to_email
+
+
+@task(name="build report", cache_policy=NO_CACHE)
+def make_report(adapters: Any, as_of: datetime, reconciled: Any,
+                actions: list[DunningAction], checked: Any) -> Any:
+    """The controller report as files in the output folder."""
+    inputs = ReportInputs(
+        as_of=as_of.date(), company=adapters.dunning_policy.company.get("name", "dunwell"),
+        transactions=reconciled.transactions, invoices=reconciled.invoices_after,
+        matches=reconciled.matches, discrepancies=reconciled.discrepancies,
+        review_queue=reconciled.review_candidates, actions=actions_frame(actions),
+        quality=checked.results, quarantine=checked.quarantine,
+        data_docs=Path(checked.data_docs) if checked.data_docs else None,
+    )
+    return build_report(inputs, adapters.out_dir)
+
+
+@task(name="email report", cache_policy=NO_CACHE)
+def deliver_report(adapters: Any, report: Any, email_to: list[str] | None) -> dict[str, str]:
+    """Send the report to its recipients; a failed send leaves it on disk and says so."""
+    recipients = list(email_to or adapters.settings.report_recipients)
+    paths = {"report": str(report.html_path), "outbox": str(adapters.out_dir / "outbox")}
+    if not recipients:
+        return paths
+    try:
+        send_report(report, adapters.transport, recipients, adapters.settings.report_subject)
+    except DeliveryError as exc:
+        get_run_logger().error("report not delivered, kept at %s: %s", report.html_path, exc)
+        paths["report_delivery"] = f"failed: {exc}"
+    return paths

@@ -1,0 +1,82 @@
+"""The run summary: counted from the run's frames, shown in the CLI and as Prefect artifacts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from dunwell.flows.summary import RunSummary
+from dunwell.frames import minor_to_text
+from dunwell.model import Channel, DunningAction
+
+
+def _by_currency(frame: pd.DataFrame, column: str = "amount_minor") -> dict[str, str]:
+    if frame.empty:
+        return {}
+    sums = frame.groupby("currency")[column].sum()
+    text = minor_to_text(sums.astype("int64").reset_index(drop=True),
+                         pd.Series(sums.index, dtype="str"))
+    return dict(zip(sums.index, text, strict=True))
+
+
+def _outcomes(reconciled: Any) -> dict[str, pd.DataFrame]:
+    """Incoming payments of this run split into auto / review / unmatched."""
+    incoming = reconciled.new[reconciled.new["amount_minor"] > 0]
+    decided = reconciled.matches.groupby("transaction_id")["decision"].agg(set)
+    auto = incoming["transaction_id"].map(lambda t: "auto" in decided.get(t, set()))
+    review = incoming["transaction_id"].map(lambda t: decided.get(t, set()) == {"review"})
+    return {"incoming": incoming, "auto": incoming[auto.astype(bool)],
+            "review": incoming[review.astype(bool)],
+            "unmatched": incoming[~(auto.astype(bool) | review.astype(bool))]}
+
+
+def summarise(run_id: str, as_of: datetime, reconciled: Any, actions: list[DunningAction],
+              checked: Any, counts: Any, paths: dict[str, str], adapters: Any) -> RunSummary:
+    """Count what happened in this run."""
+    parts = _outcomes(reconciled) if reconciled is not None else {}
+    sent = Counter(a.stage for a in actions if a.channel == Channel.EMAIL)
+    holds = Counter(a.reason.split(" ")[0].split(":")[0] for a in actions
+                    if a.channel == Channel.HOLD)
+    kinds = Counter(reconciled.discrepancies["kind"]) if reconciled is not None else Counter()
+    return RunSummary(
+        run_id=run_id, as_of=as_of.isoformat(timespec="minutes"),
+        payments_in=len(parts.get("incoming", [])),
+        payments_in_amount=_by_currency(parts["incoming"]) if parts else {},
+        matched_auto=len(parts.get("auto", [])),
+        matched_auto_amount=_by_currency(parts["auto"]) if parts else {},
+        review=len(parts.get("review", [])),
+        review_amount=_by_currency(parts["review"]) if parts else {},
+        unmatched=len(parts.get("unmatched", [])),
+        unmatched_amount=_by_currency(parts["unmatched"]) if parts else {},
+        already_known=getattr(counts, "known", 0),
+        discrepancies=dict(sorted(kinds.items())), reminders=dict(sent), holds=dict(holds),
+        human_review=sum(1 for a in actions if a.channel == Channel.HUMAN_REVIEW),
+        quarantined=len(checked.quarantine) if checked is not None else 0,
+        quality_failures={r.dataset: sum(1 for o in r.outcomes if not o.success)
+                          for r in (checked.results if checked is not None else [])},
+        paths=paths,
+    )
+
+
+def publish_artifacts(summary: RunSummary) -> None:
+    """A table and a short markdown note on the flow run, for the Prefect UI."""
+    rows = [
+        {"what": "payments in", "count": summary.payments_in, "amount": _fmt(summary.payments_in_amount)},
+        {"what": "matched automatically", "count": summary.matched_auto, "amount": _fmt(summary.matched_auto_amount)},
+        {"what": "sent to review", "count": summary.review, "amount": _fmt(summary.review_amount)},
+        {"what": "unmatched", "count": summary.unmatched, "amount": _fmt(summary.unmatched_amount)},
+    ]
+    rows += [{"what": f"discrepancy: {k}", "count": v, "amount": ""} for k, v in summary.discrepancies.items()]
+    rows += [{"what": f"reminder: {k}", "count": v, "amount": ""} for k, v in summary.reminders.items()]
+    create_table_artifact(rows, key="dunwell-run-summary", description="What this run did")
+    links = "\n".join(f"- {name}: `{path}`" for name, path in summary.paths.items())
+    create_markdown_artifact(f"# dunwell run {summary.run_id}\n\nas of {summary.as_of}\n\n{links}\n",
+                             key="dunwell-run-files", description="Where the outputs are")
+
+
+def _fmt(amounts: dict[str, str]) -> str:
+    return ", ".join(f"{c} {a}" for c, a in amounts.items())

@@ -1,0 +1,99 @@
+"""Bank statement readers: MT940, CAMT.053/054, OFX/QFX, BAI2, bank CSV profiles, bank.csv.
+
+`read_statement` recognises the format by content and returns the booked
+transactions with the statement balances; `check_balances` reports what does
+not add up; `write_canonical_csv` writes the contract's bank.csv atomically.
+Bad input raises `dunwell.errors.InputError` naming file, line and field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dunwell.errors import FormatNotRecognised, InputError
+from dunwell.model import BankTxn
+
+from . import bai2, bank_csv, camt, csv_bank, detect, mt940, ofx
+from .balances import check_balances
+from .bank_csv import write_canonical_csv
+from .csv_profiles import PROFILES_DIR, CsvProfile, load_profiles
+from .identity import assign_ids
+from .records import StatementBalance, StatementImport
+from .text import decode
+
+__all__ = ["StatementBalance", "StatementImport", "check_balances", "read_statement",
+           "write_canonical_csv", "load_profiles", "CsvProfile"]
+
+
+def read_statement(path: Path, profile: str | None = None, currency: str | None = None, *,
+                   profiles_dir: Path | None = None) -> StatementImport:
+    """Read any supported statement file; `currency` fills in where the file states none."""
+    path = Path(path)
+    source = str(path)
+    head = _head(path, source)
+    if not head.strip():
+        raise InputError(source, "file is empty", 1)
+    profiles = load_profiles(profiles_dir or PROFILES_DIR)
+    if profile is not None:
+        if profile not in profiles:
+            raise InputError(source, f"unknown CSV profile {profile!r} (known: "
+                             f"{', '.join(sorted(profiles))})")
+        return _csv(path, source, profiles[profile], currency)
+    kind = detect.sniff(detect.head_text(head))
+    if kind is None:
+        return _csv(path, source, _recognise(head, source, profiles), currency)
+    if kind.startswith("camt"):
+        txns, balances, warnings = camt.read(path, source)
+        return _result(kind, txns, balances, warnings)
+    data = _bytes(path, source)
+    text, warnings = ofx.decode(data, source) if kind == "ofx" else decode(data, source)
+    if kind == "canonical":
+        return StatementImport(kind, bank_csv.read(text, source), [], warnings)
+    reader = {"mt940": lambda: mt940.read(text, source),
+              "ofx": lambda: ofx.read(text, source, currency),
+              "bai2": lambda: bai2.read(text, source, currency)}[kind]
+    txns, balances = reader()
+    return _result(kind, txns, balances, warnings)
+
+
+def _result(kind: str, txns: list[BankTxn], balances: list[StatementBalance],
+            warnings: list[str], profile: str | None = None) -> StatementImport:
+    """The import with ids filled in and made unique."""
+    return StatementImport(kind, assign_ids(txns), balances, warnings, profile)
+
+
+def _csv(path: Path, source: str, profile: CsvProfile, currency: str | None) -> StatementImport:
+    """A bank CSV through its profile."""
+    text, warnings = csv_bank.profile_text(_bytes(path, source), source, profile)
+    txns, skipped = csv_bank.read(text, profile, source, currency)
+    return _result("csv", txns, [], warnings + skipped, profile.name)
+
+
+def _recognise(head: bytes, source: str, profiles: dict[str, CsvProfile]) -> CsvProfile:
+    """The profile whose identifying columns the header holds (the most specific one)."""
+    fits = []
+    for p in profiles.values():
+        text, _ = csv_bank.profile_text(head, source, p) if p.encoding else decode(head, source)
+        if csv_bank.matches(text, p, source):
+            fits.append(p)
+    if not fits:
+        raise FormatNotRecognised(source, "not a statement format we read (MT940, CAMT, OFX, "
+                                  "BAI2, canonical bank.csv or a known bank CSV)", 1)
+    return max(fits, key=lambda p: len(p.header))
+
+
+def _head(path: Path, source: str) -> bytes:
+    """The first bytes of the file, enough to recognise its format."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(detect.HEAD)
+    except OSError as exc:
+        raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _bytes(path: Path, source: str) -> bytes:
+    """The whole file."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(source, f"cannot read: {exc.strerror or exc}") from None

@@ -1,0 +1,101 @@
+"""Banks' own CSV exports, described by YAML profiles in config/profiles, not coded.
+
+A profile names the separator, encoding, preamble rows, the columns that
+identify the layout, which column holds each contract field (an amount, a
+debit/credit pair, or an amount with a sign column such as ING's "Af Bij"),
+the date format, decimal and thousands separators, currency symbols to strip,
+a fixed currency or a currency column, and which status values are booked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dunwell.errors import ConfigError
+
+PROFILES_DIR = Path(__file__).resolve().parents[2] / "config" / "profiles"
+FIELDS = ("booking_date", "amount", "debit", "credit", "sign", "currency", "account",
+          "counterparty_name", "counterparty_iban", "remittance_info", "transaction_id", "status")
+
+
+@dataclass(frozen=True)
+class CsvProfile:
+    """One bank's CSV layout.
+
+    Attributes:
+      name: the profile's name (its file name without .yaml).
+      header: column names that must all be in the header row to recognise the layout.
+      columns: contract field -> source column(s); remittance_info may list several.
+      separator, encoding, skip_rows: how to read the file (encoding None: UTF-8, else cp1252).
+      date_format: strptime format of booking_date.
+      decimal, thousands: separators in amounts ("," and "." for 1.234,56).
+      strip: text removed from amounts, such as currency symbols ("$", "CHF").
+      currency: fixed currency when the file has no currency column.
+      debit_values, credit_values: values of the sign column meaning money out / in.
+      status_booked: values of the status column that are booked; others are skipped.
+    """
+
+    name: str
+    header: tuple[str, ...]
+    columns: dict[str, tuple[str, ...]]
+    separator: str = ","
+    encoding: str | None = None
+    skip_rows: int = 0
+    date_format: str = "%Y-%m-%d"
+    decimal: str = "."
+    thousands: str = ""
+    strip: tuple[str, ...] = ()
+    currency: str | None = None
+    debit_values: tuple[str, ...] = ("D", "DR", "DEBIT")
+    credit_values: tuple[str, ...] = ("C", "CR", "CREDIT")
+    status_booked: tuple[str, ...] = ()
+    description: str = field(default="", compare=False)
+
+    def column(self, name: str) -> str | None:
+        """The single source column of a field, None when the profile has none."""
+        found = self.columns.get(name)
+        return found[0] if found else None
+
+
+@lru_cache(maxsize=8)
+def load_profiles(directory: Path = PROFILES_DIR) -> dict[str, CsvProfile]:
+    """Every profile in a folder, by name; a malformed profile is a ConfigError."""
+    if not directory.is_dir():
+        raise ConfigError(f"{directory}: no CSV profile folder")
+    return {p.stem: _profile(p) for p in sorted(directory.glob("*.yaml"))}
+
+
+def _profile(path: Path) -> CsvProfile:
+    """Parse and check one profile file."""
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read profile: {exc}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("columns"), dict):
+        raise ConfigError(f"{path}: a profile needs a 'columns' mapping")
+    columns = {k: _strings(v, path, k) for k, v in raw.pop("columns").items()}
+    unknown = set(columns) - set(FIELDS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown column fields {sorted(unknown)}")
+    if "booking_date" not in columns or not ({"amount"} & columns.keys()
+                                             or {"debit", "credit"} <= columns.keys()):
+        raise ConfigError(f"{path}: needs booking_date and amount (or debit and credit)")
+    tuples = {k: _strings(raw.pop(k), path, k) for k in
+              ("header", "strip", "debit_values", "credit_values", "status_booked") if k in raw}
+    try:
+        return CsvProfile(name=path.stem, columns=columns, **tuples, **raw)
+    except TypeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _strings(value: object, path: Path, key: str) -> tuple[str, ...]:
+    """A string or a list of strings, as a tuple."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        raise ConfigError(f"{path}: {key} must be a string or a list of strings")
+    return tuple(items)

@@ -1,0 +1,58 @@
+"""Transaction ids: the bank's reference when unique, else a stable fingerprint.
+
+A fingerprint hashes account, date, amount, currency, counterparty, remittance
+and the occurrence index of that combination in the file, so that two
+identical rows stay distinct and re-reading the file yields the same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import replace
+
+from dunwell.model import BankTxn, TransactionId
+from dunwell.money import format_plain
+
+
+def fingerprint(txn: BankTxn, occurrence: int) -> str:
+    """sha256(account|date|amount|currency|counterparty|remittance|occurrence)[:16]."""
+    parts = [
+        txn.account or "",
+        txn.booking_date.isoformat(),
+        format_plain(txn.amount, txn.currency),
+        txn.currency,
+        txn.counterparty_name or txn.counterparty_iban or "",
+        txn.remittance_info or "",
+        str(occurrence),
+    ]
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def assign_ids(txns: list[BankTxn]) -> list[BankTxn]:
+    """Fill empty ids with fingerprints and make every id unique within the file."""
+    seen_keys: Counter[tuple[object, ...]] = Counter()
+    used: set[str] = set()
+    out: list[BankTxn] = []
+    for txn in txns:
+        tid = txn.transaction_id
+        if not tid:
+            key = (txn.account, txn.booking_date, txn.amount, txn.currency,
+                   txn.counterparty_name, txn.counterparty_iban, txn.remittance_info)
+            tid = fingerprint(txn, seen_keys[key])
+            seen_keys[key] += 1
+        tid = _unique(tid, used)
+        used.add(tid)
+        same = tid == txn.transaction_id
+        out.append(txn if same else replace(txn, transaction_id=TransactionId(tid)))
+    return out
+
+
+def _unique(tid: str, used: set[str]) -> str:
+    """The id itself, or the id with the first free `-n` suffix when it is taken."""
+    if tid not in used:
+        return tid
+    n = 2
+    while f"{tid}-{n}" in used:
+        n += 1
+    return f"{tid}-{n}"

@@ -1,0 +1,177 @@
+"""SWIFT MT940 customer statements, by an own tolerant tokenizer.
+
+Accepts the dialects banks really send: SOH/ETX framing, {1:}{2:}{4: blocks,
+header lines ("ABNANL2A", "940"), prose before the first tag, "-" trailers,
+marks C/D/RC/RD with a funds code ("CR", "DK"), amounts like "2," and "0,3".
+A reversal (RC, RD) is booked in the opposite direction of its original.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from dunwell.errors import InputError
+from dunwell.model import BankTxn, TransactionId
+
+from .mt940_details import parse_details
+from .records import StatementBalance
+from .text import amount, check_precision, clean, is_iban, yymmdd
+
+_TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$")
+_END = re.compile(r"^-(\}.*|[A-Z]{0,4})\s*$")
+_BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d+,\d*)\s*$")
+_LINE61 = re.compile(
+    r"^(?P<vdate>\d{6})(?P<edate>\d{4}|\s{4})?\s*(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
+    r"(?P<amount>\d+,\d*)\s*(?P<ttype>[NFS][A-Z0-9]{3})?(?P<ref>.*)$"
+)
+
+
+@dataclass
+class _Field:
+    """A tag with its value lines and the physical line where it starts."""
+
+    tag: str
+    line: int
+    lines: list[str]
+
+
+@dataclass
+class _Statement:
+    """The fields of one :20: .. :62a: message."""
+
+    line: int
+    fields: list[_Field] = field(default_factory=list)
+
+    def first(self, *tags: str) -> _Field | None:
+        return next((f for f in self.fields if f.tag in tags), None)
+
+
+def tokenize(text: str, source: str) -> list[_Statement]:
+    """Split the text into statements of tagged fields, skipping framing and header lines."""
+    statements: list[_Statement] = []
+    current: _Field | None = None
+    for number, raw in enumerate(text.replace("\x01", "").replace("\x03", "").splitlines(), 1):
+        line = raw.split("{4:", 1)[1] if "{4:" in raw else raw
+        match = _TAG.match(line)
+        if match:
+            current = _Field(match.group(1), number, [match.group(2).rstrip()])
+            if current.tag == "20" or not statements:
+                statements.append(_Statement(number))
+            statements[-1].fields.append(current)
+        elif _END.match(line.strip()):
+            current = None
+        elif current is not None:
+            current.lines.append(line.rstrip())
+    if not statements:
+        raise InputError(source, "no MT940 statement found (no :20: tag)", 1, ":20:")
+    return statements
+
+
+def read(text: str, source: str) -> tuple[list[BankTxn], list[StatementBalance]]:
+    """All transactions and per-statement balances of an MT940 file."""
+    txns: list[BankTxn] = []
+    balances: list[StatementBalance] = []
+    for stmt in tokenize(text, source):
+        rows, balance = _statement(stmt, source)
+        txns.extend(rows)
+        balances.append(balance)
+    return txns, balances
+
+
+def _statement(stmt: _Statement, source: str) -> tuple[list[BankTxn], StatementBalance]:
+    """One statement: its header fields, balances and :61:/:86: pairs."""
+    if stmt.fields[0].tag != "20":
+        raise InputError(source, "statement does not start with :20:", stmt.line, ":20:")
+    account = _account(_required(stmt, source, "25"))
+    opening = _balance(_required(stmt, source, "60F", "60M"), source)
+    closing = _balance(_required(stmt, source, "62F", "62M"), source)
+    number = stmt.first("28C", "28")
+    statement_id = stmt.fields[0].lines[0].strip()
+    if number:
+        statement_id += f"/{number.lines[0].strip()}"
+    rows = [_transaction(f, details, account, opening[2], source) for f, details in _pairs(stmt)]
+    total = sum((t.amount for t in rows), Decimal(0))
+    balance = StatementBalance(account, statement_id, opening[2], opening[1], closing[1],
+                               opening[0], closing[0], len(rows), total, stmt.line,
+                               tuple(sorted({opening[2], closing[2]})))
+    return rows, balance
+
+
+def _required(stmt: _Statement, source: str, *tags: str) -> _Field:
+    """The first field with one of the tags; a missing mandatory tag is an InputError."""
+    found = stmt.first(*tags)
+    if found is None:
+        raise InputError(source, "mandatory tag missing from the statement (truncated file?)",
+                         stmt.line, f":{tags[0]}:")
+    return found
+
+
+def _account(f: _Field) -> str:
+    """:25: account, without the currency some banks append ("NL34RABO0142623393 EUR")."""
+    parts = f.lines[0].split()
+    if len(parts) == 2 and re.fullmatch(r"[A-Z]{3}", parts[1]):
+        return parts[0]
+    return " ".join(parts)
+
+
+def _balance(f: _Field, source: str) -> tuple[date, Decimal, str]:
+    """:60a:/:62a: -> (date, signed amount, currency)."""
+    match = _BALANCE.match(f.lines[0])
+    if not match:
+        raise InputError(source, f"bad balance {f.lines[0]!r}", f.line, f":{f.tag}:")
+    tag = f":{f.tag}:"
+    value = amount(match.group(4), source, f.line, tag, decimal=",")
+    when = yymmdd(match.group(2), source, f.line, tag)
+    return when, -value if match.group(1) == "D" else value, match.group(3)
+
+
+def _pairs(stmt: _Statement) -> list[tuple[_Field, list[str]]]:
+    """Each :61: with the lines of the :86: fields that follow it."""
+    pairs: list[tuple[_Field, list[str]]] = []
+    for f in stmt.fields:
+        if f.tag == "61":
+            pairs.append((f, []))
+        elif f.tag == "86" and pairs:
+            pairs[-1][1].extend(f.lines)
+        elif f.tag.startswith("62"):
+            break
+    return pairs
+
+
+def _transaction(f: _Field, details: list[str], account: str, currency: str,
+                 source: str) -> BankTxn:
+    """One :61: statement line with its :86: details."""
+    match = _LINE61.match(f.lines[0])
+    if not match:
+        raise InputError(source, f"bad statement line {f.lines[0]!r}", f.line, ":61:")
+    value_date = yymmdd(match["vdate"], source, f.line, ":61:")
+    booked = _entry_date(match["edate"], value_date, source, f.line)
+    value = amount(match["amount"], source, f.line, ":61:", decimal=",")
+    value = check_precision(value, currency, source, f.line, ":61:")
+    signed = -value if match["mark"] in ("D", "RC") else value
+    name, iban, remittance = parse_details(details)
+    extra = f.lines[1].strip() if len(f.lines) > 1 else ""
+    if iban is None and is_iban(extra.replace(" ", "")):
+        iban = extra.replace(" ", "")
+    if not details:
+        remittance = clean(match["ref"].split("//")[0].replace("NONREF", ""))
+    return BankTxn(TransactionId(""), booked, signed, currency, name, iban, remittance, account)
+
+
+def _entry_date(edate: str | None, value_date: date, source: str, line: int) -> date:
+    """Booking (entry) date MMDD, its year taken from the value date across a year end."""
+    if not edate or not edate.strip():
+        return value_date
+    month, day = int(edate[:2]), int(edate[2:])
+    year = value_date.year
+    if month == 12 and value_date.month == 1:
+        year -= 1
+    elif month == 1 and value_date.month == 12:
+        year += 1
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InputError(source, f"bad entry date {edate!r}", line, ":61:") from None

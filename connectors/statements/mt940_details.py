@@ -1,0 +1,86 @@
+"""The :86: information field of MT940: counterparty and remittance from its dialects.
+
+Three layouts are common: German/SEPA `?nn` subfields (GVC, ?20-?29 and ?60-?63
+remittance with EREF+/SVWZ+ tags, ?31 IBAN, ?32/?33 name), Dutch `/KEY/value`
+pairs (/NAME/, /IBAN/, /REMI/, /EREF/), and free text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .text import clean, is_iban
+
+WRAP = 65
+_SUBFIELD = re.compile(r"\?(\d{2})")
+_SEPA_TAG = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|IBAN|BIC)\+")
+_KEYS = "TRTP|IBAN|BIC|NAME|REMI|EREF|MARF|CSID|ORDP|BENM|ADDR|ISDT|PREF|RTRN|ULTC|ULTD|PURP|CNTP"
+_KEY = re.compile(rf"/({_KEYS})/")
+_REMITTANCE_FIELDS = {f"{n:02d}" for n in (*range(20, 30), *range(60, 64))}
+
+
+class Details(NamedTuple):
+    """What :86: tells about a transaction."""
+
+    name: str | None
+    iban: str | None
+    remittance: str | None
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines: no gap after a full 65-character line, a space otherwise."""
+    out = ""
+    for i, line in enumerate(lines):
+        if i and len(lines[i - 1]) < WRAP:
+            out += " "
+        out += line
+    return out
+
+
+def parse_details(lines: list[str]) -> Details:
+    """Counterparty name, IBAN and remittance text from the lines of a :86: field."""
+    raw = "".join(lines)
+    if re.match(r"^\d{3}\?\d\d", raw) or raw.startswith("?"):
+        return _subfields(raw)
+    if raw.startswith("/") and _KEY.search(raw):
+        found = _keyed(raw)
+        if found is not None:
+            return found
+    return Details(None, None, clean(join_lines(lines)))
+
+
+def _subfields(raw: str) -> Details:
+    """German `?nn` layout: ?20-?29/?60-?63 remittance, ?31 IBAN, ?32/?33 name."""
+    parts = _SUBFIELD.split(raw)
+    fields: dict[str, str] = {}
+    for key, value in zip(parts[1::2], parts[2::2], strict=False):
+        fields[key] = fields.get(key, "") + value
+    remittance = "".join(v for k, v in sorted(fields.items()) if k in _REMITTANCE_FIELDS)
+    name = clean(fields.get("32", "") + fields.get("33", ""))
+    iban = (fields.get("31") or "").replace(" ", "").upper()
+    return Details(name, iban if is_iban(iban) else None, _purpose(remittance))
+
+
+def _purpose(remittance: str) -> str | None:
+    """SVWZ+ text when SEPA tags are present, else the whole remittance."""
+    parts = _SEPA_TAG.split(remittance)
+    tags = dict(zip(parts[1::2], parts[2::2], strict=False))
+    if "SVWZ" in tags and tags["SVWZ"].strip():
+        return clean(tags["SVWZ"])
+    return clean(remittance)
+
+
+def _keyed(raw: str) -> Details | None:
+    """Dutch `/KEY/value` layout; None when no name, IBAN or remittance key is present."""
+    parts = _KEY.split(raw)
+    fields: dict[str, str] = {}
+    for key, value in zip(parts[1::2], parts[2::2], strict=False):
+        fields.setdefault(key, value.strip("/ ").strip())
+    if not {"NAME", "IBAN", "REMI"} & fields.keys():
+        return None
+    remittance = fields.get("REMI", "")
+    for prefix in ("USTD//", "USTD/", "STRD/CUR/"):
+        remittance = remittance.removeprefix(prefix)
+    iban = fields.get("IBAN", "").replace(" ", "").upper()
+    return Details(clean(fields.get("NAME")), iban if is_iban(iban) else None, clean(remittance))

@@ -1,0 +1,165 @@
+"""Turn the planner's frames into records: actions for the database, messages for the sender.
+
+This is the only per-letter Python of a run (about one object per customer);
+everything before it is vectorised.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dunwell.dunning.ladder import Ladders
+from dunwell.dunning.letters import customer_table
+from dunwell.dunning.packs import late_payment
+from dunwell.dunning.policy import STAGES, DunningPolicy
+from dunwell.dunning.records import InvoiceLine, Plan, PlannedMessage
+from dunwell.model import Channel, CustomerId, DunningAction, InvoiceId
+from dunwell.money import exponent
+
+_REFERENCE_MAX = 140  # SEPA remittance information
+
+
+@lru_cache(maxsize=64)
+def _exp(currency: str) -> int:
+    return exponent(currency)
+
+
+def _money(minor: int, currency: str) -> Decimal:
+    e = _exp(currency)
+    return Decimal(int(minor)).scaleb(-e) if e else Decimal(int(minor))
+
+
+def _stage(index: int) -> str:
+    return STAGES[index] if index >= 0 else "instalment"
+
+
+class _Columns:
+    """The lines frame as plain arrays, so that slicing one letter is cheap."""
+
+    def __init__(self, lines: pd.DataFrame) -> None:
+        self.ids = lines["invoice_id"].to_numpy()
+        self.issue = lines["issue_date"].dt.date.to_numpy()
+        self.due = lines["due_date"].dt.date.to_numpy()
+        self.amount = lines["amount_minor"].to_numpy()
+        self.open = lines["open_minor"].to_numpy()
+        self.dpd = lines["dpd"].to_numpy()
+        self.stage = lines["line_stage"].to_numpy()
+        self.broken = lines["broken"].to_numpy()
+
+
+def _lines(cols: _Columns, s: int, n: int, ccy: str, final: bool, policy: DunningPolicy,
+           business: bool) -> tuple[InvoiceLine, ...]:
+    out = []
+    for i in range(s, s + n):
+        open_amount, dpd = _money(cols.open[i], ccy), int(cols.dpd[i])
+        fee, interest = (None, None)
+        if final and business:
+            fee, interest = late_payment(open_amount, dpd, ccy, policy.packs)
+        out.append(InvoiceLine(
+            str(cols.ids[i]), cols.issue[i], cols.due[i], _money(cols.amount[i], ccy),
+            open_amount, dpd, _stage(int(cols.stage[i])), fee, interest,
+        ))
+    return tuple(out)
+
+
+def _facts(row: Any, seg: pd.DataFrame, cols: _Columns, ladders: Ladders) -> dict[str, str]:
+    s, n = row.start, row.n
+    info = seg.loc[row.customer_id] if row.customer_id in seg.index else None
+    stages = " ".join(f"{cols.ids[i]}={_stage(int(cols.stage[i]))}" for i in range(s, s + n))
+    broken = " ".join(str(cols.ids[i]) for i in range(s, s + n) if cols.broken[i])
+    facts = {
+        "segment": str(info["segment"]) if info is not None else ladders.names[-1],
+        "segment_reason": str(info["reason"]) if info is not None else "not on file",
+        "likelihood": str(info["likelihood"]) if info is not None else "medium",
+        "step": row.stage_name,
+        "days_past_due": str(int(row.dpd)),
+        "invoice_stages": stages,
+        "total_open": f"{_money(row.total, row.currency)} {row.currency}",
+        "key": row.key,
+    }
+    if broken:
+        facts["broken_promise"] = broken
+    return facts
+
+
+def _template(row: Any, seg_code: int, ladders: Ladders) -> str:
+    if row.stage < 0:
+        return "instalment"
+    return str(ladders.template[seg_code, row.stage]) or row.stage_name
+
+
+def _reference(customer_id: str, ids: tuple[str, ...]) -> str:
+    text = ids[0] if len(ids) == 1 else f"{customer_id} {' '.join(ids)}"
+    return text[:_REFERENCE_MAX]
+
+
+def _action(day: date, row: Any, ids: tuple[str, ...], channel: Channel, template: str,
+            reason: str, facts: dict[str, str]) -> DunningAction:
+    return DunningAction(
+        run_date=day, customer_id=CustomerId(row.customer_id), currency=row.currency,
+        invoice_ids=tuple(InvoiceId(i) for i in ids), stage=row.stage_name, channel=channel,
+        template=template, language=row.language, reason=reason, facts=facts,
+    )
+
+
+def _letter(row: Any, cols: _Columns, seg: pd.DataFrame, ladders: Ladders, day: date,
+            policy: DunningPolicy) -> tuple[DunningAction, PlannedMessage | None]:
+    code = ladders.names.index(seg["segment"].get(row.customer_id, ladders.names[-1]))
+    template = _template(row, code, ladders)
+    facts = _facts(row, seg, cols, ladders)
+    ids = tuple(str(i) for i in cols.ids[row.start:row.start + row.n])
+    if row.reason:
+        return _action(day, row, ids, Channel.HOLD, template, row.reason, facts), None
+    lines = _lines(cols, row.start, row.n, row.currency, row.stage_name == "final", policy,
+                   not row.consumer)
+    why = f"{row.stage_name} due: {int(row.dpd)} days past due"
+    message = PlannedMessage(
+        customer_id=row.customer_id, customer_name=str(row.name or row.customer_id),
+        currency=row.currency, stage=row.stage_name, channel=row.channel,
+        language=row.language, template=template, recipient=row.recipient, key=row.key,
+        run_date=day, reference=_reference(row.customer_id, ids), lines=lines,
+        total=_money(row.total, row.currency), not_before=row.moment.not_before, facts=facts,
+    )
+    return _action(day, row, ids, Channel(row.channel), template, why, facts), message
+
+
+def _invoice_holds(holds: pd.DataFrame, cust: pd.DataFrame, ladders: Ladders,
+                   day: date) -> list[DunningAction]:
+    out = []
+    keys = ["customer_id", "currency", "nxt", "reason", "seg", "segment"]
+    for (cid, ccy, nxt, reason, code, segment), part in holds.groupby(keys, sort=True):
+        language = cust["language"].get(cid, "en")
+        facts = {"segment": str(segment), "step": STAGES[nxt],
+                 "days_past_due": str(int(part["dpd"].max()))}
+        out.append(DunningAction(
+            run_date=day, customer_id=CustomerId(cid), currency=ccy,
+            invoice_ids=tuple(InvoiceId(i) for i in sorted(part["invoice_id"])),
+            stage=STAGES[nxt], channel=Channel.HOLD,
+            template=str(ladders.template[code, nxt]) or STAGES[nxt], language=language,
+            reason=reason, facts=facts,
+        ))
+    return out
+
+
+def assemble(lines: pd.DataFrame, groups: pd.DataFrame, holds: pd.DataFrame,
+             customers: pd.DataFrame, segments: pd.DataFrame, day: pd.Timestamp,
+             policy: DunningPolicy, ladders: Ladders) -> Plan:
+    """Actions (letters, hand-overs and holds, sorted by customer) and the messages to send."""
+    seg = segments.drop_duplicates("customer_id").set_index("customer_id")
+    cols, run = _Columns(lines), day.date()
+    actions, messages = [], []
+    for row in groups.itertuples(index=False):
+        action, message = _letter(row, cols, seg, ladders, run, policy)
+        actions.append(action)
+        if message is not None:
+            messages.append(message)
+    actions += _invoice_holds(holds, customer_table(customers, policy), ladders, run)
+    order = np.lexsort(([a.channel == Channel.HOLD for a in actions],
+                        [a.currency for a in actions], [a.customer_id for a in actions]))
+    return Plan(actions=[actions[i] for i in order], messages=messages)

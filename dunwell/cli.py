@@ -151,6 +151,89 @@ def report(
     commands.print_summary(out, summary)
 
 
+@review_app.command("list")
+def review_list(limit: Annotated[int, typer.Option(help="rows to show at most")] = 50) -> None:
+    """List matches waiting for a person, best candidate first."""
+    from dunwell import desk
+
+    _run(lambda: desk.review_list(out, limit))
+
+
+@review_app.command("accept")
+def review_accept(transaction_id: str, invoice_id: str) -> None:
+    """Book a proposed match; the payer's name and IBAN are learned for the next run."""
+    from dunwell import desk
+
+    _run(lambda: desk.review_decide(transaction_id, invoice_id, accept=True))
+    out.print(f"booked {transaction_id} -> {invoice_id}; payer remembered for this customer")
+
+
+@review_app.command("reject")
+def review_reject(transaction_id: str, invoice_id: str) -> None:
+    """Reject a proposed match; it will not be proposed again."""
+    from dunwell import desk
+
+    _run(lambda: desk.review_decide(transaction_id, invoice_id, accept=False))
+    out.print(f"rejected {transaction_id} -> {invoice_id}")
+
+
+Note = Annotated[str, typer.Option(help="why, for the record")]
+
+
+@customer_app.command("pause")
+def customer_pause(customer_id: str, note: Note = "") -> None:
+    """Stop all reminders to a customer until resumed."""
+    from dunwell import desk
+
+    _run(lambda: desk.customer_state(customer_id, "pause", note=note))
+    out.print(f"reminders to {customer_id} paused")
+
+
+@customer_app.command("resume")
+def customer_resume(customer_id: str, note: Note = "") -> None:
+    """Resume reminders to a paused customer."""
+    from dunwell import desk
+
+    _run(lambda: desk.customer_state(customer_id, "resume", note=note))
+    out.print(f"reminders to {customer_id} resumed")
+
+
+@customer_app.command("pin-segment")
+def customer_pin(customer_id: str, segment: str, note: Note = "") -> None:
+    """Pin a customer's dunning segment by hand (overrides the computed one)."""
+    from dunwell import desk
+
+    _run(lambda: desk.customer_state(customer_id, "pin", segment=segment, note=note))
+    out.print(f"{customer_id} pinned to segment {segment}")
+
+
+@invoice_app.command("dispute")
+def invoice_dispute(
+    invoice_id: str,
+    resolved: Annotated[bool, typer.Option("--resolved", help="the dispute is settled")] = False,
+    who: Annotated[str, typer.Option(help="who recorded it")] = "", note: Note = "",
+) -> None:
+    """Record that a customer disputes an invoice: no reminders for it until resolved."""
+    from dunwell import desk
+
+    _run(lambda: desk.invoice_dispute(invoice_id, resolved, who, note))
+    out.print(f"{invoice_id}: dispute {'resolved' if resolved else 'recorded'}")
+
+
+@invoice_app.command("promise")
+def invoice_promise(
+    invoice_id: str,
+    promised: Annotated[str, typer.Argument(help="the date the customer promised to pay by")],
+    who: Annotated[str, typer.Option(help="who recorded it")] = "", note: Note = "",
+) -> None:
+    """Record a promise to pay: reminders wait until that date, then escalate one step."""
+    from dunwell import desk
+    from dunwell.tasks.common import parse_as_of
+
+    _run(lambda: desk.invoice_promise(invoice_id, parse_as_of(promised).date(), who, note))
+    out.print(f"{invoice_id}: promise to pay by {promised} recorded")
+
+
 def _strict_exit(strict: bool, summary: Any) -> None:
     if strict and summary.needs_a_person:
         raise typer.Exit(1)

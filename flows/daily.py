@@ -52,6 +52,6 @@ def daily(invoices: str, customers: str | None = None, bank: list[str] | None = 
         paths |= deliver_report(adapters, report, email_to)
         summary = summarise(run_id, when, rec, actions, books.checked, books.counts, paths,
                             adapters)
-        finish_run(adapters.engine, run_id, "completed", summary.__dict__)
+        finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)
     return summary

@@ -49,6 +49,6 @@ def dunning(invoices: str, customers: str, bank: list[str] | None = None, out: s
         summary = summarise(run_id, when, rec if bank else None, actions, books.checked,
                             books.counts, paths, adapters)
         if not dry_run:
-            finish_run(adapters.engine, run_id, "completed", summary.__dict__)
+            finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)
     return summary

@@ -38,6 +38,6 @@ def reconcile(invoices: str, bank: list[str], customers: str | None = None, out:
             rec.matches, rec.discrepancies, rec.review_candidates))
         summary = summarise(run_id, when, rec, [], books.checked, books.counts, paths, adapters)
         if not dry_run:
-            finish_run(adapters.engine, run_id, "completed", summary.__dict__)
+            finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)
     return summary

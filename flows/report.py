@@ -39,6 +39,6 @@ def report(invoices: str, bank: list[str], customers: str | None = None, out: st
         built = make_report(adapters, when, rec, [], books.checked)
         paths |= deliver_report(adapters, built, email_to)
         summary = summarise(run_id, when, rec, [], books.checked, books.counts, paths, adapters)
-        finish_run(adapters.engine, run_id, "completed", summary.__dict__)
+        finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)
     return summary

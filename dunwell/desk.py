@@ -1,0 +1,85 @@
+"""What people do at their desk: decide review items, record what customers said.
+
+Each command is one short database transaction; a wrong id is a user error
+(exit 2), and nothing changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from dunwell.connectors import storage
+from dunwell.connectors.settings import load_settings
+from dunwell.connectors.storage.models import Customer, Invoice
+from dunwell.errors import InputError
+
+
+def _engine():  # noqa: ANN202 - an SQLAlchemy Engine
+    return storage.open_db(load_settings().database_url)
+
+
+def review_list(console: Console, limit: int) -> int:
+    """Print the review queue, best candidate first; returns how many items wait."""
+    with storage.transaction(_engine()) as session:
+        queue = storage.list_review(session)
+    table = Table(title=f"{queue['transaction_id'].nunique()} payments wait for a person",
+                  title_justify="left")
+    for name in ("transaction", "#", "invoice", "customer", "amount", "conf.", "payer", "why"):
+        table.add_column(name, overflow="fold")
+    for row in queue.head(limit).itertuples(index=False):
+        table.add_row(row.transaction_id, str(row.rank), row.invoice_id, row.customer_id,
+                      f"{row.currency} {row.applied_amount}", str(row.confidence),
+                      row.counterparty_name, row.reasons)
+    console.print(table)
+    return int(queue["transaction_id"].nunique())
+
+
+def review_decide(transaction_id: str, invoice_id: str, accept: bool) -> None:
+    """Accept (book, and learn the payer's name and IBAN) or reject a proposed match."""
+    with storage.transaction(_engine()) as session:
+        decide = storage.accept_review if accept else storage.reject_review
+        decide(session, transaction_id, invoice_id)
+
+
+def _known(session, model: type, key: str, what: str) -> None:  # noqa: ANN001
+    if session.get(model, key) is None:
+        raise InputError(what, f"no {what} with id {key!r} in the database (run an import first)")
+
+
+def customer_state(customer_id: str, action: str, segment: str | None = None,
+                   note: str = "") -> None:
+    """Pause or resume a customer's reminders, or pin their dunning segment."""
+    with storage.transaction(_engine()) as session:
+        _known(session, Customer, customer_id, "customer")
+        if action == "pause":
+            storage.pause_customer(session, customer_id, note)
+        elif action == "resume":
+            storage.resume_customer(session, customer_id, note)
+        else:
+            storage.pin_segment(session, customer_id, segment, note)
+
+
+def invoice_dispute(invoice_id: str, resolved: bool, who: str, text: str) -> None:
+    """Record that a customer disputes an invoice (no reminders) or that it was resolved."""
+    with storage.transaction(_engine()) as session:
+        _known(session, Invoice, invoice_id, "invoice")
+        record = storage.resolve_dispute if resolved else storage.record_dispute
+        record(session, invoice_id, who=who, text=text)
+
+
+def invoice_promise(invoice_id: str, promised: date, who: str, text: str) -> None:
+    """Record a promise to pay by a date: reminders wait until then."""
+    with storage.transaction(_engine()) as session:
+        _known(session, Invoice, invoice_id, "invoice")
+        storage.record_promise(session, invoice_id, promised, who=who, text=text)
+
+
+def open_invoice_ids(customer_id: str) -> list[str]:
+    """Open invoices of a customer, for messages that confirm what changed."""
+    with storage.transaction(_engine()) as session:
+        return list(session.execute(select(Invoice.invoice_id).where(
+            Invoice.customer_id == customer_id, Invoice.status == "open")).scalars())

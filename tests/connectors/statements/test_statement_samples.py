@@ -1,0 +1,63 @@
+"""The 39 real-world samples convert with the count and net sum EXPECTED.csv gives."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from statement_testkit import SAMPLES
+
+from dunwell.connectors.statements import check_balances, read_statement
+
+if not (SAMPLES / "EXPECTED.csv").is_file():  # pragma: no cover - CI has ../shared/samples
+    pytest.skip(f"samples not found at {SAMPLES}", allow_module_level=True)
+
+EXPECTED = list(csv.DictReader(open(SAMPLES / "EXPECTED.csv", encoding="utf-8")))
+
+# The contract books only booked transactions; EXPECTED counts every data row,
+# including Sparkasse's one pending ("Umsatz vorgemerkt") row of -22.59.
+BOOKED_ONLY = {"csv/sparkasse_de_csvcamt.csv": (17, {"EUR": Decimal("129.76")})}
+
+
+def _net(text: str) -> dict[str, Decimal]:
+    parts = text.split()
+    return {parts[i]: Decimal(parts[i + 1]) for i in range(0, len(parts), 2)}
+
+
+@pytest.mark.parametrize("row", EXPECTED, ids=[r["file"] for r in EXPECTED])
+def test_sample_converts_with_expected_count_and_net_sum(row: dict[str, str]) -> None:
+    imp = read_statement(SAMPLES / row["file"])
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for txn in imp.transactions:
+        sums[txn.currency] += txn.amount
+    count, net = BOOKED_ONLY.get(row["file"], (int(row["transactions"]),
+                                               _net(row["net_sum_by_currency"])))
+    assert imp.format == row["format"]
+    assert len(imp.transactions) == count
+    assert dict(sums) == net
+    assert len({t.transaction_id for t in imp.transactions}) == count
+    assert all(t.account for t in imp.transactions) or imp.format == "csv"
+
+
+@pytest.mark.parametrize("row", [r for r in EXPECTED if "reconcile" in r["notes"]],
+                         ids=lambda r: r["file"])
+def test_sample_balance_findings_match_the_statements_that_do_not_reconcile(row) -> None:
+    ok, total = map(int, re.search(r"(\d+)/(\d+) statements reconcile", row["notes"]).groups())
+    imp = read_statement(SAMPLES / row["file"])
+    findings = [f for f in check_balances(imp) if "closing balance is" in f]
+    assert len(imp.balances) == total
+    assert len(findings) == total - ok
+
+
+def test_pending_sparkasse_row_is_skipped_with_a_warning() -> None:
+    imp = read_statement(SAMPLES / "csv/sparkasse_de_csvcamt.csv")
+    assert imp.profile == "sparkasse_csv_camt"
+    assert any("not booked" in w and "Umsatz vorgemerkt" in w for w in imp.warnings)
+
+
+def test_sample_reading_is_repeatable() -> None:
+    path = SAMPLES / "mt940/betterplace_sepa.sta"
+    assert read_statement(path).transactions == read_statement(path).transactions

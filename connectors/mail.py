@@ -91,8 +91,12 @@ def build_email(
         for image in inline_images:
             maintype, subtype = image.mime_type.split("/", 1)
             body.add_related(
-                image.content, maintype, subtype, cid=f"<{image.cid}>",
-                filename=image.filename or None, disposition="inline",
+                image.content,
+                maintype,
+                subtype,
+                cid=f"<{image.cid}>",
+                filename=image.filename or None,
+                disposition="inline",
             )
     for item in attachments:
         maintype, subtype = item.mime_type.split("/", 1)
@@ -165,11 +169,17 @@ class SmtpTransport:
                 if _is_permanent(exc) or attempt == self.attempts:
                     break
                 delay = self.backoff * 2 ** (attempt - 1)
-                log.warning("attempt %d to send %s failed (%s); retrying in %.1fs",
-                            attempt, mid, last, delay)
+                log.warning(
+                    "attempt %d to send %s failed (%s); retrying in %.1fs",
+                    attempt,
+                    mid,
+                    last,
+                    delay,
+                )
                 self.sleep(delay)
         raise DeliveryError(
-            f"could not deliver {mid} via {self.host}:{self.port} after {attempt} attempt(s): {last}"
+            f"could not deliver {mid} via {self.host}:{self.port} "
+            f"after {attempt} attempt(s): {last}"
         ) from None
 
     def _deliver(self, msg: EmailMessage) -> None:

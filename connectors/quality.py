@@ -148,7 +148,9 @@ def reconciliation_frame(
     links = matches.copy()
     if "applied_minor" not in links:
         ccy = links["transaction_id"].map(transactions.set_index("transaction_id")["currency"])
-        links["applied_minor"] = [to_minor(D(str(a)), c) for a, c in zip(links["applied_amount"], ccy)]
+        links["applied_minor"] = [
+            to_minor(D(str(a)), c) for a, c in zip(links["applied_amount"], ccy, strict=True)
+        ]
     columns = ["transaction_id", "invoice_id", "decision", "applied_minor"]
     txns = transactions[["transaction_id", "amount_minor", "currency", "line"]]
     frame = txns.merge(links[columns], on="transaction_id", how="left")
@@ -230,7 +232,9 @@ def _outcome(exp: dict, res, frame: pd.DataFrame, suite_critical: bool):  # noqa
     """Turn a GX result into an Outcome and the positions of its failing rows."""
     meta = exp.get("meta", {})
     if res.exception_info and res.exception_info.get("raised_exception"):
-        raise RuntimeError(f"{exp['type']} could not run: {res.exception_info['exception_message']}")
+        raise RuntimeError(
+            f"{exp['type']} could not run: {res.exception_info['exception_message']}"
+        )
     result = res.result or {}
     rows = sorted({int(i[_ROW]) for i in result.get("unexpected_index_list") or []})
     observed = result.get("observed_value")
@@ -242,7 +246,11 @@ def _outcome(exp: dict, res, frame: pd.DataFrame, suite_critical: bool):  # noqa
         sample=tuple(_sample_row(frame, r) for r in rows[:SAMPLE_ROWS]),
         critical=bool(meta.get("critical", suite_critical)),
         row_level=bool(meta.get("row_level", False)),
-        observed="" if observed is None else f"{observed:.1%}" if isinstance(observed, float) else str(observed),
+        observed=""
+        if observed is None
+        else f"{observed:.1%}"
+        if isinstance(observed, float)
+        else str(observed),
     )
     return outcome, rows if outcome.row_level else []
 
@@ -266,7 +274,9 @@ def _split(frame: pd.DataFrame, failing: dict[int, list[str]]) -> tuple[pd.DataF
 def _where(o: Outcome) -> str:
     if o.row_level:
         lines = ", ".join(s.get("line", "?") for s in o.sample)
-        return f"{o.unexpected_count} rows, lines {lines}" if lines else f"{o.unexpected_count} rows"
+        return (
+            f"{o.unexpected_count} rows, lines {lines}" if lines else f"{o.unexpected_count} rows"
+        )
     return f"observed {o.observed}" if o.observed else "failed"
 
 
@@ -318,8 +328,12 @@ def _iban_ok(values: pd.Series) -> pd.Series:
 
 def _derive_invoices(frame: pd.DataFrame) -> pd.DataFrame:
     out = _blank_to_null(frame, ["invoice_id", "customer_id"])
-    out["amount_decimals_ok"] = _decimals_ok(_amount_text(frame, "amount", "amount_minor"), frame["currency"])
-    out["open_decimals_ok"] = _decimals_ok(_amount_text(frame, "open_amount", "open_minor"), frame["currency"])
+    out["amount_decimals_ok"] = _decimals_ok(
+        _amount_text(frame, "amount", "amount_minor"), frame["currency"]
+    )
+    out["open_decimals_ok"] = _decimals_ok(
+        _amount_text(frame, "open_amount", "open_minor"), frame["currency"]
+    )
     amount, open_ = frame["amount_minor"], frame["open_minor"]
     positive = (open_ >= 0) & (open_ <= amount)
     negative = (open_ <= 0) & (open_ >= amount)
@@ -335,7 +349,9 @@ def _derive_customers(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _derive_transactions(frame: pd.DataFrame) -> pd.DataFrame:
     out = _blank_to_null(frame, ["transaction_id"])
-    out["amount_decimals_ok"] = _decimals_ok(_amount_text(frame, "amount", "amount_minor"), frame["currency"])
+    out["amount_decimals_ok"] = _decimals_ok(
+        _amount_text(frame, "amount", "amount_minor"), frame["currency"]
+    )
     ibans = frame.get("counterparty_iban", pd.Series("", index=frame.index))
     out["iban_checksum_ok"] = _iban_ok(ibans)
     return out

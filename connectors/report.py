@@ -21,10 +21,10 @@ import matplotlib
 import matplotlib.ticker
 import pandas as pd
 from babel.numbers import format_currency
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from dunwell.connectors.mail import Attachment, InlineImage, Transport, build_email
 from dunwell.connectors.quality import QualityResult
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
 from dunwell.frames import minor_to_text
 from dunwell.money import D, from_minor, to_minor
 
@@ -103,11 +103,13 @@ def build_report(inputs: ReportInputs, out_dir: Path) -> Report:
     env = _environment(inputs.locale)
     docs = inputs.data_docs
     page = env.get_template("report.html.j2").render(
-        **figures, chart_src="data:image/png;base64," + base64.b64encode(chart).decode(),
+        **figures,
+        chart_src="data:image/png;base64," + base64.b64encode(chart).decode(),
         docs_href=os.path.relpath(docs, out_dir) if docs else None,
     )
     email_html = env.get_template("report.html.j2").render(
-        **figures, chart_src=f"cid:{CHART_CID}",
+        **figures,
+        chart_src=f"cid:{CHART_CID}",
         docs_href=Path(docs).resolve().as_uri() if docs else None,
     )
     text = env.get_template("report.txt.j2").render(**figures)
@@ -133,8 +135,13 @@ def send_report(
 ) -> str:
     """Email the report through a transport; returns the Message-ID."""
     msg = build_email(
-        subject, sender, recipients, report.text, report.email_html,
-        report.inline_images, report.attachments,
+        subject,
+        sender,
+        recipients,
+        report.text,
+        report.email_html,
+        report.inline_images,
+        report.attachments,
     )
     return transport.send(msg)
 
@@ -188,7 +195,7 @@ def aging_buckets(invoices: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Open receivables per currency and days-past-due bucket, in minor units."""
     open_ = invoices[(invoices["status"] == "open") & (invoices["open_minor"] != 0)]
     days = (pd.Timestamp(as_of) - open_["due_date"]).dt.days
-    bucket = pd.cut(days, [-10**6, 0, 30, 60, 90, 10**6], labels=list(BUCKETS))
+    bucket = pd.cut(days, [-(10**6), 0, 30, 60, 90, 10**6], labels=list(BUCKETS))
     table = open_.groupby(["currency", bucket], observed=False)["open_minor"].sum()
     table = table.unstack(fill_value=0).reindex(columns=list(BUCKETS), fill_value=0)
     table["total"] = table.sum(axis=1)
@@ -217,8 +224,10 @@ def reminders_by_stage(actions: pd.DataFrame) -> list[dict]:
     order = [s for s in STAGE_ORDER if s in counts.index]
     order += sorted(s for s in counts.index if s not in STAGE_ORDER)
     return [
-        {"stage": stage, **{ch: int(counts.loc[stage].get(ch, 0))
-                            for ch in ("email", "human_review", "hold")}}
+        {
+            "stage": stage,
+            **{ch: int(counts.loc[stage].get(ch, 0)) for ch in ("email", "human_review", "hold")},
+        }
         for stage in order
     ]
 
@@ -229,8 +238,12 @@ def _handed_over(actions: pd.DataFrame, invoices: pd.DataFrame) -> list[dict]:
     names = invoices.drop_duplicates("customer_id").set_index("customer_id")["customer_name"]
     handed = actions[actions["channel"] == "human_review"]
     return [
-        {"customer_id": r.customer_id, "name": names.get(r.customer_id, ""),
-         "invoice_ids": r.invoice_ids, "reason": r.reason}
+        {
+            "customer_id": r.customer_id,
+            "name": names.get(r.customer_id, ""),
+            "invoice_ids": r.invoice_ids,
+            "reason": r.reason,
+        }
         for r in handed.itertuples()
     ]
 
@@ -241,13 +254,19 @@ def _discrepancies(inputs: ReportInputs) -> pd.DataFrame:
     if "currency" not in frame:
         by_txn = inputs.transactions.set_index("transaction_id")["currency"]
         by_inv = inputs.invoices.drop_duplicates("invoice_id").set_index("invoice_id")["currency"]
-        frame["currency"] = frame["transaction_id"].map(by_txn).fillna(
-            frame["invoice_id"].map(by_inv)).fillna("")
+        frame["currency"] = (
+            frame["transaction_id"].map(by_txn).fillna(frame["invoice_id"].map(by_inv)).fillna("")
+        )
     if "amount_minor" in frame:
-        frame["amount"] = [from_minor(m, c) for m, c in zip(frame.pop("amount_minor"), frame["currency"])]
+        frame["amount"] = [
+            from_minor(m, c)
+            for m, c in zip(frame.pop("amount_minor"), frame["currency"], strict=True)
+        ]
     else:
-        frame["amount"] = [D(str(a)) if str(a).strip() not in ("", "None", "nan") else None
-                           for a in frame.get("amount", pd.Series(dtype="object"))]
+        frame["amount"] = [
+            D(str(a)) if str(a).strip() not in ("", "None", "nan") else None
+            for a in frame.get("amount", pd.Series(dtype="object"))
+        ]
     return frame
 
 
@@ -272,9 +291,15 @@ def _largest(frame: pd.DataFrame) -> list[dict]:
 
 def _quality_row(result: QualityResult) -> dict:
     failed = [o for o in result.outcomes if not o.success]
-    return {"dataset": result.dataset, "rows": result.rows, "checks": len(result.outcomes),
-            "passed": len(result.outcomes) - len(failed), "quarantined": len(result.quarantine),
-            "failed": failed, "critical": bool(result.critical_failures)}
+    return {
+        "dataset": result.dataset,
+        "rows": result.rows,
+        "checks": len(result.outcomes),
+        "passed": len(result.outcomes) - len(failed),
+        "quarantined": len(result.quarantine),
+        "failed": failed,
+        "critical": bool(result.critical_failures),
+    }
 
 
 def _quarantined(inputs: ReportInputs) -> pd.DataFrame:
@@ -298,7 +323,9 @@ def aging_chart(aging: pd.DataFrame, as_of: date, locale: str = "en_US") -> byte
     left = [0.0] * len(rows)
     totals = [max(int(t), 1) for t in rows["total"]]
     for bucket, colour, ink in zip(BUCKETS, _COLOURS, _INK, strict=True):
-        shares = [100.0 * int(v) / t for v, t in zip(rows[bucket], totals, strict=True)]  # plot only
+        shares = [
+            100.0 * int(v) / t for v, t in zip(rows[bucket], totals, strict=True)
+        ]  # plot only
         label = "not yet due" if bucket == "current" else f"{bucket} days"
         ax.barh(list(rows["currency"]), shares, left=left, color=colour, label=label, height=0.6)
         for y, (x, w) in enumerate(zip(left, shares, strict=True)):
@@ -324,11 +351,13 @@ def _environment(locale: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True),
-        trim_blocks=True, lstrip_blocks=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     env.filters["money"] = lambda minor, ccy: _money(int(minor), ccy, locale)
     env.filters["decimal_money"] = lambda amount, ccy: format_currency(
-        amount, ccy, _MONEY_PATTERN, locale=locale)
+        amount, ccy, _MONEY_PATTERN, locale=locale
+    )
     env.filters["label"] = lambda name: str(name).replace("_", " ").capitalize()
     return env
 
@@ -340,12 +369,18 @@ def _money(minor: int, currency: str, locale: str) -> str:
 def _csv(frame: pd.DataFrame) -> bytes:
     """A frame as contract CSV: minor units back to decimal text, dates as ISO."""
     out = frame.copy()
-    names = {"amount_minor": "amount", "open_minor": "open_amount", "applied_minor": "applied_amount"}
+    names = {
+        "amount_minor": "amount",
+        "open_minor": "open_amount",
+        "applied_minor": "applied_amount",
+    }
     minor = [c for c in out.columns if c.endswith("_minor")] if "currency" in out else []
     for col in minor:
         target = names.get(col, col.removesuffix("_minor"))
         if target not in out:
-            out[target] = minor_to_text(out[col].astype("int64"), out["currency"]) if len(out) else ""
+            out[target] = (
+                minor_to_text(out[col].astype("int64"), out["currency"]) if len(out) else ""
+            )
         out = out.drop(columns=[col])
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):

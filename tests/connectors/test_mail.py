@@ -10,7 +10,6 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from dunwell.connectors.mail import (
     Attachment,
     FileOutbox,
@@ -18,6 +17,7 @@ from dunwell.connectors.mail import (
     SmtpTransport,
     build_email,
 )
+
 from dunwell.errors import DeliveryError
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -58,10 +58,14 @@ def smtp() -> Iterator[tuple[Sink, int]]:
 
 def _message(**overrides) -> EmailMessage:
     args = {
-        "subject": "Report", "sender": "dunwell <ar@example.com>", "to": ["cfo@example.com"],
-        "text": "plain", "html": '<p>hi <img src="cid:chart@x"></p>',
+        "subject": "Report",
+        "sender": "dunwell <ar@example.com>",
+        "to": ["cfo@example.com"],
+        "text": "plain",
+        "html": '<p>hi <img src="cid:chart@x"></p>',
         "inline_images": [InlineImage("chart@x", PNG, "image/png", "chart.png")],
-        "attachments": [Attachment("a.csv", b"x,y\n1,2\n")], "domain": "example.com",
+        "attachments": [Attachment("a.csv", b"x,y\n1,2\n")],
+        "domain": "example.com",
     }
     return build_email(**{**args, **overrides})
 
@@ -70,16 +74,26 @@ def test_build_email_nests_text_html_inline_image_and_attachment():
     msg = message_from_bytes(_message().as_bytes(), policy=policy.default)
     assert msg.get_content_type() == "multipart/mixed"
     types = [p.get_content_type() for p in msg.walk()]
-    assert types == ["multipart/mixed", "multipart/alternative", "text/plain",
-                     "multipart/related", "text/html", "image/png", "text/csv"]
+    assert types == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "multipart/related",
+        "text/html",
+        "image/png",
+        "text/csv",
+    ]
     image = next(p for p in msg.walk() if p.get_content_type() == "image/png")
     assert image["Content-ID"] == "<chart@x>" and image.get_content() == PNG
     assert msg["Message-ID"].endswith("@example.com>")
 
 
 def test_header_values_cannot_inject_headers():
-    msg = _message(subject="Hello\r\nBcc: victim@example.com", to=["a@example.com\nBcc: b@x"],
-                   headers={"X-Run": "1\r\nX-Evil: yes"})
+    msg = _message(
+        subject="Hello\r\nBcc: victim@example.com",
+        to=["a@example.com\nBcc: b@x"],
+        headers={"X-Run": "1\r\nX-Evil: yes"},
+    )
     raw = msg.as_bytes()
     parsed = message_from_bytes(raw, policy=policy.default)
     assert parsed["Bcc"] is None and parsed["X-Evil"] is None
@@ -125,8 +139,15 @@ def test_a_refused_send_is_retried_with_exponential_backoff(smtp):
 def test_delivery_error_after_the_last_attempt_never_shows_the_password(smtp, caplog):
     sink, port = smtp
     sink.refuse = 99
-    transport = SmtpTransport("127.0.0.1", port, user="ar@example.com", password="s3cret-pw",
-                              attempts=3, backoff=0.0, sleep=lambda s: None)
+    transport = SmtpTransport(
+        "127.0.0.1",
+        port,
+        user="ar@example.com",
+        password="s3cret-pw",
+        attempts=3,
+        backoff=0.0,
+        sleep=lambda s: None,
+    )
     caplog.set_level(logging.DEBUG)
     with pytest.raises(DeliveryError) as info:
         transport.send(_message())
@@ -146,7 +167,8 @@ def test_a_permanent_refusal_is_not_retried(smtp):
 
 
 def test_nothing_listening_is_a_delivery_error():
-    transport = SmtpTransport("127.0.0.1", _free_port(), attempts=2, backoff=0.0,
-                              sleep=lambda s: None, timeout=2)
+    transport = SmtpTransport(
+        "127.0.0.1", _free_port(), attempts=2, backoff=0.0, sleep=lambda s: None, timeout=2
+    )
     with pytest.raises(DeliveryError, match="after 2 attempt"):
         transport.send(_message())

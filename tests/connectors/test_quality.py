@@ -1,4 +1,4 @@
-"""Quality suites: each expectation catches a crafted bad row, which is quarantined with its line."""
+"""Quality suites: each expectation catches a crafted bad row, quarantined with its line."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from dunwell.connectors import quality
 from dunwell.connectors.quality import check, reconciliation_frame, stop_on_critical
+
 from dunwell.errors import CriticalQualityFailure
 
 AS_OF = date(2026, 11, 20)
@@ -21,10 +21,19 @@ BAD_IBAN = "DE89370400440532013001"
 def invoices(*rows: dict) -> pd.DataFrame:
     """An invoice frame: one good row per dict, overridden by the dict, lines from 2."""
     base = {
-        "invoice_id": "INV-1", "customer_id": "C1", "customer_name": "Acme", "currency": "EUR",
-        "amount_minor": 10000, "open_minor": 10000, "amount": "100.00",
-        "issue_date": "2026-10-01", "due_date": "2026-10-31", "status": "open", "email": "",
-        "disputed": False, "promise_to_pay_date": None,
+        "invoice_id": "INV-1",
+        "customer_id": "C1",
+        "customer_name": "Acme",
+        "currency": "EUR",
+        "amount_minor": 10000,
+        "open_minor": 10000,
+        "amount": "100.00",
+        "issue_date": "2026-10-01",
+        "due_date": "2026-10-31",
+        "status": "open",
+        "email": "",
+        "disputed": False,
+        "promise_to_pay_date": None,
     }
     frame = pd.DataFrame([{**base, "invoice_id": f"INV-{i}", **r} for i, r in enumerate(rows)])
     for col in ("issue_date", "due_date", "promise_to_pay_date"):
@@ -36,8 +45,13 @@ def invoices(*rows: dict) -> pd.DataFrame:
 def transactions(*rows: dict) -> pd.DataFrame:
     """A bank transaction frame with good defaults, lines from 2."""
     base = {
-        "booking_date": "2026-11-10", "amount_minor": 5000, "amount": "50.00", "currency": "EUR",
-        "counterparty_name": "Acme", "counterparty_iban": GOOD_IBAN, "remittance_info": "INV-1",
+        "booking_date": "2026-11-10",
+        "amount_minor": 5000,
+        "amount": "50.00",
+        "currency": "EUR",
+        "counterparty_name": "Acme",
+        "counterparty_iban": GOOD_IBAN,
+        "remittance_info": "INV-1",
         "account": GOOD_IBAN,
     }
     frame = pd.DataFrame([{**base, "transaction_id": f"T{i}", **r} for i, r in enumerate(rows)])
@@ -48,8 +62,16 @@ def transactions(*rows: dict) -> pd.DataFrame:
 
 def customers(*rows: dict) -> pd.DataFrame:
     """A customer frame with good defaults, lines from 2."""
-    base = {"name": "Acme", "email": "ap@acme.test", "iban": GOOD_IBAN, "segment": "",
-            "language": "en", "country": "DE", "timezone": "Europe/Berlin", "do_not_contact": False}
+    base = {
+        "name": "Acme",
+        "email": "ap@acme.test",
+        "iban": GOOD_IBAN,
+        "segment": "",
+        "language": "en",
+        "country": "DE",
+        "timezone": "Europe/Berlin",
+        "do_not_contact": False,
+    }
     frame = pd.DataFrame([{**base, "customer_id": f"C{i}", **r} for i, r in enumerate(rows)])
     frame["line"] = range(2, 2 + len(frame))
     return frame
@@ -64,8 +86,14 @@ def reasons(result: quality.QualityResult) -> dict[int, str]:
     [
         ({"invoice_id": "INV-0"}, "invoice_id duplicated"),
         ({"invoice_id": ""}, "invoice_id missing"),
-        ({"amount": "100.005", "amount_minor": 10000}, "amount has more decimals than the currency allows"),
-        ({"amount_minor": -10000, "open_minor": -10000, "amount": "-100.00"}, "amount is not positive"),
+        (
+            {"amount": "100.005", "amount_minor": 10000},
+            "amount has more decimals than the currency allows",
+        ),
+        (
+            {"amount_minor": -10000, "open_minor": -10000, "amount": "-100.00"},
+            "amount is not positive",
+        ),
         ({"due_date": "2026-09-30"}, "due_date is before issue_date"),
         ({"currency": "EURO"}, "currency is not an ISO 4217 code"),
         ({"open_minor": 10001}, "open_amount is outside 0..amount"),
@@ -90,21 +118,29 @@ def test_both_rows_of_a_duplicate_id_are_quarantined_and_the_outcome_samples_the
 
 
 def test_jpy_amount_with_decimals_is_excess_but_eur_trailing_zero_is_not(tmp_path):
-    frame = invoices({"currency": "JPY", "amount": "100.5", "amount_minor": 100, "open_minor": 100},
-                     {"amount": "100.500"})
+    frame = invoices(
+        {"currency": "JPY", "amount": "100.5", "amount_minor": 100, "open_minor": 100},
+        {"amount": "100.500"},
+    )
     result = check("invoices", frame, as_of=AS_OF, out_dir=tmp_path)
     assert reasons(result) == {2: "amount has more decimals than the currency allows"}
 
 
 def test_a_credit_note_may_be_negative(tmp_path):
-    frame = invoices({"status": "credit_note", "amount_minor": -500, "open_minor": -500, "amount": "-5.00"})
+    frame = invoices(
+        {"status": "credit_note", "amount_minor": -500, "open_minor": -500, "amount": "-5.00"}
+    )
     result = check("invoices", frame, as_of=AS_OF, out_dir=tmp_path)
     assert result.success and len(result.clean) == 1
 
 
 def test_several_failures_on_one_row_are_all_named(tmp_path):
-    result = check("invoices", invoices({"currency": "EURO", "due_date": "2026-01-01"}),
-                   as_of=AS_OF, out_dir=tmp_path)
+    result = check(
+        "invoices",
+        invoices({"currency": "EURO", "due_date": "2026-01-01"}),
+        as_of=AS_OF,
+        out_dir=tmp_path,
+    )
     assert reasons(result)[2] == "currency is not an ISO 4217 code; due_date is before issue_date"
 
 
@@ -123,7 +159,9 @@ def test_a_bad_customer_row_is_quarantined(tmp_path, bad, reason):
 
 
 def test_blank_optional_customer_fields_pass(tmp_path):
-    result = check("customers", customers({"iban": "", "country": ""}), as_of=AS_OF, out_dir=tmp_path)
+    result = check(
+        "customers", customers({"iban": "", "country": ""}), as_of=AS_OF, out_dir=tmp_path
+    )
     assert result.success
 
 
@@ -146,13 +184,20 @@ def test_a_bad_bank_row_is_quarantined(tmp_path, bad, reason):
 
 def _reconciliation(links: list[tuple[str, str, str, int]]) -> pd.DataFrame:
     txns = transactions(*({} for _ in range(4)))
-    matches = pd.DataFrame(links, columns=["transaction_id", "invoice_id", "decision", "applied_minor"])
+    matches = pd.DataFrame(
+        links, columns=["transaction_id", "invoice_id", "decision", "applied_minor"]
+    )
     return reconciliation_frame(txns, matches, invoices({}, {}))
 
 
 def test_an_invoice_cleared_twice_is_critical_and_stops_the_run(tmp_path):
-    frame = _reconciliation([("T0", "INV-0", "auto", 10000), ("T1", "INV-0", "auto", 10000),
-                             ("T2", "INV-1", "auto", 5000)])
+    frame = _reconciliation(
+        [
+            ("T0", "INV-0", "auto", 10000),
+            ("T1", "INV-0", "auto", 10000),
+            ("T2", "INV-1", "auto", 5000),
+        ]
+    )
     result = check("reconciliation", frame, as_of=AS_OF, out_dir=tmp_path)
     cleared = next(o for o in result.outcomes if o.name.startswith("invoice cleared twice"))
     assert cleared.critical and cleared.unexpected_count == 2
@@ -162,8 +207,14 @@ def test_an_invoice_cleared_twice_is_critical_and_stops_the_run(tmp_path):
 
 
 def test_partial_payments_that_add_up_to_the_open_amount_are_fine(tmp_path):
-    frame = _reconciliation([("T0", "INV-0", "auto", 6000), ("T1", "INV-0", "auto", 4000),
-                             ("T2", "INV-1", "auto", 5000), ("T3", "INV-1", "review", 5000)])
+    frame = _reconciliation(
+        [
+            ("T0", "INV-0", "auto", 6000),
+            ("T1", "INV-0", "auto", 4000),
+            ("T2", "INV-1", "auto", 5000),
+            ("T3", "INV-1", "review", 5000),
+        ]
+    )
     result = check("reconciliation", frame, as_of=AS_OF, out_dir=tmp_path)
     assert result.success, [o for o in result.outcomes if not o.success]
     stop_on_critical([result])
@@ -171,36 +222,43 @@ def test_partial_payments_that_add_up_to_the_open_amount_are_fine(tmp_path):
 
 def test_a_match_rate_below_the_configured_bound_is_critical(tmp_path):
     frame = _reconciliation([("T0", "INV-0", "auto", 10000)])  # 1 of 4 payments matched
-    result = check("reconciliation", frame, as_of=AS_OF, out_dir=tmp_path,
-                   bounds={"match_rate_min": 0.5})
+    result = check(
+        "reconciliation", frame, as_of=AS_OF, out_dir=tmp_path, bounds={"match_rate_min": 0.5}
+    )
     rate = next(o for o in result.outcomes if o.name.startswith("match rate"))
     assert (rate.success, rate.critical, rate.observed) == (False, True, "25.0%")
     assert result.quarantine.empty
     with pytest.raises(CriticalQualityFailure, match="match rate outside the configured bounds"):
         stop_on_critical([result])
-    relaxed = check("reconciliation", frame, as_of=AS_OF, out_dir=tmp_path,
-                    bounds={"match_rate_min": 0.2})
+    relaxed = check(
+        "reconciliation", frame, as_of=AS_OF, out_dir=tmp_path, bounds={"match_rate_min": 0.2}
+    )
     assert relaxed.success
 
 
 def test_a_review_share_above_its_bound_fails(tmp_path):
     frame = _reconciliation([(f"T{i}", f"INV-{i % 2}", "review", 1) for i in range(4)])
-    result = check("reconciliation", frame, as_of=AS_OF, out_dir=tmp_path,
-                   bounds={"review_share_max": 0.3})
+    result = check(
+        "reconciliation", frame, as_of=AS_OF, out_dir=tmp_path, bounds={"review_share_max": 0.3}
+    )
     share = next(o for o in result.outcomes if o.name.startswith("review share"))
     assert (share.success, share.observed) == (False, "100.0%")
 
 
 def test_statements_that_do_not_chain_stop_the_run(tmp_path):
-    frame = pd.DataFrame({
-        "account": ["A", "A", "A"], "currency": ["EUR"] * 3,
-        "statement_date": pd.to_datetime(["2026-11-01", "2026-11-02", "2026-11-03"]),
-        "opening_minor": [0, 100, 150], "movement_minor": [100, 60, 10],
-        "closing_minor": [100, 160, 160], "line": [2, 3, 4],
-    })
+    frame = pd.DataFrame(
+        {
+            "account": ["A", "A", "A"],
+            "currency": ["EUR"] * 3,
+            "statement_date": pd.to_datetime(["2026-11-01", "2026-11-02", "2026-11-03"]),
+            "opening_minor": [0, 100, 150],
+            "movement_minor": [100, 60, 10],
+            "closing_minor": [100, 160, 160],
+            "line": [2, 3, 4],
+        }
+    )
     result = check("statements", frame, as_of=AS_OF, out_dir=tmp_path)
-    assert reasons(result) == {
-        4: "opening balance is not the previous statement's closing balance"}
+    assert reasons(result) == {4: "opening balance is not the previous statement's closing balance"}
     with pytest.raises(CriticalQualityFailure, match="statements"):
         stop_on_critical([result])
 

@@ -15,10 +15,10 @@ from html import unescape
 import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
-
 from dunwell.connectors.mail import FileOutbox, SmtpTransport
 from dunwell.connectors.quality import check
 from dunwell.connectors.report import ReportInputs, build_report, send_report
+
 from dunwell.errors import DeliveryError
 
 AS_OF = date(2026, 11, 20)
@@ -55,9 +55,12 @@ def smtp() -> Iterator[tuple[Sink, int]]:
 
 # (transaction_id, booking_date, amount text, currency)
 BANK = [
-    ("T1", "2026-11-18", "1200.00", "EUR"), ("T2", "2026-11-18", "350.50", "EUR"),
-    ("T3", "2026-11-19", "99.99", "EUR"), ("T4", "2026-11-19", "-40.00", "EUR"),
-    ("T5", "2026-11-19", "500.00", "USD"), ("T6", "2026-11-19", "75.25", "USD"),
+    ("T1", "2026-11-18", "1200.00", "EUR"),
+    ("T2", "2026-11-18", "350.50", "EUR"),
+    ("T3", "2026-11-19", "99.99", "EUR"),
+    ("T4", "2026-11-19", "-40.00", "EUR"),
+    ("T5", "2026-11-19", "500.00", "USD"),
+    ("T6", "2026-11-19", "75.25", "USD"),
 ]
 MATCHES = [("T1", "I1", "auto", 120000), ("T2", "I2", "review", 35050), ("T5", "I5", "auto", 50000)]
 # (invoice_id, customer, currency, amount, open, due_date, status)
@@ -86,28 +89,90 @@ def _inputs(tmp_path) -> ReportInputs:
     txns = pd.DataFrame(BANK, columns=["transaction_id", "booking_date", "amount", "currency"])
     txns["booking_date"] = pd.to_datetime(txns["booking_date"])
     txns["amount_minor"] = txns["amount"].map(_cents)
-    txns = txns.assign(counterparty_name="", counterparty_iban="", remittance_info="", account="",
-                       line=range(2, 2 + len(txns)))
-    inv = pd.DataFrame(INVOICES, columns=["invoice_id", "customer_id", "currency", "amount",
-                                          "open_amount", "due_date", "status"])
-    inv = inv.assign(amount_minor=inv["amount"].map(_cents), open_minor=inv["open_amount"].map(_cents),
-                     customer_name=inv["customer_id"] + " Ltd", issue_date=pd.Timestamp("2026-07-01"),
-                     due_date=pd.to_datetime(inv["due_date"]), email="", disputed=False,
-                     promise_to_pay_date=pd.NaT, line=range(2, 2 + len(inv)))
+    txns = txns.assign(
+        counterparty_name="",
+        counterparty_iban="",
+        remittance_info="",
+        account="",
+        line=range(2, 2 + len(txns)),
+    )
+    inv = pd.DataFrame(
+        INVOICES,
+        columns=[
+            "invoice_id",
+            "customer_id",
+            "currency",
+            "amount",
+            "open_amount",
+            "due_date",
+            "status",
+        ],
+    )
+    inv = inv.assign(
+        amount_minor=inv["amount"].map(_cents),
+        open_minor=inv["open_amount"].map(_cents),
+        customer_name=inv["customer_id"] + " Ltd",
+        issue_date=pd.Timestamp("2026-07-01"),
+        due_date=pd.to_datetime(inv["due_date"]),
+        email="",
+        disputed=False,
+        promise_to_pay_date=pd.NaT,
+        line=range(2, 2 + len(inv)),
+    )
     inv.loc[inv["invoice_id"] == "I7", "currency"] = "EURO"  # a quarantined row
     quality = (check("invoices", inv, as_of=AS_OF, out_dir=tmp_path),)
-    matches = pd.DataFrame(MATCHES, columns=["transaction_id", "invoice_id", "decision", "applied_minor"])
-    disc = pd.DataFrame(DISCREPANCIES, columns=["kind", "transaction_id", "invoice_id", "amount", "detail"])
+    matches = pd.DataFrame(
+        MATCHES, columns=["transaction_id", "invoice_id", "decision", "applied_minor"]
+    )
+    disc = pd.DataFrame(
+        DISCREPANCIES, columns=["kind", "transaction_id", "invoice_id", "amount", "detail"]
+    )
     review = pd.DataFrame({"transaction_id": ["T2"], "invoice_id": ["I2"], "confidence": [72]})
-    actions = pd.DataFrame([
-        ("2026-11-20", "C1", "EUR", "I3", "friendly", "email", "friendly", "en", "", "<m1@x>"),
-        ("2026-11-20", "C3", "EUR", "I4", "human_review", "human_review", "", "en", "final unanswered", ""),
-        ("2026-11-20", "C4", "USD", "I6", "firm", "hold", "firm", "en", "promise_to_pay", ""),
-    ], columns=["run_date", "customer_id", "currency", "invoice_ids", "stage", "channel",
-                "template", "language", "reason", "message_id"])
+    actions = pd.DataFrame(
+        [
+            ("2026-11-20", "C1", "EUR", "I3", "friendly", "email", "friendly", "en", "", "<m1@x>"),
+            (
+                "2026-11-20",
+                "C3",
+                "EUR",
+                "I4",
+                "human_review",
+                "human_review",
+                "",
+                "en",
+                "final unanswered",
+                "",
+            ),
+            ("2026-11-20", "C4", "USD", "I6", "firm", "hold", "firm", "en", "promise_to_pay", ""),
+        ],
+        columns=[
+            "run_date",
+            "customer_id",
+            "currency",
+            "invoice_ids",
+            "stage",
+            "channel",
+            "template",
+            "language",
+            "reason",
+            "message_id",
+        ],
+    )
     history = ((date(2026, 11, 6), Decimal("51.0")), (date(2026, 11, 13), Decimal("48.5")))
-    return ReportInputs(AS_OF, "Acme <Trading> GmbH", txns, quality[0].clean, matches, disc, review,
-                        actions, quality, None, history, None)
+    return ReportInputs(
+        AS_OF,
+        "Acme <Trading> GmbH",
+        txns,
+        quality[0].clean,
+        matches,
+        disc,
+        review,
+        actions,
+        quality,
+        None,
+        history,
+        None,
+    )
 
 
 def _eur(amount: Decimal) -> str:
@@ -129,10 +194,14 @@ def test_report_figures_match_the_data(tmp_path):
         assert _eur(figure) in text
     assert "3 payments" in text and "USD\u00a0575.25" in text
     # aging, EUR: I2 not yet due, I3 15 days, I4 111 days; I7 quarantined, I1 paid
-    assert re.search(r"EUR\s+EUR\u00a0350\.50\s+EUR\u00a0800\.00\s+EUR\u00a00\.00\s+EUR\u00a00\.00"
-                     r"\s+EUR\u00a01,000\.10\s+EUR\u00a02,150\.60", text)
-    unmatched_total = sum(Decimal(a) for k, _, _, a, _ in DISCREPANCIES if k == "unmatched_payment"
-                          and a == "99.99")
+    assert re.search(
+        r"EUR\s+EUR\u00a0350\.50\s+EUR\u00a0800\.00\s+EUR\u00a00\.00\s+EUR\u00a00\.00"
+        r"\s+EUR\u00a01,000\.10\s+EUR\u00a02,150\.60",
+        text,
+    )
+    unmatched_total = sum(
+        Decimal(a) for k, _, _, a, _ in DISCREPANCIES if k == "unmatched_payment" and a == "99.99"
+    )
     assert _eur(unmatched_total) in text and "USD\u00a075.25" in text
     assert "Acme &lt;Trading&gt; GmbH" in report.html_path.read_text(encoding="utf-8")
     assert "C3 Ltd" in text and "final unanswered" in text
@@ -143,8 +212,13 @@ def test_report_figures_match_the_data(tmp_path):
 def test_report_files_are_saved_next_to_report_html(tmp_path):
     report = build_report(_inputs(tmp_path), tmp_path)
     names = {p.name for p in report.files}
-    assert names == {"report.html", "aging.png", "discrepancies.csv", "review_queue.csv",
-                     "quarantine.csv"}
+    assert names == {
+        "report.html",
+        "aging.png",
+        "discrepancies.csv",
+        "review_queue.csv",
+        "quarantine.csv",
+    }
     assert all((tmp_path / n).is_file() for n in names)
     assert 'src="data:image/png;base64,' in report.html_path.read_text(encoding="utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
@@ -172,12 +246,18 @@ def test_sent_report_has_html_text_inline_chart_and_csv_attachments(tmp_path, sm
     assert set(files) == {"discrepancies.csv", "review_queue.csv", "quarantine.csv"}
     assert all(p.get_content_type() == "text/csv" for p in files.values())
     disc = _csv_rows(files["discrepancies.csv"])
-    assert [(r["kind"], r["transaction_id"], r["invoice_id"], r["amount"], r["detail"])
-            for r in disc] == DISCREPANCIES
+    assert [
+        (r["kind"], r["transaction_id"], r["invoice_id"], r["amount"], r["detail"]) for r in disc
+    ] == DISCREPANCIES
     assert _csv_rows(files["review_queue.csv"]) == [
-        {"transaction_id": "T2", "invoice_id": "I2", "confidence": "72"}]
+        {"transaction_id": "T2", "invoice_id": "I2", "confidence": "72"}
+    ]
     [quarantined] = _csv_rows(files["quarantine.csv"])
-    assert (quarantined["dataset"], quarantined["line"], quarantined["invoice_id"]) == ("invoices", "8", "I7")
+    assert (quarantined["dataset"], quarantined["line"], quarantined["invoice_id"]) == (
+        "invoices",
+        "8",
+        "I7",
+    )
     assert quarantined["reason"] == "currency is not an ISO 4217 code"
     assert quarantined["amount"] == "10.00"
 
@@ -210,10 +290,17 @@ def test_report_to_the_file_outbox(tmp_path):
 
 def test_a_critical_quality_failure_is_announced_at_the_top(tmp_path):
     inputs = _inputs(tmp_path)
-    frame = pd.DataFrame({"account": ["A", "A"], "currency": ["EUR"] * 2,
-                          "statement_date": pd.to_datetime(["2026-11-01", "2026-11-02"]),
-                          "opening_minor": [0, 5], "movement_minor": [10, 0],
-                          "closing_minor": [10, 5], "line": [2, 3]})
+    frame = pd.DataFrame(
+        {
+            "account": ["A", "A"],
+            "currency": ["EUR"] * 2,
+            "statement_date": pd.to_datetime(["2026-11-01", "2026-11-02"]),
+            "opening_minor": [0, 5],
+            "movement_minor": [10, 0],
+            "closing_minor": [10, 5],
+            "line": [2, 3],
+        }
+    )
     bad = check("statements", frame, as_of=AS_OF, out_dir=tmp_path)
     report = build_report(ReportInputs(**{**_fields(inputs), "quality": (bad,)}), tmp_path)
     assert report.critical and "Run stopped" in report.email_html

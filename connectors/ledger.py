@@ -22,6 +22,7 @@ from dunwell.connectors.storage.models import (
     MatchRow,
     OutboxMessage,
 )
+from dunwell.connectors.storage.receivables import _manual_events as manual_events
 from dunwell.money import to_minor
 
 BOOKED = ("booked", "accepted")
@@ -47,6 +48,19 @@ class Ledger:
     paused: frozenset[str]
     pinned: dict[str, str]
     engine: Engine | None = None
+    disputed: dict[str, bool] | None = None
+    promised: dict[str, object] | None = None
+
+    def with_decisions(self, invoices: pd.DataFrame) -> pd.DataFrame:
+        """The export's invoices with disputes and promises people recorded by hand applied."""
+        out = invoices.copy()
+        if self.disputed:
+            manual = out["invoice_id"].map(self.disputed)
+            out["disputed"] = manual.where(manual.notna(), out["disputed"]).astype("bool")
+        if self.promised:
+            manual = pd.to_datetime(out["invoice_id"].map(self.promised)).astype("datetime64[s]")
+            out["promise_to_pay_date"] = manual.where(manual.notna(), out["promise_to_pay_date"])
+        return out
 
     def previous_matches(self, transactions: pd.DataFrame) -> pd.DataFrame:
         """Matches earlier runs recorded for these (already known) transactions."""
@@ -67,9 +81,11 @@ def load_ledger(engine: Engine) -> Ledger:
                                .all(), columns=["customer_id", "kind", "value"])
         history = _history(session)
         states = session.execute(select(CustomerState)).scalars().all()
+        disputed, promised = manual_events(session)
     return Ledger(keys, booked, aliases, history,
                   frozenset(s.customer_id for s in states if s.paused),
-                  {s.customer_id: s.pinned_segment for s in states if s.pinned_segment}, engine)
+                  {s.customer_id: s.pinned_segment for s in states if s.pinned_segment}, engine,
+                  disputed, promised)
 
 
 def _booked(session: Session) -> pd.Series:

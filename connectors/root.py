@@ -26,6 +26,13 @@ class Adapters:
     dunning_policy: Any
     templates_dir: Path
     out_dir: Path
+    work_dir: Path
+
+    def discard_work(self) -> None:
+        """Remove the run's staging folder (after publishing, or after a failure)."""
+        import shutil
+
+        shutil.rmtree(self.work_dir, ignore_errors=True)
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -43,8 +50,12 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def build(out_dir: Path, settings: Any | None = None) -> Adapters:
-    """Settings -> database engine, mail transport, policies; the output folder is the run's."""
+def build(out_dir: Path, settings: Any | None = None, run_id: str = "run") -> Adapters:
+    """Settings -> database engine, mail transport, policies.
+
+    Files of the run are made in a staging folder inside `out_dir` and moved in at
+    the end, so that a run that fails leaves the output folder as it was.
+    """
     from dunwell.connectors.mail import FileOutbox, SmtpTransport
     from dunwell.connectors.settings import load_settings
     from dunwell.connectors.storage import open_db
@@ -56,9 +67,11 @@ def build(out_dir: Path, settings: Any | None = None) -> Adapters:
     if settings.smtp_host:
         transport: Any = SmtpTransport.from_settings(settings)
     else:
-        transport = FileOutbox(out_dir / "outbox")
+        transport = FileOutbox(Path(settings.outbox_dir) if settings.outbox_dir else out_dir / "outbox")
     dunning_policy = load_policy(read_yaml(settings.dunning_policy_path))
     match_policy = MatchPolicy(**(settings.matching or {}))
-    templates = Path(settings.dunning_policy_path).parent / "templates"
+    templates = Path(settings.templates_dir)
+    work_dir = out_dir / f".staging-{run_id[:8]}"
+    work_dir.mkdir(parents=True, exist_ok=True)
     return Adapters(settings, open_db(settings.database_url), transport, match_policy,
-                    dunning_policy, templates, out_dir)
+                    dunning_policy, templates, out_dir, work_dir)

@@ -2,7 +2,7 @@
 
 1. Read and check the invoice export and the statements.
 2. Match new incoming money; flag discrepancies.
-3. Record it (unless a dry run) and write matches.csv, discrepancies.csv, review_queue.csv.
+3. Record it (unless a dry run); write matches.csv, discrepancies.csv, review_queue.csv.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from prefect import flow
 
 from dunwell.connectors.root import build
 from dunwell.connectors.storage import run_lock
-from dunwell.flows.steps import reconcile_and_record
+from dunwell.flows.steps import finish_files, reconcile_and_check, record
 from dunwell.flows.summary import RunSummary
 from dunwell.tasks.common import parse_as_of
-from dunwell.tasks.outputs import publish, reconciliation_tables
-from dunwell.tasks.persist import finish_run
+from dunwell.tasks.outputs import reconciliation_tables
+from dunwell.tasks.persist import ImportCounts, finish_run
 from dunwell.tasks.summary import publish_artifacts, summarise
 
 
@@ -29,15 +29,19 @@ def reconcile(invoices: str, bank: list[str], customers: str | None = None, out:
     when, run_id = parse_as_of(as_of), str(uuid.uuid4())
     params = {"invoices": invoices, "customers": customers, "bank": bank, "out": out,
               "dry_run": dry_run}
-    adapters = build(Path(out))
-    with run_lock(adapters.engine, "dunwell-run"):
-        books = reconcile_and_record(adapters, run_id, "reconcile", when, invoices, customers,
-                                     bank, params, record=not dry_run)
-        rec = books.reconciled
-        paths = publish(adapters.out_dir, reconciliation_tables(
-            rec.matches, rec.discrepancies, rec.review_candidates))
-        summary = summarise(run_id, when, rec, [], books.checked, books.counts, paths, adapters)
-        if not dry_run:
-            finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
+    adapters = build(Path(out), run_id=run_id)
+    try:
+        with run_lock(adapters.engine, "dunwell-run"):
+            books = reconcile_and_check(adapters, when, invoices, customers, bank)
+            rec = books.reconciled
+            counts = ImportCounts() if dry_run else record(
+                adapters, run_id, "reconcile", when, params, books)
+            paths = finish_files(adapters, reconciliation_tables(
+                rec.matches, rec.discrepancies, rec.review_candidates))
+            summary = summarise(run_id, when, rec, [], books.checked, counts, paths, adapters)
+            if not dry_run:
+                finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
+    finally:
+        adapters.discard_work()
     publish_artifacts(summary)
     return summary

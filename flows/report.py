@@ -1,7 +1,8 @@
 """The controller report on its own (the weekly report, or on demand).
 
-1. Read and check the invoice export and statements; match new money and record it.
-2. Build report.html with its attachments and Data Docs; email it to the controllers.
+1. Read and check the invoice export and statements; match new money.
+2. Build report.html with its attachments and Data Docs; record the run.
+3. Move the files into place and email the report to the controllers.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from prefect import flow
 
 from dunwell.connectors.root import build
 from dunwell.connectors.storage import run_lock
-from dunwell.flows.steps import reconcile_and_record
+from dunwell.flows.steps import finish_files, reconcile_and_check, record
 from dunwell.flows.summary import RunSummary
 from dunwell.tasks.common import parse_as_of
-from dunwell.tasks.outputs import publish, reconciliation_tables
+from dunwell.tasks.outputs import reconciliation_tables
 from dunwell.tasks.persist import finish_run
 from dunwell.tasks.report import deliver_report, make_report
 from dunwell.tasks.summary import publish_artifacts, summarise
@@ -29,16 +30,19 @@ def report(invoices: str, bank: list[str], customers: str | None = None, out: st
     when, run_id = parse_as_of(as_of), str(uuid.uuid4())
     params = {"invoices": invoices, "customers": customers, "bank": bank, "out": out,
               "as_of": as_of}
-    adapters = build(Path(out))
-    with run_lock(adapters.engine, "dunwell-run"):
-        books = reconcile_and_record(adapters, run_id, "report", when, invoices, customers,
-                                     bank, params)
-        rec = books.reconciled
-        paths = publish(adapters.out_dir, reconciliation_tables(
-            rec.matches, rec.discrepancies, rec.review_candidates))
-        built = make_report(adapters, when, rec, [], books.checked)
-        paths |= deliver_report(adapters, built, email_to)
-        summary = summarise(run_id, when, rec, [], books.checked, books.counts, paths, adapters)
-        finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
+    adapters = build(Path(out), run_id=run_id)
+    try:
+        with run_lock(adapters.engine, "dunwell-run"):
+            books = reconcile_and_check(adapters, when, invoices, customers, bank)
+            rec = books.reconciled
+            built = make_report(adapters, when, rec, [], books.checked)
+            counts = record(adapters, run_id, "report", when, params, books)
+            paths = finish_files(adapters, reconciliation_tables(
+                rec.matches, rec.discrepancies, rec.review_candidates))
+            paths |= deliver_report(adapters, built, email_to)
+            summary = summarise(run_id, when, rec, [], books.checked, counts, paths, adapters)
+            finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
+    finally:
+        adapters.discard_work()
     publish_artifacts(summary)
     return summary

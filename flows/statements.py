@@ -54,7 +54,7 @@ def _move(path: Path, folder: Path) -> None:
 def pull_statements(inbox: str = "inbox", out: str = "out") -> dict[str, int]:
     """Import what the bank dropped since the last pull."""
     logger = get_run_logger()
-    adapters = build(Path(out))
+    adapters = build(Path(out), run_id=uuid.uuid4().hex)
     folder = Path(inbox)
     totals = {"files": 0, "new": 0, "known": 0, "rejected": 0, "bad_files": 0}
     with storage.run_lock(adapters.engine, f"statements-{uuid.uuid5(uuid.NAMESPACE_URL, str(folder.resolve()))}"):

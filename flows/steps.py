@@ -1,4 +1,9 @@
-"""Steps that several runbooks share: read, check, match and record, in that order."""
+"""Steps that several runbooks share, in the order that keeps a failed run harmless.
+
+Everything is computed and staged first; then one database transaction records
+the run (with its outgoing messages in the outbox); only then are messages
+sent and files moved into the output folder.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +12,28 @@ from datetime import datetime
 from typing import Any
 
 from dunwell.connectors.ledger import Ledger, load_ledger
+from dunwell.tasks.dunning import Planned, send_reminders
 from dunwell.tasks.inputs import Inputs, read_inputs
+from dunwell.tasks.outputs import publish
 from dunwell.tasks.persist import ImportCounts, record_run
 from dunwell.tasks.quality import Checked, check_inputs, check_results, stop_if_critical
 from dunwell.tasks.reconcile import Reconciled, reconcile_payments
+from dunwell.tasks.report import renderer_for
 
 
 @dataclass(frozen=True)
 class Books:
-    """Everything known after the morning's reconciliation has been recorded."""
+    """Everything known after the morning's reconciliation, not yet recorded."""
 
     inputs: Inputs
     checked: Checked
     ledger: Ledger
     reconciled: Reconciled
-    counts: ImportCounts
 
 
-def reconcile_and_record(adapters: Any, run_id: str, kind: str, when: datetime,
-                         invoices: str, customers: str | None, bank: list[str],
-                         params: dict[str, object], record: bool = True) -> Books:
-    """Read and check the inputs, match new money, stop on critical failures, record it all."""
+def reconcile_and_check(adapters: Any, when: datetime, invoices: str, customers: str | None,
+                        bank: list[str]) -> Books:
+    """Read and check the inputs, match new money, stop on critical quality failures."""
     inputs = read_inputs(invoices, customers, bank)
     checked = check_inputs(inputs, when, adapters)
     ledger = load_ledger(adapters.engine)
@@ -35,9 +41,28 @@ def reconcile_and_record(adapters: Any, run_id: str, kind: str, when: datetime,
                                     ledger, adapters.match_policy)
     checked = check_results(checked, reconciled, when, adapters)
     stop_if_critical(checked)
-    counts = ImportCounts()
-    if record:
-        counts = record_run(adapters.engine, run_id, kind, when, params, checked.customers,
-                            reconciled.invoices_after, inputs.bank_files, reconciled.matches,
-                            reconciled.discrepancies, checked.quarantine)
-    return Books(inputs, checked, ledger, reconciled, counts)
+    return Books(inputs, checked, ledger, reconciled)
+
+
+def record(adapters: Any, run_id: str, kind: str, when: datetime, params: dict[str, object],
+           books: Books, planned: Planned | None = None) -> ImportCounts:
+    """The run's one database transaction, outgoing messages included."""
+    rec = books.reconciled
+    return record_run(adapters.engine, run_id, kind, when, params, books.checked.customers,
+                      rec.invoices_after, books.inputs.bank_files, rec.matches,
+                      rec.discrepancies, books.checked.quarantine,
+                      planned.messages if planned else None)
+
+
+def deliver(adapters: Any, planned: Planned, counts: ImportCounts, when: datetime) -> list:
+    """Send what this run put in the outbox; returns the actions with Message-IDs."""
+    return send_reminders(planned, adapters.engine, adapters.transport, renderer_for(adapters),
+                          counts.claimed, when)
+
+
+def finish_files(adapters: Any, tables: dict) -> dict[str, str]:
+    """Write the CSVs beside the staged report, then move all into the output folder."""
+    try:
+        return publish(adapters.work_dir, adapters.out_dir, tables)
+    finally:
+        adapters.discard_work()

@@ -46,30 +46,48 @@ def plan_reminders(invoices: pd.DataFrame, customers: pd.DataFrame, ledger: Ledg
 
 @task(name="send reminders", retries=0, cache_policy=NO_CACHE)
 def send_reminders(planned: Planned, engine: Engine, transport: Any, renderer: Any,
-                   run_id: str, as_of: datetime) -> list[DunningAction]:
-    """Claim each message's key, send it, record it; a claimed key is never sent again."""
-    from dunwell.connectors.storage import claim_message, mark_failed, mark_sent
+                   claimed: frozenset[str], as_of: datetime) -> list[DunningAction]:
+    """Deliver the messages this run put in the outbox; each key goes out once at most.
+
+    Just before sending, the invoices are checked again in the database: one paid
+    or disputed in the meantime stops the message.
+    """
+    from dunwell.connectors.storage import mark_failed, mark_sent
 
     logger = get_run_logger()
+    still_open = _dunnable_invoice_ids(engine)
     outcome: dict[str, str] = {}
     for message in planned.messages:
-        if not claim_message(engine, message, run_id):
+        if message.key not in claimed:
             outcome[message.key] = HOLD_PREFIX + "already_sent"
+            continue
+        if not {line.invoice_id for line in message.invoices} <= still_open:
+            mark_failed(engine, message.key, "invoice no longer open at send time")
+            outcome[message.key] = HOLD_PREFIX + "changed_before_sending"
             continue
         try:
             message_id = transport.send(renderer(message))
-        except Exception as exc:  # noqa: BLE001 - recorded, reported, never resent blindly
+        except Exception as exc:  # noqa: BLE001 - recorded and reported, never resent blindly
             mark_failed(engine, message.key, type(exc).__name__)
             logger.warning("reminder for customer %s not delivered: %s",
                            message.customer_id, type(exc).__name__)
-            outcome[message.key] = HOLD_PREFIX + f"delivery_failed: {type(exc).__name__}"
+            outcome[message.key] = HOLD_PREFIX + f"delivery_failed {type(exc).__name__}"
             continue
         mark_sent(engine, message.key, message_id, as_of)
         outcome[message.key] = message_id
     return [_settle(a, outcome) for a in planned.actions]
 
 
-HOLD_PREFIX = "hold:"
+def _dunnable_invoice_ids(engine: Engine) -> set[str]:
+    """Invoices that may still be dunned according to the database, right now."""
+    from sqlalchemy.orm import Session
+
+    from dunwell.connectors.storage import load_invoices
+
+    with Session(engine) as session:
+        current = load_invoices(session, open_only=True)
+    dunnable = (current["open_minor"] > 0) & ~current["disputed"]
+    return set(current.loc[dunnable, "invoice_id"])
 
 
 def _settle(action: DunningAction, outcome: dict[str, str]) -> DunningAction:

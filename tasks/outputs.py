@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -31,21 +30,20 @@ def actions_frame(actions: list[DunningAction]) -> pd.DataFrame:
 
 
 @task(name="publish outputs", cache_policy=NO_CACHE)
-def publish(out_dir: Path, tables: dict[str, tuple[pd.DataFrame, list[str]]]) -> dict[str, str]:
-    """Write each table as CSV into a staging folder, then move all into `out_dir`."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = out_dir / f".staging-{uuid.uuid4().hex[:8]}"
-    try:
-        for name, (frame, columns) in tables.items():
-            write_csv_atomic(frame.reindex(columns=columns).fillna(""), staging / name, columns)
-        paths = {}
-        for name in tables:
-            os.replace(staging / name, out_dir / name)
-            paths[name] = str(out_dir / name)
-        return paths
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def publish(work_dir: Path, out_dir: Path,
+            tables: dict[str, tuple[pd.DataFrame, list[str]]]) -> dict[str, str]:
+    """Write each table as CSV into the staging folder, then move everything into `out_dir`."""
+    work_dir, out_dir = Path(work_dir), Path(out_dir)
+    for name, (frame, columns) in tables.items():
+        write_csv_atomic(frame.reindex(columns=columns).fillna(""), work_dir / name, columns)
+    paths = {}
+    for entry in sorted(work_dir.iterdir()):
+        target = out_dir / entry.name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        os.replace(entry, target)
+        paths[entry.name] = str(target)
+    return {k: v for k, v in paths.items() if k in tables or k == "report.html"}
 
 
 def reconciliation_tables(matches: pd.DataFrame, discrepancies: pd.DataFrame,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,11 +19,12 @@ from dunwell.money import from_minor
 
 @dataclass(frozen=True)
 class ImportCounts:
-    """How many transactions were new, already known or rejected, over all files."""
+    """How many transactions were new, already known or rejected; which message keys were claimed."""
 
     new: int = 0
     known: int = 0
     rejected: int = 0
+    claimed: frozenset[str] = frozenset()
 
 
 def bank_records(frame: pd.DataFrame) -> list[BankTxn]:
@@ -40,9 +41,15 @@ def bank_records(frame: pd.DataFrame) -> list[BankTxn]:
 def record_run(engine: Engine, run_id: str, kind: str, as_of: datetime, params: dict[str, Any],
                customers: pd.DataFrame, invoices: pd.DataFrame, bank_files: list[BankFile],
                matches: pd.DataFrame, discrepancies: pd.DataFrame,
-               quarantine: pd.DataFrame | None = None) -> ImportCounts:
-    """One transaction: a run that dies here leaves the database as it was."""
+               quarantine: pd.DataFrame | None = None,
+               messages: list[Any] | None = None) -> ImportCounts:
+    """One transaction: a run that dies here leaves the database as it was.
+
+    Planned messages enter the outbox in the same transaction (the transactional
+    outbox): a key already there is not claimed again, so it is never sent twice.
+    """
     counts = ImportCounts()
+    claimed: list[str] = []
     with storage.transaction(engine) as session:
         storage.start_run(session, kind, as_of.isoformat(), params, run_id=run_id)
         storage.upsert_customers(session, customers)
@@ -55,7 +62,8 @@ def record_run(engine: Engine, run_id: str, kind: str, as_of: datetime, params: 
         storage.save_reconciliation(session, run_id, matches, discrepancies)
         if quarantine is not None and len(quarantine):
             storage.save_quarantine(session, run_id, quarantine)
-    return counts
+        claimed = [m.key for m in messages or [] if storage.claim_message(session, m, run_id)]
+    return replace(counts, claimed=frozenset(claimed))
 
 
 @task(name="finish run", cache_policy=NO_CACHE)

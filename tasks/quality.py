@@ -37,7 +37,7 @@ def check_inputs(inputs: Inputs, as_of: datetime, adapters: Any) -> Checked:
     """Run the invoices, customers and transactions suites; failing rows go to quarantine."""
     bounds = dict(adapters.settings.quality or {})
     results = [
-        quality.check(name, frame, as_of=as_of.date(), out_dir=adapters.out_dir, bounds=bounds)
+        quality.check(name, frame, as_of=as_of.date(), out_dir=adapters.work_dir, bounds=bounds)
         for name, frame in (("invoices", inputs.invoices), ("customers", inputs.customers),
                             ("transactions", inputs.transactions))
     ]
@@ -68,9 +68,9 @@ def check_results(checked: Checked, reconciled: Any, as_of: datetime, adapters: 
     """Match rate, review share and 'no invoice cleared twice' on this run's results."""
     frame = reconciliation_frame(reconciled.new, reconciled.matches, checked.invoices)
     result = quality.check("reconciliation", frame, as_of=as_of.date(),
-                           out_dir=adapters.out_dir, bounds=dict(adapters.settings.quality or {}))
+                           out_dir=adapters.work_dir, bounds=dict(adapters.settings.quality or {}))
     results = [*checked.results, result]
-    docs = quality.build_data_docs(results, adapters.out_dir)
+    docs = quality.build_data_docs(results, adapters.work_dir)
     return replace(checked, results=results, data_docs=str(docs))
 
 

@@ -81,7 +81,7 @@ def reconcile_payments(invoices: pd.DataFrame, customers: pd.DataFrame,
                        transactions: pd.DataFrame, ledger: Ledger, policy: object) -> Reconciled:
     """Match this run's new incoming money; carry over what earlier runs decided."""
     new = split_new(transactions, ledger.known_keys)
-    open_now = effective_open(invoices, ledger.booked_applied)
+    open_now = effective_open(ledger.with_decisions(invoices), ledger.booked_applied)
     result = reconcile(open_now, new, customers, policy, ledger.aliases)
     matches = pd.concat([ledger.previous_matches(transactions), result.matches],
                         ignore_index=True)
@@ -90,7 +90,7 @@ def reconcile_payments(invoices: pd.DataFrame, customers: pd.DataFrame,
     booked_now = result.matches[result.matches["decision"] == "auto"]["transaction_id"]
     incoming = new[new["amount_minor"] > 0]
     unmatched = incoming[~incoming["transaction_id"].isin(set(booked_now))]
-    review = result.matches[result.matches["decision"] == "review"]
+    review = contract_matches(result.matches[result.matches["decision"] == "review"])
     return Reconciled(transactions, new, contract_matches(matches),
                       contract_discrepancies(discrepancies), result.invoices_after,
                       unmatched, review)

@@ -43,21 +43,23 @@ def make_report(adapters: Any, as_of: datetime, reconciled: Any,
         transactions=reconciled.transactions, invoices=reconciled.invoices_after,
         matches=reconciled.matches, discrepancies=reconciled.discrepancies,
         review_queue=reconciled.review_candidates, actions=actions_frame(actions),
-        quality=checked.results, quarantine=checked.quarantine,
+        quality=tuple(checked.results), quarantined=checked.quarantine,
         data_docs=Path(checked.data_docs) if checked.data_docs else None,
     )
-    return build_report(inputs, adapters.out_dir)
+    return build_report(inputs, adapters.work_dir)
 
 
 @task(name="email report", cache_policy=NO_CACHE)
 def deliver_report(adapters: Any, report: Any, email_to: list[str] | None) -> dict[str, str]:
     """Send the report to its recipients; a failed send leaves it on disk and says so."""
     recipients = list(email_to or adapters.settings.report_recipients)
-    paths = {"report": str(report.html_path), "outbox": str(adapters.out_dir / "outbox")}
+    paths = {"report": str(adapters.out_dir / report.html_path.name),
+             "outbox": str(adapters.out_dir / "outbox")}
     if not recipients:
         return paths
     try:
-        send_report(report, adapters.transport, recipients, adapters.settings.report_subject)
+        send_report(report, adapters.transport, recipients, adapters.settings.report_subject,
+                    adapters.settings.mail_from)
     except DeliveryError as exc:
         get_run_logger().error("report not delivered, kept at %s: %s", report.html_path, exc)
         paths["report_delivery"] = f"failed: {exc}"

@@ -2,9 +2,19 @@
 
 Repository functions take a `Session` and never commit: the caller wraps a
 whole run in one transaction (`with transaction(engine) as session:`), so a
-run that fails halfway leaves the database as it was.
+run that fails halfway leaves the database as it was. The outbox functions
+also take an `Engine`, committing at once, so a claim holds before sending.
 """
 
+from dunwell.connectors.storage.decisions import (
+    invoice_events,
+    pause_customer,
+    pin_segment,
+    record_dispute,
+    record_promise,
+    resolve_dispute,
+    resume_customer,
+)
 from dunwell.connectors.storage.engine import (
     MIGRATIONS_DIR,
     create_db_engine,
@@ -12,5 +22,43 @@ from dunwell.connectors.storage.engine import (
     open_db,
     transaction,
 )
+from dunwell.connectors.storage.outbox import (
+    claim_message,
+    mark_failed,
+    mark_sent,
+    record_bounce,
+    sent_history,
+)
+from dunwell.connectors.storage.receivables import (
+    load_customers,
+    load_invoices,
+    upsert_customers,
+    upsert_invoices,
+)
+from dunwell.connectors.storage.reconciliation import (
+    accept_review,
+    add_alias,
+    applied_transaction_ids,
+    list_review,
+    load_aliases,
+    reject_review,
+    rejected_pairs,
+    save_reconciliation,
+)
+from dunwell.connectors.storage.runs import finish_run, run_lock, save_quarantine, start_run
+from dunwell.connectors.storage.statements import (
+    ImportOutcome,
+    load_transactions,
+    record_statement_import,
+)
 
-__all__ = ["MIGRATIONS_DIR", "create_db_engine", "migrate", "open_db", "transaction"]
+__all__ = [
+    "MIGRATIONS_DIR", "ImportOutcome", "accept_review", "add_alias", "applied_transaction_ids",
+    "claim_message", "create_db_engine", "finish_run", "invoice_events", "list_review",
+    "load_aliases", "load_customers", "load_invoices", "load_transactions", "mark_failed",
+    "mark_sent", "migrate", "open_db", "pause_customer", "pin_segment", "record_bounce",
+    "record_dispute", "record_promise", "record_statement_import", "reject_review",
+    "rejected_pairs", "resolve_dispute", "resume_customer", "run_lock", "save_quarantine",
+    "save_reconciliation", "sent_history", "start_run", "transaction", "upsert_customers",
+    "upsert_invoices",
+]

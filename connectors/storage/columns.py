@@ -1,0 +1,113 @@
+"""Frame columns <-> database values: minor units and Decimal, datetime64 and date, "" and NULL.
+
+Frames follow `dunwell.frames` (int64 minor units, datetime64 dates, "" for
+missing text); the database holds `Numeric` amounts, dates and NULLs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from dunwell.money import MoneyError, exponent
+
+T = TypeVar("T")
+CHUNK = 5_000
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most `size` items, for bulk statements and IN lists."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def dialect_insert(db: Session | Engine | Connection, table: Any) -> Any:
+    """INSERT for the database's dialect, so that ON CONFLICT is available on both."""
+    bind = db.get_bind() if isinstance(db, Session) else db
+    module = postgresql if bind.dialect.name == "postgresql" else sqlite
+    return module.insert(table)
+
+
+def decimals(minor: Iterable[Any], currencies: Iterable[str]) -> list[Decimal | None]:
+    """Minor units to Decimal amounts at each currency's precision; NA stays None."""
+    exps: dict[str, int] = {}
+    out: list[Decimal | None] = []
+    for value, currency in zip(minor, currencies, strict=True):
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            out.append(None)
+            continue
+        if currency not in exps:
+            exps[currency] = exponent(currency)
+        out.append(Decimal(int(value)).scaleb(-exps[currency]))
+    return out
+
+
+def minor_units(amounts: Iterable[Decimal | None], currencies: Iterable[str]) -> list[int | None]:
+    """Decimal amounts to integer minor units; raises MoneyError on excess precision."""
+    exps: dict[str, int] = {}
+    out: list[int | None] = []
+    for amount, currency in zip(amounts, currencies, strict=True):
+        if amount is None:
+            out.append(None)
+            continue
+        if currency not in exps:
+            exps[currency] = exponent(currency)
+        scaled = Decimal(amount).scaleb(exps[currency])
+        if scaled != scaled.to_integral_value():
+            raise MoneyError(f"{amount} has more decimals than {currency} allows")
+        out.append(int(scaled))
+    return out
+
+
+def dates(column: pd.Series) -> list[date | None]:
+    """A datetime64 (or date/str) column as dates; NaT becomes None."""
+    values = pd.to_datetime(column, errors="coerce")
+    return [None if pd.isna(v) else v for v in values.dt.date]
+
+
+def datetime64(values: Sequence[date | None]) -> pd.Series:
+    """Dates from the database as a datetime64 column normalised to midnight."""
+    return pd.Series(pd.to_datetime(list(values)), dtype="datetime64[ns]").dt.normalize()
+
+
+def text_or_none(column: pd.Series) -> list[str | None]:
+    """Text cells with "" and NA turned into None, for nullable columns."""
+    values = column.astype("object")
+    blank = values.isna() | (values.astype("str").str.strip() == "")
+    return [None if b else str(v) for v, b in zip(values.tolist(), blank.tolist(), strict=True)]
+
+
+def text(values: Iterable[str | None]) -> pd.Series:
+    """Database text as a frame column: None becomes ""."""
+    return pd.Series(["" if v is None else str(v) for v in values], dtype="str")
+
+
+def column(frame: pd.DataFrame, name: str, default: Any) -> pd.Series:
+    """A frame's column, or `default` on every row when the frame lacks it."""
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([default] * len(frame), index=frame.index)
+
+
+def json_safe(value: Any) -> Any:
+    """A frame cell as something JSON can hold: numpy scalars, timestamps and NA converted."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp | datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return value

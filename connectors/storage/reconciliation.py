@@ -1,0 +1,264 @@
+"""Matches, discrepancies, the review queue and aliases: what reconciliation decided and learned.
+
+A match is `proposed` (waiting for a person), `booked` (applied to the
+invoice, automatically or after review) or `rejected`. Accepting a proposal
+teaches the payer's name and IBAN as aliases of the invoice's customer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from dunwell.connectors.storage.columns import (
+    chunks,
+    column,
+    decimals,
+    dialect_insert,
+    json_safe,
+    text,
+)
+from dunwell.connectors.storage.models import (
+    Alias,
+    BankTransaction,
+    DiscrepancyRow,
+    Invoice,
+    MatchRow,
+    utcnow,
+)
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dunwell.errors import InputError
+from dunwell.money import D
+
+BOOKED = ("booked", "accepted")
+ALIAS_KINDS = ("name", "iban")
+REVIEW_COLUMNS = [
+    "transaction_id", "invoice_id", "applied_amount", "currency", "confidence", "reasons", "rank",
+    "run_id", "customer_id", "booking_date", "amount", "counterparty_name", "counterparty_iban",
+    "remittance_info",
+]
+
+
+def _amounts(frame: pd.DataFrame, minor: str, text_column: str, currency: list[str]) -> list[Any]:
+    """Decimal amounts from a `*_minor` column, else from canonical decimal text."""
+    if minor in frame.columns:
+        return decimals(frame[minor], currency)
+    values = column(frame, text_column, None)
+    return [None if json_safe(v) in (None, "") else D(str(v)) for v in values]
+
+
+def _currencies(session: Session, frame: pd.DataFrame) -> list[str]:
+    """The frame's currency column, else each row's invoice currency."""
+    if "currency" in frame.columns:
+        return frame["currency"].fillna("").astype("str").tolist()
+    ids = sorted(set(frame["invoice_id"].astype("str")))
+    known = dict(session.execute(select(Invoice.invoice_id, Invoice.currency)
+                                 .where(Invoice.invoice_id.in_(ids))).all())
+    return [known.get(str(i), "") for i in frame["invoice_id"]]
+
+
+def _existing(session: Session, model: Any, columns: tuple[str, ...], ids: Iterable[str]) -> set:
+    """Tuples of `columns` already stored for these transaction ids."""
+    found: set = set()
+    for chunk in chunks(sorted(set(ids))):
+        statement = select(*[getattr(model, c) for c in columns]).where(
+            model.transaction_id.in_(chunk))
+        found.update(tuple(row) for row in session.execute(statement))
+    return found
+
+
+def save_reconciliation(
+    session: Session, run_id: str, matches: pd.DataFrame, discrepancies: pd.DataFrame
+) -> tuple[int, int]:
+    """Store a run's matches and discrepancies; what an earlier run stored is kept as it is."""
+    saved_matches = _save_matches(session, run_id, matches)
+    return saved_matches, _save_discrepancies(session, run_id, discrepancies)
+
+
+def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
+    if frame.empty:
+        return 0
+    currency = _currencies(session, frame)
+    applied = _amounts(frame, "applied_minor", "applied_amount", currency)
+    tids = frame["transaction_id"].astype("str").tolist()
+    ranks = column(frame, "rank", None).fillna(frame.groupby("transaction_id").cumcount() + 1)
+    seen = _existing(session, MatchRow, ("transaction_id", "invoice_id"), tids)
+    rows = []
+    for i, (tid, iid, decision) in enumerate(zip(
+            tids, frame["invoice_id"].astype("str"), frame["decision"].astype("str"), strict=True)):
+        if (tid, iid) in seen:
+            continue
+        seen.add((tid, iid))
+        rows.append({
+            "run_id": run_id, "transaction_id": tid, "invoice_id": iid,
+            "applied_amount": applied[i], "currency": currency[i],
+            "confidence": int(frame["confidence"].iloc[i]), "decision": decision,
+            "reasons": str(json_safe(column(frame, "reasons", "").iloc[i]) or ""),
+            "rank": int(ranks.iloc[i]), "status": "booked" if decision == "auto" else "proposed",
+        })
+    for chunk in chunks(rows):
+        session.execute(MatchRow.__table__.insert(), list(chunk))
+    return len(rows)
+
+
+def _save_discrepancies(session: Session, run_id: str, frame: pd.DataFrame) -> int:
+    if frame.empty:
+        return 0
+    currency = column(frame, "currency", "").fillna("").astype("str").tolist()
+    amounts = _amounts(frame, "amount_minor", "amount", currency)
+    keys = zip(frame["kind"].astype("str"), column(frame, "transaction_id", None),
+               column(frame, "invoice_id", None), strict=True)
+    seen = _existing(session, DiscrepancyRow, ("kind", "transaction_id", "invoice_id"),
+                     [str(t) for t in column(frame, "transaction_id", None) if json_safe(t)])
+    rows = []
+    for i, (kind, tid, iid) in enumerate(keys):
+        key = (kind, json_safe(tid) or None, json_safe(iid) or None)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append({
+            "run_id": run_id, "kind": kind, "transaction_id": key[1], "invoice_id": key[2],
+            "amount": amounts[i], "currency": currency[i] or None,
+            "detail": str(json_safe(column(frame, "detail", "").iloc[i]) or ""),
+        })
+    for chunk in chunks(rows):
+        session.execute(DiscrepancyRow.__table__.insert(), list(chunk))
+    return len(rows)
+
+
+def applied_transaction_ids(session: Session) -> set[str]:
+    """Transactions with money booked to an invoice: never applied a second time."""
+    statement = select(MatchRow.transaction_id).where(MatchRow.status.in_(BOOKED)).distinct()
+    return set(session.execute(statement).scalars())
+
+
+def rejected_pairs(session: Session) -> set[tuple[str, str]]:
+    """(transaction_id, invoice_id) pairs a person rejected: not to be proposed again."""
+    statement = select(MatchRow.transaction_id, MatchRow.invoice_id).where(
+        MatchRow.status == "rejected")
+    return {(t, i) for t, i in session.execute(statement)}
+
+
+def normalise_alias(kind: str, value: str) -> str:
+    """IBANs upper case without spaces; names with single spaces, as the bank shows them."""
+    if kind not in ALIAS_KINDS:
+        raise ValueError(f"alias kind must be one of {ALIAS_KINDS}, not {kind!r}")
+    if kind == "iban":
+        return value.replace(" ", "").upper()
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def add_alias(
+    session: Session, customer_id: str, kind: str, value: str, learned_from: str = "manual"
+) -> bool:
+    """Record that a customer pays under this name or IBAN; False if it was known."""
+    value = normalise_alias(kind, value)
+    if not value:
+        return False
+    statement = (
+        dialect_insert(session, Alias.__table__)
+        .values(customer_id=customer_id, kind=kind, value=value, learned_from=learned_from,
+                created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["customer_id", "kind", "value"])
+        .returning(Alias.__table__.c.id)
+    )
+    return session.execute(statement).first() is not None
+
+
+def load_aliases(session: Session) -> pd.DataFrame:
+    """Every alias as a frame (customer_id, kind, value)."""
+    rows = session.execute(select(Alias.customer_id, Alias.kind, Alias.value)
+                           .order_by(Alias.customer_id, Alias.kind, Alias.value)).all()
+    return pd.DataFrame({
+        "customer_id": text(r[0] for r in rows), "kind": text(r[1] for r in rows),
+        "value": text(r[2] for r in rows),
+    })
+
+
+def list_review(session: Session) -> pd.DataFrame:
+    """Proposed matches waiting for a person, with the payment and invoice beside them."""
+    statement = (
+        select(MatchRow, BankTransaction, Invoice.customer_id)
+        .join(BankTransaction, BankTransaction.transaction_id == MatchRow.transaction_id,
+              isouter=True)
+        .join(Invoice, Invoice.invoice_id == MatchRow.invoice_id, isouter=True)
+        .where(MatchRow.status == "proposed")
+        .order_by(MatchRow.confidence.desc(), MatchRow.transaction_id, MatchRow.rank)
+    )
+    rows = [_review_row(m, t, c) for m, t, c in session.execute(statement)]
+    return pd.DataFrame(rows, columns=REVIEW_COLUMNS).astype({"confidence": "int64",
+                                                              "rank": "int64"})
+
+
+def _review_row(match: MatchRow, txn: BankTransaction | None, customer_id: str | None) -> dict:
+    return {
+        "transaction_id": match.transaction_id, "invoice_id": match.invoice_id,
+        "applied_amount": f"{match.applied_amount.normalize():f}", "currency": match.currency,
+        "confidence": match.confidence, "reasons": match.reasons, "rank": match.rank,
+        "run_id": match.run_id, "customer_id": customer_id or "",
+        "booking_date": txn.booking_date.isoformat() if txn else "",
+        "amount": f"{txn.amount.normalize():f}" if txn else "",
+        "counterparty_name": (txn.counterparty_name or "") if txn else "",
+        "counterparty_iban": (txn.counterparty_iban or "") if txn else "",
+        "remittance_info": (txn.remittance_info or "") if txn else "",
+    }
+
+
+def _proposal(session: Session, transaction_id: str, invoice_id: str) -> MatchRow:
+    statement = select(MatchRow).where(
+        MatchRow.transaction_id == transaction_id, MatchRow.invoice_id == invoice_id,
+        MatchRow.status == "proposed").order_by(MatchRow.id.desc()).with_for_update()
+    match = session.execute(statement).scalars().first()
+    if match is None:
+        raise InputError("review", f"no proposed match of transaction {transaction_id!r} "
+                                   f"to invoice {invoice_id!r}")
+    return match
+
+
+def accept_review(session: Session, transaction_id: str, invoice_id: str) -> None:
+    """Book a proposed match: reduce the invoice's open amount and learn the payer's aliases."""
+    match = _proposal(session, transaction_id, invoice_id)
+    match.status, match.decided_at = "booked", utcnow()
+    invoice = session.get(Invoice, invoice_id, with_for_update=True)
+    txn = session.execute(select(BankTransaction).where(
+        BankTransaction.transaction_id == transaction_id).limit(1)).scalars().first()
+    if invoice is not None:
+        invoice.open_amount = max(Decimal(0), invoice.open_amount - match.applied_amount)
+        invoice.status = "paid" if invoice.open_amount == 0 else invoice.status
+        invoice.updated_at = utcnow()
+        if txn is not None:
+            _learn(session, invoice.customer_id, txn)
+    session.flush()
+    if txn is not None:
+        _close_if_fully_applied(session, txn)
+
+
+def _learn(session: Session, customer_id: str, txn: BankTransaction) -> None:
+    """Teach the transaction's counterparty name and IBAN as the customer's aliases."""
+    for kind, value in (("name", txn.counterparty_name), ("iban", txn.counterparty_iban)):
+        if value:
+            add_alias(session, customer_id, kind, value, learned_from=txn.transaction_id)
+
+
+def _close_if_fully_applied(session: Session, txn: BankTransaction) -> None:
+    """Reject the remaining proposals of a payment once all of its money is booked."""
+    booked = session.execute(select(func.coalesce(func.sum(MatchRow.applied_amount), 0)).where(
+        MatchRow.transaction_id == txn.transaction_id, MatchRow.status.in_(BOOKED))).scalar_one()
+    if Decimal(booked) < abs(txn.amount):
+        return
+    others = session.execute(select(MatchRow).where(
+        MatchRow.transaction_id == txn.transaction_id, MatchRow.status == "proposed")).scalars()
+    for other in others:
+        other.status, other.decided_at = "rejected", utcnow()
+
+
+def reject_review(session: Session, transaction_id: str, invoice_id: str) -> None:
+    """Reject a proposed match; it is not proposed again."""
+    match = _proposal(session, transaction_id, invoice_id)
+    match.status, match.decided_at = "rejected", utcnow()
+    session.flush()

@@ -1,0 +1,111 @@
+"""Statement imports: every (account, transaction_id) is stored exactly once."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from dunwell.connectors.storage import load_transactions, record_statement_import, transaction
+from dunwell.connectors.storage.models import BankTransaction, StatementImport
+from sqlalchemy import Engine, func, select
+from storage_samples import txn
+
+from dunwell.frames import TRANSACTION_COLUMNS
+
+
+def _import(engine: Engine, name: str, transactions, file_hash: str = "h" * 64):
+    with transaction(engine) as session:
+        return record_statement_import(session, name, file_hash, "mt940", transactions)
+
+
+def test_importing_the_same_file_twice_adds_nothing_the_second_time(db_engine: Engine) -> None:
+    rows = [txn("T1"), txn("T2", "-12.50"), txn("T3", "0.01")]
+    first = _import(db_engine, "stmt.sta", rows)
+    second = _import(db_engine, "stmt.sta", rows)
+    assert (first.new, first.known, first.rejected) == (3, 0, 0)
+    assert first.new_transaction_ids == ["T1", "T2", "T3"]
+    assert (second.new, second.known, second.rejected) == (0, 3, 0)
+    assert second.new_transaction_ids == []
+    with transaction(db_engine) as session:
+        assert session.scalar(select(func.count()).select_from(BankTransaction)) == 3
+        imports = session.execute(select(StatementImport).order_by(StatementImport.id)).scalars()
+        assert [(i.new_count, i.known_count) for i in imports] == [(3, 0), (0, 3)]
+
+
+def test_overlapping_statements_add_each_transaction_once(db_engine: Engine) -> None:
+    _import(db_engine, "oct.sta", [txn("T1"), txn("T2"), txn("T3")])
+    outcome = _import(db_engine, "nov.sta", [txn("T3"), txn("T4"), txn("T5")], "n" * 64)
+    assert (outcome.new, outcome.known) == (2, 1)
+    assert outcome.new_transaction_ids == ["T4", "T5"]
+
+
+def test_same_transaction_id_on_another_account_is_another_transaction(db_engine: Engine) -> None:
+    _import(db_engine, "a.sta", [txn("T1", account="ACC-A")])
+    outcome = _import(db_engine, "b.sta", [txn("T1", account="ACC-B")])
+    assert outcome.new == 1
+
+
+def test_reused_identity_with_other_content_is_rejected(db_engine: Engine) -> None:
+    _import(db_engine, "a.sta", [txn("T1", "100.00")])
+    outcome = _import(db_engine, "b.sta", [txn("T1", "999.00"), txn("T1", "100.0")])
+    assert (outcome.new, outcome.known, outcome.rejected) == (0, 1, 1)
+
+
+def test_rows_without_transaction_id_are_rejected(db_engine: Engine) -> None:
+    outcome = _import(db_engine, "a.sta", [txn(""), txn("T2")])
+    assert (outcome.new, outcome.rejected) == (1, 1)
+
+
+def test_frames_round_trip_through_the_database(db_engine: Engine) -> None:
+    _import(db_engine, "a.sta", [txn("T1", "1234.56"), txn("T2", "-0.07", counterparty_name=None)])
+    with transaction(db_engine) as session:
+        frame = load_transactions(session)
+    assert list(frame.columns[: len(TRANSACTION_COLUMNS)]) == list(TRANSACTION_COLUMNS)
+    assert frame["amount_minor"].tolist() == [123456, -7]
+    assert frame["counterparty_iban"].tolist() == ["DE89370400440532013000"] * 2
+    assert frame["counterparty_name"].tolist() == ["Acme GmbH", ""]
+    assert frame["booking_date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-11-20"] * 2
+    again = _import(db_engine, "a.csv", frame, "c" * 64)
+    assert (again.new, again.known, again.rejected) == (0, 2, 0)
+
+
+def test_transactions_can_be_loaded_by_import(db_engine: Engine) -> None:
+    first = _import(db_engine, "a.sta", [txn("T1")])
+    _import(db_engine, "b.sta", [txn("T2")])
+    with transaction(db_engine) as session:
+        frame = load_transactions(session, import_ids=[first.import_id])
+        by_id = load_transactions(session, transaction_ids=["T2"])
+    assert frame["transaction_id"].tolist() == ["T1"]
+    assert by_id["transaction_id"].tolist() == ["T2"]
+
+
+def test_jpy_and_bhd_amounts_keep_their_precision(db_engine: Engine) -> None:
+    _import(db_engine, "a.sta", [txn("T1", "1500", currency="JPY"),
+                                 txn("T2", "12.345", currency="BHD")])
+    with transaction(db_engine) as session:
+        frame = load_transactions(session)
+        stored = session.scalars(select(BankTransaction.amount).order_by(BankTransaction.id)).all()
+    assert frame["amount_minor"].tolist() == [1500, 12345]
+    assert [Decimal(s) for s in stored] == [Decimal("1500"), Decimal("12.345")]
+
+
+def _big_frame(n: int, offset: int = 0) -> pd.DataFrame:
+    ids = [f"TX{i:07d}" for i in range(offset, offset + n)]
+    return pd.DataFrame({
+        "transaction_id": ids, "booking_date": pd.to_datetime(["2026-11-20"] * n),
+        "amount_minor": pd.Series(range(offset + 1, offset + n + 1), dtype="int64"),
+        "currency": ["EUR"] * n, "counterparty_name": ["Acme"] * n, "counterparty_iban": [""] * n,
+        "remittance_info": ids, "account": ["ACC"] * n, "line": range(2, n + 2),
+    })
+
+
+@pytest.mark.slow
+def test_a_hundred_thousand_transactions_import_quickly(db_engine: Engine) -> None:
+    started = time.monotonic()
+    first = _import(db_engine, "big.csv", _big_frame(100_000))
+    second = _import(db_engine, "big2.csv", _big_frame(100_000, offset=50_000), "b" * 64)
+    elapsed = time.monotonic() - started
+    assert (first.new, second.new, second.known) == (100_000, 50_000, 50_000)
+    assert elapsed < 120, f"took {elapsed:.1f}s"

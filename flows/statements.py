@@ -57,7 +57,9 @@ def pull_statements(inbox: str = "inbox", out: str = "out") -> dict[str, int]:
     adapters = build(Path(out), run_id=uuid.uuid4().hex)
     folder = Path(inbox)
     totals = {"files": 0, "new": 0, "known": 0, "rejected": 0, "bad_files": 0}
-    with storage.run_lock(adapters.engine, f"statements-{uuid.uuid5(uuid.NAMESPACE_URL, str(folder.resolve()))}"):
+    lock = f"statements-{uuid.uuid5(uuid.NAMESPACE_URL, str(folder.resolve()))}"
+    adapters.discard_work()
+    with storage.run_lock(adapters.engine, lock):
         for path in list_inbox(folder):
             try:
                 counts = import_statement(path, adapters.engine)

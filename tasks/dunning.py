@@ -61,9 +61,13 @@ def send_reminders(planned: Planned, engine: Engine, transport: Any, renderer: A
         if message.key not in claimed:
             outcome[message.key] = HOLD_PREFIX + "already_sent"
             continue
-        if not {line.invoice_id for line in message.invoices} <= still_open:
+        if not {line.invoice_id for line in message.lines} <= still_open:
             mark_failed(engine, message.key, "invoice no longer open at send time")
             outcome[message.key] = HOLD_PREFIX + "changed_before_sending"
+            continue
+        if message.channel != Channel.EMAIL:
+            mark_sent(engine, message.key, "", as_of)
+            outcome[message.key] = ""
             continue
         try:
             message_id = transport.send(renderer(message))
@@ -116,9 +120,10 @@ def write_digest(planned: Planned, out_dir: Any, renderer: Any) -> dict[str, str
              "| customer | currency | stage | invoices | to | not before |",
              "|---|---|---|---|---|---|"]
     for message in planned.messages:
-        preview.send(renderer(message))
+        if message.channel == Channel.EMAIL:
+            preview.send(renderer(message))
         lines.append(f"| {message.customer_id} | {message.currency} | {message.stage} | "
-                     f"{len(message.invoices)} | {message.recipient} | {message.not_before} |")
+                     f"{len(message.lines)} | {message.recipient} | {message.not_before} |")
     holds = [a for a in planned.actions if a.channel == Channel.HOLD]
     lines += ["", f"{len(holds)} held back (see actions.csv for each reason)."]
     digest = out / "digest.md"

@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import mail
 from dunwell.connectors.report import ReportInputs, build_report, send_report
-from dunwell.dunning import render
+from dunwell.dunning import make_env, render
 from dunwell.errors import DeliveryError
 from dunwell.model import DunningAction
 from dunwell.tasks.outputs import actions_frame
@@ -22,7 +22,7 @@ from dunwell.tasks.outputs import actions_frame
 
 def renderer_for(adapters: Any) -> Callable[[Any], EmailMessage]:
     """A function that turns a planned reminder into an email ready for the transport."""
-    env = jinja2.FileSystemLoader(str(adapters.templates_dir))
+    env = make_env(jinja2.FileSystemLoader(str(adapters.templates_dir)))
     company = adapters.dunning_policy.company
     sender = adapters.settings.mail_from
 

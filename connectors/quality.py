@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,6 +43,7 @@ DOCS_SITE = "dunwell"
 SAMPLE_ROWS = 5
 _ROW = "_row"
 _CONTEXTS: dict[Path, object] = {}
+_LOCK = threading.Lock()  # a GX context is not thread-safe; Prefect may run tasks in threads
 log = logging.getLogger(__name__)
 
 
@@ -105,7 +107,8 @@ def check(
     derived = DERIVE[dataset](frame.reset_index(drop=True))
     derived[_ROW] = np.arange(len(derived))
     params = _parameters(spec, as_of, bounds)
-    validation = _validate(_context(out_dir), spec, derived, params)
+    with _LOCK:
+        validation = _validate(_context(out_dir), spec, derived, params)
     suite_critical = bool(spec.get("meta", {}).get("critical", False))
     outcomes, failing = [], {}
     for exp, res in zip(spec["expectations"], validation.results, strict=True):
@@ -130,10 +133,16 @@ def stop_on_critical(results: Iterable[QualityResult]) -> None:
 
 
 def build_data_docs(results: Iterable[QualityResult], out_dir: Path) -> Path:
-    """Build the static Data Docs site for this run under out_dir/data_docs; return index.html."""
-    list(results)  # the run's context already holds every validation
-    context = _context(out_dir)
-    context.build_data_docs(site_names=[DOCS_SITE])
+    """Build the run's static Data Docs under out_dir/data_docs and return index.html.
+
+    Call it once, after the run's checks: it releases the run's GX context.
+    """
+    names = ", ".join(r.dataset for r in results)
+    with _LOCK:
+        context = _context(out_dir)
+        context.build_data_docs(site_names=[DOCS_SITE])
+        _CONTEXTS.pop(Path(out_dir).resolve(), None)
+    log.info("data docs for %s built in %s", names or "no dataset", _docs_dir(out_dir))
     return _docs_dir(out_dir) / "index.html"
 
 

@@ -38,7 +38,7 @@ CHART_CID = "aging-chart@dunwell"
 _COLOURS = ("#2e7d32", "#fbc02d", "#f57c00", "#d32f2f", "#5d1a1a")
 _INK = ("white", "#222222", "#222222", "white", "white")
 _MONEY_PATTERN = "\u00a4\u00a4\u00a0#,##0.00"  # ISO code, no-break space: "EUR 1,234.50"
-LARGEST = 5  # per currency
+LARGEST = 3  # per currency
 QUARANTINE_SHOWN = 20
 
 
@@ -339,6 +339,7 @@ def aging_chart(aging: pd.DataFrame, as_of: date, locale: str = "en_US") -> byte
     ax.tick_params(axis="y", labelsize=8)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    ax.spines["bottom"].set_bounds(0, 100)
     ax.legend(ncol=5, fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0))
     fig.tight_layout()
     buffer = io.BytesIO()

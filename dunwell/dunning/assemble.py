@@ -68,30 +68,35 @@ def _lines(cols: _Columns, s: int, n: int, ccy: str, final: bool, policy: Dunnin
     return tuple(out)
 
 
-def _facts(row: Any, seg: pd.DataFrame, cols: _Columns, ladders: Ladders) -> dict[str, str]:
+def _facts(row: Any, cols: _Columns) -> dict[str, str]:
     s, n = row.start, row.n
-    info = seg.loc[row.customer_id] if row.customer_id in seg.index else None
     stages = " ".join(f"{cols.ids[i]}={_stage(int(cols.stage[i]))}" for i in range(s, s + n))
     broken = " ".join(str(cols.ids[i]) for i in range(s, s + n) if cols.broken[i])
     facts = {
-        "segment": str(info["segment"]) if info is not None else ladders.names[-1],
-        "segment_reason": str(info["reason"]) if info is not None else "not on file",
-        "likelihood": str(info["likelihood"]) if info is not None else "medium",
-        "step": row.stage_name,
-        "days_past_due": str(int(row.dpd)),
-        "invoice_stages": stages,
-        "total_open": f"{_money(row.total, row.currency)} {row.currency}",
-        "key": row.key,
+        "segment": row.segment, "segment_reason": row.segment_reason,
+        "likelihood": row.likelihood, "step": row.stage_name,
+        "days_past_due": str(int(row.dpd)), "invoice_stages": stages,
+        "total_open": f"{_money(row.total, row.currency)} {row.currency}", "key": row.key,
     }
     if broken:
         facts["broken_promise"] = broken
     return facts
 
 
-def _template(row: Any, seg_code: int, ladders: Ladders) -> str:
-    if row.stage < 0:
-        return "instalment"
-    return str(ladders.template[seg_code, row.stage]) or row.stage_name
+def _describe(groups: pd.DataFrame, segments: pd.DataFrame, ladders: Ladders) -> pd.DataFrame:
+    seg = segments.drop_duplicates("customer_id").set_index("customer_id")
+    info = seg.reindex(groups["customer_id"]).reset_index(drop=True)
+    g = groups.assign(
+        segment=info["segment"].fillna(ladders.names[-1]).to_numpy(),
+        segment_reason=info["reason"].fillna("not on file").to_numpy(),
+        likelihood=info["likelihood"].fillna("medium").to_numpy(),
+    )
+    code = g["segment"].map({n: i for i, n in enumerate(ladders.names)}).to_numpy()
+    step = np.maximum(g["stage"].to_numpy(), 0)
+    named = ladders.template[code, step] if len(g) else np.array([], dtype=object)
+    named = np.where(named == "", g["stage_name"], named)
+    g["template"] = np.where(g["stage"] < 0, "instalment", named)
+    return g
 
 
 def _reference(customer_id: str, ids: tuple[str, ...]) -> str:
@@ -108,11 +113,10 @@ def _action(day: date, row: Any, ids: tuple[str, ...], channel: Channel, templat
     )
 
 
-def _letter(row: Any, cols: _Columns, seg: pd.DataFrame, ladders: Ladders, day: date,
+def _letter(row: Any, cols: _Columns, day: date,
             policy: DunningPolicy) -> tuple[DunningAction, PlannedMessage | None]:
-    code = ladders.names.index(seg["segment"].get(row.customer_id, ladders.names[-1]))
-    template = _template(row, code, ladders)
-    facts = _facts(row, seg, cols, ladders)
+    template = row.template
+    facts = _facts(row, cols)
     ids = tuple(str(i) for i in cols.ids[row.start:row.start + row.n])
     if row.reason:
         return _action(day, row, ids, Channel.HOLD, template, row.reason, facts), None
@@ -131,31 +135,33 @@ def _letter(row: Any, cols: _Columns, seg: pd.DataFrame, ladders: Ladders, day: 
 
 def _invoice_holds(holds: pd.DataFrame, cust: pd.DataFrame, ladders: Ladders,
                    day: date) -> list[DunningAction]:
-    out = []
     keys = ["customer_id", "currency", "nxt", "reason", "seg", "segment"]
-    for (cid, ccy, nxt, reason, code, segment), part in holds.groupby(keys, sort=True):
-        language = cust["language"].get(cid, "en")
-        facts = {"segment": str(segment), "step": STAGES[nxt],
-                 "days_past_due": str(int(part["dpd"].max()))}
-        out.append(DunningAction(
-            run_date=day, customer_id=CustomerId(cid), currency=ccy,
-            invoice_ids=tuple(InvoiceId(i) for i in sorted(part["invoice_id"])),
-            stage=STAGES[nxt], channel=Channel.HOLD,
-            template=str(ladders.template[code, nxt]) or STAGES[nxt], language=language,
-            reason=reason, facts=facts,
-        ))
-    return out
+    rows = holds.sort_values("invoice_id").groupby(keys, sort=True).agg(
+        ids=("invoice_id", list), dpd=("dpd", "max")
+    ).reset_index()
+    rows["language"] = rows["customer_id"].map(cust["language"]).fillna("en")
+    rows["template"] = ladders.template[rows["seg"].to_numpy(), rows["nxt"].to_numpy()]
+    return [
+        DunningAction(
+            run_date=day, customer_id=CustomerId(r.customer_id), currency=r.currency,
+            invoice_ids=tuple(InvoiceId(i) for i in r.ids), stage=STAGES[r.nxt],
+            channel=Channel.HOLD, template=str(r.template) or STAGES[r.nxt],
+            language=r.language, reason=r.reason,
+            facts={"segment": r.segment, "step": STAGES[r.nxt], "days_past_due": str(r.dpd)},
+        )
+        for r in rows.itertuples(index=False)
+    ]
 
 
 def assemble(lines: pd.DataFrame, groups: pd.DataFrame, holds: pd.DataFrame,
              customers: pd.DataFrame, segments: pd.DataFrame, day: pd.Timestamp,
              policy: DunningPolicy, ladders: Ladders) -> Plan:
     """Actions (letters, hand-overs and holds, sorted by customer) and the messages to send."""
-    seg = segments.drop_duplicates("customer_id").set_index("customer_id")
     cols, run = _Columns(lines), day.date()
     actions, messages = [], []
-    for row in groups.itertuples(index=False):
-        action, message = _letter(row, cols, seg, ladders, run, policy)
+    described = _describe(groups, segments, ladders) if len(groups) else groups
+    for row in described.itertuples(index=False):
+        action, message = _letter(row, cols, run, policy)
         actions.append(action)
         if message is not None:
             messages.append(message)

@@ -150,6 +150,8 @@ def letters(listable, extra, customers, segments, history, as_of, day, policy: D
     lines = lines.sort_values(["customer_id", "currency", "kind", "due_date", "invoice_id"])
     lines = lines.reset_index(drop=True)
     g = _groups(lines)
+    if g.empty:
+        return lines, g
     cust = customer_table(customers, policy)
     _describe(g, cust, lines, day)
     _window(g, as_of, policy)

@@ -7,8 +7,7 @@ import re
 from .bank_csv import looks_canonical
 
 HEAD = 65536
-_MT940_START = re.compile(r"(^|\n|\{4:)\s*:20:")
-_MT940_TAG = re.compile(r"\n\s*:(25|28C?|60[FM]|61):")
+_MT940_TAG = re.compile(r"(?:^|\n|\{4:)[ \t]*:(20|25|28C?|60[FM]|61|62[FM]):")
 _CAMT = {"BkToCstmrStmt": "camt053", "BkToCstmrDbtCdtNtfctn": "camt054",
          "BkToCstmrAcctRpt": "camt052"}
 
@@ -32,7 +31,7 @@ def sniff(head: str) -> str | None:
         return "ofx"
     if re.match(r"01,[^\n]*\n", start + "\n") and "\n16," in head or start.startswith("01,"):
         return "bai2"
-    if _MT940_START.search(head) and _MT940_TAG.search(head.replace("\r", "")):
+    if len({m.group(1) for m in _MT940_TAG.finditer(head.replace("\r", ""))}) >= 2:
         return "mt940"
     if looks_canonical(start):
         return "canonical"

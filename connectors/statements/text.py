@@ -14,6 +14,7 @@ from dunwell.errors import InputError
 from dunwell.money import D, MoneyError, has_excess_precision, quantize
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_DIGITS = re.compile(r"[0-9]+")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\t")
 
 
@@ -42,26 +43,31 @@ def cp1252(data: bytes) -> str:
 
 def amount(text: str, source: str, line: int | None, field: str, *,
            decimal: str = ".", thousands: str = "") -> Decimal:
-    """Parse a localised amount ("1.234,56", "11'373.94", "-5", "2,") into a Decimal."""
-    raw = text.translate(_SPACES)
+    """Parse a localised amount ("1.234,56", "11'373.94", "-5", "2,", "(3.00)") into a Decimal."""
+    raw, negative = _sign(text.translate(_SPACES))
+    whole, _, frac = raw.partition(decimal)
     for sep in thousands:
-        raw = raw.replace(sep, "")
-    if decimal != ".":
-        if "." in raw:
-            raise InputError(source, f"not an amount: {text!r}", line, field)
-        raw = raw.replace(decimal, ".")
-    bracketed = raw.startswith("(") and raw.endswith(")")
-    negative = raw.startswith("-") or raw.endswith("-") or bracketed
-    raw = raw.strip("-+()")
-    if raw.endswith("."):
-        raw += "0"
-    if raw.startswith("."):
-        raw = "0" + raw
+        whole = whole.replace(sep, "")
+    if not _DIGITS.fullmatch(whole) and not (whole == "" and frac):
+        raise InputError(source, f"not an amount: {text!r}", line, field)
+    if frac and not _DIGITS.fullmatch(frac):
+        raise InputError(source, f"not an amount: {text!r}", line, field)
     try:
-        value = D(raw)
-    except MoneyError:
+        value = D(f"{whole or 0}.{frac or 0}")
+    except MoneyError:  # pragma: no cover - the checks above already guard
         raise InputError(source, f"not an amount: {text!r}", line, field) from None
     return -value if negative else value
+
+
+def _sign(raw: str) -> tuple[str, bool]:
+    """Strip one sign: leading + or -, trailing -, or accounting brackets."""
+    if raw[:1] in ("+", "-"):
+        return raw[1:], raw[0] == "-"
+    if raw.endswith("-"):
+        return raw[:-1], True
+    if raw.startswith("(") and raw.endswith(")"):
+        return raw[1:-1], True
+    return raw, False
 
 
 def check_precision(value: Decimal, currency: str, source: str, line: int | None,

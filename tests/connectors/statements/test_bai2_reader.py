@@ -1,0 +1,49 @@
+"""BAI2: type codes, funds types, continuation records, and bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from statement_testkit import FIXTURES, raises_input_error
+
+from dunwell.connectors.statements import read_statement
+
+GOOD = (FIXTURES / "bai2_continuation.bai2").read_text(encoding="utf-8")
+
+
+def test_currency_defaults_to_usd_when_no_record_states_one(write) -> None:
+    imp = read_statement(write("x.bai2", GOOD.replace(",2400,EUR,", ",2400,,")))
+    assert {t.currency for t in imp.transactions} == {"USD"}
+
+
+def test_distribution_funds_type_skips_its_pairs(write) -> None:
+    text = GOOD.replace("16,475,2500,V,251102,1200,BREF2,,CHECK PAID/",
+                        "16,475,2500,D,2,0,1500,1,1000,BREF2,,CHECK PAID/")
+    txn = read_statement(write("d.bai2", text)).transactions[1]
+    assert (txn.transaction_id, txn.amount, txn.remittance_info) == (
+        "BREF2", Decimal("-25.00"), "CHECK PAID")
+
+
+def test_yen_amounts_have_no_minor_unit(write) -> None:
+    text = GOOD.replace(",2400,EUR,", ",2400,JPY,").replace("88,015,172500,,/", "88,015,1725,,/")
+    text = text.replace("010,100000", "010,1000").replace(",50000,", ",500,")
+    text = text.replace(",2500,", ",25,").replace(",25000,", ",250,")
+    assert [t.amount for t in read_statement(write("y.bai2", text)).transactions] == [
+        Decimal(500), Decimal(-25), Decimal(250)]
+
+
+@pytest.mark.parametrize(("old", "new", "line", "column"), [
+    ("16,475,2500,", "16,475,25.00,", 7, "16 amount"),
+    ("16,475,2500,", "16,475,,", 7, "16 field 3"),
+    ("16,475,", "16,999,", 7, "16 type code"),
+    ("16,475,2500,V,", "16,475,2500,Q,", 7, "16 funds type"),
+    ("251102,2400", "251302,2400", 2, "02 as-of date"),
+    ("2400,EUR", "2400,EURO", 2, "02 currency"),
+    ("99,372500,1,11/\n", "", 10, "99"),
+    ("49,372500,7/", "47,372500,7/", 9, "record"),
+])
+def test_bad_bai2_raises_input_error_naming_line_and_field(write, old, new, line, column) -> None:
+    assert old in GOOD
+    error = raises_input_error(read_statement, write("bad.bai2", GOOD.replace(old, new, 1)))
+    assert (error.line, error.column) == (line, column)

@@ -20,7 +20,7 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import yagmail
 
@@ -154,6 +154,21 @@ class SmtpTransport:
     backoff: float = 2.0
     timeout: float = 30.0
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Any, **overrides: Any) -> SmtpTransport:
+        """Build from dunwell settings (smtp_host, smtp_port, ..., `smtp_password` a SecretStr)."""
+        secret = settings.smtp_password
+        password = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret
+        fields = {
+            "host": str(settings.smtp_host),
+            "port": int(settings.smtp_port),
+            "user": settings.smtp_user or "",
+            "password": password or "",
+            "security": settings.smtp_security,
+            "mail_from": settings.mail_from,
+        }
+        return cls(**{**fields, **overrides})
 
     def send(self, msg: EmailMessage) -> str:
         """Deliver one message; raises DeliveryError after the last failed attempt."""

@@ -379,6 +379,7 @@ def _derive_statements(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _derive_reconciliation(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.assign(decision=frame["decision"].fillna("").replace("", "unmatched"))
     out = _blank_to_null(frame, ["transaction_id", "invoice_id"])
     auto = frame["decision"].eq("auto") & frame["invoice_id"].ne("")
     booked = frame["applied_minor"].where(auto, 0).groupby(frame["invoice_id"]).transform("sum")

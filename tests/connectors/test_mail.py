@@ -119,7 +119,7 @@ def test_file_outbox_writes_an_eml_named_by_its_message_id(tmp_path):
 
 def test_smtp_transport_delivers_to_a_real_server(smtp):
     sink, port = smtp
-    transport = SmtpTransport("127.0.0.1", port, mail_from="ar@example.com")
+    transport = SmtpTransport("127.0.0.1", port, mail_from="Receivables <ar@example.com>")
     mid = transport.send(_message(to=["cfo@example.com", "ap@example.com"]))
     [(mail_from, rcpts, content)] = sink.messages
     assert (mail_from, rcpts) == ("ar@example.com", ["cfo@example.com", "ap@example.com"])
@@ -172,3 +172,22 @@ def test_nothing_listening_is_a_delivery_error():
     )
     with pytest.raises(DeliveryError, match="after 2 attempt"):
         transport.send(_message())
+
+
+def test_transport_from_settings_reads_the_secret_without_showing_it():
+    class Secret:
+        def get_secret_value(self) -> str:
+            return "pw-123"
+
+    class Settings:
+        smtp_host, smtp_port, smtp_user, smtp_password = "mail.example.com", 465, "u", Secret()
+        smtp_security, mail_from = "ssl", "ar@example.com"
+
+    transport = SmtpTransport.from_settings(Settings(), attempts=5)
+    assert (transport.host, transport.port, transport.security, transport.attempts) == (
+        "mail.example.com",
+        465,
+        "ssl",
+        5,
+    )
+    assert transport.password == "pw-123" and "pw-123" not in repr(transport)

@@ -290,3 +290,10 @@ def test_data_docs_land_in_the_output_folder_without_temp_dirs_or_progress_bars(
     assert "Calculating Metrics" not in captured.err + captured.out
     repo = Path(quality.__file__).resolve().parents[1]
     assert not (repo / "gx").exists() and not (repo / "great_expectations").exists()
+
+
+def test_a_blank_decision_counts_as_unmatched(tmp_path):
+    frame = _reconciliation([("T0", "INV-0", "auto", 10000), ("T1", "INV-1", "auto", 10000)])
+    frame["decision"] = frame["decision"].replace("unmatched", "")
+    result = check("reconciliation", frame, as_of=AS_OF, out_dir=tmp_path)
+    assert result.success, [o for o in result.outcomes if not o.success]

@@ -93,11 +93,8 @@ def _recipients(settings: Settings | None) -> list[str]:
 
 
 def _smtp(settings: Settings) -> SmtpTransport:
-    password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-    return SmtpTransport(host=str(settings.smtp_host), port=settings.smtp_port,
-                         user=settings.smtp_user or "", password=password,
-                         security=settings.smtp_security, mail_from=settings.mail_from,
-                         attempts=2, backoff=1.0, timeout=15.0)
+    """The configured SMTP relay, failing fast: an alert must not hold up the worker."""
+    return SmtpTransport.from_settings(settings, attempts=2, backoff=1.0, timeout=15.0)
 
 
 def _ui_link(run_id: str) -> str:

@@ -72,17 +72,20 @@ def build_email(
     headers: Mapping[str, str] | None = None,
     domain: str = "dunwell.local",
 ) -> EmailMessage:
-    """A multipart message: text, HTML with related inline images, then attachments."""
+    """A multipart message: text, HTML with related inline images, then attachments.
+
+    `headers` are added, or replace the ones built here (To, From, Message-ID, ...).
+    """
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = clean_header(subject)
     msg["From"] = clean_header(sender)
     msg["To"] = ", ".join(clean_header(a) for a in to)
     msg["Date"] = formatdate(localtime=False, usegmt=True)
-    extra = dict(headers or {})
-    msg["Message-ID"] = clean_header(extra.pop("Message-ID", "") or make_msgid(domain=domain))
-    for name, value in extra.items():
+    msg["Message-ID"] = make_msgid(domain=domain)
+    for name, value in (headers or {}).items():
         if not _HEADER_NAME.match(name):
             raise ValueError(f"not a valid header name: {name!r}")
+        del msg[name]
         msg[name] = clean_header(value)
     msg.set_content(text)
     if html is not None:

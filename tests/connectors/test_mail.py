@@ -102,9 +102,18 @@ def test_header_values_cannot_inject_headers():
         _message(headers={"X-Bad\r\nBcc": "x"})
 
 
-def test_a_given_message_id_is_kept():
-    msg = _message(headers={"Message-ID": "<dun-1@example.com>"})
-    assert msg["Message-ID"] == "<dun-1@example.com>"
+def test_given_headers_replace_the_built_ones():
+    msg = _message(
+        headers={
+            "Message-Id": "<dun-1@example.com>",
+            "To": "Ann <ann@example.com>",
+            "Auto-Submitted": "auto-generated",
+        }
+    )
+    parsed = message_from_bytes(msg.as_bytes(), policy=policy.default)
+    assert parsed.get_all("Message-ID") == ["<dun-1@example.com>"]
+    assert parsed.get_all("To") == ["Ann <ann@example.com>"]
+    assert parsed["Auto-Submitted"] == "auto-generated"
 
 
 def test_file_outbox_writes_an_eml_named_by_its_message_id(tmp_path):

@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dunwell.errors import InputError
-from dunwell.money import D
+from dunwell.money import D, format_plain
 
 BOOKED = ("booked", "accepted")
 ALIAS_KINDS = ("name", "iban")
@@ -198,11 +198,12 @@ def list_review(session: Session) -> pd.DataFrame:
 def _review_row(match: MatchRow, txn: BankTransaction | None, customer_id: str | None) -> dict:
     return {
         "transaction_id": match.transaction_id, "invoice_id": match.invoice_id,
-        "applied_amount": f"{match.applied_amount.normalize():f}", "currency": match.currency,
+        "applied_amount": format_plain(match.applied_amount, match.currency),
+        "currency": match.currency,
         "confidence": match.confidence, "reasons": match.reasons, "rank": match.rank,
         "run_id": match.run_id, "customer_id": customer_id or "",
         "booking_date": txn.booking_date.isoformat() if txn else "",
-        "amount": f"{txn.amount.normalize():f}" if txn else "",
+        "amount": format_plain(txn.amount, txn.currency) if txn else "",
         "counterparty_name": (txn.counterparty_name or "") if txn else "",
         "counterparty_iban": (txn.counterparty_iban or "") if txn else "",
         "remittance_info": (txn.remittance_info or "") if txn else "",

@@ -33,6 +33,7 @@ from dunwell.money import format_plain
 LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "id": "id_ID"}
 PLAN_OFFER_STAGES = frozenset({"firm", "final"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
+_SPACES = re.compile(r" {2,}")
 _ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[^@\s<>,;:\"()\[\]\\]+$")
 
 
@@ -79,7 +80,7 @@ def _paragraphs(value: str) -> Markup:
 
 def one_line(value: str, limit: int = 200) -> str:
     """Header-safe text: no CR, LF or other control characters, spaces collapsed, bounded."""
-    return " ".join(_CONTROL.sub(" ", value).split())[:limit]
+    return _SPACES.sub(" ", _CONTROL.sub(" ", value)).strip(" ")[:limit]
 
 
 def address(name: str, email: str) -> str:

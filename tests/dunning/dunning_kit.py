@@ -31,17 +31,31 @@ def policy(**changes: Any) -> DunningPolicy:
     return load_policy(data)
 
 
-def invoice(invoice_id: str, customer_id: str = "C1", due: str = "2026-11-10",
-            amount: str = "100.00", currency: str = "EUR", **extra: Any) -> dict[str, Any]:
+def invoice(
+    invoice_id: str,
+    customer_id: str = "C1",
+    due: str = "2026-11-10",
+    amount: str = "100.00",
+    currency: str = "EUR",
+    **extra: Any,
+) -> dict[str, Any]:
     """One invoice row; `open` (a decimal string) defaults to the amount."""
     open_amount = extra.pop("open", amount)
     return {
-        "invoice_id": invoice_id, "customer_id": customer_id, "customer_name": "",
-        "currency": currency, "amount_minor": to_minor(Decimal(amount), currency),
+        "invoice_id": invoice_id,
+        "customer_id": customer_id,
+        "customer_name": "",
+        "currency": currency,
+        "amount_minor": to_minor(Decimal(amount), currency),
         "open_minor": to_minor(Decimal(open_amount), currency),
-        "issue_date": pd.Timestamp(due) - pd.Timedelta(days=30), "due_date": pd.Timestamp(due),
-        "status": "open", "email": "", "disputed": False, "promise_to_pay_date": pd.NaT,
-        "line": 2, **extra,
+        "issue_date": pd.Timestamp(due) - pd.Timedelta(days=30),
+        "due_date": pd.Timestamp(due),
+        "status": "open",
+        "email": "",
+        "disputed": False,
+        "promise_to_pay_date": pd.NaT,
+        "line": 2,
+        **extra,
     }
 
 
@@ -56,9 +70,16 @@ def invoices(*rows: dict[str, Any]) -> pd.DataFrame:
 def customer(customer_id: str = "C1", name: str = "Acme GmbH", **extra: Any) -> dict[str, Any]:
     """One customer, pinned to `standard`, in Berlin, writing English, unless told otherwise."""
     row = {
-        "customer_id": customer_id, "name": name, "email": f"ap@{customer_id.lower()}.example",
-        "iban": "", "segment": "standard", "language": "en", "country": "DE",
-        "timezone": "Europe/Berlin", "do_not_contact": False, "line": 2,
+        "customer_id": customer_id,
+        "name": name,
+        "email": f"ap@{customer_id.lower()}.example",
+        "iban": "",
+        "segment": "standard",
+        "language": "en",
+        "country": "DE",
+        "timezone": "Europe/Berlin",
+        "do_not_contact": False,
+        "line": 2,
     }
     row.update(extra)
     return row
@@ -69,12 +90,21 @@ def customers(*rows: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(list(rows))
 
 
-def sent(customer_id: str, stage: str, invoice_ids: str, day: str, currency: str = "EUR",
-         key: str | None = None) -> dict[str, Any]:
+def sent(
+    customer_id: str,
+    stage: str,
+    invoice_ids: str,
+    day: str,
+    currency: str = "EUR",
+    key: str | None = None,
+) -> dict[str, Any]:
     """One history row: a message sent on `day` at 09:30 UTC."""
     return {
-        "customer_id": customer_id, "currency": currency, "stage": stage,
-        "invoice_ids": invoice_ids, "sent_at": pd.Timestamp(f"{day}T09:30", tz="UTC"),
+        "customer_id": customer_id,
+        "currency": currency,
+        "stage": stage,
+        "invoice_ids": invoice_ids,
+        "sent_at": pd.Timestamp(f"{day}T09:30", tz="UTC"),
         "key": key or f"{customer_id}-{stage}-{day}",
     }
 
@@ -91,8 +121,14 @@ def at(day: str, hour: int = 9, minute: int = 0) -> datetime:
     return datetime(d.year, d.month, d.day, hour, minute, tzinfo=UTC)
 
 
-def run(inv: pd.DataFrame, cust: pd.DataFrame, hist: pd.DataFrame | None,
-        when: datetime | date, pol: DunningPolicy | None = None, **kw: Any) -> Plan:
+def run(
+    inv: pd.DataFrame,
+    cust: pd.DataFrame,
+    hist: pd.DataFrame | None,
+    when: datetime | date,
+    pol: DunningPolicy | None = None,
+    **kw: Any,
+) -> Plan:
     """plan() with the shipped policy by default."""
     return plan(inv, cust, hist, when, pol or policy(), **kw)
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import pandas as pd
 from dunning_kit import (
-    at, customer, customers, history, invoice, invoices, policy, rows, run, sent,
+    at,
+    customer,
+    customers,
+    history,
+    invoice,
+    invoices,
+    policy,
+    rows,
+    run,
+    sent,
 )
 
 NOW = at("2026-11-25")
@@ -32,7 +41,8 @@ def test_paid_cancelled_and_credit_notes_are_held_on_the_day_their_step_falls_du
         invoice("N1", "C1", due_today, status="credit_note"),
     )
     assert rows(run(inv, CUST, None, NOW)) == [
-        "C1 hold friendly K1 cancelled", "C1 hold friendly N1 credit_note",
+        "C1 hold friendly K1 cancelled",
+        "C1 hold friendly N1 credit_note",
         "C1 hold friendly P1 paid",
     ]
 
@@ -43,21 +53,31 @@ def test_a_settled_invoice_is_not_held_again_every_day() -> None:
 
 
 def test_an_invoice_cleared_by_this_runs_matching_is_held_and_not_reminded() -> None:
-    inv = invoices(invoice("X1", "C1", "2026-11-15", cleared_by_run=True),
-                   invoice("X2", "C1", "2026-11-15", cleared_by_run=False))
+    inv = invoices(
+        invoice("X1", "C1", "2026-11-15", cleared_by_run=True),
+        invoice("X2", "C1", "2026-11-15", cleared_by_run=False),
+    )
     assert rows(run(inv, CUST, None, NOW)) == [
-        "C1 email friendly X2", "C1 hold friendly X1 cleared_by_run",
+        "C1 email friendly X2",
+        "C1 hold friendly X1 cleared_by_run",
     ]
 
 
 def test_a_disputed_invoice_is_held_and_left_out_of_the_letter() -> None:
-    inv = invoices(invoice("X1", "C1", "2026-11-15", disputed=True), invoice("X2", "C1", "2026-11-15"))
-    assert rows(run(inv, CUST, None, NOW)) == ["C1 email friendly X2", "C1 hold friendly X1 disputed"]
+    inv = invoices(
+        invoice("X1", "C1", "2026-11-15", disputed=True), invoice("X2", "C1", "2026-11-15")
+    )
+    assert rows(run(inv, CUST, None, NOW)) == [
+        "C1 email friendly X2",
+        "C1 hold friendly X1 disputed",
+    ]
 
 
 def test_a_promise_to_pay_holds_until_its_date_inclusive() -> None:
     inv = _one(promise_to_pay_date=pd.Timestamp("2026-11-25"))
-    assert rows(run(inv, CUST, None, NOW)) == ["C1 hold friendly X1 promise_to_pay until 2026-11-25"]
+    assert rows(run(inv, CUST, None, NOW)) == [
+        "C1 hold friendly X1 promise_to_pay until 2026-11-25"
+    ]
 
 
 def test_a_broken_promise_escalates_exactly_one_step_at_once() -> None:
@@ -73,12 +93,18 @@ def test_a_broken_promise_escalates_exactly_one_step_at_once() -> None:
 
 
 def test_an_invoice_on_a_payment_plan_is_held_and_its_instalment_reminded() -> None:
-    plans = pd.DataFrame({
-        "plan_id": ["PP1", "PP1"], "customer_id": ["C1", "C1"], "currency": ["EUR", "EUR"],
-        "invoice_ids": ["X1", "X1"], "instalment": [1, 2],
-        "due_date": pd.to_datetime(["2026-11-27", "2026-12-27"]),
-        "amount_minor": [5000, 5000], "paid_minor": [0, 0],
-    })
+    plans = pd.DataFrame(
+        {
+            "plan_id": ["PP1", "PP1"],
+            "customer_id": ["C1", "C1"],
+            "currency": ["EUR", "EUR"],
+            "invoice_ids": ["X1", "X1"],
+            "instalment": [1, 2],
+            "due_date": pd.to_datetime(["2026-11-27", "2026-12-27"]),
+            "amount_minor": [5000, 5000],
+            "paid_minor": [0, 0],
+        }
+    )
     result = run(_one(), CUST, None, NOW, payment_plans=plans)
     assert rows(result) == ["C1 email instalment PP1#1", "C1 hold friendly X1 payment_plan PP1"]
     assert str(result.messages[0].total) == "50.00"
@@ -88,7 +114,8 @@ def test_opted_out_and_paused_customers_are_held() -> None:
     cust = customers(customer("C1", do_not_contact=True), customer("C2"))
     inv = invoices(invoice("X1", "C1", "2026-11-15"), invoice("Y1", "C2", "2026-11-15"))
     assert rows(run(inv, cust, None, NOW, paused=frozenset({"C2"}))) == [
-        "C1 hold friendly X1 do_not_contact", "C2 hold friendly Y1 paused",
+        "C1 hold friendly X1 do_not_contact",
+        "C2 hold friendly Y1 paused",
     ]
 
 
@@ -98,16 +125,24 @@ def test_a_balance_below_the_currency_minimum_is_held() -> None:
 
 
 def test_unmatched_money_from_a_similar_name_or_the_same_iban_holds_the_letter() -> None:
-    cust = customers(customer("C1", "Acme GmbH"), customer("C2", "Zeta Ltd", iban="DE89370400440532013000"),
-                     customer("C3", "Unrelated Corp"))
+    cust = customers(
+        customer("C1", "Acme GmbH"),
+        customer("C2", "Zeta Ltd", iban="DE89370400440532013000"),
+        customer("C3", "Unrelated Corp"),
+    )
     inv = invoices(*[invoice(f"{c}X", c, "2026-11-15") for c in ("C1", "C2", "C3")])
-    unmatched = pd.DataFrame({
-        "transaction_id": ["T1", "T2"], "counterparty_name": ["ACME", "Someone Else"],
-        "counterparty_iban": ["", "DE89 3704 0044 0532 0130 00"],
-        "amount_minor": [10000, 10000], "currency": ["EUR", "EUR"],
-    })
+    unmatched = pd.DataFrame(
+        {
+            "transaction_id": ["T1", "T2"],
+            "counterparty_name": ["ACME", "Someone Else"],
+            "counterparty_iban": ["", "DE89 3704 0044 0532 0130 00"],
+            "amount_minor": [10000, 10000],
+            "currency": ["EUR", "EUR"],
+        }
+    )
     assert rows(run(inv, cust, None, NOW, unmatched_incoming=unmatched)) == [
-        "C1 hold friendly C1X unmatched_incoming T1", "C2 hold friendly C2X unmatched_incoming T2",
+        "C1 hold friendly C1X unmatched_incoming T1",
+        "C2 hold friendly C2X unmatched_incoming T2",
         "C3 email friendly C3X",
     ]
 
@@ -116,9 +151,13 @@ def test_min_gap_and_the_30_day_cap_hold_letters() -> None:
     inv = invoices(invoice("X1", "C1", "2026-11-11"))  # firm (+14) due on the run day
     recent = history(sent("C1", "friendly", "X1", "2026-11-22"))
     assert rows(run(inv, CUST, recent, NOW)) == ["C1 hold firm X1 min_gap last message 2026-11-22"]
-    busy = history(*[sent("C1", "friendly", f"O{i}", d) for i, d in
-                     enumerate(["2026-10-30", "2026-11-05", "2026-11-11", "2026-11-17"])],
-                   sent("C1", "friendly", "X1", "2026-11-14"))
+    busy = history(
+        *[
+            sent("C1", "friendly", f"O{i}", d)
+            for i, d in enumerate(["2026-10-30", "2026-11-05", "2026-11-11", "2026-11-17"])
+        ],
+        sent("C1", "friendly", "X1", "2026-11-14"),
+    )
     assert rows(run(inv, CUST, busy, NOW)) == ["C1 hold firm X1 cap_30_days 4 messages"]
 
 
@@ -137,20 +176,30 @@ def test_weekends_holidays_and_hours_in_the_customers_timezone_defer_the_letter(
 
 def test_no_address_holds_the_letter_and_an_invoice_address_wins() -> None:
     cust = customers(customer("C1", email=""), customer("C2", email=""))
-    inv = invoices(invoice("X1", "C1", "2026-11-15"),
-                   invoice("Y1", "C2", "2026-11-15", email="billing@c2.example"))
+    inv = invoices(
+        invoice("X1", "C1", "2026-11-15"),
+        invoice("Y1", "C2", "2026-11-15", email="billing@c2.example"),
+    )
     result = run(inv, cust, None, NOW)
     assert rows(result) == ["C1 hold friendly X1 no_email", "C2 email friendly Y1"]
     assert result.messages[0].recipient == "billing@c2.example"
 
 
 def test_regulation_f_caps_attempts_to_consumers_when_switched_on() -> None:
-    pol = policy(packs={"regulation_f": {"enabled": True, "max_attempts_7_days": 2}},
-                 limits={"min_gap_days": 0, "max_messages_per_30_days": 30})
+    pol = policy(
+        packs={"regulation_f": {"enabled": True, "max_attempts_7_days": 2}},
+        limits={"min_gap_days": 0, "max_messages_per_30_days": 30},
+    )
     cust = customers(customer("C1", customer_type="consumer"), customer("C2"))
     inv = invoices(invoice("X1", "C1", "2026-11-15"), invoice("Y1", "C2", "2026-11-15"))
-    hist = history(*[sent(c, "pre_due", f"Z{c}{i}", d) for c in ("C1", "C2")
-                     for i, d in enumerate(["2026-11-20", "2026-11-23"])])
+    hist = history(
+        *[
+            sent(c, "pre_due", f"Z{c}{i}", d)
+            for c in ("C1", "C2")
+            for i, d in enumerate(["2026-11-20", "2026-11-23"])
+        ]
+    )
     assert rows(run(inv, cust, hist, NOW, pol)) == [
-        "C1 hold friendly X1 regulation_f 2 attempts in 7 days", "C2 email friendly Y1",
+        "C1 hold friendly X1 regulation_f 2 attempts in 7 days",
+        "C2 email friendly Y1",
     ]

@@ -16,7 +16,11 @@ def test_the_shipped_policy_loads_with_the_contracts_steps() -> None:
     policy = load_policy(copy.deepcopy(POLICY_DATA))
     standard = policy.segment("standard")
     assert [(s.stage, s.day) for s in standard.ladder] == [
-        ("pre_due", -3), ("friendly", 3), ("firm", 14), ("final", 28), ("human_review", 42),
+        ("pre_due", -3),
+        ("friendly", 3),
+        ("firm", 14),
+        ("final", 28),
+        ("human_review", 42),
     ]
     assert {r.name for r in policy.segments} >= {"good", "standard", "risky", "new", "key_account"}
     assert all(r.ladder[-1].stage == "human_review" for r in policy.segments)
@@ -35,17 +39,20 @@ def _broken(path: list[str], value: object) -> dict:
     return data
 
 
-@pytest.mark.parametrize(("path", "value", "message"), [
-    (["segments", "4", "ladder", "4", "step"], "lawyer", "'lawyer' is not one of"),
-    (["segments", "4", "ladder", "1", "day"], -10, "step days must increase"),
-    (["segments", "4", "ladder"], [{"step": "friendly", "day": 3}], "must end in human_review"),
-    (["sending", "send_time"], "half past nine", "must be a time like 09:30"),
-    (["sending", "send_time"], "20:00", "send_time must fall inside business_hours"),
-    (["limits", "min_balance"], {"EUR": "five"}, "limits.min_balance.EUR is not an amount"),
-    (["limits", "min_gap_days"], -1, "limits.min_gap_days must be a whole number"),
-    (["segments", "0", "when"], {"shoe_size": 42}, "unknown conditions ['shoe_size']"),
-    (["sending", "business_days"], ["mon", "funday"], "unknown days"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (["segments", "4", "ladder", "4", "step"], "lawyer", "'lawyer' is not one of"),
+        (["segments", "4", "ladder", "1", "day"], -10, "step days must increase"),
+        (["segments", "4", "ladder"], [{"step": "friendly", "day": 3}], "must end in human_review"),
+        (["sending", "send_time"], "half past nine", "must be a time like 09:30"),
+        (["sending", "send_time"], "20:00", "send_time must fall inside business_hours"),
+        (["limits", "min_balance"], {"EUR": "five"}, "limits.min_balance.EUR is not an amount"),
+        (["limits", "min_gap_days"], -1, "limits.min_gap_days must be a whole number"),
+        (["segments", "0", "when"], {"shoe_size": 42}, "unknown conditions ['shoe_size']"),
+        (["sending", "business_days"], ["mon", "funday"], "unknown days"),
+    ],
+)
 def test_mistakes_are_config_errors_that_say_what_is_wrong(path, value, message) -> None:
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_policy(_broken(path, value))

@@ -12,8 +12,12 @@ from hypothesis import strategies as st
 
 POLICY = policy()
 DAY = date(2026, 11, 25)
-CUST = customers(*[customer(f"C{i}", f"Customer {chr(65 + i)}", segment=s)
-                   for i, s in enumerate(["standard", "good", "risky", "new", ""])])
+CUST = customers(
+    *[
+        customer(f"C{i}", f"Customer {chr(65 + i)}", segment=s)
+        for i, s in enumerate(["standard", "good", "risky", "new", ""])
+    ]
+)
 STATUSES = ["open", "open", "open", "paid", "cancelled", "credit_note"]
 
 books = st.lists(
@@ -25,18 +29,35 @@ books = st.lists(
         st.sampled_from(["0.00", "0.01", "4.00", "120.00", "5000.00"]),
         st.booleans(),  # disputed
     ),
-    min_size=1, max_size=25,
+    min_size=1,
+    max_size=25,
 )
-sends = st.lists(st.tuples(st.integers(0, 24), st.sampled_from(["pre_due", "friendly", "firm", "final"]),
-                           st.integers(1, 60)), max_size=10)
+sends = st.lists(
+    st.tuples(
+        st.integers(0, 24),
+        st.sampled_from(["pre_due", "friendly", "firm", "final"]),
+        st.integers(1, 60),
+    ),
+    max_size=10,
+)
 
 
 def _book(rows: list[tuple]) -> pd.DataFrame:
-    return invoices(*[
-        invoice(f"I{n}", f"C{c}", str((pd.Timestamp(DAY) - pd.Timedelta(days=d)).date()), amount="5000.00",
-                open=o, currency=ccy, status=s, disputed=disp)
-        for n, (c, ccy, d, s, o, disp) in enumerate(rows)
-    ])
+    return invoices(
+        *[
+            invoice(
+                f"I{n}",
+                f"C{c}",
+                str((pd.Timestamp(DAY) - pd.Timedelta(days=d)).date()),
+                amount="5000.00",
+                open=o,
+                currency=ccy,
+                status=s,
+                disputed=disp,
+            )
+            for n, (c, ccy, d, s, o, disp) in enumerate(rows)
+        ]
+    )
 
 
 def _history(inv: pd.DataFrame, rows: list[tuple]) -> pd.DataFrame:
@@ -45,7 +66,9 @@ def _history(inv: pd.DataFrame, rows: list[tuple]) -> pd.DataFrame:
         if n < len(inv):
             r = inv.iloc[n]
             day = str((pd.Timestamp(DAY) - pd.Timedelta(days=ago)).date())
-            out.append(sent(r["customer_id"], stage, r["invoice_id"], day, r["currency"], key=f"k{n}{ago}"))
+            out.append(
+                sent(r["customer_id"], stage, r["invoice_id"], day, r["currency"], key=f"k{n}{ago}")
+            )
     return history(*out)
 
 
@@ -64,9 +87,24 @@ def test_one_letter_per_customer_and_currency_and_never_for_nothing_owed(book, p
             assert owed.loc[line.invoice_id, "status"] == "open"
             assert not owed.loc[line.invoice_id, "disputed"]
         assert m.total == sum(line.open_amount for line in m.lines)
-    done = pd.concat([hist, history(*[
-        {"customer_id": m.customer_id, "currency": m.currency, "stage": m.stage,
-         "invoice_ids": " ".join(m.invoice_ids), "sent_at": pd.Timestamp(m.not_before), "key": m.key}
-        for m in result.messages])], ignore_index=True)
+    done = pd.concat(
+        [
+            hist,
+            history(
+                *[
+                    {
+                        "customer_id": m.customer_id,
+                        "currency": m.currency,
+                        "stage": m.stage,
+                        "invoice_ids": " ".join(m.invoice_ids),
+                        "sent_at": pd.Timestamp(m.not_before),
+                        "key": m.key,
+                    }
+                    for m in result.messages
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     again = run(inv, CUST, done, DAY, POLICY)
     assert again.messages == []

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-from email import message_from_string, policy as email_policy
+from email import message_from_string
+from email import policy as email_policy
 
 import pytest
-from dunning_kit import TEMPLATES, at, customer, customers, history, invoice, invoices, policy, run, sent
+from dunning_kit import (
+    TEMPLATES,
+    at,
+    customer,
+    customers,
+    history,
+    invoice,
+    invoices,
+    policy,
+    run,
+    sent,
+)
 from jinja2 import DictLoader, FileSystemLoader
 from jinja2.exceptions import SecurityError
 
@@ -16,11 +28,17 @@ ENV = make_env(FileSystemLoader(TEMPLATES))
 COMPANY = policy().company
 
 
-def _message(language: str = "en", stage: str = "friendly", name: str = "Acme GmbH",
-             email: str = "ap@acme.example", **cust: object) -> PlannedMessage:
+def _message(
+    language: str = "en",
+    stage: str = "friendly",
+    name: str = "Acme GmbH",
+    email: str = "ap@acme.example",
+    **cust: object,
+) -> PlannedMessage:
     """A planned letter for one invoice of EUR 1,234.50 due 2026-11-15, at `stage`."""
     sent_before = {
-        "friendly": [], "firm": [("friendly", "2026-11-18")],
+        "friendly": [],
+        "firm": [("friendly", "2026-11-18")],
         "final": [("friendly", "2026-10-20"), ("firm", "2026-10-31")],
     }[stage]
     due = {"friendly": "2026-11-15", "firm": "2026-11-11", "final": "2026-10-17"}[stage]
@@ -33,14 +51,49 @@ def _message(language: str = "en", stage: str = "friendly", name: str = "Acme Gm
     return result.messages[0]
 
 
-@pytest.mark.parametrize(("language", "amount", "day", "greeting", "subject"), [
-    ("en", "€1,234.50", "15 November 2026", "Dear Acme GmbH,", "Payment reminder: €1,234.50 open"),
-    ("de", "1.234,50\xa0€", "15. November 2026", "Guten Tag Acme GmbH,", "Zahlungserinnerung: 1.234,50\xa0€ offen"),
-    ("fr", "1\u202f234,50\xa0€", "15 novembre 2026", "Bonjour Acme GmbH,", "Rappel de paiement : 1\u202f234,50\xa0€ dû"),
-    ("es", "1.234,50\xa0€", "15 de noviembre de 2026", "Estimado/a Acme GmbH:", "Recordatorio de pago: 1.234,50\xa0€ pendiente"),
-    ("id", "€1.234,50", "15 November 2026", "Yth. Acme GmbH,", "Pengingat pembayaran: €1.234,50 belum dibayar"),
-])
-def test_each_language_formats_money_and_dates_for_its_locale(language, amount, day, greeting, subject) -> None:
+@pytest.mark.parametrize(
+    ("language", "amount", "day", "greeting", "subject"),
+    [
+        (
+            "en",
+            "€1,234.50",
+            "15 November 2026",
+            "Dear Acme GmbH,",
+            "Payment reminder: €1,234.50 open",
+        ),
+        (
+            "de",
+            "1.234,50\xa0€",
+            "15. November 2026",
+            "Guten Tag Acme GmbH,",
+            "Zahlungserinnerung: 1.234,50\xa0€ offen",
+        ),
+        (
+            "fr",
+            "1\u202f234,50\xa0€",
+            "15 novembre 2026",
+            "Bonjour Acme GmbH,",
+            "Rappel de paiement : 1\u202f234,50\xa0€ dû",
+        ),
+        (
+            "es",
+            "1.234,50\xa0€",
+            "15 de noviembre de 2026",
+            "Estimado/a Acme GmbH:",
+            "Recordatorio de pago: 1.234,50\xa0€ pendiente",
+        ),
+        (
+            "id",
+            "€1.234,50",
+            "15 November 2026",
+            "Yth. Acme GmbH,",
+            "Pengingat pembayaran: €1.234,50 belum dibayar",
+        ),
+    ],
+)
+def test_each_language_formats_money_and_dates_for_its_locale(
+    language, amount, day, greeting, subject
+) -> None:
     email = render(_message(language), ENV, COMPANY)
     assert email.subject == subject
     for part in (email.text, email.html):
@@ -54,13 +107,24 @@ def test_each_language_formats_money_and_dates_for_its_locale(language, amount, 
 @pytest.mark.parametrize("stage", ["friendly", "firm", "final"])
 def test_a_payment_plan_is_offered_from_firm_on(language: str, stage: str) -> None:
     email = render(_message(language, stage), ENV, COMPANY)
-    offer = {"en": "payment plan", "de": "Ratenzahlung", "fr": "échéancier", "es": "plan de pagos",
-             "id": "rencana cicilan"}[language]
+    offer = {
+        "en": "payment plan",
+        "de": "Ratenzahlung",
+        "fr": "échéancier",
+        "es": "plan de pagos",
+        "id": "rencana cicilan",
+    }[language]
     assert (offer in email.text) == (stage != "friendly")
 
 
 def test_the_final_notice_shows_eu_late_payment_amounts_when_the_pack_is_on() -> None:
-    eu = {"eu_late_payment": {"enabled": True, "reference_rate": "2.15", "fixed_compensation": {"EUR": "40.00"}}}
+    eu = {
+        "eu_late_payment": {
+            "enabled": True,
+            "reference_rate": "2.15",
+            "fixed_compensation": {"EUR": "40.00"},
+        }
+    }
     email = render(_message("en", "final", _policy={"packs": eu}), ENV, COMPANY)
     # 1234.50 * 10.15% * 39 days / 365 = 13.3870... -> 13.39
     assert "fixed compensation of €40.00" in email.text
@@ -68,7 +132,7 @@ def test_the_final_notice_shows_eu_late_payment_amounts_when_the_pack_is_on() ->
 
 
 def test_customer_data_cannot_inject_headers_or_markup() -> None:
-    evil = 'Eve <b>Corp</b>\r\nBcc: all@victims.example'
+    evil = "Eve <b>Corp</b>\r\nBcc: all@victims.example"
     email = render(_message(name=evil), ENV, COMPANY)
     assert "\n" not in email.headers["To"] and "\r" not in email.headers["To"]
     parsed = message_from_string(f"To: {email.headers['To']}\n\nx", policy=email_policy.default)
@@ -91,12 +155,18 @@ def test_an_address_smuggling_a_second_recipient_is_refused() -> None:
 
 
 def test_templates_run_sandboxed() -> None:
-    env = make_env(DictLoader({"en/friendly.j2": "{% block subject %}{{ lines.__class__.__mro__ }}{% endblock %}"}))
+    env = make_env(
+        DictLoader(
+            {"en/friendly.j2": "{% block subject %}{{ lines.__class__.__mro__ }}{% endblock %}"}
+        )
+    )
     with pytest.raises(SecurityError):
         render(_message(), env, COMPANY)
 
 
 def test_the_payment_link_is_filled_and_url_encoded() -> None:
-    email = render(_message(), ENV, {**COMPANY, "payment_link": "https://pay.example/{reference}?a={amount}"})
+    email = render(
+        _message(), ENV, {**COMPANY, "payment_link": "https://pay.example/{reference}?a={amount}"}
+    )
     assert "https://pay.example/INV-7?a=1234.50" in email.text
     assert 'href="https://pay.example/INV-7?a=1234.50"' in email.html

@@ -18,6 +18,7 @@ from dunwell.connectors.storage.decisions import (
 from dunwell.connectors.storage.engine import (
     MIGRATIONS_DIR,
     create_db_engine,
+    find_migrations,
     migrate,
     open_db,
     transaction,
@@ -32,6 +33,7 @@ from dunwell.connectors.storage.outbox import (
 from dunwell.connectors.storage.receivables import (
     load_customers,
     load_invoices,
+    manual_events,
     upsert_customers,
     upsert_invoices,
 )
@@ -53,12 +55,12 @@ from dunwell.connectors.storage.statements import (
 )
 
 __all__ = [
-    "MIGRATIONS_DIR", "ImportOutcome", "accept_review", "add_alias", "applied_transaction_ids",
-    "claim_message", "create_db_engine", "finish_run", "invoice_events", "list_review",
-    "load_aliases", "load_customers", "load_invoices", "load_transactions", "mark_failed",
-    "mark_sent", "migrate", "open_db", "pause_customer", "pin_segment", "record_bounce",
-    "record_dispute", "record_promise", "record_statement_import", "reject_review",
-    "rejected_pairs", "resolve_dispute", "resume_customer", "run_lock", "save_quarantine",
-    "save_reconciliation", "sent_history", "start_run", "transaction", "upsert_customers",
-    "upsert_invoices",
+    "MIGRATIONS_DIR", "accept_review", "add_alias", "applied_transaction_ids", "claim_message",
+    "create_db_engine", "find_migrations", "finish_run", "ImportOutcome", "invoice_events",
+    "list_review", "load_aliases", "load_customers", "load_invoices", "load_transactions",
+    "manual_events", "mark_failed", "mark_sent", "migrate", "open_db", "pause_customer",
+    "pin_segment", "record_bounce", "record_dispute", "record_promise", "record_statement_import",
+    "reject_review", "rejected_pairs", "resolve_dispute", "resume_customer", "run_lock",
+    "save_quarantine", "save_reconciliation", "sent_history", "start_run", "transaction",
+    "upsert_customers", "upsert_invoices",
 ]

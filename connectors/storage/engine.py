@@ -7,6 +7,7 @@ run under an advisory lock so that two processes can start at once.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,9 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+from dunwell.errors import ConfigError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"  # the source checkout
 MIGRATION_LOCK_KEY = 7_331_004_211  # any fixed bigint, the same in every process
 SQLITE_BUSY_MS = 30_000
 
@@ -70,10 +73,21 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def find_migrations() -> Path:
+    """The Alembic folder: the source checkout's, else the installed `dunwell.migrations`."""
+    if (MIGRATIONS_DIR / "env.py").is_file():
+        return MIGRATIONS_DIR
+    spec = importlib.util.find_spec("dunwell.migrations")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "env.py").is_file():
+            return Path(location)
+    raise ConfigError(f"{MIGRATIONS_DIR}: database migrations not found; pass migrations_dir")
+
+
 def alembic_config(migrations_dir: Path | None = None) -> Config:
     """An Alembic config pointing at our migrations, without needing alembic.ini."""
     config = Config()
-    config.set_main_option("script_location", str(migrations_dir or MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir or find_migrations()))
     return config
 
 

@@ -115,7 +115,7 @@ def load_invoices(session: Session, *, open_only: bool = False) -> pd.DataFrame:
     if open_only:
         statement = statement.where(Invoice.status == "open", Invoice.open_amount != 0)
     found = session.execute(statement).scalars().all()
-    disputed, promised = _manual_events(session)
+    disputed, promised = manual_events(session)
     currency = [i.currency for i in found]
     frame = pd.DataFrame({
         "invoice_id": text(i.invoice_id for i in found),
@@ -138,7 +138,7 @@ def load_invoices(session: Session, *, open_only: bool = False) -> pd.DataFrame:
     return frame[list(INVOICE_COLUMNS)]
 
 
-def _manual_events(session: Session) -> tuple[dict[str, bool], dict[str, Any]]:
+def manual_events(session: Session) -> tuple[dict[str, bool], dict[str, Any]]:
     """Per invoice: disputed after its latest dispute event, and its latest promised date."""
     disputed: dict[str, bool] = {}
     promised: dict[str, Any] = {}
@@ -149,3 +149,6 @@ def _manual_events(session: Session) -> tuple[dict[str, bool], dict[str, Any]]:
         elif event.kind == "promise":
             promised[event.invoice_id] = event.promised_date
     return disputed, promised
+
+
+_manual_events = manual_events  # the name connectors.ledger imports; prefer manual_events

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from dunwell.connectors.storage import MIGRATIONS_DIR, create_db_engine, migrate, open_db
+from dunwell.connectors.storage.models import Base
 from sqlalchemy import inspect, text
 
 TABLES = {
@@ -57,7 +61,14 @@ def test_two_concurrent_migrations_both_succeed(db_url: str) -> None:
     assert _revision(db_url) == ["0001"]
 
 
-def test_sqlite_folder_is_created(tmp_path) -> None:
+def test_sqlite_folder_is_created(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'deep' / 'er' / 'dunwell.db'}"
     open_db(url).dispose()
     assert (tmp_path / "deep" / "er" / "dunwell.db").is_file()
+
+
+def test_migrations_create_exactly_what_the_models_describe(db_engine) -> None:
+
+    with db_engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []

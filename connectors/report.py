@@ -263,11 +263,17 @@ def _discrepancies(inputs: ReportInputs) -> pd.DataFrame:
             for m, c in zip(frame.pop("amount_minor"), frame["currency"], strict=True)
         ]
     else:
-        frame["amount"] = [
-            D(str(a)) if str(a).strip() not in ("", "None", "nan") else None
-            for a in frame.get("amount", pd.Series(dtype="object"))
-        ]
+        frame["amount"] = [_amount(a) for a in frame.get("amount", pd.Series(dtype="object"))]
     return frame
+
+
+def _amount(value: object) -> Decimal | None:
+    """A discrepancy's amount through the money gate; None when it has none."""
+    if isinstance(value, Decimal):
+        return value
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip():
+        return None
+    return D(str(value))
 
 
 def _discrepancy_kinds(frame: pd.DataFrame) -> list[dict]:

@@ -308,3 +308,27 @@ def test_a_critical_quality_failure_is_announced_at_the_top(tmp_path):
 
 def _fields(inputs: ReportInputs) -> dict:
     return {name: getattr(inputs, name) for name in ReportInputs.__dataclass_fields__}
+
+
+def test_a_quiet_day_renders_without_figures(tmp_path):
+    inputs = _inputs(tmp_path)
+    empty = {
+        "transactions": inputs.transactions.iloc[0:0],
+        "invoices": inputs.invoices.iloc[0:0],
+        "matches": inputs.matches.iloc[0:0],
+        "discrepancies": inputs.discrepancies.iloc[0:0],
+        "review_queue": inputs.review_queue.iloc[0:0],
+        "actions": inputs.actions.iloc[0:0],
+        "quality": (),
+        "dso_history": (),
+    }
+    report = build_report(ReportInputs(**{**_fields(inputs), **empty}), tmp_path)
+    text = _text(report.email_html)
+    for phrase in (
+        "No incoming payments",
+        "No discrepancies",
+        "No reminder was due",
+        "No open receivables",
+        "No data-quality checks ran",
+    ):
+        assert phrase in text

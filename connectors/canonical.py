@@ -20,8 +20,10 @@ from dunwell.errors import InputError, InputErrors
 from dunwell.money import exponent
 
 MAX_ERRORS = 20
-_AMOUNT = r"-?\d{1,15}(?:\.\d+)?"
-_DATE = r"\d{4}-\d{2}-\d{2}"
+# ASCII digits only: \d would also take Arabic-Indic or full-width digits
+_AMOUNT = r"-?[0-9]+(?:\.[0-9]+)?"
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+MAX_WHOLE_DIGITS = 15
 _TRUE = {"true", "1", "yes", "y"}
 _BOOLS = _TRUE | {"false", "0", "no", "n", ""}
 STATUSES = {"open", "paid", "cancelled", "credit_note"}
@@ -47,8 +49,11 @@ class _Checker:
 
     def raise_if_any(self) -> None:
         if self.errors:
-            ordered = sorted(self.errors, key=lambda e: (e.line or 0, str(e.column)))
-            raise InputErrors(ordered[:MAX_ERRORS])
+            ordered = sorted(self.errors, key=lambda e: (e.line or 0, str(e.column)))[:MAX_ERRORS]
+            if len(ordered) >= MAX_ERRORS:
+                ordered.append(InputError(self.raw.source, f"stopped after {MAX_ERRORS} problems; "
+                                          "fix these and run again to see the rest"))
+            raise InputErrors(ordered)
 
 
 def _text(raw: RawTable, column: str) -> pd.Series:
@@ -66,13 +71,14 @@ def _required(check: _Checker, column: str) -> pd.Series:
 
 def _currency(check: _Checker, column: str = "currency") -> pd.Series:
     values = _required(check, column).str.upper()
-    known = {c: _is_currency(c) for c in pd.unique(values) if c}
+    known = {c: is_currency(c) for c in pd.unique(values) if c}
     bad = values.map(known).fillna(True).eq(False)
     check.flag(bad, column, lambda v: f"{v!r} is not an ISO 4217 currency code")
     return values
 
 
-def _is_currency(code: str) -> bool:
+def is_currency(code: str) -> bool:
+    """True for an ISO 4217 code babel knows (upper case, three letters)."""
     if len(code) != 3 or not code.isalpha():
         return False
     return get_currency_name(code, locale="en") != code
@@ -82,7 +88,7 @@ def _dates(check: _Checker, column: str, required: bool = True) -> pd.Series:
     values = _required(check, column) if required else _text(check.raw, column)
     parsed = pd.to_datetime(values.where(values.str.fullmatch(_DATE), None),
                             format="%Y-%m-%d", errors="coerce")
-    bad = parsed.isna() & (values != "")
+    bad = (parsed.isna() | (parsed.dt.year < 1)) & (values != "")
     check.flag(bad, column, lambda v: f"{v!r} is not a date as YYYY-MM-DD")
     return parsed.astype("datetime64[s]")
 
@@ -90,13 +96,19 @@ def _dates(check: _Checker, column: str, required: bool = True) -> pd.Series:
 def _minor(check: _Checker, column: str, currency: pd.Series, required: bool = True) -> pd.Series:
     """Decimal text with a dot -> int64 minor units; more decimals than the currency allows is an error."""
     values = _required(check, column) if required else _text(check.raw, column)
-    shaped = values.str.fullmatch(_AMOUNT)
-    check.flag(~shaped & (values != ""), column,
-               lambda v: f"{v!r} is not an amount with a dot as decimal separator (e.g. 1234.50)")
     exps = currency.map({c: _safe_exponent(c) for c in pd.unique(currency)}).astype("int64")
+    syntax = values.str.fullmatch(_AMOUNT).astype("bool")
+    check.flag(~syntax & (values != ""), column,
+               lambda v: f"{v!r} is not an amount with a dot as decimal separator (e.g. 1234.50)")
+    # int64 minor units hold 18 digits: whole digits plus the currency's decimals must fit
+    digits = values.str.lstrip("-").str.split(".", n=1).str[0].str.len()
+    too_big = syntax & (digits > np.minimum(MAX_WHOLE_DIGITS, 18 - exps))
+    check.flag(too_big, column,
+               lambda v: f"{v!r} is too large (at most {MAX_WHOLE_DIGITS} digits before the dot)")
+    shaped = syntax & ~too_big
     parts = values.where(shaped, "0").str.split(".", n=1, expand=True).reindex(columns=[0, 1])
-    whole = parts[0].fillna("0")
-    frac = parts[1].fillna("")
+    whole = parts[0].fillna("0").astype("str")
+    frac = parts[1].fillna("").astype("str")
     negative = whole.str.startswith("-")
     whole_abs = whole.str.lstrip("-").replace("", "0").astype("int64")
     frac_trim = frac.str.rstrip("0")
@@ -116,15 +128,28 @@ def _safe_exponent(code: str) -> int:
         return 2
 
 
+def _timezones() -> set[str]:
+    from zoneinfo import available_timezones
+
+    return available_timezones()
+
+
 def _bools(check: _Checker, column: str) -> pd.Series:
     values = _text(check.raw, column).str.lower()
     check.flag(~values.isin(_BOOLS), column, lambda v: f"{v!r} is not true or false")
     return values.isin(_TRUE)
 
 
-def read_invoices(path: Path) -> pd.DataFrame:
+def _warn(raw: RawTable, warnings: list[str] | None) -> None:
+    """Hand the reader's notes (an encoding fallback) to a caller that collects them."""
+    if warnings is not None:
+        warnings.extend(raw.warnings)
+
+
+def read_invoices(path: Path, warnings: list[str] | None = None) -> pd.DataFrame:
     """invoices.csv -> invoices frame (dunwell.frames.INVOICE_COLUMNS)."""
     raw = read_table(path, INVOICE_REQUIRED)
+    _warn(raw, warnings)
     check = _Checker(raw)
     currency = _currency(check)
     amount = _minor(check, "amount", currency)
@@ -152,13 +177,17 @@ def read_invoices(path: Path) -> pd.DataFrame:
     return frame
 
 
-def read_customers(path: Path) -> pd.DataFrame:
+def read_customers(path: Path, warnings: list[str] | None = None) -> pd.DataFrame:
     """customers.csv -> customers frame (dunwell.frames.CUSTOMER_COLUMNS)."""
     raw = read_table(path, CUSTOMER_REQUIRED)
+    _warn(raw, warnings)
     check = _Checker(raw)
     language = _text(raw, "language").str.lower().replace("", "en")
     check.flag(~language.str.fullmatch(r"[a-z]{2}"), "language",
                lambda v: f"{v!r} is not an ISO 639-1 language code")
+    timezone = _text(raw, "timezone")
+    check.flag(~timezone.isin(_timezones() | {""}), "timezone",
+               lambda v: f"{v!r} is not an IANA time zone (e.g. Europe/Berlin)")
     country = _text(raw, "country").str.upper()
     check.flag(~country.str.fullmatch(r"([A-Z]{2})?"), "country",
                lambda v: f"{v!r} is not an ISO 3166 country code")
@@ -170,7 +199,7 @@ def read_customers(path: Path) -> pd.DataFrame:
         "segment": _text(raw, "segment").str.lower(),
         "language": language,
         "country": country,
-        "timezone": _text(raw, "timezone"),
+        "timezone": timezone,
         "do_not_contact": _bools(check, "do_not_contact"),
         "line": raw.frame["line"],
     })
@@ -178,14 +207,19 @@ def read_customers(path: Path) -> pd.DataFrame:
     return frame
 
 
-def read_bank_csv(path: Path) -> pd.DataFrame:
+def read_bank_csv(path: Path, warnings: list[str] | None = None) -> pd.DataFrame:
     """Canonical bank.csv -> transactions frame (dunwell.frames.TRANSACTION_COLUMNS)."""
     raw = read_table(path, BANK_REQUIRED)
+    _warn(raw, warnings)
     check = _Checker(raw)
     currency = _currency(check)
     ids = _required(check, "transaction_id")
-    check.flag(ids.duplicated() & (ids != ""), "transaction_id",
-               lambda v: f"transaction_id {v!r} appears more than once in the file")
+    again = ids.duplicated() & (ids != "")
+    first = raw.frame.loc[~again & ids.isin(ids[again]), "line"]
+    first_line = dict(zip(ids[first.index], first, strict=True))
+    check.flag(again, "transaction_id",
+               lambda v: f"transaction_id {v!r} appears more than once in the file "
+                         f"(first on line {first_line.get(v.strip(), '?')})")
     frame = pd.DataFrame({
         "transaction_id": ids,
         "booking_date": _dates(check, "booking_date"),

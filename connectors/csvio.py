@@ -11,13 +11,14 @@ import csv
 import io
 import os
 import tempfile
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from dunwell.errors import InputError
+from dunwell.errors import InputError, InputErrors
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,8 @@ def decode(path: Path, encoding: str | None = None) -> tuple[str, list[str]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         warning = f"{path}:{line}: not valid UTF-8; read as Windows-1252"
-        return data.decode("cp1252", errors="replace"), [warning]
+        # a BOM in front of Windows-1252 text is still a BOM, not three letters of the header
+        return data.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace"), [warning]
 
 
 def read_table(path: Path, required: Sequence[str]) -> RawTable:
@@ -56,51 +58,110 @@ def read_table(path: Path, required: Sequence[str]) -> RawTable:
     if not text.strip():
         raise InputError(source, "file is empty; expected a header row", line=1)
     if "\x00" in text:
-        raise InputError(source, "binary content (NUL byte); expected a CSV file")
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(source, "binary content (NUL byte); expected a CSV file", line=line)
+    if "\r" in text:
+        # one physical line per CRLF or lone CR (old Mac exports), as the user's editor counts
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(required) > 1 and _semicolons(text):
+        raise InputError(source, "the header is separated by ';'; canonical CSV uses ','",
+                         line=1, column=1)
     frame = _parse(source, text)
     header = [c.strip() for c in frame.columns]
     frame.columns = header
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError(source, f"missing required column(s): {', '.join(missing)}", line=1,
-                         column=missing[0])
+        raise InputErrors([InputError(source, "required column is missing from the header",
+                                      line=1, column=c) for c in missing])
     return RawTable(source, frame, warnings)
 
 
+def _semicolons(text: str) -> bool:
+    header = text.lstrip("\n").split("\n", 1)[0]
+    return ";" in header and "," not in header
+
+
 def _parse(source: str, text: str) -> pd.DataFrame:
-    """Parse CSV text; physical line numbers are exact even with quoted newlines."""
+    """Parse CSV text; physical line numbers are exact even with quoted newlines and blank lines."""
+    header = _first_row(text)
+    names = [c.strip() for c in header if c.strip()]
+    for name in names:
+        if names.count(name) > 1:
+            raise InputError(source, f"column {name!r} appears twice in the header", line=1,
+                             column=name)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            na_filter=False, skipinitialspace=False)
-    except pd.errors.ParserError as exc:
-        raise InputError(source, f"not a well-formed CSV: {_first_line(exc)}") from None
+        with warnings.catch_warnings():
+            # a row longer than the header would silently lose cells: make it an error
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                na_filter=False, skipinitialspace=False, index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        raise _malformed(source, text, len(header), exc) from None
     except pd.errors.EmptyDataError:
         raise InputError(source, "file is empty; expected a header row", line=1) from None
-    if frame.columns.duplicated().any():
-        dup = frame.columns[frame.columns.duplicated()][0]
-        raise InputError(source, f"column {dup!r} appears twice in the header", line=1, column=dup)
-    if "\n" in text.split("\n", 1)[-1].rstrip("\n") and _has_multiline_cells(frame):
-        frame["line"] = _physical_lines(text)[: len(frame)]
-    else:
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical == len(frame) + 1:
         frame["line"] = range(2, len(frame) + 2)
+    else:
+        starts = _physical_lines(text)
+        frame["line"] = starts if len(starts) == len(frame) else range(2, len(frame) + 2)
     frame["line"] = frame["line"].astype("int64")
     return frame
 
 
-def _has_multiline_cells(frame: pd.DataFrame) -> bool:
-    return any(frame[c].str.contains("\n", regex=False).any() for c in frame.columns)
+def _blank(row: list[str]) -> bool:
+    """A row pandas skips: an empty or whitespace-only line."""
+    return len(row) <= 1 and not (row[0].strip() if row else "")
 
 
 def _physical_lines(text: str) -> list[int]:
-    """Physical start line of each data record (header is line 1)."""
+    """Physical start line of each data record (header is line 1), blank lines skipped."""
     reader = csv.reader(io.StringIO(text))
-    next(reader, None)
     starts: list[int] = []
-    last = reader.line_num
-    for _ in reader:
-        starts.append(last + 1)
-        last = reader.line_num
-    return starts
+    last = 0
+    try:
+        for row in reader:
+            if not _blank(row):
+                starts.append(last + 1)
+            last = reader.line_num
+    except csv.Error:
+        return []  # pandas read it, csv cannot: keep record numbers rather than fail
+    return starts[1:]  # the first is the header
+
+
+def _malformed(source: str, text: str, width: int, exc: Exception) -> InputError:
+    """The first record the CSV grammar refuses, at its physical line (pandas counts records)."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    last = 0
+    try:
+        for row in reader:
+            if len(row) > width and reader.line_num > 1:
+                return InputError(source, f"this row has {len(row)} cells, the header names "
+                                  f"{width} columns", line=last + 1, column=width + 1)
+            last = reader.line_num
+    except csv.Error as error:
+        column = _header_name(text, len(_first_row(text.split("\n", last)[-1])))
+        if "end of data" in str(error):
+            return InputError(source, "a quoted cell starts here and its closing quote is "
+                              "missing", line=last + 1, column=column)
+        return InputError(source, f"not a well-formed CSV: {error}", line=reader.line_num,
+                          column=column)
+    return InputError(source, f"not a well-formed CSV: {_first_line(exc)}")
+
+
+def _first_row(text: str) -> list[str]:
+    """The first record of CSV text, leniently; [] when even that cannot be read."""
+    try:
+        return next(csv.reader(io.StringIO(text)), [])
+    except csv.Error:
+        return []
+
+
+def _header_name(text: str, position: int) -> str | int:
+    """The header's name for a 1-based cell position, else the position itself."""
+    header = _first_row(text)
+    name = header[position - 1].strip() if 0 < position <= len(header) else ""
+    return name or position
 
 
 def _first_line(exc: Exception) -> str:

@@ -55,8 +55,9 @@ def read_bank(path: Path, profile: str | None = None, currency: str | None = Non
     if not path.is_file():
         raise InputError(str(path), "file not found" if not path.exists() else "not a file")
     if profile is None and _looks_canonical(path):
-        frame = canonical.read_bank_csv(path)
-        return BankFile(path, file_hash(path), "canonical", frame)
+        warnings: list[str] = []
+        frame = canonical.read_bank_csv(path, warnings)
+        return BankFile(path, file_hash(path), "canonical", frame, warnings=warnings)
     from dunwell.connectors.statements import check_balances, read_statement
 
     imported = read_statement(path, profile=profile, currency=currency)
@@ -66,8 +67,11 @@ def read_bank(path: Path, profile: str | None = None, currency: str | None = Non
 
 
 def _looks_canonical(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        head = handle.read(4096).decode("utf-8", errors="replace")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096).decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
     return canonical.is_canonical_bank_csv(head)
 
 

@@ -14,9 +14,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from dunwell.errors import InputError, InputErrors
 from dunwell.flows.summary import RunSummary
 from dunwell.tasks.common import parse_as_of
 from dunwell.tasks.inputs import load_inputs
+
+_stderr = Console(stderr=True)
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,14 @@ class Converted:
 
 def convert(file: Path, output: Path, profile: str | None, currency: str | None) -> Converted:
     """Any statement -> canonical bank.csv; reads no database, writes only `output`."""
-    from dunwell.connectors.canonical import write_bank
+    from dunwell.connectors.canonical import is_currency, write_bank
     from dunwell.connectors.sources import read_bank
     from dunwell.frames import minor_to_text
 
+    _check_output(file, output)
+    currency = currency.strip().upper() if currency is not None else None
+    if currency is not None and not is_currency(currency):
+        raise InputError("--currency", f"{currency!r} is not an ISO 4217 currency code")
     bank = read_bank(file, profile=profile, currency=currency)
     write_bank(bank.transactions, output)
     sums = bank.transactions.groupby("currency")["amount_minor"].sum()
@@ -46,16 +53,39 @@ def convert(file: Path, output: Path, profile: str | None, currency: str | None)
                      bank.warnings + bank.balance_findings)
 
 
-def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: str | None) -> None:
-    parse_as_of(as_of)
-    load_inputs(invoices, customers, bank)
+def _check_output(file: Path, output: Path) -> None:
+    """-o must name a file that is not the statement itself: converting never loses the input."""
+    if output.is_dir():
+        raise InputError(str(output), "is a folder; -o takes the name of the bank.csv to write")
+    if output.exists() and file.exists() and output.resolve() == file.resolve():
+        raise InputError(str(output), "is the input file; choose another name for the output")
+
+
+def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: str | None,
+              out: Path) -> None:
+    """Every input and argument checked before a flow starts; all problems reported at once."""
+    errors: list[InputError] = []
+    try:
+        parse_as_of(as_of)
+    except InputError as error:
+        errors.append(error)
+    if out.exists() and not out.is_dir():
+        errors.append(InputError(str(out), "is a file; --out takes a folder"))
+    try:
+        inputs = load_inputs(invoices, customers, bank)
+    except InputErrors as many:
+        errors.extend(many.errors)
+    if errors:
+        raise InputErrors(errors)
+    for line in inputs.warnings:
+        _stderr.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
 
 
 def reconcile(invoices: Path, customers: Path | None, bank: list[Path], out: Path) -> RunSummary:
     """Validate, then run the ad-hoc reconciliation flow."""
+    _validate(invoices, customers, bank, None, out)
     from dunwell.flows.reconcile import reconcile as flow
 
-    _validate(invoices, customers, bank, None)
     return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,
                 str(out))
 
@@ -63,29 +93,29 @@ def reconcile(invoices: Path, customers: Path | None, bank: list[Path], out: Pat
 def dunning(invoices: Path, customers: Path, bank: list[Path], out: Path, as_of: str | None,
             dry_run: bool) -> RunSummary:
     """Validate, then run the dunning flow."""
+    _validate(invoices, customers, bank, as_of, out)
     from dunwell.flows.dunning import dunning as flow
 
-    _validate(invoices, customers, bank, as_of)
     return flow(str(invoices), str(customers), [str(b) for b in bank], str(out), as_of, dry_run)
 
 
 def report(invoices: Path, customers: Path | None, bank: list[Path], out: Path,
            as_of: str | None, email_to: list[str]) -> RunSummary:
     """Validate, then run the report flow."""
+    _validate(invoices, customers, bank, as_of, out)
     from dunwell.flows.report import report as flow
 
-    _validate(invoices, customers, bank, as_of)
     return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,
                 str(out), as_of, email_to or None)
 
 
 def demo(out: Path, seed: int, customers: int, invoices: int, as_of: str | None) -> RunSummary:
     """Generate a realistic company's data into out/data and run the daily job on it."""
+    when = parse_as_of(as_of) if as_of else parse_as_of(date.today().isoformat())
     from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
     from dunwell.flows.daily import daily
     from dunwell.synth import generate
 
-    when = parse_as_of(as_of) if as_of else parse_as_of(date.today().isoformat())
     data = generate(seed, customers, invoices, when.date())
     folder = Path(out) / "data"
     write_customers(data.customers, folder / "customers.csv")
@@ -93,6 +123,21 @@ def demo(out: Path, seed: int, customers: int, invoices: int, as_of: str | None)
     write_bank(data.transactions, folder / "bank.csv")
     return daily(str(folder / "invoices.csv"), str(folder / "customers.csv"),
                  [str(folder / "bank.csv")], str(out), when.isoformat())
+
+
+def _fresh_demo_database(out: Path) -> None:
+    """The demo keeps its own SQLite file in its output folder, new each time.
+
+    A real DUNWELL_DATABASE_URL is left alone: the demo never writes generated
+    customers into a team's database.
+    """
+    import os
+
+    out.mkdir(parents=True, exist_ok=True)
+    database = (out / "demo.sqlite").resolve()
+    for leftover in out.glob("demo.sqlite*"):
+        leftover.unlink()
+    os.environ["DUNWELL_DATABASE_URL"] = f"sqlite:///{database}"
 
 
 def _money(amounts: dict[str, str]) -> str:

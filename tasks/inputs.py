@@ -23,6 +23,7 @@ class Inputs:
     invoices: pd.DataFrame
     customers: pd.DataFrame
     bank_files: list[BankFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def transactions(self) -> pd.DataFrame:
@@ -58,18 +59,21 @@ def load_inputs(invoices: str | Path, customers: str | Path | None,
                 bank: list[str] | list[Path] | None) -> Inputs:
     """Read and validate every input; all problems of all files are reported together."""
     errors: list[InputError] = []
+    warnings: list[str] = []
     frames: dict[str, object] = {}
     readers = [("invoices", canonical.read_invoices, invoices)]
     if customers:
         readers.append(("customers", canonical.read_customers, customers))
     for name, reader, path in readers:
-        frames[name] = _collect(errors, reader, Path(path))
+        frames[name] = _collect(errors, lambda p, r=reader: r(p, warnings), Path(path))
     banks = [_collect(errors, read_bank, Path(p)) for p in (bank or [])]
     if errors:
         raise InputErrors(errors)
+    warnings += [w for b in banks for w in b.warnings]
     inv = frames["invoices"]
     cust = frames.get("customers")
-    return Inputs(inv, cust if cust is not None else _empty_customers(inv), banks)  # type: ignore[arg-type]
+    return Inputs(inv, cust if cust is not None else _empty_customers(inv), banks,  # type: ignore[arg-type]
+                  warnings)
 
 
 def _collect(errors: list[InputError], reader, path: Path):  # noqa: ANN001, ANN202

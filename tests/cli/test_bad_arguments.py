@@ -1,0 +1,46 @@
+"""Bad arguments: a wrong --as-of, an unknown option, a missing one. Exit 2, no traceback."""
+
+from __future__ import annotations
+
+import pytest
+from cli_harness import assert_refused, error_lines
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-30", "tomorrow", "20.11.2026", "2026-11-20T25:00"])
+@pytest.mark.parametrize("command", ["dunning", "report"])
+def test_bad_as_of_is_refused_before_anything_runs(cli, workdir, command, as_of):
+    invoices = workdir.copy("valid_invoices.csv", "invoices.csv")
+    customers = workdir.copy("valid_customers.csv", "customers.csv")
+    bank = workdir.copy("valid_bank.csv", "bank.csv")
+    args = {"dunning": ["--customers", customers],
+            "report": ["--bank", bank]}[command]
+    before = workdir.snapshot()
+    outcome = cli(command, "--invoices", invoices, *args, "--as-of", as_of, "--out", "out")
+    assert_refused(outcome, [("--as-of", None, None)], before, workdir.snapshot(), workdir.db)
+    assert repr(as_of) in error_lines(outcome)[0]
+
+
+def test_bad_as_of_for_the_demo_is_refused_before_data_is_generated(cli, workdir):
+    outcome = cli("demo", "--as-of", "tomorrow", "--out", "demo-out")
+    assert_refused(outcome, [("--as-of", None, None)], {}, workdir.snapshot(), workdir.db)
+
+
+@pytest.mark.parametrize("args", [
+    ["reconcile", "--invoices", "invoices.csv", "--bank", "bank.csv", "--out", "out", "--bogus"],
+    ["statement", "convert", "bank.csv", "-o", "x.csv", "--profil", "ing_nl"],
+    ["reconcile", "--invoices", "invoices.csv", "--out", "out"],
+    ["dunning", "--invoices", "invoices.csv", "--customers", "c.csv", "--out", "out",
+     "--dry-run=maybe"],
+    ["statement", "convert"],
+    ["frobnicate"],
+])
+def test_usage_error_exits_2_with_a_usage_message_and_no_traceback(cli, workdir, args):
+    workdir.copy("valid_invoices.csv", "invoices.csv")
+    workdir.copy("valid_bank.csv", "bank.csv")
+    before = workdir.snapshot()
+    outcome = cli(*args)
+    assert outcome.exit_code == 2, outcome
+    assert "Traceback" not in outcome.stdout + outcome.stderr
+    assert "Usage:" in outcome.stderr or "Error" in outcome.stderr, outcome
+    assert workdir.snapshot() == before
+    assert not workdir.db.exists()

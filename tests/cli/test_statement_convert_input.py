@@ -1,0 +1,131 @@
+"""`dunwell statement convert` on bad input: refused, and the output file never touched.
+
+The statement formats' own tests live in tests/connectors/statements; here is
+the command-line surface: what a user sees and what is left on disk.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from cli_harness import assert_refused, error_lines, where
+
+OLD_OUTPUT = b"transaction_id,booking_date,amount,currency\nOLD,2026-01-01,1.00,EUR\n"
+
+
+@pytest.fixture
+def existing_output(workdir):
+    """A bank.csv from an earlier conversion, which a refused run must leave as it was."""
+    (workdir.path / "bank.csv").write_bytes(OLD_OUTPUT)
+    return "bank.csv"
+
+
+@pytest.mark.parametrize(("fixture", "line"), [
+    ("statement_garbage.txt", 1),
+    ("statement_empty.sta", 1),
+    ("statement_binary.pdf", 1),
+    ("statement_truncated.sta", None),
+    ("statement_truncated.xml", 8),
+    ("invoices_binary.csv", 1),
+    ("bank_duplicate_transaction_id.csv", 4),
+])
+def test_unreadable_statement_is_refused_and_the_old_output_kept(cli, workdir, existing_output,
+                                                                fixture, line):
+    source = workdir.copy(fixture)
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", source, "-o", existing_output)
+    errors = error_lines(outcome)
+    assert len(errors) == 1, outcome
+    file, found_line, column = where(errors[0])
+    assert file == source
+    assert found_line is not None and (line is None or found_line == line), errors
+    assert_refused(outcome, [(file, found_line, column)], before, workdir.snapshot(), workdir.db)
+    assert (workdir.path / existing_output).read_bytes() == OLD_OUTPUT
+
+
+def test_bank_csv_with_bad_cells_lists_every_cell(cli, workdir, existing_output):
+    source = workdir.copy("bank_bad_cells.csv", "export.csv")
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", source, "-o", existing_output)
+    expected = [("export.csv", 2, "amount"), ("export.csv", 3, "booking_date"),
+                ("export.csv", 4, "currency"), ("export.csv", 5, "amount")]
+    assert_refused(outcome, expected, before, workdir.snapshot(), workdir.db)
+
+
+@pytest.mark.parametrize(("make", "problem"), [
+    (lambda w: None, "file not found"),
+    (lambda w: (w.path / "statement.sta").mkdir(), "not a file"),
+])
+def test_missing_statement_or_a_folder_is_refused(cli, workdir, existing_output, make, problem):
+    make(workdir)
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", "statement.sta", "-o", existing_output)
+    assert_refused(outcome, [("statement.sta", None, None)], before, workdir.snapshot(),
+                   workdir.db)
+    assert error_lines(outcome) == [f"statement.sta: {problem}"]
+
+
+def test_unknown_profile_is_refused_naming_the_known_ones(cli, workdir, existing_output):
+    source = workdir.copy("valid_bank.csv", "export.csv")
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", source, "-o", existing_output, "--profile", "nope")
+    assert_refused(outcome, [("export.csv", None, None)], before, workdir.snapshot(), workdir.db)
+    assert "unknown CSV profile 'nope'" in error_lines(outcome)[0]
+
+
+def test_unknown_currency_option_is_refused(cli, workdir, existing_output):
+    source = workdir.copy("valid_bank.csv", "export.csv")
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", source, "-o", existing_output, "--currency", "EURO")
+    assert_refused(outcome, [("--currency", None, None)], before, workdir.snapshot(), workdir.db)
+
+
+def test_output_that_is_a_folder_is_refused(cli, workdir):
+    source = workdir.copy("valid_bank.csv", "export.csv")
+    (workdir.path / "out").mkdir()
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", source, "-o", "out")
+    assert_refused(outcome, [("out", None, None)], before, workdir.snapshot(), workdir.db)
+
+
+def test_output_that_is_the_input_is_refused_so_the_statement_is_never_lost(cli, workdir):
+    source = workdir.copy("valid_bank.csv", "bank.csv")
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", source, "-o", "./bank.csv")
+    assert_refused(outcome, [("bank.csv", None, None)], before, workdir.snapshot(), workdir.db)
+
+
+@pytest.mark.parametrize("fixture", ["bank_cp1252.csv"])
+def test_windows_1252_bank_csv_converts_with_a_warning(cli, workdir, fixture):
+    source = workdir.copy(fixture, "export.csv")
+    outcome = cli("statement", "convert", source, "-o", "bank.csv")
+    assert outcome.exit_code == 0, outcome
+    assert "Traceback" not in outcome.stdout + outcome.stderr
+    assert error_lines(outcome) == []
+    assert "warning: export.csv:2: not valid UTF-8; read as Windows-1252" in outcome.stderr
+    rows = list(csv.DictReader((workdir.path / "bank.csv").open(encoding="utf-8")))
+    assert rows[0]["counterparty_name"] == "MÜLLER & SÖHNE"
+    assert rows[0]["remittance_info"] == "Rechnung INV-1 – danke"
+    assert not workdir.db.exists(), "statement convert reads no database"
+
+
+def test_utf8_bom_bank_csv_converts_without_warning(cli, workdir):
+    source = workdir.copy("bank_bom.csv", "export.csv")
+    outcome = cli("statement", "convert", source, "-o", "bank.csv")
+    assert outcome.exit_code == 0, outcome
+    assert outcome.stderr == ""
+    rows = list(csv.DictReader((workdir.path / "bank.csv").open(encoding="utf-8")))
+    assert [r["transaction_id"] for r in rows] == ["T1"]
+    assert rows[0]["amount"] == "1190.00"
+
+
+def test_header_only_bank_csv_converts_to_an_empty_bank_csv(cli, workdir):
+    (workdir.path / "export.csv").write_text(
+        "transaction_id,booking_date,amount,currency\n", encoding="utf-8")
+    outcome = cli("statement", "convert", "export.csv", "-o", "bank.csv")
+    assert outcome.exit_code == 0, outcome
+    assert "0 transactions" in outcome.stdout
+    lines = (workdir.path / "bank.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("transaction_id,booking_date,amount,currency")
+    assert len(lines) == 1

@@ -246,29 +246,36 @@ def _outcome(exp: dict, res, frame: pd.DataFrame, suite_critical: bool):  # noqa
         )
     result = res.result or {}
     rows = sorted({int(i[_ROW]) for i in result.get("unexpected_index_list") or []})
+    row_level = bool(meta.get("row_level", False))
     observed = result.get("observed_value")
+    # a rate over no payments (a quiet day) has nothing to judge: it passes, shown as n/a
+    unmeasured = not row_level and (observed is None or observed != observed)
     outcome = Outcome(
         name=meta.get("reason", exp["type"]),
         expectation=exp["type"],
-        success=bool(res.success),
+        success=bool(res.success) or unmeasured,
         unexpected_count=int(result.get("unexpected_count") or 0),
         sample=tuple(_sample_row(frame, r) for r in rows[:SAMPLE_ROWS]),
         critical=bool(meta.get("critical", suite_critical)),
-        row_level=bool(meta.get("row_level", False)),
-        observed=""
-        if observed is None
-        else f"{observed:.1%}"
-        if isinstance(observed, float)
-        else str(observed),
+        row_level=row_level,
+        observed=_observed(observed, row_level),
     )
     return outcome, rows if outcome.row_level else []
+
+
+def _observed(value: object, row_level: bool) -> str:
+    if row_level:
+        return ""
+    if value is None or value != value:
+        return "n/a"
+    return f"{value:.1%}" if isinstance(value, float) else str(value)
 
 
 def _sample_row(frame: pd.DataFrame, position: int) -> dict[str, str]:
     """A failing row for the report: its line and its first identifying columns."""
     row = frame.iloc[position]
-    keys = [c for c in frame.columns if c == "line" or c.endswith("_id")][:3]
-    return {k: str(row[k]) for k in keys}
+    keys = ["line", *[c for c in frame.columns if c.endswith("_id")][:2]]
+    return {k: str(row[k]) for k in keys if k in frame}
 
 
 def _split(frame: pd.DataFrame, failing: dict[int, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -297,3 +297,13 @@ def test_a_blank_decision_counts_as_unmatched(tmp_path):
     frame["decision"] = frame["decision"].replace("unmatched", "")
     result = check("reconciliation", frame, as_of=AS_OF, out_dir=tmp_path)
     assert result.success, [o for o in result.outcomes if not o.success]
+
+
+def test_a_day_without_incoming_payments_does_not_stop_the_run(tmp_path):
+    empty = pd.DataFrame(columns=["transaction_id", "invoice_id", "decision", "applied_minor"])
+    for txns in (transactions({}).iloc[0:0], transactions({"amount_minor": -500})):
+        frame = reconciliation_frame(txns, empty, invoices({}))
+        result = check("reconciliation", frame, as_of=AS_OF, out_dir=tmp_path)
+        rates = [o for o in result.outcomes if not o.row_level]
+        assert [(o.success, o.observed) for o in rates] == [(True, "n/a"), (True, "n/a")]
+        stop_on_critical([result])

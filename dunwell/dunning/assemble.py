@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dunwell.dunning.ladder import Ladders
-from dunwell.dunning.letters import customer_table
+from dunwell.dunning.letters import RunFacts, customer_table
 from dunwell.dunning.packs import late_payment
 from dunwell.dunning.policy import STAGES, DunningPolicy
 from dunwell.dunning.records import InvoiceLine, Plan, PlannedMessage
@@ -126,7 +126,8 @@ def _letter(row: Any, cols: _Columns, day: date,
     message = PlannedMessage(
         customer_id=row.customer_id, customer_name=str(row.name or row.customer_id),
         currency=row.currency, stage=row.stage_name, channel=row.channel,
-        language=row.language, template=template, recipient=row.recipient, key=row.key,
+        language=row.language, template=template, key=row.key,
+        recipient=row.recipient if row.channel == Channel.EMAIL else "",
         run_date=day, reference=_reference(row.customer_id, ids), lines=lines,
         total=_money(row.total, row.currency), not_before=row.moment.not_before, facts=facts,
     )
@@ -154,18 +155,20 @@ def _invoice_holds(holds: pd.DataFrame, cust: pd.DataFrame, ladders: Ladders,
 
 
 def assemble(lines: pd.DataFrame, groups: pd.DataFrame, holds: pd.DataFrame,
-             customers: pd.DataFrame, segments: pd.DataFrame, day: pd.Timestamp,
-             policy: DunningPolicy, ladders: Ladders) -> Plan:
+             run: RunFacts) -> Plan:
     """Actions (letters, hand-overs and holds, sorted by customer) and the messages to send."""
-    cols, run = _Columns(lines), day.date()
-    actions, messages = [], []
+    segments, day, policy, ladders = run.segments, run.day, run.policy, run.ladders
+    cols, today = _Columns(lines), day.date()
+    actions: list[DunningAction] = []
+    messages: list[PlannedMessage] = []
+    handovers: list[PlannedMessage] = []
     described = _describe(groups, segments, ladders) if len(groups) else groups
     for row in described.itertuples(index=False):
-        action, message = _letter(row, cols, run, policy)
+        action, message = _letter(row, cols, today, policy)
         actions.append(action)
         if message is not None:
-            messages.append(message)
-    actions += _invoice_holds(holds, customer_table(customers, policy), ladders, run)
+            (handovers if message.channel == Channel.HUMAN_REVIEW else messages).append(message)
+    actions += _invoice_holds(holds, customer_table(run.customers, policy), ladders, today)
     order = np.lexsort(([a.channel == Channel.HOLD for a in actions],
                         [a.currency for a in actions], [a.customer_id for a in actions]))
-    return Plan(actions=[actions[i] for i in order], messages=messages)
+    return Plan([actions[i] for i in order], messages, handovers)

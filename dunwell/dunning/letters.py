@@ -8,6 +8,7 @@ stage, and its stage (the tone) is the highest of them.
 from __future__ import annotations
 
 from collections.abc import Set
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
@@ -31,6 +32,22 @@ LINE_COLUMNS = [
     "open_minor", "dpd", "line_stage", "due_now", "broken", "email", "kind",
 ]
 HUMAN_REVIEW_INDEX = STAGES.index("human_review")
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What one run knows besides the invoices: who, what was sent, when, and the policy."""
+
+    customers: pd.DataFrame
+    segments: pd.DataFrame
+    history: pd.DataFrame | None
+    as_of: date | datetime
+    day: pd.Timestamp
+    policy: DunningPolicy
+    ladders: Ladders
+    unmatched: pd.DataFrame | None
+    paused: Set[str]
+    credits: pd.Series  # "open_credit_note <ids>" by (customer_id, currency)
 
 
 def customer_table(customers: pd.DataFrame, policy: DunningPolicy) -> pd.DataFrame:
@@ -108,25 +125,31 @@ def _below(g: pd.DataFrame, policy: DunningPolicy) -> tuple[pd.Series, pd.Series
     return g["total"] < floor, pd.Series(text, index=g.index)
 
 
-def _reasons(g: pd.DataFrame, cust: pd.DataFrame, history: pd.DataFrame | None,
-             day: pd.Timestamp, policy: DunningPolicy, unmatched, paused: Set[str]) -> pd.Series:  # type: ignore[no-untyped-def]
+def _credit(g: pd.DataFrame, credits: pd.Series) -> pd.Series:
+    pairs = pd.MultiIndex.from_frame(g[["customer_id", "currency"]])
+    return pd.Series(credits.reindex(pairs).fillna("").to_numpy(), index=g.index)
+
+
+def _reasons(g: pd.DataFrame, cust: pd.DataFrame, run: RunFacts) -> pd.Series:
+    history, day, policy = run.history, run.day, run.policy
     sent_keys = set() if history is None or history.empty else set(history["key"].astype(str))
-    counts = sent_counts(history, day)
     g["sent_today"] = _sent_today(g, history, day)
     sub = cust.loc[cust.index.intersection(pd.Index(g["customer_id"].unique()))]
-    payer = resembling_payer(sub.reset_index(), unmatched).set_axis(sub.index)
+    payer = resembling_payer(sub.reset_index(), run.unmatched).set_axis(sub.index)
     payer = payer.reindex(g["customer_id"]).fillna("").set_axis(g.index)
     below, below_text = _below(g, policy)
+    credit = _credit(g, run.credits)
     email = g["channel"] == "email"
-    contact = [(mask & email, text) for mask, text in contact_reasons(g, counts, day, policy)]
+    contact = contact_reasons(g, sent_counts(history, day), day, policy)
     return first_reason(
         [
             (g["key"].isin(sent_keys), "already_sent"),
             (g["second"], "one_message_per_run"),
-            (g["customer_id"].isin(list(paused)), "paused"),
+            (g["customer_id"].isin(list(run.paused)), "paused"),
             (payer != "", payer),
+            (credit != "", credit),
             (below, below_text),
-            *contact,
+            *[(mask & email, text) for mask, text in contact],
         ],
         g.index,
     )
@@ -142,8 +165,8 @@ def _sent_today(g: pd.DataFrame, history: pd.DataFrame | None, day: pd.Timestamp
                      index=g.index, dtype=bool)
 
 
-def letters(listable, extra, customers, segments, history, as_of, day, policy: DunningPolicy,  # type: ignore[no-untyped-def]
-            ladders: Ladders, unmatched, paused: Set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def letters(listable: pd.DataFrame, extra: pd.DataFrame,
+            run: RunFacts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Lines sorted by letter, and one row per letter with its channel, key and hold reason."""
     parts = [listable[LINE_COLUMNS]] + ([extra[LINE_COLUMNS]] if len(extra) else [])
     lines = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
@@ -152,8 +175,8 @@ def letters(listable, extra, customers, segments, history, as_of, day, policy: D
     g = _groups(lines)
     if g.empty:
         return lines, g
-    cust = customer_table(customers, policy)
-    _describe(g, cust, lines, day)
-    _window(g, as_of, policy)
-    g["reason"] = _reasons(g, cust, history, day, policy, unmatched, paused)
+    cust = customer_table(run.customers, run.policy)
+    _describe(g, cust, lines, run.day)
+    _window(g, run.as_of, run.policy)
+    g["reason"] = _reasons(g, cust, run)
     return lines, g

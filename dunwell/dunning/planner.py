@@ -20,7 +20,7 @@ from dunwell.dunning import instalments
 from dunwell.dunning.assemble import assemble
 from dunwell.dunning.guards import invoice_reason, status_reason
 from dunwell.dunning.ladder import NONE, Ladders, explode_history, replay
-from dunwell.dunning.letters import letters
+from dunwell.dunning.letters import RunFacts, letters
 from dunwell.dunning.policy import STAGES, DunningPolicy
 from dunwell.dunning.records import Plan
 from dunwell.dunning.segments import run_day, segment_customers
@@ -86,6 +86,18 @@ def _invoice_holds(inv: pd.DataFrame, status: pd.Series, guard: pd.Series,
     return inv[settled | guarded].assign(reason=reason[settled | guarded])
 
 
+def _open_credits(inv: pd.DataFrame) -> pd.Series:
+    # An unapplied credit note makes any letter's total wrong: a person applies it first.
+    notes = inv[(inv["status"].str.lower() == "credit_note") & (inv["open_minor"] != 0)]
+    ids = notes.sort_values("invoice_id").groupby(["customer_id", "currency"])["invoice_id"]
+    return "open_credit_note " + ids.agg(" ".join)
+
+
+def _check_moment(as_of: datetime | date) -> None:
+    if isinstance(as_of, datetime) and as_of.tzinfo is None:
+        raise ValueError("plan(): as_of must be timezone-aware (UTC), or a plain date")
+
+
 def plan(
     invoices: pd.DataFrame,
     customers: pd.DataFrame,
@@ -99,6 +111,7 @@ def plan(
     segments: pd.DataFrame | None = None,
 ) -> Plan:
     """Every action of this run and the messages to send, from facts only (no clock, no I/O)."""
+    _check_moment(as_of)
     day = run_day(as_of)
     ladders = Ladders.of(policy)
     if segments is None:
@@ -111,8 +124,7 @@ def plan(
     extra = instalments.instalment_lines(
         payment_plans, history, day, policy.instalment_reminder_days
     )
-    lines, groups = letters(
-        listable, extra, customers, segments, history, as_of, day, policy, ladders,
-        unmatched_incoming, paused,
-    )
-    return assemble(lines, groups, holds, customers, segments, day, policy, ladders)
+    facts = RunFacts(customers, segments, history, as_of, day, policy, ladders,
+                     unmatched_incoming, paused, _open_credits(inv))
+    lines, groups = letters(listable, extra, facts)
+    return assemble(lines, groups, holds, facts)

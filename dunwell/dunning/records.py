@@ -75,10 +75,18 @@ class PlannedMessage:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """One run's decisions: every action (messages, hand-overs, holds) and the messages to send."""
+    """One run's decisions.
+
+    Attributes:
+      actions: every row of actions.csv for this run: letters, hand-overs and holds.
+      messages: the emails to send to customers (channel email), one per customer and currency.
+      handovers: tasks for a person (channel human_review), with the facts attached;
+        never emailed to the customer (their recipient is "").
+    """
 
     actions: list[DunningAction]
     messages: list[PlannedMessage]
+    handovers: list[PlannedMessage] = field(default_factory=list)
 
 
 def message_key(customer_id: str, currency: str, stage: str, ids: Iterable[str], day: date) -> str:

@@ -8,6 +8,7 @@ otherwise. Invoice X1 of customer C1 (pinned standard) is due 2026-11-15, so
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from dunning_kit import (
     at,
     customer,
@@ -203,3 +204,16 @@ def test_regulation_f_caps_attempts_to_consumers_when_switched_on() -> None:
         "C1 hold friendly X1 regulation_f 2 attempts in 7 days",
         "C2 email friendly Y1",
     ]
+
+
+def test_an_unapplied_credit_note_holds_the_letter_until_a_person_applies_it() -> None:
+    inv = invoices(
+        invoice("X1", "C1", "2026-11-15"),
+        invoice("CN1", "C1", "2026-11-01", amount="-30.00", status="credit_note"),
+    )
+    assert rows(run(inv, CUST, None, NOW)) == ["C1 hold friendly X1 open_credit_note CN1"]
+
+
+def test_a_naive_moment_is_refused_rather_than_guessed() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        run(_one(), CUST, None, NOW.replace(tzinfo=None))

@@ -9,6 +9,7 @@ else the 02 record's, else the given default (USD by the specification).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,7 @@ from .text import clean, currency, yymmdd
 
 _FUNDS_FIELDS = {"": 0, "0": 0, "1": 0, "2": 0, "Z": 0, "V": 2, "S": 3}
 _RECORD_LEN = 80
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass
@@ -49,7 +51,7 @@ class _Account:
 def records(text: str, source: str) -> list[_Record]:
     """Physical lines -> logical records, 88 continuations appended to their record."""
     out: list[_Record] = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1):
         line = raw.rstrip()
         if not line:
             continue
@@ -120,7 +122,7 @@ def _minor(text: str, ccy: str, rec: _Record, source: str, field: str) -> Decima
     """A signed amount in minor units ("+000000000208500", "-500000")."""
     raw = text.strip()
     digits = raw.lstrip("+-")
-    if not digits.isdigit() or len(digits) > 18:
+    if not _DIGITS.fullmatch(digits) or len(digits) > 18:
         raise InputError(source, f"not a BAI2 amount: {text!r}", rec.line, field)
     value = from_minor(int(digits), ccy)
     return -value if raw.startswith("-") else value
@@ -151,7 +153,7 @@ def _detail(fields: list[str], rec: _Record, acct: _Account, as_of: date,
             source: str) -> BankTxn:
     """16 record: type code, amount, funds type, bank ref, customer ref, text."""
     code = _at(fields, 1, rec, source)
-    if not code.isdigit() or not 100 <= int(code) <= 699:
+    if not _DIGITS.fullmatch(code) or not 100 <= int(code) <= 699:
         raise InputError(source, f"type code {code!r} is not a credit (100-399) or debit "
                          "(400-699) detail", rec.line, "16 type code")
     value = _minor(_at(fields, 2, rec, source), acct.currency, rec, source, "16 amount")
@@ -169,7 +171,7 @@ def _funds_width(funds: str, fields: list[str], at: int, rec: _Record, source: s
     """How many fields the funds type adds from index `at` (D: a count, then day/amount pairs)."""
     if funds == "D":
         count = fields[at].strip() if len(fields) > at else ""
-        if not count.isdigit():
+        if not _DIGITS.fullmatch(count):
             raise InputError(source, "funds type D without a distribution count", rec.line,
                              "16 funds type")
         return 1 + 2 * int(count)

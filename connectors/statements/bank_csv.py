@@ -29,14 +29,15 @@ def looks_canonical(head: str) -> bool:
 
 def read(text: str, source: str) -> list[BankTxn]:
     """Transactions of a canonical bank.csv; every cell checked, ids unique."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError(source, f"missing required column {missing[0]!r}", 1, missing[0])
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     txns: list[BankTxn] = []
     seen: set[str] = set()
-    line = 2
+    line = 1
     try:
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(source, f"missing required column {missing[0]!r}", 1, missing[0])
+        line = reader.line_num + 1
         for row in reader:
             txn = _row(row, source, line)
             if txn.transaction_id in seen:

@@ -25,7 +25,7 @@ def profile_text(data: bytes, source: str, profile: CsvProfile) -> tuple[str, li
 
 def rows(text: str, profile: CsvProfile, source: str) -> Iterator[tuple[int, list[str]]]:
     """(physical line, cells) of every row, preamble included."""
-    reader = csv.reader(io.StringIO(text), delimiter=profile.separator)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=profile.separator)
     start = 1
     try:
         for cells in reader:

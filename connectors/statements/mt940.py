@@ -20,12 +20,13 @@ from .mt940_details import parse_details
 from .records import StatementBalance
 from .text import amount, check_precision, clean, is_iban, yymmdd
 
-_TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$")
+_TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$", re.ASCII)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _END = re.compile(r"^-(\}.*|[A-Z]{0,4})\s*$")
-_BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d+,\d*)\s*$")
+_BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d+,\d*)\s*$", re.ASCII)
 _LINE61 = re.compile(
     r"^(?P<vdate>\d{6})(?P<edate>\d{4}|\s{4})?\s*(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>\d+,\d*)\s*(?P<ttype>[NFS][A-Z0-9]{3})?(?P<ref>.*)$"
+    r"(?P<amount>\d+,\d*)\s*(?P<ttype>[NFS][A-Z0-9]{3})?(?P<ref>.*)$", re.ASCII
 )
 
 
@@ -53,7 +54,8 @@ def tokenize(text: str, source: str) -> list[_Statement]:
     """Split the text into statements of tagged fields, skipping framing and header lines."""
     statements: list[_Statement] = []
     current: _Field | None = None
-    for number, raw in enumerate(text.replace("\x01", "").replace("\x03", "").splitlines(), 1):
+    framed = text.replace("\x01", "").replace("\x03", "")
+    for number, raw in enumerate(_NEWLINE.split(framed), 1):
         line = raw.split("{4:", 1)[1] if "{4:" in raw else raw
         match = _TAG.match(line)
         if match:

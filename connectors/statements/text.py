@@ -96,7 +96,7 @@ def parse_date(text: str, fmt: str, source: str, line: int | None, field: str) -
 
 def yymmdd(text: str, source: str, line: int | None, field: str) -> date:
     """SWIFT/BAI YYMMDD, years 80-99 being 19xx."""
-    if len(text) != 6 or not text.isdigit():
+    if not re.fullmatch(r"[0-9]{6}", text):
         raise InputError(source, f"not a YYMMDD date: {text!r}", line, field)
     year = int(text[:2])
     try:

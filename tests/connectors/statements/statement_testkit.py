@@ -17,7 +17,7 @@ FIXTURE_PROFILES = FIXTURES / "profiles"
 
 
 def golden_rows(path: Path) -> list[dict[str, str]]:
-    """Expected canonical rows; an empty transaction_id is replaced by the contract's fingerprint."""
+    """Expected canonical rows; an empty transaction_id becomes the contract's fingerprint."""
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     seen: dict[tuple[str, ...], int] = {}

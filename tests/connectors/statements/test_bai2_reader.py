@@ -5,9 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from statement_testkit import FIXTURES, raises_input_error
-
 from dunwell.connectors.statements import read_statement
+from statement_testkit import FIXTURES, raises_input_error
 
 GOOD = (FIXTURES / "bai2_continuation.bai2").read_text(encoding="utf-8")
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from statement_testkit import FIXTURES
-
 from dunwell.connectors.statements import (
     StatementBalance,
     StatementImport,
     check_balances,
     read_statement,
 )
+from statement_testkit import FIXTURES
 
 
 def _bal(sid: str, opening: str, total: str, closing: str, *currencies: str) -> StatementBalance:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from statement_testkit import FIXTURES, raises_input_error
-
 from dunwell.connectors.statements import read_statement
+from statement_testkit import FIXTURES, raises_input_error
 
 GOOD = (FIXTURES / "camt053_batch.xml").read_text(encoding="utf-8")
 

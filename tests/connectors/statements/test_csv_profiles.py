@@ -6,10 +6,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from statement_testkit import FIXTURE_PROFILES, FIXTURES, raises_input_error
-
 from dunwell.connectors.statements import load_profiles, read_statement
 from dunwell.connectors.statements.text import amount
+from statement_testkit import FIXTURE_PROFILES, FIXTURES, raises_input_error
+
 from dunwell.errors import ConfigError, FormatNotRecognised
 
 GOOD = (FIXTURES / "debit_credit.csv").read_bytes().decode("cp1252")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from statement_testkit import FIXTURES, raises_input_error
-
 from dunwell.connectors.statements import read_statement
 from dunwell.connectors.statements.mt940_details import join_lines, parse_details
+from statement_testkit import FIXTURES, raises_input_error
 
 GOOD = (FIXTURES / "sepa_86.sta").read_text(encoding="utf-8")
 

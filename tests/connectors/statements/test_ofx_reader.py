@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from statement_testkit import FIXTURES, raises_input_error
-
 from dunwell.connectors.statements import read_statement
+from statement_testkit import FIXTURES, raises_input_error
 
 SGML = (FIXTURES / "ofx_sgml_cp1252.ofx").read_bytes().decode("cp1252")
 XML = (FIXTURES / "ofx_xml.ofx").read_text(encoding="utf-8")
@@ -45,5 +44,6 @@ def test_bad_ofx_raises_input_error_naming_line_and_field(write, old, new, colum
 
 
 def test_truncated_ofx_raises_input_error(write) -> None:
-    error = raises_input_error(read_statement, write("cut.ofx", XML[: XML.index("</BANKTRANLIST>")]))
+    cut = XML[: XML.index("</BANKTRANLIST>")]
+    error = raises_input_error(read_statement, write("cut.ofx", cut))
     assert "truncated" in error.problem

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from dunwell.connectors.statements import read_statement
 from statement_testkit import FIXTURES, raises_input_error
 
-from dunwell.connectors.statements import read_statement
 from dunwell.errors import FormatNotRecognised, InputError
 
 
@@ -19,7 +19,8 @@ def test_format_is_recognised_whatever_the_file_is_called(write, name: str, kind
     assert read_statement(path).format == kind
 
 
-@pytest.mark.parametrize("content", [b"", b"   \n\r\n", b"\x00\x01\x02garbage\xff", b"hello world\n",
+@pytest.mark.parametrize("content", [b"", b"   \n\r\n", b"\x00\x01\x02garbage\xff",
+                                     b"hello world\n",
                                      b"<html><body>no</body></html>", b"%PDF-1.7\n%\xe2\xe3"])
 def test_empty_or_garbage_files_raise_input_error(write, content: bytes) -> None:
     error = raises_input_error(read_statement, write("x.dat", content))

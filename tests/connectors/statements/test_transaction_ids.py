@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from statement_testkit import FIXTURES
-
 from dunwell.connectors.statements import read_statement
+from statement_testkit import FIXTURES
 
 SEPA = (FIXTURES / "sepa_86.sta").read_text(encoding="utf-8")
 OFX = (FIXTURES / "ofx_xml.ofx").read_text(encoding="utf-8")

@@ -161,14 +161,13 @@ def assemble(lines: pd.DataFrame, groups: pd.DataFrame, holds: pd.DataFrame,
     cols, today = _Columns(lines), day.date()
     actions: list[DunningAction] = []
     messages: list[PlannedMessage] = []
-    handovers: list[PlannedMessage] = []
     described = _describe(groups, segments, ladders) if len(groups) else groups
     for row in described.itertuples(index=False):
         action, message = _letter(row, cols, today, policy)
         actions.append(action)
         if message is not None:
-            (handovers if message.channel == Channel.HUMAN_REVIEW else messages).append(message)
+            messages.append(message)
     actions += _invoice_holds(holds, customer_table(run.customers, policy), ladders, today)
     order = np.lexsort(([a.channel == Channel.HOLD for a in actions],
                         [a.currency for a in actions], [a.customer_id for a in actions]))
-    return Plan([actions[i] for i in order], messages, handovers)
+    return Plan([actions[i] for i in order], messages)

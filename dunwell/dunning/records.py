@@ -79,14 +79,23 @@ class Plan:
 
     Attributes:
       actions: every row of actions.csv for this run: letters, hand-overs and holds.
-      messages: the emails to send to customers (channel email), one per customer and currency.
-      handovers: tasks for a person (channel human_review), with the facts attached;
-        never emailed to the customer (their recipient is "").
+      messages: what to deliver, at most one per customer and currency: emails to
+        customers (channel email) and hand-overs to a person (channel human_review,
+        recipient "", never emailed to the customer). Record both as sent, by key.
     """
 
     actions: list[DunningAction]
     messages: list[PlannedMessage]
-    handovers: list[PlannedMessage] = field(default_factory=list)
+
+    @property
+    def emails(self) -> list[PlannedMessage]:
+        """The messages that go to customers."""
+        return [m for m in self.messages if m.channel == "email"]
+
+    @property
+    def handovers(self) -> list[PlannedMessage]:
+        """The tasks for a person, with the customer's facts attached."""
+        return [m for m in self.messages if m.channel == "human_review"]
 
 
 def message_key(customer_id: str, currency: str, stage: str, ids: Iterable[str], day: date) -> str:

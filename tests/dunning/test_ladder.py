@@ -66,7 +66,7 @@ def test_every_ladder_ends_with_a_hand_over_to_a_person_then_silence() -> None:
     )
     result = run(inv, CUST, hist, at("2026-11-25"))
     assert rows(result) == ["C1 human_review human_review X1"]
-    assert result.messages == []
+    assert result.emails == []
     assert [(h.channel, h.recipient) for h in result.handovers] == [("human_review", "")]
     handed = pd.concat([hist, history(sent("C1", "human_review", "X1", "2026-11-25"))])
     assert rows(run(inv, CUST, handed, at("2026-11-30"))) == []

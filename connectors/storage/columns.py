@@ -98,6 +98,12 @@ def column(frame: pd.DataFrame, name: str, default: Any) -> pd.Series:
     return pd.Series([default] * len(frame), index=frame.index)
 
 
+def as_rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Equal-length column lists as row dicts, for executemany."""
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
 def json_safe(value: Any) -> Any:
     """A frame cell as something JSON can hold: numpy scalars, timestamps and NA converted."""
     if isinstance(value, np.generic):

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 from dunwell.connectors.storage.columns import (
+    as_rows,
     chunks,
     column,
     dates,
@@ -56,7 +57,7 @@ def upsert_customers(session: Session, frame: pd.DataFrame) -> int:
         "do_not_contact": _bools(column(frame, "do_not_contact", False)),
         "updated_at": [utcnow()] * len(frame),
     }
-    return _upsert(session, Customer, "customer_id", _as_rows(columns))
+    return _upsert(session, Customer, "customer_id", as_rows(columns))
 
 
 def upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
@@ -78,12 +79,7 @@ def upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
         "promise_to_pay_date": dates(column(frame, "promise_to_pay_date", None)),
         "updated_at": [utcnow()] * len(frame),
     }
-    return _upsert(session, Invoice, "invoice_id", _as_rows(columns))
-
-
-def _as_rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    return _upsert(session, Invoice, "invoice_id", as_rows(columns))
 
 
 def load_customers(session: Session) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 from dunwell.connectors.storage.columns import (
+    as_rows,
     chunks,
     column,
     decimals,
@@ -80,54 +81,66 @@ def save_reconciliation(
     return saved_matches, _save_discrepancies(session, run_id, discrepancies)
 
 
+def _unseen(rows: list[dict[str, Any]], key: tuple[str, ...], seen: set) -> list[dict[str, Any]]:
+    """Rows whose `key` columns are not in `seen` (nor repeated within `rows`)."""
+    fresh = []
+    for row in rows:
+        value = tuple(row[k] for k in key)
+        if value not in seen:
+            seen.add(value)
+            fresh.append(row)
+    return fresh
+
+
+def _text_cells(frame: pd.DataFrame, name: str) -> list[str]:
+    return [str(json_safe(v) or "") for v in column(frame, name, "")]
+
+
 def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
     if frame.empty:
         return 0
     currency = _currencies(session, frame)
-    applied = _amounts(frame, "applied_minor", "applied_amount", currency)
-    tids = frame["transaction_id"].astype("str").tolist()
+    decisions = frame["decision"].astype("str").tolist()
     ranks = column(frame, "rank", None).fillna(frame.groupby("transaction_id").cumcount() + 1)
-    seen = _existing(session, MatchRow, ("transaction_id", "invoice_id"), tids)
-    rows = []
-    for i, (tid, iid, decision) in enumerate(zip(
-            tids, frame["invoice_id"].astype("str"), frame["decision"].astype("str"), strict=True)):
-        if (tid, iid) in seen:
-            continue
-        seen.add((tid, iid))
-        rows.append({
-            "run_id": run_id, "transaction_id": tid, "invoice_id": iid,
-            "applied_amount": applied[i], "currency": currency[i],
-            "confidence": int(frame["confidence"].iloc[i]), "decision": decision,
-            "reasons": str(json_safe(column(frame, "reasons", "").iloc[i]) or ""),
-            "rank": int(ranks.iloc[i]), "status": "booked" if decision == "auto" else "proposed",
-        })
-    for chunk in chunks(rows):
-        session.execute(MatchRow.__table__.insert(), list(chunk))
-    return len(rows)
+    rows = as_rows({
+        "run_id": [run_id] * len(frame),
+        "transaction_id": frame["transaction_id"].astype("str").tolist(),
+        "invoice_id": frame["invoice_id"].astype("str").tolist(),
+        "applied_amount": _amounts(frame, "applied_minor", "applied_amount", currency),
+        "currency": currency,
+        "confidence": [int(v) for v in frame["confidence"].fillna(0)],
+        "decision": decisions,
+        "reasons": _text_cells(frame, "reasons"),
+        "rank": [int(v) for v in ranks],
+        "status": ["booked" if d == "auto" else "proposed" for d in decisions],
+    })
+    key = ("transaction_id", "invoice_id")
+    seen = _existing(session, MatchRow, key, [r["transaction_id"] for r in rows])
+    return _insert(session, MatchRow, _unseen(rows, key, seen))
 
 
 def _save_discrepancies(session: Session, run_id: str, frame: pd.DataFrame) -> int:
     if frame.empty:
         return 0
     currency = column(frame, "currency", "").fillna("").astype("str").tolist()
-    amounts = _amounts(frame, "amount_minor", "amount", currency)
-    keys = zip(frame["kind"].astype("str"), column(frame, "transaction_id", None),
-               column(frame, "invoice_id", None), strict=True)
-    seen = _existing(session, DiscrepancyRow, ("kind", "transaction_id", "invoice_id"),
-                     [str(t) for t in column(frame, "transaction_id", None) if json_safe(t)])
-    rows = []
-    for i, (kind, tid, iid) in enumerate(keys):
-        key = (kind, json_safe(tid) or None, json_safe(iid) or None)
-        if key in seen:
-            continue
-        seen.add(key)
-        rows.append({
-            "run_id": run_id, "kind": kind, "transaction_id": key[1], "invoice_id": key[2],
-            "amount": amounts[i], "currency": currency[i] or None,
-            "detail": str(json_safe(column(frame, "detail", "").iloc[i]) or ""),
-        })
+    rows = as_rows({
+        "run_id": [run_id] * len(frame),
+        "kind": frame["kind"].astype("str").tolist(),
+        "transaction_id": [v or None for v in _text_cells(frame, "transaction_id")],
+        "invoice_id": [v or None for v in _text_cells(frame, "invoice_id")],
+        "amount": _amounts(frame, "amount_minor", "amount", currency),
+        "currency": [c or None for c in currency],
+        "detail": _text_cells(frame, "detail"),
+    })
+    key = ("kind", "transaction_id", "invoice_id")
+    ids = [r["transaction_id"] for r in rows if r["transaction_id"]]
+    return _insert(session, DiscrepancyRow, _unseen(rows, key, _existing(session, DiscrepancyRow,
+                                                                           key, ids)))
+
+
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> int:
     for chunk in chunks(rows):
-        session.execute(DiscrepancyRow.__table__.insert(), list(chunk))
+        session.execute(model.__table__.insert(), list(chunk))
     return len(rows)
 
 

@@ -57,8 +57,11 @@ class Transport(Protocol):
 
 
 def clean_header(value: str) -> str:
-    """A header value on one line: CR, LF and other control characters become spaces."""
-    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", str(value)).split())
+    """A header value on one line: CR, LF, other controls and Unicode line breaks become spaces.
+
+    Other characters, such as the no-break spaces in "2 661,95 €", are kept.
+    """
+    return re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]+", " ", str(value)).strip(" ")
 
 
 def build_email(

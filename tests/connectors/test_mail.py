@@ -16,6 +16,7 @@ from dunwell.connectors.mail import (
     InlineImage,
     SmtpTransport,
     build_email,
+    clean_header,
 )
 
 from dunwell.errors import DeliveryError
@@ -98,6 +99,7 @@ def test_header_values_cannot_inject_headers():
     parsed = message_from_bytes(raw, policy=policy.default)
     assert parsed["Bcc"] is None and parsed["X-Evil"] is None
     assert parsed["Subject"] == "Hello Bcc: victim@example.com"
+    assert clean_header("2\u202f661,95\u00a0€\u2028X-Evil: 1") == "2\u202f661,95\u00a0€ X-Evil: 1"
     with pytest.raises(ValueError, match="header name"):
         _message(headers={"X-Bad\r\nBcc": "x"})
 

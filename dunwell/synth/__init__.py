@@ -45,6 +45,7 @@ def generate(seed: int, n_customers: int, n_invoices: int, as_of: date,
     cases = statement.plan_cases(rng, n_tx)
     links = statement.pick_targets(rng, raw, cases)
     invoices = _settle_ledger(rng, raw, links, cases, as_of)
+    links = _drop_twins(links, cases, invoices)
     parents = _parents(rng, customers, links, invoices, cases)
     table = payments.link_table(links, cases, invoices, customers)
     transactions, truth = _statement(rng, table, cases, invoices, parents, as_of)
@@ -76,6 +77,15 @@ def _plant_twins(invoices: pd.DataFrame, pairs: pd.DataFrame) -> None:
     cols = ["currency", "amount_minor", "open_minor", "due_date"]
     invoices.loc[second.to_numpy(), cols] = invoices.loc[first.to_numpy(), cols].to_numpy()
     invoices.loc[second.to_numpy(), "due_date"] += pd.Timedelta(days=7)
+
+
+def _drop_twins(links: pd.DataFrame, cases: np.ndarray, invoices: pd.DataFrame) -> pd.DataFrame:
+    """An equal-amounts payment pays the older twin only; the younger stays open."""
+    twin = cases[links["tx_no"].to_numpy()] == "equal_amounts"
+    due = invoices["due_date"].to_numpy()[links["inv_row"].to_numpy()]
+    ordered = links.assign(due=due, twin=twin).sort_values(["tx_no", "due", "inv_row"])
+    younger = ordered["twin"] & ordered.duplicated("tx_no", keep="first")
+    return links.drop(index=ordered.index[younger]).reset_index(drop=True)
 
 
 def _parents(rng: np.random.Generator, customers: pd.DataFrame, links: pd.DataFrame,

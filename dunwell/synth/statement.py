@@ -40,7 +40,8 @@ def pick_targets(rng: np.random.Generator, invoices: pd.DataFrame,
                  cases: np.ndarray) -> pd.DataFrame:
     """Invoices each payment is for: groups of one customer's invoices for batch cases."""
     order = rng.permutation(len(invoices))
-    shuffled = invoices["customer_id"].to_numpy()[order]
+    account = invoices["customer_id"] + "|" + invoices["currency"]
+    shuffled = account.to_numpy()[order]
     rank = pd.Series(shuffled).groupby(shuffled).cumcount().to_numpy()
     size = pd.Series(shuffled).map(pd.Series(shuffled).value_counts()).to_numpy()
     block_start = (rank % 4 == 0) & (rank + 4 <= size)

@@ -1,0 +1,251 @@
+"""Benchmark of the matching engine: CSV in -> reconcile -> CSV out, time, memory, accuracy.
+
+    python bench/bench_matching.py [--sizes 10000,100000,1000000]
+
+Per size: generates invoices and a statement of the same number of rows with
+dunwell.synth, writes canonical CSVs to bench/out/<size>/, then in a fresh
+process reads them, reconciles and writes matches.csv and discrepancies.csv,
+measuring wall time and peak RSS. A naive baseline (invoice number by regex,
+else exact amount plus the best fuzzy payer name) runs the same way. Accuracy
+per case kind is scored against the generator's ground truth; a table is
+printed and everything lands in bench/out/matching.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+OUT = Path(__file__).resolve().parent / "out"
+AS_OF = date(2026, 11, 23)
+INVOICE_CSV = ["invoice_id", "customer_id", "customer_name", "currency", "amount", "open_amount",
+               "issue_date", "due_date", "status", "email", "disputed", "promise_to_pay_date"]
+BANK_CSV = ["transaction_id", "booking_date", "amount", "currency", "counterparty_name",
+            "counterparty_iban", "remittance_info", "account"]
+CUSTOMER_CSV = ["customer_id", "name", "email", "iban", "segment", "language", "country",
+                "timezone", "do_not_contact"]
+
+
+def generate(size: int, folder: Path) -> None:
+    """Write invoices.csv, bank.csv, customers.csv and the ground truth for one size."""
+    from dunwell.frames import minor_to_text
+    from dunwell.synth import generate as synth
+
+    data = synth(seed=size, n_customers=max(300, size // 40), n_invoices=size, as_of=AS_OF,
+                 n_transactions=size)
+    folder.mkdir(parents=True, exist_ok=True)
+    inv = data.invoices.assign(
+        amount=minor_to_text(data.invoices["amount_minor"], data.invoices["currency"]),
+        open_amount=minor_to_text(data.invoices["open_minor"], data.invoices["currency"]),
+        issue_date=_iso(data.invoices["issue_date"]), due_date=_iso(data.invoices["due_date"]),
+        promise_to_pay_date=_iso(data.invoices["promise_to_pay_date"]),
+        disputed=data.invoices["disputed"].map({True: "true", False: "false"}))
+    inv[INVOICE_CSV].to_csv(folder / "invoices.csv", index=False)
+    bank = data.transactions.assign(
+        amount=minor_to_text(data.transactions["amount_minor"], data.transactions["currency"]),
+        booking_date=_iso(data.transactions["booking_date"]))
+    bank[BANK_CSV].to_csv(folder / "bank.csv", index=False)
+    cust = data.customers.assign(
+        do_not_contact=data.customers["do_not_contact"].map({True: "true", False: "false"}))
+    cust[CUSTOMER_CSV].to_csv(folder / "customers.csv", index=False)
+    with open(folder / "truth.pkl", "wb") as fh:
+        pickle.dump(data.truth, fh)
+
+
+def _iso(dates: pd.Series) -> pd.Series:
+    return pd.to_datetime(dates).dt.strftime("%Y-%m-%d").fillna("")
+
+
+def to_minor(amounts: pd.Series, currency: pd.Series) -> pd.Series:
+    """Canonical decimal strings to integer minor units, vectorised per currency exponent."""
+    from dunwell.money import exponent
+
+    exps = currency.map({c: exponent(c) for c in pd.unique(currency)}).to_numpy(dtype="int64")
+    parts = amounts.str.split(".", n=1, expand=True).reindex(columns=[0, 1]).fillna("")
+    negative = parts[0].str.startswith("-").to_numpy()
+    whole = parts[0].str.lstrip("-").replace("", "0").astype("int64").to_numpy()
+    frac_text = parts[1].str.ljust(8, "0")
+    out = whole * np.power(10, exps)
+    for e in np.unique(exps):
+        if e:
+            mask = exps == e
+            out[mask] += frac_text[mask].str.slice(0, int(e)).astype("int64").to_numpy()
+    return pd.Series(np.where(negative, -out, out), index=amounts.index)
+
+
+def read_inputs(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The canonical CSVs as frames with minor units, dates and flags."""
+    inv = pd.read_csv(folder / "invoices.csv", dtype=str, keep_default_na=False)
+    inv["amount_minor"] = to_minor(inv["amount"], inv["currency"])
+    opened = inv["open_amount"].where(inv["open_amount"] != "", inv["amount"])
+    inv["open_minor"] = to_minor(opened, inv["currency"])
+    for col in ("issue_date", "due_date", "promise_to_pay_date"):
+        inv[col] = pd.to_datetime(inv[col].replace("", None), format="%Y-%m-%d")
+    inv["disputed"] = inv["disputed"].str.lower().eq("true")
+    bank = pd.read_csv(folder / "bank.csv", dtype=str, keep_default_na=False)
+    bank["amount_minor"] = to_minor(bank["amount"], bank["currency"])
+    bank["booking_date"] = pd.to_datetime(bank["booking_date"], format="%Y-%m-%d")
+    cust = pd.read_csv(folder / "customers.csv", dtype=str, keep_default_na=False)
+    return inv, bank, cust
+
+
+def run_dunwell(folder: Path) -> dict[str, float]:
+    """CSV in, reconcile, CSV out; wall time of each step."""
+    from dunwell.matching import MatchPolicy, reconcile, to_contract_frames
+
+    t0 = time.perf_counter()
+    inv, bank, cust = read_inputs(folder)
+    t1 = time.perf_counter()
+    rec = reconcile(inv, bank, cust, MatchPolicy())
+    t2 = time.perf_counter()
+    matches, found = to_contract_frames(rec)
+    matches.to_csv(folder / "matches.csv", index=False)
+    found.to_csv(folder / "discrepancies.csv", index=False)
+    t3 = time.perf_counter()
+    return {"read_s": t1 - t0, "reconcile_s": t2 - t1, "write_s": t3 - t2, "total_s": t3 - t0}
+
+
+def run_baseline(folder: Path) -> dict[str, float]:
+    """Naive matcher: INV number by regex, else exact amount and the best fuzzy payer name."""
+    from rapidfuzz import fuzz, process
+
+    t0 = time.perf_counter()
+    inv, bank, _ = read_inputs(folder)
+    pay = bank[bank["amount_minor"] > 0].reset_index(drop=True)
+    ref = pay["remittance_info"].str.extract(r"(INV-\d{4}-\d{6})", expand=False)
+    by_ref = pd.DataFrame({"transaction_id": pay["transaction_id"], "invoice_id": ref}).dropna()
+    by_ref = by_ref[by_ref["invoice_id"].isin(set(inv["invoice_id"]))]
+    rest = pay[~pay["transaction_id"].isin(by_ref["transaction_id"])]
+    open_inv = inv[(inv["status"] == "open") & (inv["open_minor"] > 0)]
+    pairs = rest.merge(open_inv, left_on=["currency", "amount_minor"],
+                       right_on=["currency", "open_minor"], suffixes=("", "_inv"))
+    pairs["score"] = process.cpdist(pairs["counterparty_name"].str.lower().tolist(),
+                                    pairs["customer_name"].str.lower().tolist(),
+                                    scorer=fuzz.WRatio) if len(pairs) else []
+    best = pairs.sort_values(["transaction_id", "score"], ascending=[True, False])
+    best = best.drop_duplicates("transaction_id")[["transaction_id", "invoice_id"]]
+    links = pd.concat([by_ref, best], ignore_index=True).assign(decision="auto")
+    links.to_csv(folder / "baseline_matches.csv", index=False)
+    return {"total_s": time.perf_counter() - t0}
+
+
+def accuracy(truth: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+    """Per case kind: precision and recall of auto links, rank-1 rate of review items."""
+    linked = truth[(truth["expected"] != "none") & (truth["invoice_id"] != "")]
+    right = set(zip(linked["transaction_id"], linked["invoice_id"], strict=True))
+    kind_of = truth.drop_duplicates("transaction_id").set_index("transaction_id")["case_kind"]
+    auto = matches[matches["decision"] == "auto"]
+    auto = auto.assign(kind=auto["transaction_id"].map(kind_of),
+                       ok=[p in right for p in zip(auto["transaction_id"], auto["invoice_id"],
+                                                   strict=True)])
+    want = truth[truth["expected"] == "auto"]
+    got = set(zip(auto["transaction_id"], auto["invoice_id"], strict=True))
+    want = want.assign(found=[p in got for p in zip(want["transaction_id"], want["invoice_id"],
+                                                    strict=True)])
+    # matches.csv lists each payment's candidates best first: its first review row is rank 1.
+    top = matches[matches["decision"] == "review"].drop_duplicates("transaction_id")
+    top = top.assign(kind=top["transaction_id"].map(kind_of),
+                     ok=[p in right for p in zip(top["transaction_id"], top["invoice_id"],
+                                                 strict=True)])
+    top = top[top["transaction_id"].isin(linked["transaction_id"])].drop_duplicates(
+        "transaction_id")
+    table = pd.DataFrame({
+        "payments": truth.drop_duplicates("transaction_id").groupby("case_kind").size(),
+        "auto_links": auto.groupby("kind").size(),
+        "auto_precision": auto.groupby("kind")["ok"].mean(),
+        "auto_recall": want.groupby("case_kind")["found"].mean(),
+        "review_items": top.groupby("kind").size(),
+        "review_rank1": top.groupby("kind")["ok"].mean(),
+    }).fillna({"auto_links": 0, "review_items": 0})
+    table.loc["ALL"] = [truth["transaction_id"].nunique(), len(auto), auto["ok"].mean(),
+                        want["found"].mean(), len(top), top["ok"].mean()]
+    return table
+
+
+def _child(mode: str, folder: Path) -> None:
+    timings = {"dunwell": run_dunwell, "baseline": run_baseline}[mode](folder)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({**timings, "peak_rss_mb": peak_mb}))
+
+
+def _in_fresh_process(mode: str, folder: Path) -> dict[str, float]:
+    done = subprocess.run([sys.executable, __file__, "--child", mode, str(folder)], check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_size(size: int) -> dict[str, object]:
+    """Generate, run both matchers in fresh processes, score them."""
+    folder = OUT / str(size)
+    started = time.perf_counter()
+    generate(size, folder)
+    generated = time.perf_counter() - started
+    ours = _in_fresh_process("dunwell", folder)
+    naive = _in_fresh_process("baseline", folder)
+    with open(folder / "truth.pkl", "rb") as fh:
+        truth = pickle.load(fh)
+    read = lambda name: pd.read_csv(folder / name, dtype={"transaction_id": str,  # noqa: E731
+                                                          "invoice_id": str},
+                                    keep_default_na=False)
+    ours_acc = accuracy(truth, read("matches.csv"))
+    naive_acc = accuracy(truth, read("baseline_matches.csv"))
+    return {"size": size, "generate_s": generated, "dunwell": ours, "baseline": naive,
+            "accuracy": {"dunwell": _records(ours_acc), "baseline": _records(naive_acc)}}
+
+
+def _records(table: pd.DataFrame) -> dict[str, dict[str, float]]:
+    return {k: {c: (None if pd.isna(v) else float(v)) for c, v in row.items()}
+            for k, row in table.iterrows()}
+
+
+def _pct(v: float | None) -> str:
+    return "   -  " if v is None else f"{100 * v:6.2f}"
+
+
+def print_report(result: dict[str, object]) -> None:
+    """The table for one size: time and memory, then accuracy side by side."""
+    ours, naive = result["dunwell"], result["baseline"]
+    print(f"\n== {result['size']:,} invoices x {result['size']:,} transactions ==")
+    print(f"dunwell : {ours['total_s']:6.1f} s (read {ours['read_s']:.1f}, reconcile "
+          f"{ours['reconcile_s']:.1f}, write {ours['write_s']:.1f}), "
+          f"peak {ours['peak_rss_mb']:.0f} MB")
+    print(f"baseline: {naive['total_s']:6.1f} s, peak {naive['peak_rss_mb']:.0f} MB")
+    acc = result["accuracy"]
+    print(f"{'case kind':26} {'n':>7} | {'prec':>6} {'recall':>6} {'rev1':>6} | "
+          f"{'prec':>6} {'recall':>6}   (dunwell | baseline)")
+    for kind, row in acc["dunwell"].items():
+        base = acc["baseline"].get(kind, {})
+        print(f"{kind:26} {int(row['payments']):7d} | {_pct(row['auto_precision'])} "
+              f"{_pct(row['auto_recall'])} {_pct(row['review_rank1'])} | "
+              f"{_pct(base.get('auto_precision'))} {_pct(base.get('auto_recall'))}")
+
+
+def main() -> None:
+    """Parse --sizes, run each size, print tables and write bench/out/matching.json."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child[0], Path(args.child[1]))
+        return
+    results = []
+    for size in [int(s) for s in args.sizes.split(",") if s]:
+        results.append(bench_size(size))
+        print_report(results[-1])
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "matching.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

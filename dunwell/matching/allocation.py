@@ -1,0 +1,67 @@
+"""Decide per payment (auto, review or nothing) and book amounts against invoices.
+
+A payment is booked only when its best option is confident and no runner-up
+comes close; money is applied oldest due date first, a shortfall within the
+bank-fee tolerance clears the invoice, and a later payment for an invoice an
+earlier one already cleared books nothing (a duplicate).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dunwell.matching.policy import MatchPolicy
+
+
+def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
+    """Rank each payment's options and mark the decision of the best one."""
+    opt = opt.sort_values(["tx", "confidence", "first_due", "first_order", "n_inv"],
+                          ascending=[True, False, True, True, True], kind="stable")
+    opt["rank"] = opt.groupby("tx", sort=False).cumcount() + 1
+    best = opt["rank"] == 1
+    opt["evidence"] = np.where(opt["typos"] == 0, 2, np.where(opt["typos"] == 1, 1, 0))
+    best_evidence = opt["tx"].map(opt.loc[best].set_index("tx")["evidence"])
+    # A runner-up with weaker evidence (no number where the best has one) is no rival.
+    rivals = opt[~best & (opt["evidence"] >= best_evidence)]
+    runner = rivals.groupby("tx")["confidence"].max()
+    runner_up = opt["tx"].map(runner).fillna(-1000)
+    opt["tied"] = best & (runner_up >= opt["confidence"] - policy.ambiguity_margin)
+    auto = best & (opt["confidence"] >= policy.auto_threshold) & ~opt["tied"] & ~opt["disputed"]
+    reviewed = best & ~auto & (opt["confidence"] >= policy.review_threshold)
+    tx_decision = pd.Series(np.where(auto, "auto", np.where(reviewed, "review", "")),
+                            index=opt.index)[best]
+    tx_decision.index = opt.loc[best, "tx"].to_numpy()
+    opt["decision"] = opt["tx"].map(tx_decision).fillna("")
+    keep = ((opt["decision"] == "auto") & best) | (
+        (opt["decision"] == "review") & (opt["rank"] <= policy.max_review_candidates))
+    opt["kept"] = keep
+    return opt
+
+
+def allocate(rows: pd.DataFrame, opt: pd.DataFrame) -> pd.DataFrame:
+    """Applied amount and fee write-off per row of each option, oldest due first."""
+    rows = rows.sort_values(["option", "due_date", "invoice_id"], kind="stable")
+    before = rows.groupby("option", sort=False)["open_minor"].cumsum() - rows["open_minor"]
+    applied = np.clip(rows["paid"] - before, 0, rows["open_minor"])
+    rows = rows.assign(applied_minor=applied.astype("int64"))
+    fee_option = rows["option"].map(opt["relation"]).eq("fee")
+    rows["writeoff_minor"] = np.where(fee_option, rows["open_minor"] - rows["applied_minor"], 0)
+    return rows
+
+
+def book(rows: pd.DataFrame, payments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Settle automatic rows in booking order; later claims on a cleared invoice are dropped."""
+    rows = rows.assign(booked=payments["booking_date"].to_numpy()[rows["tx"].to_numpy()],
+                       tid=payments["transaction_id"].to_numpy()[rows["tx"].to_numpy()])
+    rows = rows.sort_values(["inv", "booked", "tid"], kind="stable")
+    takes = rows["applied_minor"] + rows["writeoff_minor"]
+    taken_before = (takes.groupby(rows["inv"]).cumsum() - takes).to_numpy()
+    available = rows["open_minor"].to_numpy() - taken_before
+    duplicate = rows[(available <= 0) & (rows["applied_minor"] > 0)]
+    applied = np.clip(np.minimum(rows["applied_minor"].to_numpy(), available), 0, None)
+    writeoff = np.clip(np.minimum(rows["writeoff_minor"].to_numpy(), available - applied), 0,
+                       None)
+    rows = rows.assign(applied_minor=applied, writeoff_minor=writeoff)
+    rows = rows[(rows["applied_minor"] > 0) | (rows["writeoff_minor"] > 0)]
+    return rows.drop(columns=["booked", "tid"]), duplicate.drop(columns=["booked", "tid"])

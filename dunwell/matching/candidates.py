@@ -1,0 +1,86 @@
+"""Candidate (payment, invoice) pairs by blocking: numbers in text, payer, amount.
+
+Never all pairs: a payment meets an invoice only through a shared number key,
+through a customer its IBAN or name points to, or, lacking both, through an
+identical open amount in the same currency.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dunwell.matching.policy import MatchPolicy
+
+CANDIDATE_COLUMNS = ["tx", "inv", "typos"]
+_AMOUNT_ONLY_LIMIT = 3
+_GROUP_SHIFT = 42
+
+
+def payer_strength(evidence: pd.DataFrame, cutoff: int) -> pd.DataFrame:
+    """Per (tx, cust): probability the payer is that customer, and how we know it."""
+    ev = evidence[evidence["score"] >= cutoff]
+    p_name = np.clip(0.5 + (ev["score"].to_numpy() - 70) * 0.016, 0.0, 0.97)
+    p = np.where(ev["via"].str.endswith("iban"), 0.98, p_name)
+    p = np.where(ev["via"].eq("alias_name"), 0.97, p)
+    frame = ev.assign(p=p).sort_values(["tx", "cust", "p", "score"], ascending=False)
+    best = frame.groupby(["tx", "cust"], sort=False).agg(
+        p=("p", "max"), score=("score", "max"), via=("via", "first"))
+    names = frame[~frame["via"].str.endswith("iban")].groupby(["tx", "cust"])["score"].max()
+    best["name_score"] = names.reindex(best.index).fillna(0).astype("int64")
+    iban = frame[frame["via"].str.endswith("iban")].groupby(["tx", "cust"])["via"].first()
+    best["iban_via"] = iban.reindex(best.index).fillna("")
+    both = (best["iban_via"] != "") & (best["name_score"] >= 90)
+    best.loc[both, "p"] = 0.995
+    best["strong"] = (best["iban_via"] != "") | (best["name_score"] >= 95)
+    return best.reset_index()
+
+
+def by_customer_amount(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
+                       policy: MatchPolicy) -> pd.DataFrame:
+    """Open invoices of a payer's customer for exactly the amount, or a bank fee more."""
+    want = payers[["tx", "cust"]].merge(payments[["tx", "currency", "amount_minor"]], on="tx")
+    tolerance = want["currency"].map(_fee_table(want["currency"], policy)).to_numpy()
+    group = _group_codes(open_inv, want)
+    inv_key = (group[0] << _GROUP_SHIFT) + open_inv["open_minor"].to_numpy()
+    order = np.argsort(inv_key, kind="stable")
+    sorted_key = inv_key[order]
+    low_key = (group[1] << _GROUP_SHIFT) + want["amount_minor"].to_numpy()
+    lo = np.searchsorted(sorted_key, low_key, side="left")
+    hi = np.searchsorted(sorted_key, low_key + tolerance, side="right")
+    hi = np.minimum(hi, lo + 8)
+    counts = np.where(group[1] >= 0, hi - lo, 0)
+    rows = np.repeat(np.arange(len(want)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    inv = open_inv["inv"].to_numpy()[order[np.repeat(lo, counts) + offsets]]
+    return pd.DataFrame({"tx": want["tx"].to_numpy()[rows], "inv": inv, "typos": -1})
+
+
+def by_amount_only(payments: pd.DataFrame, open_inv: pd.DataFrame,
+                   excluded: np.ndarray) -> pd.DataFrame:
+    """Payments nobody is known to have made: open invoices with the identical amount."""
+    free = payments[~payments["tx"].isin(excluded)][["tx", "currency", "amount_minor"]]
+    inv = open_inv[["inv", "currency", "open_minor"]].rename(columns={"open_minor": "amount_minor"})
+    hits = free.merge(inv, on=["currency", "amount_minor"])
+    size = hits.groupby("tx")["inv"].transform("size")
+    return hits[size <= _AMOUNT_ONLY_LIMIT].assign(typos=-1)[CANDIDATE_COLUMNS]
+
+
+def _fee_table(currency: pd.Series, policy: MatchPolicy) -> dict[str, int]:
+    return {c: policy.fee_tolerance_minor(c) for c in pd.unique(currency)}
+
+
+def _group_codes(open_inv: pd.DataFrame, want: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per (customer, currency), shared by invoices and payments; -1 unknown."""
+    inv_pair = open_inv["cust"].astype("int64") * 1024 + open_inv["currency"].map(
+        _currency_codes(open_inv, want)).astype("int64")
+    want_pair = want["cust"].astype("int64") * 1024 + want["currency"].map(
+        _currency_codes(open_inv, want)).astype("int64")
+    codes, uniques = pd.factorize(inv_pair, sort=True)
+    lookup = pd.Series(np.arange(len(uniques)), index=uniques)
+    return codes.astype("int64"), want_pair.map(lookup).fillna(-1).to_numpy(dtype="int64")
+
+
+def _currency_codes(open_inv: pd.DataFrame, want: pd.DataFrame) -> dict[str, int]:
+    every = sorted(set(open_inv["currency"].unique()) | set(want["currency"].unique()))
+    return {c: i for i, c in enumerate(every)}

@@ -1,0 +1,93 @@
+"""Discrepancies: what a person should know about the payments of this run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dunwell.frames import minor_to_text
+
+DISCREPANCY_FRAME = ["kind", "transaction_id", "invoice_id", "amount_minor", "currency",
+                     "detail"]
+
+
+def _frame(kind: str, tx: np.ndarray, inv_ids: np.ndarray, amount: np.ndarray,
+           payments: pd.DataFrame, detail: pd.Series | str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "kind": kind, "transaction_id": payments["transaction_id"].to_numpy()[tx],
+        "invoice_id": inv_ids, "amount_minor": amount,
+        "currency": payments["currency"].to_numpy()[tx],
+        "detail": detail.to_numpy() if isinstance(detail, pd.Series) else detail})
+
+
+def from_booking(booked: pd.DataFrame, duplicates: pd.DataFrame,
+                 payments: pd.DataFrame) -> list[pd.DataFrame]:
+    """Short payments, bank fees, overpayments and duplicates of the booked payments."""
+    short = booked[booked["applied_minor"] + booked["writeoff_minor"] < booked["open_minor"]]
+    left = short["open_minor"] - short["applied_minor"]
+    fee = booked[booked["writeoff_minor"] > 0]
+    spent = booked.groupby("tx")["applied_minor"].sum()
+    last_inv = booked.sort_values(["tx", "due_date", "id_order"]).groupby("tx")["invoice_id"].last()
+    paid = payments["amount_minor"].to_numpy()[spent.index.to_numpy()]
+    over = pd.DataFrame({"tx": spent.index, "excess": paid - spent.to_numpy()})
+    over = over[over["excess"] > 0]
+    dup = duplicates.drop_duplicates(["tx", "inv"])
+    text = lambda m, c: minor_to_text(m.reset_index(drop=True), c.reset_index(drop=True))  # noqa: E731
+    return [
+        _frame("short_payment", short["tx"].to_numpy(), short["invoice_id"].to_numpy(),
+               left.to_numpy(), payments, "still open " + text(left, short["currency"])),
+        _frame("bank_fee", fee["tx"].to_numpy(), fee["invoice_id"].to_numpy(),
+               fee["writeoff_minor"].to_numpy(), payments, "difference booked as bank fee"),
+        _frame("overpayment", over["tx"].to_numpy(), over["tx"].map(last_inv).to_numpy(),
+               over["excess"].to_numpy(), payments, "paid more than open; excess unapplied"),
+        _frame("duplicate_payment", dup["tx"].to_numpy(), dup["invoice_id"].to_numpy(),
+               dup["paid"].to_numpy(), payments,
+               "invoice already cleared by an earlier payment in this run"),
+    ]
+
+
+def from_review(opt: pd.DataFrame, rows: pd.DataFrame,
+                payments: pd.DataFrame) -> list[pd.DataFrame]:
+    """Near ties and disputed invoices among the payments sent to review."""
+    best = opt[(opt["rank"] == 1) & (opt["decision"] == "review")]
+    first_inv = rows.sort_values(["option", "due_date"]).groupby("option")["invoice_id"].first()
+    tied = best[best["tied"]]
+    runners = opt[opt["kept"] & opt["tx"].isin(tied["tx"])].groupby("tx")["first_id"].agg(
+        lambda ids: " ".join(ids))
+    disputed = best[best["disputed"]]
+    return [
+        _frame("ambiguous_match", tied["tx"].to_numpy(), tied.index.map(first_inv).to_numpy(),
+               tied["paid"].to_numpy(), payments,
+               "candidates too close to call: " + tied["tx"].map(runners).fillna("").astype("str")),
+        _frame("disputed_invoice_payment", disputed["tx"].to_numpy(),
+               disputed.index.map(first_inv).to_numpy(), disputed["paid"].to_numpy(), payments,
+               "payment for a disputed invoice; confirm the dispute is settled"),
+    ]
+
+
+def from_unmatched(payments: pd.DataFrame, handled: np.ndarray, hits: pd.DataFrame,
+                   invoices: pd.DataFrame) -> list[pd.DataFrame]:
+    """Payments with no booking and no review: already paid, wrong currency, or unknown."""
+    rest = payments[~payments["tx"].isin(handled)]
+    exact = hits[(hits["typos"] == 0) & hits["tx"].isin(rest["tx"])]
+    inv, tx = exact["inv"].to_numpy(), exact["tx"].to_numpy()
+    same_cur = invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx]
+    settled = exact[same_cur & invoices["is_settled"].to_numpy()[inv]].drop_duplicates("tx")
+    foreign = exact[~same_cur & invoices["is_open"].to_numpy()[inv]].drop_duplicates("tx")
+    foreign = foreign[~foreign["tx"].isin(settled["tx"])]
+    other = rest[~rest["tx"].isin(settled["tx"]) & ~rest["tx"].isin(foreign["tx"])]
+    f_inv = foreign["inv"].to_numpy()
+    return [
+        _frame("already_paid", settled["tx"].to_numpy(),
+               invoices["invoice_id"].to_numpy()[settled["inv"].to_numpy()],
+               payments["amount_minor"].to_numpy()[settled["tx"].to_numpy()], payments,
+               "the invoice named was paid before this run"),
+        _frame("currency_mismatch", foreign["tx"].to_numpy(),
+               invoices["invoice_id"].to_numpy()[f_inv],
+               payments["amount_minor"].to_numpy()[foreign["tx"].to_numpy()], payments,
+               "invoice is in " + pd.Series(invoices["currency"].to_numpy()[f_inv],
+                                           dtype="str")),
+        _frame("unmatched_payment", other["tx"].to_numpy(),
+               np.full(len(other), ""), other["amount_minor"].to_numpy(), payments,
+               "no invoice found for this payment"),
+    ]

@@ -1,0 +1,217 @@
+"""reconcile(): payments in, links, discrepancies and the invoices after booking out.
+
+A pure function of its inputs: no I/O, no clock, same input, same output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dunwell.frames import minor_to_text
+from dunwell.matching import (
+    allocation,
+    candidates,
+    discrepancies,
+    normalise,
+    options,
+    payers,
+    references,
+    scoring,
+)
+from dunwell.matching.policy import MatchPolicy
+
+MATCH_FRAME = ["transaction_id", "invoice_id", "applied_minor", "currency", "confidence",
+               "decision", "reasons", "rank"]
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """What one matching run found.
+
+    Attributes:
+      matches: transaction_id, invoice_id, applied_minor, currency, confidence,
+        decision (auto | review), reasons, rank (1 = best; review items list all
+        ranked candidates, an option of several invoices shares one rank).
+      discrepancies: kind, transaction_id, invoice_id, amount_minor, currency, detail.
+      invoices_after: the invoices with open_minor reduced by automatic bookings and
+        a `cleared_by_run` flag.
+      unapplied: transaction_id, unapplied_minor of every incoming payment.
+    """
+
+    matches: pd.DataFrame
+    discrepancies: pd.DataFrame
+    invoices_after: pd.DataFrame
+    unapplied: pd.DataFrame
+
+
+def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.DataFrame,
+              policy: MatchPolicy, aliases: pd.DataFrame | None = None) -> Reconciliation:
+    """Match incoming payments to open invoices; book the sure ones, propose the rest."""
+    ids = _customer_codes(invoices, customers, aliases)
+    inv = _prepare_invoices(invoices, ids)
+    pay = _prepare_payments(transactions)
+    cust = customers.assign(cust=customers["customer_id"].map(ids).astype("int64"))
+    alias = _prepare_aliases(aliases, ids)
+    evidence = pd.concat([
+        payers.iban_evidence(pay, cust, alias),
+        payers.name_evidence(pay, payers.known_names(cust, inv, alias), policy.name_score_cutoff),
+    ], ignore_index=True)
+    strength = candidates.payer_strength(evidence, policy.name_score_cutoff)
+    hits = references.find(pay, references.invoice_keys(inv), inv, strength)
+    rows = options.enrich(options.build(pay, inv, hits, strength, policy), pay, inv, strength)
+    fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
+                                for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")
+    scored = scoring.option_scores(rows, fee, policy.bank_fee_max_percent)
+    opt = allocation.decide(scored, policy)
+    opt["reasons"] = scoring.reasons(opt[opt["kept"]], rows[rows["option"].isin(
+        opt.index[opt["kept"]])]).reindex(opt.index).fillna("")
+    return _assemble(pay, inv, hits, rows, opt, invoices)
+
+
+def _assemble(pay: pd.DataFrame, inv: pd.DataFrame, hits: pd.DataFrame, rows: pd.DataFrame,
+              opt: pd.DataFrame, invoices: pd.DataFrame) -> Reconciliation:
+    kept = rows[rows["option"].isin(opt.index[opt["kept"]])]
+    allocated = allocation.allocate(kept, opt)
+    auto = allocated[allocated["option"].map(opt["decision"]).eq("auto")]
+    booked, duplicates = allocation.book(auto, pay)
+    review = allocated[allocated["option"].map(opt["decision"]).eq("review")]
+    matches = _matches(booked, review, opt, pay)
+    handled = np.union1d(booked["tx"].unique(), review["tx"].unique())
+    found = [*discrepancies.from_booking(booked, duplicates, pay),
+             *discrepancies.from_review(opt, rows, pay),
+             *discrepancies.from_unmatched(pay, np.union1d(handled, duplicates["tx"].unique()),
+                                           hits, inv)]
+    issues = pd.concat(found, ignore_index=True).astype({"amount_minor": "Int64"})
+    return Reconciliation(matches, _sorted_issues(issues, pay),
+                          _invoices_after(invoices, booked), _unapplied(pay, booked))
+
+
+def _matches(booked: pd.DataFrame, review: pd.DataFrame, opt: pd.DataFrame,
+             pay: pd.DataFrame) -> pd.DataFrame:
+    rows = pd.concat([booked, review], ignore_index=True)
+    out = pd.DataFrame({
+        "transaction_id": pay["transaction_id"].to_numpy()[rows["tx"].to_numpy()],
+        "invoice_id": rows["invoice_id"].to_numpy(),
+        "applied_minor": rows["applied_minor"].to_numpy(dtype="int64"),
+        "currency": rows["currency"].to_numpy(),
+        "confidence": rows["option"].map(opt["confidence"]).to_numpy(dtype="int64"),
+        "decision": rows["option"].map(opt["decision"]).to_numpy(),
+        "reasons": rows["option"].map(opt["reasons"]).to_numpy(),
+        "rank": rows["option"].map(opt["rank"]).to_numpy(dtype="int64"),
+        "_line": rows["tx"].to_numpy(), "_due": rows["due_date"].to_numpy()})
+    out = out.sort_values(["_line", "rank", "_due", "invoice_id"], kind="stable")
+    text = ("transaction_id", "invoice_id", "currency", "decision", "reasons")
+    return out[MATCH_FRAME].astype({c: "str" for c in text}).reset_index(drop=True)
+
+
+def _sorted_issues(issues: pd.DataFrame, pay: pd.DataFrame) -> pd.DataFrame:
+    order = issues["transaction_id"].map(pd.Series(pay["tx"].to_numpy(),
+                                                   index=pay["transaction_id"].to_numpy()))
+    issues = issues.assign(_o=order.to_numpy()).sort_values(["_o", "kind", "invoice_id"],
+                                                           kind="stable")
+    return issues[discrepancies.DISCREPANCY_FRAME].astype(
+        {c: "str" for c in ("kind", "transaction_id", "invoice_id", "currency", "detail")}
+    ).reset_index(drop=True)
+
+
+def _invoices_after(invoices: pd.DataFrame, booked: pd.DataFrame) -> pd.DataFrame:
+    taken = (booked["applied_minor"] + booked["writeoff_minor"]).groupby(booked["inv"]).sum()
+    reduction = np.zeros(len(invoices), dtype="int64")
+    reduction[taken.index.to_numpy()] = taken.to_numpy()
+    out = invoices.copy()
+    before = out["open_minor"].to_numpy(dtype="int64")
+    out["open_minor"] = before - reduction
+    out["cleared_by_run"] = (reduction > 0) & (out["open_minor"].to_numpy() <= 0)
+    return out
+
+
+def _unapplied(pay: pd.DataFrame, booked: pd.DataFrame) -> pd.DataFrame:
+    spent = booked.groupby("tx")["applied_minor"].sum().reindex(pay["tx"]).fillna(0)
+    return pd.DataFrame({"transaction_id": pay["transaction_id"].to_numpy(),
+                         "unapplied_minor": pay["amount_minor"].to_numpy()
+                         - spent.to_numpy(dtype="int64")})
+
+
+def to_contract_frames(rec: Reconciliation) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """matches.csv and discrepancies.csv frames: the contract's columns, decimal strings."""
+    m = rec.matches
+    matches = pd.DataFrame({
+        "transaction_id": m["transaction_id"], "invoice_id": m["invoice_id"],
+        "applied_amount": minor_to_text(m["applied_minor"], m["currency"]),
+        "confidence": m["confidence"].astype("int64"), "decision": m["decision"],
+        "reasons": m["reasons"]})
+    d = rec.discrepancies
+    amount = pd.Series("", index=d.index, dtype="str")
+    has = d["amount_minor"].notna()
+    if has.any():
+        amount[has] = minor_to_text(d.loc[has, "amount_minor"].astype("int64"),
+                                    d.loc[has, "currency"])
+    found = pd.DataFrame({"kind": d["kind"], "transaction_id": d["transaction_id"],
+                          "invoice_id": d["invoice_id"], "amount": amount, "detail": d["detail"]})
+    return matches, found
+
+
+def _customer_codes(invoices: pd.DataFrame, customers: pd.DataFrame,
+                    aliases: pd.DataFrame | None) -> pd.Series:
+    every = [customers["customer_id"], invoices["customer_id"]]
+    if aliases is not None:
+        every.append(aliases["customer_id"])
+    distinct = pd.unique(pd.concat(every, ignore_index=True).astype("str"))
+    return pd.Series(np.arange(len(distinct)), index=distinct)
+
+
+def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    status = invoices["status"].fillna("open").astype("str").str.strip().str.lower()
+    status = status.where(status != "", "open")
+    open_minor = invoices["open_minor"].to_numpy(dtype="int64")
+    inv = pd.DataFrame({
+        "inv": np.arange(len(invoices)),
+        "invoice_id": invoices["invoice_id"].astype("str").to_numpy(),
+        "cust": invoices["customer_id"].astype("str").map(ids).to_numpy(dtype="int64"),
+        "customer_name": invoices.get("customer_name", pd.Series("", index=invoices.index))
+        .fillna("").astype("str").to_numpy(),
+        "currency": invoices["currency"].astype("str").to_numpy(),
+        "open_minor": open_minor, "amount_minor": invoices["amount_minor"].to_numpy(dtype="int64"),
+        "due_date": pd.to_datetime(invoices["due_date"]).fillna(pd.Timestamp.max).to_numpy(),
+        "disputed": invoices.get("disputed", pd.Series(False, index=invoices.index))
+        .fillna(False).astype(bool).to_numpy(),
+        "is_open": ((status == "open") & (open_minor > 0)).to_numpy(),
+        "is_settled": ((status == "paid") | ((status == "open") & (open_minor <= 0))).to_numpy(),
+    })
+    inv["id_order"] = inv["invoice_id"].rank(method="dense").astype("int64")
+    alike = inv[inv["is_open"]].groupby(["cust", "currency", "open_minor"])["inv"].transform("size")
+    inv["n_alike"] = alike.reindex(inv.index).fillna(0).astype("int64")
+    return inv
+
+
+def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
+    incoming = transactions[transactions["amount_minor"].to_numpy(dtype="int64") > 0]
+    def text(col: str) -> pd.Series:
+        blank = pd.Series("", index=incoming.index)
+        return incoming.get(col, blank).fillna("").astype("str")
+
+    names = text("counterparty_name")
+    return pd.DataFrame({
+        "tx": np.arange(len(incoming)),
+        "transaction_id": incoming["transaction_id"].astype("str").to_numpy(),
+        "booking_date": pd.to_datetime(incoming["booking_date"]).to_numpy(),
+        "amount_minor": incoming["amount_minor"].to_numpy(dtype="int64"),
+        "currency": incoming["currency"].astype("str").to_numpy(),
+        "name_key": normalise.payer_name(names).to_numpy(),
+        "name_len": names.str.len().to_numpy(),
+        "iban_key": normalise.iban(text("counterparty_iban")).to_numpy(),
+        "remittance_info": text("remittance_info").to_numpy(),
+    })
+
+
+def _prepare_aliases(aliases: pd.DataFrame | None, ids: pd.Series) -> pd.DataFrame:
+    if aliases is None or aliases.empty:
+        return pd.DataFrame({"cust": pd.Series(dtype="int64"), "kind": pd.Series(dtype="str"),
+                             "value": pd.Series(dtype="str")})
+    out = aliases[["customer_id", "kind", "value"]].astype("str")
+    return pd.DataFrame({"cust": out["customer_id"].map(ids).to_numpy(dtype="int64"),
+                         "kind": out["kind"].str.lower().to_numpy(),
+                         "value": out["value"].to_numpy()})

@@ -1,0 +1,89 @@
+"""Options per payment: one invoice, the invoices its text lists, or a subset by amount.
+
+Each option is a set of rows (tx, option, inv) with the facts scoring needs:
+the number hit (typos), the payer evidence for the invoice's customer, and
+the invoice's open amount, due date and dispute flag.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dunwell.matching import candidates, subsets
+from dunwell.matching.policy import MatchPolicy
+
+ROW_COLUMNS = ["tx", "option", "inv", "typos", "kind"]
+
+
+def build(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
+          payers: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
+    """All options as rows (tx, option, inv, typos, kind)."""
+    open_inv = invoices[invoices["is_open"]]
+    open_hits = _same_currency_open(hits, payments, invoices)
+    listed = _listed(open_hits)
+    by_payer = candidates.by_customer_amount(payments, payers, open_inv, policy)
+    known = np.union1d(payers["tx"].unique(), hits["tx"].unique())
+    by_amount = candidates.by_amount_only(payments, open_inv, known)
+    singles = pd.concat([open_hits[["tx", "inv", "typos"]], by_payer, by_amount],
+                        ignore_index=True)
+    singles = singles.assign(order=singles["typos"].where(singles["typos"] >= 0, 9))
+    singles = singles.sort_values(["tx", "inv", "order"]).drop_duplicates(["tx", "inv"])
+    in_group = pd.MultiIndex.from_frame(listed[["tx", "inv"]])
+    singles = singles[~pd.MultiIndex.from_frame(singles[["tx", "inv"]]).isin(in_group)]
+    lonely = payers[payers["p"] >= 0.6]
+    lonely = lonely[~lonely["tx"].isin(singles["tx"]) & ~lonely["tx"].isin(hits["tx"])]
+    found = subsets.find(payments, lonely, open_inv, policy.max_subset_invoices,
+                         policy.max_subset_size)
+    return _number(singles, listed, found)
+
+
+def _same_currency_open(hits: pd.DataFrame, payments: pd.DataFrame,
+                        invoices: pd.DataFrame) -> pd.DataFrame:
+    inv, tx = hits["inv"].to_numpy(), hits["tx"].to_numpy()
+    keep = invoices["is_open"].to_numpy()[inv] & (
+        invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx])
+    return hits[keep]
+
+
+def _listed(open_hits: pd.DataFrame) -> pd.DataFrame:
+    """Invoices a payment's text lists, when it names two or more, one per number."""
+    best = open_hits[open_hits["best"]]
+    single = best.groupby("tok")["inv"].transform("size") == 1
+    best = best[single].drop_duplicates(["tx", "inv"])
+    several = best.groupby("tx")["inv"].transform("size") >= 2
+    return best[several][["tx", "inv", "typos"]]
+
+
+def _number(singles: pd.DataFrame, listed: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """Give every option a number, deterministic in the input."""
+    one = singles.assign(kind="single", option=np.arange(len(singles)))
+    base = len(singles)
+    group_no = pd.factorize(listed["tx"])[0] if len(listed) else np.zeros(0, dtype="int64")
+    many = listed.assign(kind="listed", option=base + group_no)
+    base += int(group_no.max()) + 1 if len(listed) else 0
+    pair = found["tx"].astype("int64") * 1_000_000 + found["option"].astype("int64")
+    subset_no = pd.factorize(pair)[0] if len(found) else np.zeros(0, dtype="int64")
+    some = found.assign(kind="subset", option=base + subset_no, typos=-1)
+    rows = pd.concat([one[ROW_COLUMNS], many[ROW_COLUMNS], some[ROW_COLUMNS]],
+                     ignore_index=True)
+    return rows.astype({"tx": "int64", "option": "int64", "inv": "int64", "typos": "int64"})
+
+
+def enrich(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
+           payers: pd.DataFrame) -> pd.DataFrame:
+    """Add what scoring needs: invoice facts, the paid amount, payer evidence."""
+    inv, tx = rows["inv"].to_numpy(), rows["tx"].to_numpy()
+    out = rows.copy()
+    for col in ("invoice_id", "cust", "currency", "open_minor", "due_date", "disputed",
+                "n_alike", "id_order"):
+        out[col] = invoices[col].to_numpy()[inv]
+    out["paid"] = payments["amount_minor"].to_numpy()[tx]
+    ev = payers[["tx", "cust", "p", "via", "name_score", "iban_via"]]
+    out = out.merge(ev, on=["tx", "cust"], how="left")
+    out["p"] = out["p"].fillna(0.0)
+    out["name_score"] = out["name_score"].fillna(0).astype("int64")
+    out["via"] = out["iban_via"].where(out["iban_via"].fillna("") != "", out["via"]).fillna("")
+    strong = payers.loc[payers["strong"], "tx"].unique()
+    out["contradicted"] = (out["p"] == 0) & out["tx"].isin(strong)
+    return out.rename(columns={"p": "p_payer"}).drop(columns="iban_via")

@@ -1,0 +1,95 @@
+"""Who is paying: customers behind a payment's IBAN and name, with learned aliases.
+
+Evidence rows are (tx, cust, via, score): `via` is iban, alias_iban, name or
+alias_name; `score` is the payer-name similarity (100 for an IBAN).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from dunwell.matching import normalise
+
+EVIDENCE_COLUMNS = ["tx", "cust", "via", "score"]
+_TRUNCATED_AT = 27
+_TOP_PER_NAME = 3
+
+
+def iban_evidence(payments: pd.DataFrame, customers: pd.DataFrame,
+                  aliases: pd.DataFrame) -> pd.DataFrame:
+    """Payments whose counterparty IBAN is on file for a customer, or learned as an alias."""
+    known = pd.concat([
+        pd.DataFrame({"key": normalise.iban(customers["iban"]), "cust": customers["cust"],
+                      "via": "iban"}),
+        pd.DataFrame({"key": normalise.iban(aliases.loc[aliases["kind"] == "iban", "value"]),
+                      "cust": aliases.loc[aliases["kind"] == "iban", "cust"],
+                      "via": "alias_iban"}),
+    ], ignore_index=True)
+    known = known[known["key"].str.len() > 4].drop_duplicates(["key", "cust"])
+    payer = pd.DataFrame({"tx": payments["tx"], "key": payments["iban_key"]})
+    hits = payer[payer["key"] != ""].merge(known, on="key")
+    return hits.assign(score=100)[EVIDENCE_COLUMNS]
+
+
+def name_evidence(payments: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> pd.DataFrame:
+    """Payments whose payer name is, or closely resembles, a known customer name."""
+    payer = pd.DataFrame({"tx": payments["tx"], "key": payments["name_key"],
+                          "raw_len": payments["name_len"]})
+    payer = payer[payer["key"] != ""]
+    distinct = payer.drop_duplicates("key")[["key", "raw_len"]]
+    exact = distinct.merge(names, on="key").assign(score=100)
+    rest = distinct[~distinct["key"].isin(exact["key"])]
+    fuzzy = _fuzzy_names(rest, names, cutoff)
+    scored = pd.concat([exact[["key", "cust", "via", "score"]], fuzzy], ignore_index=True)
+    return payer.merge(scored, on="key")[EVIDENCE_COLUMNS]
+
+
+def known_names(customers: pd.DataFrame, invoices: pd.DataFrame,
+                aliases: pd.DataFrame) -> pd.DataFrame:
+    """Every name a customer is known by: master data, invoices, learned aliases."""
+    named = aliases[aliases["kind"] == "name"]
+    frame = pd.concat([
+        pd.DataFrame({"raw": customers["name"], "cust": customers["cust"], "via": "name"}),
+        pd.DataFrame({"raw": invoices["customer_name"], "cust": invoices["cust"], "via": "name"}),
+        pd.DataFrame({"raw": named["value"], "cust": named["cust"], "via": "alias_name"}),
+    ], ignore_index=True).drop_duplicates(["raw", "cust"])
+    frame["key"] = normalise.payer_name(frame["raw"])
+    frame = frame[frame["key"] != ""].sort_values(["key", "cust", "via"])
+    return frame.drop_duplicates(["key", "cust"])[["key", "cust", "via"]]
+
+
+def _fuzzy_names(payers: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> pd.DataFrame:
+    """Similar names within blocks sharing the first word; never all pairs."""
+    payer_keys = payers["key"].to_numpy()
+    name_keys = names["key"].to_numpy()
+    cut = payers["raw_len"].to_numpy() >= _TRUNCATED_AT
+    payer_blocks = payers["key"].str.split(" ").str[0].groupby(
+        payers["key"].str.split(" ").str[0].to_numpy()).indices
+    name_blocks = pd.Series(name_keys).str.split(" ").str[0]
+    name_blocks = name_blocks.groupby(name_blocks.to_numpy()).indices
+    found = [_score_block(payer_keys[rows], cut[rows], name_keys[cols], cols, cutoff)
+             for block, rows in sorted(payer_blocks.items()) if block in name_blocks
+             for cols in [name_blocks[block]]]
+    rows = [f for f in found if f[0].size]
+    if not rows:
+        return pd.DataFrame({"key": pd.Series(dtype="str"), "cust": pd.Series(dtype="int64"),
+                             "via": pd.Series(dtype="str"), "score": pd.Series(dtype="int64")})
+    keys, cols, scores = (np.concatenate(part) for part in zip(*rows, strict=True))
+    hits = pd.DataFrame({"key": keys, "cust": names["cust"].to_numpy()[cols],
+                         "via": names["via"].to_numpy()[cols], "score": scores})
+    hits = hits.sort_values(["key", "score", "cust"], ascending=[True, False, True])
+    return hits.drop_duplicates(["key", "cust"]).groupby("key").head(_TOP_PER_NAME)
+
+
+def _score_block(payers: np.ndarray, cut: np.ndarray, names: np.ndarray, name_pos: np.ndarray,
+                 cutoff: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ratio of whole names; a name cut at a bank field's width may match a longer one."""
+    scores = process.cdist(payers.tolist(), names.tolist(), scorer=fuzz.ratio, dtype=np.uint8)
+    if cut.any():
+        partial = process.cdist(payers[cut].tolist(), names.tolist(), scorer=fuzz.partial_ratio,
+                                dtype=np.uint8)
+        scores[cut] = np.maximum(scores[cut], np.clip(partial.astype(int) - 3, 0, 100))
+    rows, cols = np.nonzero(scores >= cutoff)
+    return payers[rows], name_pos[cols], scores[rows, cols].astype("int64")

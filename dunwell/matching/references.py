@@ -1,0 +1,84 @@
+"""Invoice numbers found in remittance text: exact, or one typo away.
+
+Typos are found with a deletion neighbourhood (symmetric delete): a key and
+every key with one digit deleted, on both sides, joined on integers. Only
+tokens that nothing confirms (same currency and the amount or the payer
+agreeing) are searched for typos, and a typo hit is kept only when the amount
+or the payer agrees, which keeps the neighbourhood small.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dunwell.matching import normalise
+from dunwell.matching.joins import equi_join, pair_keys
+
+HIT_COLUMNS = ["tx", "inv", "typos", "tok", "best"]
+_MIN_TYPO_DIGITS = 6
+
+
+def invoice_keys(invoices: pd.DataFrame) -> pd.DataFrame:
+    """Both number keys of every invoice, by position."""
+    full, short = normalise.number_keys(normalise.invoice_tokens(invoices["invoice_id"]))
+    return pd.DataFrame({"inv": np.arange(len(invoices)), "full": full, "short": short})
+
+
+def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
+         payers: pd.DataFrame) -> pd.DataFrame:
+    """(tx, inv, typos, tok, best) for every invoice number a payment's text names.
+
+    `best` marks the hits with the fewest typos for their token.
+    """
+    tokens = normalise.remittance_tokens(payments["remittance_info"])
+    if tokens.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in HIT_COLUMNS}).astype(
+            {"best": bool})
+    tx = payments["tx"].to_numpy()[tokens["row"].to_numpy()]
+    full, short = normalise.number_keys(tokens["token"])
+    a, b = equi_join(full, keys["full"].to_numpy())
+    c, d = equi_join(short, keys["short"].to_numpy())
+    exact = pd.DataFrame({"tok": np.concatenate([a, c]), "inv": np.concatenate([b, d])})
+    exact = exact.drop_duplicates().assign(tx=lambda f: tx[f["tok"].to_numpy()], typos=0)
+    agree = _agrees(exact, payments, invoices, payers)
+    doubtful = np.setdiff1d(np.arange(len(tokens)), exact.loc[agree, "tok"].to_numpy())
+    doubtful = doubtful[full[doubtful] % 32 >= _MIN_TYPO_DIGITS]
+    typos = _one_typo(doubtful, full, keys)
+    typos = typos.assign(tx=tx[typos["tok"].to_numpy()], typos=1)
+    typos = typos[_agrees(typos, payments, invoices, payers)]
+    hits = pd.concat([exact, typos], ignore_index=True)
+    hits = hits.sort_values(["tok", "inv", "typos"]).drop_duplicates(["tok", "inv"])
+    hits["best"] = hits["typos"] == hits.groupby("tok")["typos"].transform("min")
+    return hits[HIT_COLUMNS].reset_index(drop=True)
+
+
+def _agrees(hits: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
+            payers: pd.DataFrame) -> np.ndarray:
+    """Hits in the payment's currency whose amount (open or gross) or payer agrees."""
+    tx, inv = hits["tx"].to_numpy(), hits["inv"].to_numpy()
+    paid = payments["amount_minor"].to_numpy()[tx]
+    same_currency = invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx]
+    amount = (invoices["open_minor"].to_numpy()[inv] == paid) | (
+        invoices["amount_minor"].to_numpy()[inv] == paid)
+    known = pair_keys(payers["tx"].to_numpy(), payers["cust"].to_numpy())
+    customer = np.isin(pair_keys(tx, invoices["cust"].to_numpy()[inv]), known)
+    return same_currency & (amount | customer)
+
+
+def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
+    """Invoices one substitution, transposition, lost or extra digit away from a token."""
+    inv_full = keys["full"].to_numpy()
+    isrc, ipos, ikey = normalise.deletions(inv_full[inv_full % 32 >= _MIN_TYPO_DIGITS - 1])
+    inv_ids = keys["inv"].to_numpy()[inv_full % 32 >= _MIN_TYPO_DIGITS - 1][isrc]
+    tsrc, tpos, tkey = normalise.deletions(full[doubtful])
+    lost_t, lost_i = equi_join(full[doubtful], ikey)
+    extra_t, extra_i = equi_join(tkey, inv_full)
+    swap_t, swap_i = equi_join(tkey, ikey)
+    near = np.abs(tpos[swap_t] - ipos[swap_i]) <= 1
+    return pd.DataFrame({
+        "tok": np.concatenate([doubtful[lost_t], doubtful[tsrc[extra_t]],
+                               doubtful[tsrc[swap_t[near]]]]),
+        "inv": np.concatenate([inv_ids[lost_i], keys["inv"].to_numpy()[extra_i],
+                               inv_ids[swap_i[near]]]),
+    }).drop_duplicates()

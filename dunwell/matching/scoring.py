@@ -1,0 +1,86 @@
+"""Confidence of each option (one invoice, or several together) and why, in words.
+
+Confidence is 100 x P(right customer) x P(right invoice of that customer):
+independent evidence of the customer (number in text, IBAN, payer name,
+identical amount) is combined as 1 - prod(1 - p); the invoice is then fixed
+by its number, or by its amount among the customer's open invoices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dunwell.frames import minor_to_text
+
+_P_REF = {0: 0.95, 1: 0.85}
+
+
+def option_scores(rows: pd.DataFrame, fee_minor: np.ndarray, fee_percent: float) -> pd.DataFrame:
+    """Per option: amount relation, confidence 0-100 and the facts the reasons cite."""
+    grouped = rows.assign(has_ref=(rows["typos"] >= 0).astype("int64")).groupby(
+        "option", sort=False)
+    opt = grouped.agg(tx=("tx", "first"), kind=("kind", "first"), paid=("paid", "first"),
+                      open_sum=("open_minor", "sum"), typos=("typos", "min"),
+                      n_ref=("has_ref", "sum"),
+                      p_payer=("p_payer", "min"), contradicted=("contradicted", "max"),
+                      disputed=("disputed", "max"), first_due=("due_date", "min"),
+                      first_order=("id_order", "min"), n_inv=("inv", "size"),
+                      n_alike=("n_alike", "max"), currency=("currency", "first"))
+    ids = rows.drop_duplicates("id_order").set_index("id_order")["invoice_id"]
+    opt["first_id"] = opt["first_order"].map(ids)
+    opt["fee_minor"] = pd.Series(fee_minor, index=rows.index).groupby(rows["option"]).first()
+    short = opt["open_sum"] - opt["paid"]
+    opt["relation"] = np.select(
+        [short == 0, (short > 0) & (short <= opt["fee_minor"])
+         & (short * 100 <= opt["open_sum"] * fee_percent), short > 0],
+        ["exact", "fee", "short"], "over")
+    opt["confidence"] = _confidence(opt)
+    return opt
+
+
+def _confidence(opt: pd.DataFrame) -> np.ndarray:
+    fits = opt["relation"].isin(["exact", "fee"]).to_numpy()
+    typos = opt["typos"].to_numpy()
+    has_ref = typos >= 0
+    round_sum = (opt["paid"].to_numpy() % 10000) == 0
+    p_ref = np.where(typos == 0, _P_REF[0], np.where(typos == 1, _P_REF[1], 0.0))
+    p_amount = np.where(opt["relation"].eq("exact"), np.where(round_sum, 0.4, 0.8),
+                        np.where(opt["relation"].eq("fee"), 0.6, 0.0))
+    p_amount = np.where(opt["kind"].eq("subset"), 0.5, p_amount)
+    customer = 1 - (1 - p_ref) * (1 - opt["p_payer"].to_numpy()) * (1 - p_amount)
+    customer = np.where(opt["contradicted"].to_numpy(), customer * 0.5, customer)
+    alike = opt["n_alike"].to_numpy() > 1
+    invoice = np.select(
+        [has_ref & (typos == 0) & fits, has_ref & (typos == 0), has_ref & fits, has_ref,
+         opt["kind"].eq("subset"), opt["relation"].eq("exact") & ~alike,
+         opt["relation"].eq("exact"), opt["relation"].eq("fee")],
+        [0.995, 0.90, 0.97, 0.85, 0.95, 0.97, 0.90, 0.85], 0.0)
+    return np.clip(np.round(100 * customer * invoice), 0, 100).astype("int64")
+
+
+def reasons(opt: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """Short text per option: what matched, e.g. 'invoice no. in text (1 typo); amount exact'."""
+    ref = np.select([opt["n_ref"] > 1, opt["typos"] == 0, opt["typos"] == 1],
+                    [opt["n_ref"].astype(str) + " invoice nos. in text", "invoice no. in text",
+                     "invoice no. in text (1 typo)"], "")
+    gap = minor_to_text((opt["open_sum"] - opt["paid"]).abs(), opt["currency"])
+    amount = np.select(
+        [opt["kind"].eq("subset"), opt["relation"].eq("exact") & (opt["n_alike"] > 1),
+         opt["relation"].eq("exact"), opt["relation"].eq("fee"), opt["relation"].eq("short")],
+        [opt["n_inv"].astype(str) + " open invoices add up to the amount",
+         "amount exact, " + opt["n_alike"].astype(str) + " open invoices alike", "amount exact",
+         "bank fee " + gap, "short by " + gap], "over by " + gap)
+    facts = rows.groupby("option", sort=False).agg(via=("via", "first"),
+                                                   score=("name_score", "max"))
+    facts = facts.reindex(opt.index)
+    payer = np.select(
+        [opt["contradicted"].to_numpy(), facts["via"].eq("iban"), facts["via"].eq("alias_iban"),
+         facts["via"].eq("alias_name"), facts["score"] >= 100, facts["score"] > 0],
+        ["payer looks like another customer", "IBAN on file", "IBAN learned from review",
+         "payer name learned from review", "payer = customer",
+         "payer ~ customer " + facts["score"].astype(int).astype(str)], "payer unknown")
+    parts = pd.DataFrame({"ref": ref, "amount": amount, "payer": payer}, index=opt.index)
+    text = parts["ref"] + "; " + parts["amount"] + "; " + parts["payer"]
+    disputed = np.where(opt["disputed"].to_numpy(), "; invoice disputed", "")
+    return (text.str.lstrip("; ") + disputed).astype("str")

@@ -274,18 +274,22 @@ def test_unknown_dataset_is_refused(tmp_path):
         check("ledger", invoices({}), as_of=AS_OF, out_dir=tmp_path)
 
 
-def test_data_docs_land_in_the_output_folder_without_temp_dirs_or_progress_bars(tmp_path, capfd):
-    before = set(Path(tempfile.gettempdir()).iterdir())
+def test_data_docs_land_in_the_output_folder_without_temp_dirs_or_progress_bars(
+    tmp_path, capfd, monkeypatch
+):
+    scratch, out = tmp_path / "tmp", tmp_path / "out"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     results = [
-        check("invoices", invoices({}, {"currency": "EURO"}), as_of=AS_OF, out_dir=tmp_path),
-        check("transactions", transactions({}), as_of=AS_OF, out_dir=tmp_path),
+        check("invoices", invoices({}, {"currency": "EURO"}), as_of=AS_OF, out_dir=out),
+        check("transactions", transactions({}), as_of=AS_OF, out_dir=out),
     ]
-    index = quality.build_data_docs(results, tmp_path)
-    assert index == tmp_path.resolve() / "data_docs" / "index.html"
+    index = quality.build_data_docs(results, out)
+    assert index == out.resolve() / "data_docs" / "index.html"
     assert "invoices" in index.read_text(encoding="utf-8")
-    assert list((tmp_path / "data_docs" / "validations").rglob("*.html"))
-    after = set(Path(tempfile.gettempdir()).iterdir())
-    assert not {p for p in after - before if p.is_dir() and not p.is_relative_to(tmp_path)}
+    assert list((out / "data_docs" / "validations").rglob("*.html"))
+    assert sorted(p.name for p in out.iterdir()) == ["data_docs"]
+    assert not list(scratch.iterdir())
     captured = capfd.readouterr()
     assert "Calculating Metrics" not in captured.err + captured.out
     repo = Path(quality.__file__).resolve().parents[1]

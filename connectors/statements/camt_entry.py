@@ -43,7 +43,7 @@ def entry_rows(ntry: etree._Element, source: str) -> list[Row] | None:
     signed = value if credit else -value
     booked = _booking_date(ntry, source)
     ref = camt.text_at(ntry, "AcctSvcrRef") or camt.text_at(ntry, "NtryRef")
-    details = ntry.findall(camt.path("NtryDtls/TxDtls"))
+    details = ntry.findall(camt.path(ntry, "NtryDtls/TxDtls"))
     parts = _split(details, signed, ccy, credit, source)
     if parts is None:
         detail = details[0] if len(details) == 1 else None
@@ -62,9 +62,9 @@ def _split(details: list[etree._Element], signed: Decimal, ccy: str, credit: boo
         return None
     parts: list[tuple[etree._Element, Decimal]] = []
     for d in details:
-        amt = d.find(camt.path("Amt"))
+        amt = d.find(camt.path(d, "Amt"))
         if amt is None:
-            amt = d.find(camt.path("AmtDtls/TxAmt/Amt"))
+            amt = d.find(camt.path(d, "AmtDtls/TxAmt/Amt"))
         if amt is None:
             return None
         value, dccy = _money(d, amt, source, "TxDtls/Amt")
@@ -77,7 +77,7 @@ def _split(details: list[etree._Element], signed: Decimal, ccy: str, credit: boo
 def _money(owner: etree._Element, el: etree._Element, source: str,
            field: str) -> tuple[Decimal, str]:
     """(amount, currency) of an Amt element, or of owner's Amt child."""
-    amt = el if etree.QName(el).localname == "Amt" else owner.find(camt.path("Amt"))
+    amt = el if camt.is_tag(el, "Amt") else owner.find(camt.path(owner, "Amt"))
     if amt is None or not (amt.text or "").strip():
         raise InputError(source, "entry without amount", owner.sourceline, field)
     ccy = currency(amt.get("Ccy", ""), source, amt.sourceline, f"{field}/@Ccy")
@@ -135,7 +135,7 @@ def _party(detail: etree._Element, role: str) -> tuple[str | None, str | None]:
 
 def _remittance(detail: etree._Element) -> str | None:
     """Ustrd lines, structured creditor/document references, else AddtlTxInf."""
-    texts = [t.text or "" for t in detail.iterfind(camt.path("RmtInf/Ustrd"))]
+    texts = [t.text or "" for t in detail.iterfind(camt.path(detail, "RmtInf/Ustrd"))]
     for expr in ("RmtInf/Strd/CdtrRefInf/Ref", "RmtInf/Strd/RfrdDocInf/Nb"):
-        texts += [t.text or "" for t in detail.iterfind(camt.path(expr))]
+        texts += [t.text or "" for t in detail.iterfind(camt.path(detail, expr))]
     return clean(" ".join(texts)) or clean(camt.text_at(detail, "AddtlTxInf"))

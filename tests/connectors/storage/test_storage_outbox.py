@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -107,3 +109,28 @@ def test_two_concurrent_runs_claim_a_key_exactly_once(db_engine: Engine) -> None
     assert errors == []
     assert sorted(results) == [False, True]
     assert len(sent_history(db_engine)) == 1
+
+
+CLAIM_IN_CHILD = """
+import sys, time
+from sqlalchemy.orm import Session
+from dunwell.connectors.storage import claim_message, create_db_engine, mark_sent
+engine = create_db_engine(sys.argv[1])
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+with Session(engine) as session, session.begin():
+    claimed = claim_message(session, "proc-key", sys.argv[3], customer_id="C1",
+                            currency="EUR", stage="firm", invoice_ids=["INV-1"])
+    time.sleep(0.5)
+    if claimed:
+        mark_sent(session, "proc-key", "<" + sys.argv[3] + "@dunwell>")
+sys.exit(0 if claimed else 3)
+"""
+
+
+def test_two_processes_claim_a_key_exactly_once(db_url: str, db_engine: Engine) -> None:
+    start = str(time.time() + 3)
+    children = [subprocess.Popen([sys.executable, "-c", CLAIM_IN_CHILD, db_url, start, f"p{i}"])
+                for i in range(2)]
+    codes = sorted(child.wait(timeout=120) for child in children)
+    assert codes == [0, 3]
+    assert sent_history(db_engine)["status"].tolist() == ["sent"]

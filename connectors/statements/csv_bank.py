@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from dunwell.errors import InputError
@@ -14,6 +14,7 @@ from .csv_profiles import CsvProfile
 from .text import amount, check_precision, clean, cp1252, currency, decode, parse_date
 
 csv.field_size_limit(10_000_000)
+Cell = Callable[[str], str]
 
 
 def profile_text(data: bytes, source: str, profile: CsvProfile) -> tuple[str, list[str]]:
@@ -73,6 +74,8 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
         txns.append(_txn(cell, profile, source, line, default_currency))
     warnings = [f"{source}: skipped {len(skipped)} rows not booked: lines {', '.join(skipped)}"
                 ] if skipped else []
+    if txns and not profile.column("account"):
+        warnings.append(f"{source}: the export states no account; the account column stays blank")
     return txns, warnings
 
 
@@ -86,7 +89,7 @@ def _index(header: list[str], profile: CsvProfile, source: str, line: int) -> di
     return index
 
 
-def _cells(cells: list[str], index: dict[str, int]):  # noqa: ANN202 - a small closure
+def _cells(cells: list[str], index: dict[str, int]) -> Cell:
     """A lookup of a row's stripped cell by column name ("" past the row's end)."""
     def cell(name: str) -> str:
         i = index[name]
@@ -94,7 +97,7 @@ def _cells(cells: list[str], index: dict[str, int]):  # noqa: ANN202 - a small c
     return cell
 
 
-def _txn(cell, profile: CsvProfile, source: str, line: int,  # noqa: ANN001
+def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
          default_currency: str | None) -> BankTxn:
     """One data row -> BankTxn."""
     booked = parse_date(cell(profile.column("booking_date")), profile.date_format, source, line,
@@ -115,7 +118,7 @@ def _txn(cell, profile: CsvProfile, source: str, line: int,  # noqa: ANN001
                    clean(optional["account"]))
 
 
-def _amount(cell, profile: CsvProfile, source: str, line: int) -> Decimal:  # noqa: ANN001
+def _amount(cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
     """Signed amount from an amount column (with an optional sign column) or debit/credit."""
     def parse(column: str) -> Decimal:
         text = cell(column)
@@ -134,8 +137,7 @@ def _amount(cell, profile: CsvProfile, source: str, line: int) -> Decimal:  # no
     return out - (abs(parse(debit)) if cell(debit) else Decimal(0))
 
 
-def _signed(value: Decimal, cell, profile: CsvProfile, source: str,  # noqa: ANN001
-            line: int) -> Decimal:
+def _signed(value: Decimal, cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
     """Apply the sign column (Af/Bij, C/D) when the profile has one."""
     sign_column = profile.column("sign")
     if not sign_column:

@@ -29,7 +29,7 @@ def sniff(head: str) -> str | None:
         return None
     if start.upper().startswith("OFXHEADER"):
         return "ofx"
-    if re.match(r"01,[^\n]*\n", start + "\n") and "\n16," in head or start.startswith("01,"):
+    if start.startswith("01,"):
         return "bai2"
     if len({m.group(1) for m in _MT940_TAG.finditer(head.replace("\r", ""))}) >= 2:
         return "mt940"

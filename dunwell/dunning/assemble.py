@@ -35,51 +35,48 @@ def _money(minor: int, currency: str) -> Decimal:
     return Decimal(int(minor)).scaleb(-e) if e else Decimal(int(minor))
 
 
-def _stage(index: int) -> str:
-    return STAGES[index] if index >= 0 else "instalment"
-
-
 class _Columns:
-    """The lines frame as plain arrays, so that slicing one letter is cheap."""
+    """The lines frame as plain Python-ready arrays, so that slicing one letter is cheap."""
 
     def __init__(self, lines: pd.DataFrame) -> None:
-        self.ids = lines["invoice_id"].to_numpy()
-        self.issue = lines["issue_date"].dt.date.to_numpy()
-        self.due = lines["due_date"].dt.date.to_numpy()
-        self.amount = lines["amount_minor"].to_numpy()
-        self.open = lines["open_minor"].to_numpy()
-        self.dpd = lines["dpd"].to_numpy()
-        self.stage = lines["line_stage"].to_numpy()
-        self.broken = lines["broken"].to_numpy()
+        self.ids = lines["invoice_id"].astype(str).to_numpy(dtype=object)
+        self.issue = lines["issue_date"].to_numpy(dtype="datetime64[D]").astype(object)
+        self.due = lines["due_date"].to_numpy(dtype="datetime64[D]").astype(object)
+        self.amount = lines["amount_minor"].to_numpy(dtype="int64").tolist()
+        self.open = lines["open_minor"].to_numpy(dtype="int64").tolist()
+        self.dpd = lines["dpd"].to_numpy(dtype="int64").tolist()
+        names = np.array([*STAGES, "instalment"], dtype=object)
+        self.stage = names[lines["line_stage"].to_numpy(dtype="int64")]  # -1: instalment
+        self.tagged = (pd.Series(self.ids) + "=" + pd.Series(self.stage)).to_numpy(dtype=object)
+        self.broken = lines["broken"].to_numpy(dtype=bool)
 
 
 def _lines(cols: _Columns, s: int, n: int, ccy: str, final: bool, policy: DunningPolicy,
            business: bool) -> tuple[InvoiceLine, ...]:
-    out = []
+    e, out = -_exp(ccy), []
     for i in range(s, s + n):
-        open_amount, dpd = _money(cols.open[i], ccy), int(cols.dpd[i])
+        open_amount, dpd = Decimal(cols.open[i]).scaleb(e), cols.dpd[i]
         fee, interest = (None, None)
         if final and business:
             fee, interest = late_payment(open_amount, dpd, ccy, policy.packs)
         out.append(InvoiceLine(
-            str(cols.ids[i]), cols.issue[i], cols.due[i], _money(cols.amount[i], ccy),
-            open_amount, dpd, _stage(int(cols.stage[i])), fee, interest,
+            cols.ids[i], cols.issue[i], cols.due[i], Decimal(cols.amount[i]).scaleb(e),
+            open_amount, dpd, cols.stage[i], fee, interest,
         ))
     return tuple(out)
 
 
 def _facts(row: Any, cols: _Columns) -> dict[str, str]:
     s, n = row.start, row.n
-    stages = " ".join(f"{cols.ids[i]}={_stage(int(cols.stage[i]))}" for i in range(s, s + n))
-    broken = " ".join(str(cols.ids[i]) for i in range(s, s + n) if cols.broken[i])
     facts = {
         "segment": row.segment, "segment_reason": row.segment_reason,
         "likelihood": row.likelihood, "step": row.stage_name,
-        "days_past_due": str(int(row.dpd)), "invoice_stages": stages,
+        "days_past_due": str(int(row.dpd)), "invoice_stages": " ".join(cols.tagged[s:s + n]),
         "total_open": f"{_money(row.total, row.currency)} {row.currency}", "key": row.key,
     }
-    if broken:
-        facts["broken_promise"] = broken
+    broken = cols.broken[s:s + n]
+    if broken.any():
+        facts["broken_promise"] = " ".join(cols.ids[s:s + n][broken])
     return facts
 
 
@@ -117,7 +114,7 @@ def _letter(row: Any, cols: _Columns, day: date,
             policy: DunningPolicy) -> tuple[DunningAction, PlannedMessage | None]:
     template = row.template
     facts = _facts(row, cols)
-    ids = tuple(str(i) for i in cols.ids[row.start:row.start + row.n])
+    ids = tuple(cols.ids[row.start:row.start + row.n])
     if row.reason:
         return _action(day, row, ids, Channel.HOLD, template, row.reason, facts), None
     lines = _lines(cols, row.start, row.n, row.currency, row.stage_name == "final", policy,

@@ -77,7 +77,9 @@ def resembling_payer(customers: pd.DataFrame, unmatched: pd.DataFrame | None) ->
     out = pd.Series("", index=customers.index, dtype=object)
     if unmatched is None or unmatched.empty or customers.empty:
         return out
-    incoming = unmatched[unmatched.get("amount_minor", pd.Series(1, index=unmatched.index)) > 0]
+    incoming = unmatched.reindex(columns=["transaction_id", "counterparty_name",
+                                          "counterparty_iban", "amount_minor"])
+    incoming = incoming[incoming["amount_minor"].fillna(1) > 0]
     txn = incoming["transaction_id"].astype(str).to_numpy()
     by_iban = dict(zip(_iban(incoming["counterparty_iban"]), txn, strict=False))
     by_iban.pop("", None)

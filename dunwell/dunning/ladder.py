@@ -90,15 +90,27 @@ def _days(stamps: pd.Series) -> pd.Series:
     return s.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
 
 
+def positions(inv: pd.DataFrame, sent: pd.DataFrame) -> np.ndarray:
+    """Row of each sent invoice in `inv` (-1 when unknown), matched on customer and invoice id."""
+    ids = pd.Index(inv["invoice_id"])
+    theirs = sent["customer_id"].astype(str).to_numpy(dtype=object)
+    if ids.is_unique:
+        pos = ids.get_indexer(sent["invoice_id"].astype(str))
+        same = inv["customer_id"].to_numpy(dtype=object)[pos] == theirs
+        return np.where((pos >= 0) & same, pos, -1)
+    own = pd.Series(np.arange(len(inv)), index=pd.MultiIndex.from_frame(
+        inv[["customer_id", "invoice_id"]]))
+    own = own[~own.index.duplicated()]
+    key = pd.MultiIndex.from_arrays([theirs, sent["invoice_id"].astype(str)])
+    return own.reindex(key).fillna(-1).to_numpy(dtype="int64")
+
+
 def replay(inv: pd.DataFrame, sent: pd.DataFrame, ladders: Ladders) -> pd.DataFrame:
     """Per invoice (in inv's order): current stage, last day listed, listed after its promise."""
     n = len(inv)
     current = np.full(n, NONE, dtype="int64")
-    own = pd.MultiIndex.from_frame(inv[["customer_id", "invoice_id"]])
-    pos_of = pd.Series(np.arange(n), index=own)
-    key = pd.MultiIndex.from_frame(sent[["customer_id", "invoice_id"]].astype(str))
-    rows = sent.assign(pos=pos_of.reindex(key).to_numpy()).dropna(subset=["pos"])
-    rows = rows.astype({"pos": "int64"}).sort_values(["pos", "sent_day"], kind="stable")
+    rows = sent.assign(pos=positions(inv, sent))
+    rows = rows[rows["pos"] >= 0].sort_values(["pos", "sent_day"], kind="stable")
     pos = rows["pos"].to_numpy()
     sent_day = rows["sent_day"].to_numpy(dtype="datetime64[ns]")
     promise = inv["promise_to_pay_date"].to_numpy(dtype="datetime64[ns]")[pos]

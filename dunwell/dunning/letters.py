@@ -119,10 +119,10 @@ def _window(g: pd.DataFrame, as_of: date | datetime, policy: DunningPolicy) -> N
 
 def _below(g: pd.DataFrame, policy: DunningPolicy) -> tuple[pd.Series, pd.Series]:
     floor = g["currency"].map(policy.min_balance_minor).fillna(0).astype("int64")
-    text = [
-        f"below_minimum {from_minor(f, c)} {c}" for f, c in zip(floor, g["currency"], strict=True)
-    ]
-    return g["total"] < floor, pd.Series(text, index=g.index)
+    text = {
+        c: f"below_minimum {from_minor(m, c)} {c}" for c, m in policy.min_balance_minor.items()
+    }
+    return g["total"] < floor, g["currency"].map(text).fillna("")
 
 
 def _credit(g: pd.DataFrame, credits: pd.Series) -> pd.Series:

@@ -11,7 +11,7 @@ from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
 
 from .csv_profiles import CsvProfile
-from .text import amount, check_precision, clean, cp1252, currency, decode, parse_date
+from .text import amount, check_precision, clean, cp1252, currency, decode, is_iban, parse_date
 
 csv.field_size_limit(10_000_000)
 Cell = Callable[[str], str]
@@ -114,7 +114,8 @@ def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
                 ("account", "counterparty_name", "counterparty_iban", "transaction_id")}
     iban = optional["counterparty_iban"].replace(" ", "").upper()
     return BankTxn(TransactionId(optional["transaction_id"]), booked, value, ccy,
-                   clean(optional["counterparty_name"]), iban or None, clean(remittance),
+                   clean(optional["counterparty_name"]), iban if is_iban(iban) else None,
+                   clean(remittance),
                    clean(optional["account"]))
 
 

@@ -46,3 +46,8 @@ def test_bad_bai2_raises_input_error_naming_line_and_field(write, old, new, line
     assert old in GOOD
     error = raises_input_error(read_statement, write("bad.bai2", GOOD.replace(old, new, 1)))
     assert (error.line, error.column) == (line, column)
+
+
+def test_currency_argument_replaces_the_usd_default(write) -> None:
+    imp = read_statement(write("x.bai2", GOOD.replace(",2400,EUR,", ",2400,,")), currency="CAD")
+    assert {t.currency for t in imp.transactions} == {"CAD"}

@@ -81,3 +81,23 @@ def test_a_profile_with_unknown_settings_is_a_config_error(tmp_path: Path) -> No
         "header: [a]\nsepartor: ';'\ncolumns:\n  booking_date: a\n  amount: b\n")
     with pytest.raises(ConfigError):
         load_profiles(tmp_path)
+
+
+def test_currency_argument_fills_a_profile_without_currency(tmp_path: Path, write) -> None:
+    (tmp_path / "plain.yaml").write_text(
+        "header: [Date, Amount, Memo]\ncolumns:\n  booking_date: Date\n  amount: Amount\n"
+        "  remittance_info: Memo\n")
+    path = write("plain.csv", "Date,Amount,Memo\n2025-11-03,-12.50,coffee\n")
+    error = raises_input_error(read_statement, path, profiles_dir=tmp_path)
+    assert (error.line, error.column) == (2, "currency")
+    imp = read_statement(path, currency="chf", profiles_dir=tmp_path)
+    assert (imp.transactions[0].currency, imp.transactions[0].amount) == ("CHF", Decimal("-12.50"))
+
+
+def test_sign_column_and_bom_header_are_understood(write) -> None:
+    text = ('\ufeff"Datum","Naam / Omschrijving","Rekening","Tegenrekening","Code","Af Bij",'
+            '"Bedrag (EUR)","MutatieSoort","Mededelingen"\n'
+            '"20251103","ACME","NL91ABNA0417164300","","GT","Af","1.234,50","x","INV 7"\n')
+    imp = read_statement(write("ing.csv", text))
+    assert imp.profile == "ing_nl"
+    assert imp.transactions[0].amount == Decimal("-1234.50")

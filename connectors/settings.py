@@ -16,7 +16,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from dunwell.errors import ConfigError
@@ -33,14 +33,30 @@ _URL_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]*(@)")
 
 
 class Settings(BaseSettings):
-    """Everything dunwell needs from its operator; secrets are `SecretStr` and never shown."""
+    """Everything dunwell needs from its operator; secrets are `SecretStr` and never shown.
+
+    Attributes:
+      config_file: the settings file these values came from.
+      database_url: SQLAlchemy URL (SQLite file or PostgreSQL); may hold a password, so
+        it is masked in repr (`database_url_display`).
+      smtp_*: the mail server; without smtp_host, messages go to the outbox folder.
+        smtp_port defaults by smtp_security: 587 starttls, 465 ssl, 25 none.
+      mail_from: the sender customers see.
+      report_recipients, report_subject: who gets the daily report, and its subject.
+      company_timezone: IANA zone of the company, for "today" and business days.
+      dunning_policy_path, profiles_dir, templates_dir: the other config files.
+      matching: the match policy's numbers (auto_threshold, ...), passed on as they are.
+      quality: bounds for the quality suites (match_rate_min, ...), passed on as they are.
+      dask_scheduler_address: a Dask scheduler for large runs; None runs in-process.
+      outbox_dir: where .eml files go without SMTP; None means OUT/outbox of each run.
+    """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix=ENV_PREFIX)
 
     config_file: Path | None = None
     database_url: str = Field(default="", repr=False)
     smtp_host: str | None = None
-    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_port: int = Field(default=587, ge=1, le=65535)  # set by _default_port when not given
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     smtp_security: Literal["none", "starttls", "ssl"] = "starttls"
@@ -63,6 +79,15 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Only explicit values: `load_settings` reads the file and environment itself."""
         return (init_settings,)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_port(cls, data: Any) -> Any:
+        """Without an explicit port, use the one that goes with the security mode."""
+        if isinstance(data, dict) and data.get("smtp_port") in (None, ""):
+            ports = {"ssl": 465, "none": 25}
+            data = {**data, "smtp_port": ports.get(str(data.get("smtp_security")), 587)}
+        return data
 
     @field_validator("company_timezone")
     @classmethod
@@ -94,9 +119,11 @@ def mask_url(url: str) -> str:
 
 
 def find_config_file(env: Mapping[str, str], cwd: Path) -> Path:
-    """DUNWELL_CONFIG, else ./config/dunwell.yaml, else the packaged default."""
+    """DUNWELL_CONFIG (a file, or a folder holding dunwell.yaml), else ./config/dunwell.yaml,
+    else the packaged default."""
     if env.get(CONFIG_ENV):
-        return Path(env[CONFIG_ENV]).expanduser()
+        named = Path(env[CONFIG_ENV]).expanduser()
+        return named / "dunwell.yaml" if named.is_dir() else named
     local = cwd / "config" / "dunwell.yaml"
     return local if local.is_file() else PACKAGED_CONFIG_DIR / "dunwell.yaml"
 

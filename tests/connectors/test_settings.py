@@ -57,6 +57,20 @@ def test_config_file_is_found_through_dunwell_config(tmp_path: Path) -> None:
     assert settings.config_file == path
 
 
+def test_dunwell_config_may_name_a_folder(tmp_path: Path) -> None:
+    _write(tmp_path, "report_subject: from folder\n")
+    settings = load_settings(env={"DUNWELL_CONFIG": str(tmp_path)}, cwd=tmp_path)
+    assert settings.report_subject == "from folder"
+
+
+def test_smtp_port_follows_the_security_mode_unless_given(tmp_path: Path) -> None:
+    path = _write(tmp_path, "smtp_security: ssl\n")
+    assert load_settings(path, env={}, cwd=tmp_path).smtp_port == 465
+    env = {"DUNWELL_SMTP_PORT": "2525"}
+    assert load_settings(path, env=env, cwd=tmp_path).smtp_port == 2525
+    assert load_settings(_write(tmp_path, "{}"), env={}, cwd=tmp_path).smtp_port == 587
+
+
 def test_config_file_is_found_in_working_folder(tmp_path: Path) -> None:
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "dunwell.yaml").write_text("report_subject: AR daily\n")

@@ -23,6 +23,11 @@ from dunwell.model import Channel, CustomerId, DunningAction, InvoiceId
 from dunwell.money import exponent
 
 _REFERENCE_MAX = 140  # SEPA remittance information
+_USED = [
+    "customer_id", "currency", "stage", "stage_name", "channel", "language", "template",
+    "recipient", "key", "start", "n", "dpd", "total", "reason", "consumer", "name", "moment",
+    "segment", "segment_reason", "likelihood",
+]
 
 
 @lru_cache(maxsize=64)
@@ -134,11 +139,15 @@ def _letter(row: Any, cols: _Columns, day: date,
 def _invoice_holds(holds: pd.DataFrame, cust: pd.DataFrame, ladders: Ladders,
                    day: date) -> list[DunningAction]:
     keys = ["customer_id", "currency", "nxt", "reason", "seg", "segment"]
-    rows = holds.sort_values("invoice_id").groupby(keys, sort=True).agg(
-        ids=("invoice_id", list), dpd=("dpd", "max")
-    ).reset_index()
+    held = holds.sort_values([*keys, "invoice_id"])
+    rows = held.groupby(keys, sort=False).agg(dpd=("dpd", "max")).reset_index()
+    # Sorted by the keys, each group is a run of rows: split the ids at the boundaries.
+    sizes = held.groupby(keys, sort=False).size().to_numpy()
+    ids = held["invoice_id"].to_numpy(dtype=object)
     rows["language"] = rows["customer_id"].map(cust["language"]).fillna("en")
     rows["template"] = ladders.template[rows["seg"].to_numpy(), rows["nxt"].to_numpy()]
+    rows = rows.astype(object)
+    rows["ids"] = np.split(ids, np.cumsum(sizes)[:-1]) if len(sizes) else []
     return [
         DunningAction(
             run_date=day, customer_id=CustomerId(r.customer_id), currency=r.currency,
@@ -159,6 +168,8 @@ def assemble(lines: pd.DataFrame, groups: pd.DataFrame, holds: pd.DataFrame,
     actions: list[DunningAction] = []
     messages: list[PlannedMessage] = []
     described = _describe(groups, segments, ladders) if len(groups) else groups
+    # Plain object columns: itertuples over pandas string arrays is slow at 100k letters.
+    described = described[[c for c in _USED if c in described]].astype(object)
     for row in described.itertuples(index=False):
         action, message = _letter(row, cols, today, policy)
         actions.append(action)

@@ -43,30 +43,31 @@ def read_statement(path: Path, profile: str | None = None, currency: str | None 
     if kind is None:
         return _csv(path, source, _recognise(head, source, profiles), currency)
     if kind.startswith("camt"):
-        txns, balances, warnings = camt.read(path, source)
-        return _result(kind, txns, balances, warnings)
+        txns, lines, balances, warnings = camt.read(path, source)
+        return _result(kind, txns, lines, balances, warnings)
     data = _bytes(path, source)
     text, warnings = ofx.decode(data, source) if kind == "ofx" else decode(data, source)
     if kind == "canonical":
-        return StatementImport(kind, bank_csv.read(text, source), [], warnings)
+        txns, lines = bank_csv.read(text, source)
+        return StatementImport(kind, txns, [], warnings, lines=lines)
     reader = {"mt940": lambda: mt940.read(text, source),
               "ofx": lambda: ofx.read(text, source, currency),
               "bai2": lambda: bai2.read(text, source, currency)}[kind]
-    txns, balances = reader()
-    return _result(kind, txns, balances, warnings)
+    txns, lines, balances = reader()
+    return _result(kind, txns, lines, balances, warnings)
 
 
-def _result(kind: str, txns: list[BankTxn], balances: list[StatementBalance],
+def _result(kind: str, txns: list[BankTxn], lines: list[int], balances: list[StatementBalance],
             warnings: list[str], profile: str | None = None) -> StatementImport:
     """The import with ids filled in and made unique."""
-    return StatementImport(kind, assign_ids(txns), balances, warnings, profile)
+    return StatementImport(kind, assign_ids(txns), balances, warnings, profile, lines)
 
 
 def _csv(path: Path, source: str, profile: CsvProfile, currency: str | None) -> StatementImport:
     """A bank CSV through its profile."""
     text, warnings = csv_bank.profile_text(_bytes(path, source), source, profile)
-    txns, skipped = csv_bank.read(text, profile, source, currency)
-    return _result("csv", txns, [], warnings + skipped, profile.name)
+    txns, lines, skipped = csv_bank.read(text, profile, source, currency)
+    return _result("csv", txns, lines, [], warnings + skipped, profile.name)
 
 
 def _recognise(head: bytes, source: str, profiles: dict[str, CsvProfile]) -> CsvProfile:

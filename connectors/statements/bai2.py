@@ -46,6 +46,7 @@ class _Account:
     opening: Decimal | None = None
     closing: Decimal | None = None
     rows: list[BankTxn] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
 
 
 def records(text: str, source: str) -> list[_Record]:
@@ -80,7 +81,7 @@ def _joiner(prev: _Record) -> str:
 
 
 def read(text: str, source: str, default_currency: str | None
-         ) -> tuple[list[BankTxn], list[StatementBalance]]:
+         ) -> tuple[list[BankTxn], list[int], list[StatementBalance]]:
     """Transactions and per-account balances of a BAI2 file."""
     group_ccy, as_of = default_currency or "USD", None
     accounts: list[_Account] = []
@@ -95,8 +96,9 @@ def read(text: str, source: str, default_currency: str | None
             if not accounts or as_of is None:
                 raise InputError(source, "16 record outside an 02/03 section", rec.line, "16")
             accounts[-1].rows.append(_detail(fields, rec, accounts[-1], as_of, source))
+            accounts[-1].lines.append(rec.line)
     txns = [t for a in accounts for t in a.rows]
-    return txns, [_balance(a, as_of) for a in accounts]
+    return txns, [n for a in accounts for n in a.lines], [_balance(a, as_of) for a in accounts]
 
 
 def _fields(text: str) -> list[str]:

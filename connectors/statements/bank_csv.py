@@ -27,10 +27,11 @@ def looks_canonical(head: str) -> bool:
     return set(REQUIRED) <= {c.strip().strip('"') for c in first.split(",")}
 
 
-def read(text: str, source: str) -> list[BankTxn]:
-    """Transactions of a canonical bank.csv; every cell checked, ids unique."""
+def read(text: str, source: str) -> tuple[list[BankTxn], list[int]]:
+    """Transactions of a canonical bank.csv and their lines; every cell checked, ids unique."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     txns: list[BankTxn] = []
+    lines: list[int] = []
     seen: set[str] = set()
     line = 1
     try:
@@ -45,10 +46,11 @@ def read(text: str, source: str) -> list[BankTxn]:
                                  line, "transaction_id")
             seen.add(txn.transaction_id)
             txns.append(txn)
+            lines.append(line)
             line = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(source, f"bad CSV: {exc}", line) from None
-    return txns
+    return txns, lines
 
 
 def _row(row: dict[str, str | None], source: str, line: int) -> BankTxn:

@@ -66,8 +66,11 @@ class _Section:
     currencies: set[str] = field(default_factory=set)
 
 
-def read(file: Path, source: str) -> tuple[list[BankTxn], list[StatementBalance], list[str]]:
-    """Transactions, balances and warnings of a camt file (path read in a stream)."""
+Result = tuple[list[BankTxn], list[int], list[StatementBalance], list[str]]
+
+
+def read(file: Path, source: str) -> Result:
+    """Transactions, their lines, balances and warnings of a camt file (read as a stream)."""
     try:
         return _read(str(file), source, [])
     except etree.XMLSyntaxError as exc:
@@ -82,10 +85,10 @@ def read(file: Path, source: str) -> tuple[list[BankTxn], list[StatementBalance]
         raise InputError(source, f"not well-formed XML: {exc.msg}", exc.lineno) from None
 
 
-def _read(src: str | IO[bytes], source: str, warnings: list[str]
-          ) -> tuple[list[BankTxn], list[StatementBalance], list[str]]:
+def _read(src: str | IO[bytes], source: str, warnings: list[str]) -> Result:
     """The streaming loop: entries as they end, statements when they close."""
     txns: list[BankTxn] = []
+    lines: list[int] = []
     balances: list[StatementBalance] = []
     skipped = 0
     section: _Section | None = None
@@ -98,7 +101,7 @@ def _read(src: str | IO[bytes], source: str, warnings: list[str]
                 section = _section(parent, source)
             rows = entry_rows(elem, source)
             skipped += rows is None
-            _add(rows or [], section, txns, source)
+            _add(rows or [], section, txns, lines)
             parent.remove(elem)
             continue
         if section is None or section.elem is not elem:
@@ -108,12 +111,13 @@ def _read(src: str | IO[bytes], source: str, warnings: list[str]
         elem.clear()
     if skipped:
         warnings.append(f"{source}: {skipped} entries not booked (pending or information) skipped")
-    return txns, balances, warnings
+    return txns, lines, balances, warnings
 
 
-def _add(rows: list[Row], section: _Section, txns: list[BankTxn], source: str) -> None:
+def _add(rows: list[Row], section: _Section, txns: list[BankTxn], lines: list[int]) -> None:
     """Turn rows into transactions of this statement, adding to its count and sum."""
     for row in rows:
+        lines.append(row.line)
         txns.append(BankTxn(TransactionId(row.ref), row.booked, row.amount, row.currency,
                             row.name, row.iban, row.remittance, section.account))
         section.count += 1

@@ -31,6 +31,7 @@ class Row(NamedTuple):
     name: str | None
     iban: str | None
     remittance: str | None
+    line: int
 
 
 def entry_rows(ntry: etree._Element, source: str) -> list[Row] | None:
@@ -50,7 +51,7 @@ def entry_rows(ntry: etree._Element, source: str) -> list[Row] | None:
         return [_row(ref, booked, signed, ccy, detail, ntry, credit)]
     return [
         _row(camt.text_at(d, "Refs/AcctSvcrRef") or (f"{ref}/{i}" if ref else ""),
-             booked, amt, ccy, d, ntry, amt > 0 or (amt == 0 and credit))
+             booked, amt, ccy, d, ntry, amt > 0 or (amt == 0 and credit), split=True)
         for i, (d, amt) in enumerate(parts, 1)
     ]
 
@@ -112,14 +113,15 @@ def _booking_date(ntry: etree._Element, source: str) -> date:
 
 
 def _row(ref: str, booked: date, signed: Decimal, ccy: str, detail: etree._Element | None,
-         ntry: etree._Element, credit: bool) -> Row:
-    """A row with the counterparty and remittance of its detail (if any)."""
+         ntry: etree._Element, credit: bool, split: bool = False) -> Row:
+    """A row with the counterparty and remittance of its detail (if any), at its line."""
     name = iban = remittance = None
     if detail is not None:
         name, iban = _party(detail, "Dbtr" if credit else "Cdtr")
         remittance = _remittance(detail)
     remittance = remittance or clean(camt.text_at(ntry, "AddtlNtryInf"))
-    return Row(ref, booked, signed, ccy, name, iban, remittance)
+    line = detail.sourceline if split and detail is not None else ntry.sourceline
+    return Row(ref, booked, signed, ccy, name, iban, remittance, line)
 
 
 def _party(detail: etree._Element, role: str) -> tuple[str | None, str | None]:

@@ -54,7 +54,7 @@ def matches(text: str, profile: CsvProfile, source: str) -> bool:
 
 
 def read(text: str, profile: CsvProfile, source: str, default_currency: str | None
-         ) -> tuple[list[BankTxn], list[str]]:
+         ) -> tuple[list[BankTxn], list[int], list[str]]:
     """Transactions of a bank CSV; rows whose status is not booked are skipped with a warning."""
     found = header_of(text, profile, source)
     if found is None:
@@ -62,6 +62,7 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
     header_line, header = found
     index = _index(header, profile, source, header_line)
     txns: list[BankTxn] = []
+    lines: list[int] = []
     skipped: list[str] = []
     for line, cells in rows(text, profile, source):
         if line <= header_line or not any(c.strip() for c in cells):
@@ -72,11 +73,12 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
             skipped.append(f"{line} ({cell(status_column)})")
             continue
         txns.append(_txn(cell, profile, source, line, default_currency))
+        lines.append(line)
     warnings = [f"{source}: skipped {len(skipped)} rows not booked: lines {', '.join(skipped)}"
                 ] if skipped else []
     if txns and not profile.column("account"):
         warnings.append(f"{source}: the export states no account; the account column stays blank")
-    return txns, warnings
+    return txns, lines, warnings
 
 
 def _index(header: list[str], profile: CsvProfile, source: str, line: int) -> dict[str, int]:

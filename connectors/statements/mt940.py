@@ -72,15 +72,17 @@ def tokenize(text: str, source: str) -> list[_Statement]:
     return statements
 
 
-def read(text: str, source: str) -> tuple[list[BankTxn], list[StatementBalance]]:
-    """All transactions and per-statement balances of an MT940 file."""
+def read(text: str, source: str) -> tuple[list[BankTxn], list[int], list[StatementBalance]]:
+    """All transactions (with the line of their :61:) and per-statement balances."""
     txns: list[BankTxn] = []
+    lines: list[int] = []
     balances: list[StatementBalance] = []
     for stmt in tokenize(text, source):
         rows, balance = _statement(stmt, source)
         txns.extend(rows)
+        lines.extend(f.line for f in stmt.fields if f.tag == "61")
         balances.append(balance)
-    return txns, balances
+    return txns, lines, balances
 
 
 def _statement(stmt: _Statement, source: str) -> tuple[list[BankTxn], StatementBalance]:

@@ -63,7 +63,7 @@ class _Scan:
 
 
 def read(text: str, source: str, default_currency: str | None
-         ) -> tuple[list[BankTxn], list[StatementBalance]]:
+         ) -> tuple[list[BankTxn], list[int], list[StatementBalance]]:
     """Transactions and (closing-only) balances of every statement in an OFX file."""
     body = _COMMENT.sub("", _CDATA.sub(lambda m: html.escape(m.group(1)), text))
     scan = _Scan()
@@ -83,7 +83,7 @@ def read(text: str, source: str, default_currency: str | None
         rows, balance = _statement(stmt, source, default_currency)
         txns.extend(rows)
         balances.append(balance)
-    return txns, balances
+    return txns, [line for stmt in scan.stmts for line, _ in stmt.txns], balances
 
 
 def _token(scan: _Scan, closing: bool, tag: str, value: str, line: int, source: str) -> None:

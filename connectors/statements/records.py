@@ -48,6 +48,7 @@ class StatementImport:
       balances: one per statement in the file (empty when the format has none).
       warnings: encoding fallbacks, skipped pending rows and similar notes.
       profile: the CSV profile used, for format csv.
+      lines: the physical line where each transaction starts, parallel to transactions.
     """
 
     format: str
@@ -55,3 +56,4 @@ class StatementImport:
     balances: list[StatementBalance] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     profile: str | None = None
+    lines: list[int] = field(default_factory=list)

@@ -71,3 +71,13 @@ def test_csv_profile_is_recognised_from_its_header() -> None:
     imp = read_statement(FIXTURES / "debit_credit.csv", profiles_dir=FIXTURE_PROFILES)
     assert imp.profile == "testbank_debit_credit"
     assert any("lines 6 (vorgemerkt)" in w for w in imp.warnings)
+
+
+@pytest.mark.parametrize(("name", "lines"), [
+    ("sepa_86.sta", [5, 9]), ("camt053_batch.xml", [17, 21, 24, 29, 42]),
+    ("ofx_xml.ofx", [15, 20]), ("bai2_continuation.bai2", [5, 7, 8]), ("bank.csv", [2, 3]),
+    ("debit_credit.csv", [4, 5]),
+])
+def test_each_transaction_carries_the_line_it_starts_on(name: str, lines: list[int]) -> None:
+    imp = read_statement(FIXTURES / name, profiles_dir=FIXTURE_PROFILES)
+    assert imp.lines == lines

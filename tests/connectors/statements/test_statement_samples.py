@@ -38,6 +38,7 @@ def test_sample_converts_with_expected_count_and_net_sum(row: dict[str, str]) ->
     assert len(imp.transactions) == count
     assert dict(sums) == net
     assert len({t.transaction_id for t in imp.transactions}) == count
+    assert len(imp.lines) == count and imp.lines == sorted(imp.lines)
     assert all(t.account for t in imp.transactions) or imp.format == "csv"
 
 

@@ -15,9 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from dunwell.errors import InputError, InputErrors
-from dunwell.flows.summary import RunSummary
 from dunwell.tasks.common import parse_as_of
-from dunwell.tasks.inputs import load_inputs
+from dunwell.tasks.summary import RunSummary
 
 _stderr = Console(stderr=True)
 
@@ -64,6 +63,8 @@ def _check_output(file: Path, output: Path) -> None:
 def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: str | None,
               out: Path) -> None:
     """Every input and argument checked before a flow starts; all problems reported at once."""
+    from dunwell.tasks.inputs import load_inputs  # imports Prefect: not for `statement convert`
+
     errors: list[InputError] = []
     try:
         parse_as_of(as_of)

@@ -19,13 +19,12 @@ from prefect import flow
 from dunwell.connectors.root import build
 from dunwell.connectors.storage import run_lock
 from dunwell.flows.steps import deliver, finish_files, reconcile_and_check, record
-from dunwell.flows.summary import RunSummary
 from dunwell.tasks.common import parse_as_of
 from dunwell.tasks.dunning import plan_reminders
 from dunwell.tasks.outputs import dunning_tables, reconciliation_tables
 from dunwell.tasks.persist import finish_run
 from dunwell.tasks.report import deliver_report, make_report
-from dunwell.tasks.summary import publish_artifacts, summarise
+from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
 
 
 @flow(name="dunwell-daily", log_prints=False)

@@ -16,13 +16,12 @@ from prefect import flow
 from dunwell.connectors.root import build
 from dunwell.connectors.storage import run_lock
 from dunwell.flows.steps import deliver, finish_files, reconcile_and_check, record
-from dunwell.flows.summary import RunSummary
 from dunwell.tasks.common import parse_as_of
 from dunwell.tasks.dunning import plan_reminders, write_digest
 from dunwell.tasks.outputs import dunning_tables
 from dunwell.tasks.persist import ImportCounts, finish_run
 from dunwell.tasks.report import renderer_for
-from dunwell.tasks.summary import publish_artifacts, summarise
+from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
 
 
 @flow(name="dunwell-dunning", log_prints=False)

@@ -15,11 +15,10 @@ from prefect import flow
 from dunwell.connectors.root import build
 from dunwell.connectors.storage import run_lock
 from dunwell.flows.steps import finish_files, reconcile_and_check, record
-from dunwell.flows.summary import RunSummary
 from dunwell.tasks.common import parse_as_of
 from dunwell.tasks.outputs import reconciliation_tables
 from dunwell.tasks.persist import ImportCounts, finish_run
-from dunwell.tasks.summary import publish_artifacts, summarise
+from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
 
 
 @flow(name="dunwell-reconcile", log_prints=False)

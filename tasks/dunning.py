@@ -15,7 +15,8 @@ from dunwell.connectors.ledger import Ledger
 from dunwell.dunning import plan as plan_dunning
 from dunwell.dunning import segment_customers
 from dunwell.model import Channel, DunningAction
-from dunwell.tasks.common import retry_unless_user_error
+
+HOLD_PREFIX = "hold:"
 
 
 @dataclass(frozen=True)

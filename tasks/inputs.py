@@ -10,10 +10,10 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import canonical
-from dunwell.tasks.common import retry_unless_user_error
 from dunwell.connectors.sources import BankFile, read_bank
 from dunwell.errors import InputError, InputErrors
 from dunwell.frames import CUSTOMER_COLUMNS
+from dunwell.tasks.common import retry_unless_user_error
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,12 @@ def reconciliation_frame(transactions: pd.DataFrame, matches: pd.DataFrame,
 
 @task(name="check reconciliation quality", cache_policy=NO_CACHE)
 def check_results(checked: Checked, reconciled: Any, as_of: datetime, adapters: Any) -> Checked:
-    """Match rate, review share and 'no invoice cleared twice' on this run's results."""
-    frame = reconciliation_frame(reconciled.new, reconciled.matches, checked.invoices)
+    """Match rate, review share and 'no invoice cleared twice' over this run's statements.
+
+    Transactions imported before count with the decisions made then, so that
+    re-running a statement gives the same figures as the first run.
+    """
+    frame = reconciliation_frame(reconciled.transactions, reconciled.matches, checked.invoices)
     result = quality.check("reconciliation", frame, as_of=as_of.date(),
                            out_dir=adapters.work_dir, bounds=dict(adapters.settings.quality or {}))
     results = [*checked.results, result]

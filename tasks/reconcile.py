@@ -9,9 +9,9 @@ import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from dunwell.connectors.ledger import Ledger
 from dunwell.frames import minor_to_text
 from dunwell.matching import reconcile
-from dunwell.connectors.ledger import Ledger
 
 
 @dataclass(frozen=True)

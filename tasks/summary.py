@@ -3,15 +3,55 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from dunwell.flows.summary import RunSummary
 from dunwell.frames import minor_to_text
 from dunwell.model import Channel, DunningAction
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """Counts and amounts of one run, by currency where money is involved.
+
+    Attributes:
+      payments_in: incoming payments seen (count) and amount per currency.
+      matched_auto / review / unmatched: payments by outcome, count and amount.
+      discrepancies: count per kind.
+      reminders: count per stage (held back ones under `holds`).
+      paths: name -> file or folder the run wrote (report, outbox, csvs).
+      quality: dataset -> failed expectations count.
+    """
+
+    run_id: str = ""
+    as_of: str = ""
+    payments_in: int = 0
+    payments_in_amount: dict[str, str] = field(default_factory=dict)
+    matched_auto: int = 0
+    matched_auto_amount: dict[str, str] = field(default_factory=dict)
+    review: int = 0
+    review_amount: dict[str, str] = field(default_factory=dict)
+    unmatched: int = 0
+    unmatched_amount: dict[str, str] = field(default_factory=dict)
+    already_known: int = 0
+    discrepancies: dict[str, int] = field(default_factory=dict)
+    reminders: dict[str, int] = field(default_factory=dict)
+    holds: dict[str, int] = field(default_factory=dict)
+    human_review: int = 0
+    quarantined: int = 0
+    quality_failures: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    paths: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def needs_a_person(self) -> bool:
+        """True when something waits for a person (for --strict)."""
+        return bool(self.review or self.unmatched or sum(self.discrepancies.values())
+                    or self.human_review or self.quarantined)
 
 
 def _by_currency(frame: pd.DataFrame, column: str = "amount_minor") -> dict[str, str]:
@@ -24,8 +64,8 @@ def _by_currency(frame: pd.DataFrame, column: str = "amount_minor") -> dict[str,
 
 
 def _outcomes(reconciled: Any) -> dict[str, pd.DataFrame]:
-    """Incoming payments of this run split into auto / review / unmatched."""
-    incoming = reconciled.new[reconciled.new["amount_minor"] > 0]
+    """Incoming payments of this run's statements split into auto / review / unmatched."""
+    incoming = reconciled.transactions[reconciled.transactions["amount_minor"] > 0]
     decided = reconciled.matches.groupby("transaction_id")["decision"].agg(set)
     auto = incoming["transaction_id"].map(lambda t: "auto" in decided.get(t, set()))
     review = incoming["transaction_id"].map(lambda t: decided.get(t, set()) == {"review"})
@@ -62,20 +102,30 @@ def summarise(run_id: str, as_of: datetime, reconciled: Any, actions: list[Dunni
     )
 
 
+def summary_rows(summary: RunSummary) -> list[dict[str, object]]:
+    """The summary as rows of (what, count, amount), for tables in the CLI and Prefect."""
+    rows: list[dict[str, object]] = [
+        {"what": what, "count": count, "amount": _fmt(amount)} for what, count, amount in (
+            ("payments in", summary.payments_in, summary.payments_in_amount),
+            ("matched automatically", summary.matched_auto, summary.matched_auto_amount),
+            ("sent to review", summary.review, summary.review_amount),
+            ("unmatched", summary.unmatched, summary.unmatched_amount),
+        )
+    ]
+    rows += [{"what": f"discrepancy: {k}", "count": v, "amount": ""}
+             for k, v in summary.discrepancies.items()]
+    rows += [{"what": f"reminder: {k}", "count": v, "amount": ""}
+             for k, v in summary.reminders.items()]
+    return rows
+
+
 def publish_artifacts(summary: RunSummary) -> None:
     """A table and a short markdown note on the flow run, for the Prefect UI."""
-    rows = [
-        {"what": "payments in", "count": summary.payments_in, "amount": _fmt(summary.payments_in_amount)},
-        {"what": "matched automatically", "count": summary.matched_auto, "amount": _fmt(summary.matched_auto_amount)},
-        {"what": "sent to review", "count": summary.review, "amount": _fmt(summary.review_amount)},
-        {"what": "unmatched", "count": summary.unmatched, "amount": _fmt(summary.unmatched_amount)},
-    ]
-    rows += [{"what": f"discrepancy: {k}", "count": v, "amount": ""} for k, v in summary.discrepancies.items()]
-    rows += [{"what": f"reminder: {k}", "count": v, "amount": ""} for k, v in summary.reminders.items()]
-    create_table_artifact(rows, key="dunwell-run-summary", description="What this run did")
+    create_table_artifact(summary_rows(summary), key="dunwell-run-summary",
+                          description="What this run did")
     links = "\n".join(f"- {name}: `{path}`" for name, path in summary.paths.items())
-    create_markdown_artifact(f"# dunwell run {summary.run_id}\n\nas of {summary.as_of}\n\n{links}\n",
-                             key="dunwell-run-files", description="Where the outputs are")
+    note = f"# dunwell run {summary.run_id}\n\nas of {summary.as_of}\n\n{links}\n"
+    create_markdown_artifact(note, key="dunwell-run-files", description="Where the outputs are")
 
 
 def _fmt(amounts: dict[str, str]) -> str:

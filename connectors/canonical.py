@@ -71,8 +71,8 @@ def _required(check: _Checker, column: str) -> pd.Series:
 
 def _currency(check: _Checker, column: str = "currency") -> pd.Series:
     values = _required(check, column).str.upper()
-    known = {c: is_currency(c) for c in pd.unique(values) if c}
-    bad = values.map(known).fillna(True).eq(False)
+    unknown = [c for c in pd.unique(values) if c and not is_currency(c)]
+    bad = values.isin(unknown)
     check.flag(bad, column, lambda v: f"{v!r} is not an ISO 4217 currency code")
     return values
 
@@ -107,6 +107,7 @@ def _minor(check: _Checker, column: str, currency: pd.Series, required: bool = T
                lambda v: f"{v!r} is too large (at most {MAX_WHOLE_DIGITS} digits before the dot)")
     shaped = syntax & ~too_big
     parts = values.where(shaped, "0").str.split(".", n=1, expand=True).reindex(columns=[0, 1])
+    parts = parts.astype("object")  # a column reindex adds is float NaN: no str fill for that
     whole = parts[0].fillna("0").astype("str")
     frac = parts[1].fillna("").astype("str")
     negative = whole.str.startswith("-")

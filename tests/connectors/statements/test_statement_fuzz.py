@@ -6,11 +6,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from dunwell.connectors.statements import check_balances, read_statement
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statement_testkit import FIXTURE_PROFILES, FIXTURES
 
+from dunwell.connectors.statements import check_balances, read_statement
 from dunwell.errors import InputError
 
 SEEDS = ["sepa_86.sta", "reversal.sta", "camt053_batch.xml", "camt054.xml",
@@ -20,21 +20,33 @@ FUZZ = settings(max_examples=80, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def _read(data: bytes) -> None:
+BANK_CSV = {
+    "ing": '"Datum","Naam / Omschrijving","Rekening","Tegenrekening","Code","Af Bij",'
+           '"Bedrag (EUR)","MutatieSoort","Mededelingen"\n'
+           '"20251103","ACME","NL91ABNA0417164300","","GT","Af","1.234,50","x","INV 7"\n',
+    "schwab": '"Date","Status","Type","CheckNumber","Description","Withdrawal","Deposit",'
+              '"RunningBalance"\n"11/03/2025","Posted","ACH","","PAYROLL","","$1,020.00","$9.00"\n',
+    "ubs": "Produit;Monn.;Description;Date de valeur;Description 1;Description 2;Description 3;"
+           "N\u00b0 de transaction;D\u00e9bit;Cr\u00e9dit;Solde\n0123 4;CHF;Compte;03.11.2025;"
+           "Virement;ACME;Rue 1;ZT1;;1'240.00;11'613.94\n",
+}
+
+
+def _read(data: bytes, profiles_dir: Path | None = FIXTURE_PROFILES) -> None:
     """Read bytes as a statement: fine, or an InputError; anything else fails the test."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.dat"
         path.write_bytes(data)
         try:
-            check_balances(read_statement(path, profiles_dir=FIXTURE_PROFILES))
+            check_balances(read_statement(path, profiles_dir=profiles_dir))
         except InputError:
             pass
 
 
 @st.composite
-def mutated(draw: st.DrawFn, seed: str) -> bytes:
+def mutated(draw: st.DrawFn, seed: str | bytes) -> bytes:
     """A valid fixture with a few random cuts, insertions and byte flips."""
-    data = bytearray((FIXTURES / seed).read_bytes())
+    data = bytearray(seed if isinstance(seed, bytes) else (FIXTURES / seed).read_bytes())
     for _ in range(draw(st.integers(1, 4))):
         at = draw(st.integers(0, len(data)))
         action = draw(st.sampled_from(["cut", "insert", "flip", "truncate", "dup"]))
@@ -71,3 +83,10 @@ def test_format_prefix_with_arbitrary_bytes_parses_or_raises_input_error(prefix,
 @given(data=st.data())
 def test_mutated_valid_file_parses_or_raises_input_error(seed: str, data: st.DataObject) -> None:
     _read(data.draw(mutated(seed)))
+
+
+@pytest.mark.parametrize("bank", BANK_CSV)
+@FUZZ
+@given(data=st.data())
+def test_mutated_bank_csv_parses_or_raises_input_error(bank: str, data: st.DataObject) -> None:
+    _read(data.draw(mutated(BANK_CSV[bank].encode("utf-8"))), profiles_dir=None)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from dunwell.connectors.statements import read_statement
-from statement_testkit import FIXTURES, raises_input_error
+from tests.connectors.statements.statement_testkit import FIXTURES, raises_input_error
 
 GOOD = (FIXTURES / "bai2_continuation.bai2").read_text(encoding="utf-8")
 

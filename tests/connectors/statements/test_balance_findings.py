@@ -10,7 +10,7 @@ from dunwell.connectors.statements import (
     check_balances,
     read_statement,
 )
-from statement_testkit import FIXTURES
+from tests.connectors.statements.statement_testkit import FIXTURES
 
 
 def _bal(sid: str, opening: str, total: str, closing: str, *currencies: str) -> StatementBalance:

@@ -8,10 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from dunwell.connectors.statements import read_statement, write_canonical_csv
-from statement_testkit import raises_input_error
 
+from dunwell.connectors.statements import read_statement, write_canonical_csv
 from dunwell.model import BankTxn, TransactionId
+from tests.connectors.statements.statement_testkit import raises_input_error
 
 HEADER = "transaction_id,booking_date,amount,currency\n"
 

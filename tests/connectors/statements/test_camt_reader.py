@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from dunwell.connectors.statements import read_statement
-from statement_testkit import FIXTURES, raises_input_error
+from tests.connectors.statements.statement_testkit import FIXTURES, raises_input_error
 
 GOOD = (FIXTURES / "camt053_batch.xml").read_text(encoding="utf-8")
 

@@ -6,11 +6,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from dunwell.connectors.statements import load_profiles, read_statement
 from dunwell.connectors.statements.text import amount
-from statement_testkit import FIXTURE_PROFILES, FIXTURES, raises_input_error
-
 from dunwell.errors import ConfigError, FormatNotRecognised
+from tests.connectors.statements.statement_testkit import (
+    FIXTURE_PROFILES,
+    FIXTURES,
+    raises_input_error,
+)
 
 GOOD = (FIXTURES / "debit_credit.csv").read_bytes().decode("cp1252")
 

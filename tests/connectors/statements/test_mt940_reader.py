@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from dunwell.connectors.statements import read_statement
 from dunwell.connectors.statements.mt940_details import join_lines, parse_details
-from statement_testkit import FIXTURES, raises_input_error
+from tests.connectors.statements.statement_testkit import FIXTURES, raises_input_error
 
 GOOD = (FIXTURES / "sepa_86.sta").read_text(encoding="utf-8")
 

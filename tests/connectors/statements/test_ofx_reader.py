@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from dunwell.connectors.statements import read_statement
-from statement_testkit import FIXTURES, raises_input_error
+from tests.connectors.statements.statement_testkit import FIXTURES, raises_input_error
 
 SGML = (FIXTURES / "ofx_sgml_cp1252.ofx").read_bytes().decode("cp1252")
 XML = (FIXTURES / "ofx_xml.ofx").read_text(encoding="utf-8")

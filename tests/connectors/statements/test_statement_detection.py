@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from dunwell.connectors.statements import read_statement
-from statement_testkit import FIXTURES, raises_input_error
 
+from dunwell.connectors.statements import read_statement
 from dunwell.errors import FormatNotRecognised, InputError
+from tests.connectors.statements.statement_testkit import FIXTURES, raises_input_error
 
 
 @pytest.mark.parametrize(("name", "kind"), [

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from statement_testkit import FIXTURE_PROFILES, FIXTURES
 
 from dunwell.connectors.statements import check_balances, read_statement
 from dunwell.errors import InputError
+from tests.connectors.statements.statement_testkit import FIXTURE_PROFILES, FIXTURES
 
 SEEDS = ["sepa_86.sta", "reversal.sta", "camt053_batch.xml", "camt054.xml",
          "ofx_sgml_cp1252.ofx", "ofx_xml.ofx", "bai2_continuation.bai2", "debit_credit.csv",

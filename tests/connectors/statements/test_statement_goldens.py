@@ -6,13 +6,13 @@ import csv
 from pathlib import Path
 
 import pytest
-from statement_testkit import FIXTURE_PROFILES, FIXTURES, golden_rows
 
 from dunwell.connectors.statements import (
     check_balances,
     read_statement,
     write_canonical_csv,
 )
+from tests.connectors.statements.statement_testkit import FIXTURE_PROFILES, FIXTURES, golden_rows
 
 CASES = {
     "sepa_86.sta": "mt940",

@@ -8,9 +8,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-from statement_testkit import SAMPLES
 
 from dunwell.connectors.statements import check_balances, read_statement
+from tests.connectors.statements.statement_testkit import SAMPLES
 
 if not (SAMPLES / "EXPECTED.csv").is_file():  # pragma: no cover - CI has ../shared/samples
     pytest.skip(f"samples not found at {SAMPLES}", allow_module_level=True)

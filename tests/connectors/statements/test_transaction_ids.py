@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dunwell.connectors.statements import read_statement
-from statement_testkit import FIXTURES
+from tests.connectors.statements.statement_testkit import FIXTURES
 
 SEPA = (FIXTURES / "sepa_86.sta").read_text(encoding="utf-8")
 OFX = (FIXTURES / "ofx_xml.ofx").read_text(encoding="utf-8")

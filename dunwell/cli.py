@@ -153,7 +153,9 @@ def report(
 
 
 @review_app.command("list")
-def review_list(limit: Annotated[int, typer.Option(help="rows to show at most")] = 50) -> None:
+def review_list(
+    limit: Annotated[int, typer.Option(help="rows to show at most", min=1)] = 50,
+) -> None:
     """List matches waiting for a person, best candidate first."""
     from dunwell import desk
 
@@ -202,8 +204,9 @@ def customer_resume(customer_id: str, note: Note = "") -> None:
 @customer_app.command("pin-segment")
 def customer_pin(customer_id: str, segment: str, note: Note = "") -> None:
     """Pin a customer's dunning segment by hand (overrides the computed one)."""
-    from dunwell import desk
+    from dunwell import commands, desk
 
+    _run(lambda: commands.check_segment(segment))
     _run(lambda: desk.customer_state(customer_id, "pin", segment=segment, note=note))
     out.print(f"{customer_id} pinned to segment {segment}")
 
@@ -231,7 +234,8 @@ def invoice_promise(
     from dunwell import desk
     from dunwell.tasks.common import parse_as_of
 
-    _run(lambda: desk.invoice_promise(invoice_id, parse_as_of(promised).date(), who, note))
+    _run(lambda: desk.invoice_promise(invoice_id, parse_as_of(promised, source="PROMISED").date(),
+                                      who, note))
     out.print(f"{invoice_id}: promise to pay by {promised} recorded")
 
 

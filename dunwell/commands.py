@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -44,8 +45,6 @@ def convert(file: Path, output: Path, profile: str | None, currency: str | None)
     bank = read_bank(file, profile=profile, currency=currency)
     write_bank(bank.transactions, output)
     sums = bank.transactions.groupby("currency")["amount_minor"].sum()
-    import pandas as pd
-
     text = minor_to_text(sums.reset_index(drop=True).astype("int64"),
                          pd.Series(list(sums.index), dtype="str"))
     return Converted(len(bank.transactions), bank.format, dict(zip(sums.index, text, strict=True)),
@@ -74,12 +73,43 @@ def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: s
         errors.append(InputError(str(out), "is a file; --out takes a folder"))
     try:
         inputs = load_inputs(invoices, customers, bank)
+        errors.extend(_unknown_segments(inputs.customers, customers))
     except InputErrors as many:
         errors.extend(many.errors)
     if errors:
         raise InputErrors(errors)
     for line in inputs.warnings:
         _stderr.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
+
+
+def policy_segments() -> list[str]:
+    """Segment names of the configured dunning policy, in its order."""
+    from dunwell.connectors.root import read_yaml
+    from dunwell.connectors.settings import load_settings
+    from dunwell.dunning import load_policy
+
+    policy = load_policy(read_yaml(load_settings().dunning_policy_path))
+    return [rule.name for rule in policy.segments]
+
+
+def check_segment(segment: str) -> None:
+    """A segment pinned by hand must be one the policy knows ("" unpins)."""
+    known = policy_segments()
+    if segment and segment not in known:
+        raise InputError("SEGMENT", f"{segment!r} is not a segment of the dunning policy "
+                         f"(known: {', '.join(known)})")
+
+
+def _unknown_segments(customers: pd.DataFrame, path: Path | None) -> list[InputError]:
+    """customers.csv rows pinning a segment the policy lacks (else the run fails halfway)."""
+    pinned = customers["segment"]
+    if path is None or not (pinned != "").any():
+        return []
+    known = policy_segments()
+    bad = customers.loc[(pinned != "") & ~pinned.isin(known), ["line", "segment"]].head(20)
+    return [InputError(str(path), f"{segment!r} is not a segment of the dunning policy "
+                       f"(known: {', '.join(known)})", int(line), "segment")
+            for line, segment in bad.itertuples(index=False)]
 
 
 def reconcile(invoices: Path, customers: Path | None, bank: list[Path], out: Path) -> RunSummary:

@@ -19,8 +19,12 @@ def retry_unless_user_error(_task: Any, _run: Any, state: Any) -> bool:
     return False
 
 
-def parse_as_of(value: str | date | datetime | None, default_time: time = time(9, 0)) -> datetime:
-    """--as-of: a date (that day at the send time) or an ISO datetime; naive means UTC."""
+def parse_as_of(value: str | date | datetime | None, default_time: time = time(9, 0),
+                source: str = "--as-of") -> datetime:
+    """--as-of: a date (that day at the send time) or an ISO datetime; naive means UTC.
+
+    `source` names the argument in the error (a promise date is not --as-of).
+    """
     if value is None or value == "":
         return datetime.now(UTC)
     if isinstance(value, datetime):
@@ -33,5 +37,5 @@ def parse_as_of(value: str | date | datetime | None, default_time: time = time(9
             return datetime.combine(date.fromisoformat(text), default_time, tzinfo=UTC)
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise InputError("--as-of", f"{text!r} is not a date (YYYY-MM-DD) or ISO datetime") from None
+        raise InputError(source, f"{text!r} is not a date (YYYY-MM-DD) or ISO datetime") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -165,3 +165,14 @@ def test_out_that_is_a_file_is_refused_and_left_alone(cli, workdir):
     outcome = cli("reconcile", "--invoices", invoices, "--bank", bank, "--out", "out")
     assert_refused(outcome, [("out", None, None), ("bank.csv", 4, "transaction_id")], before,
                    workdir.snapshot(), workdir.db)
+
+
+def test_customers_pinning_an_unknown_segment_are_refused_before_the_run(cli, workdir):
+    """Else the dunning run would stop halfway on a ConfigError about the policy."""
+    invoices = workdir.copy("valid_invoices.csv", "invoices.csv")
+    customers = workdir.copy("customers_unknown_segment.csv", "customers.csv")
+    before = workdir.snapshot()
+    outcome = cli("dunning", "--invoices", invoices, "--customers", customers,
+                  "--as-of", "2026-11-20", "--out", "out")
+    assert_refused(outcome, [("customers.csv", 3, "segment")], before, workdir.snapshot(),
+                   workdir.db)

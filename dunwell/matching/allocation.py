@@ -27,7 +27,10 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     runner = rivals.groupby("tx")["confidence"].max()
     runner_up = opt["tx"].map(runner).fillna(-1000)
     opt["tied"] = best & (runner_up >= opt["confidence"] - policy.ambiguity_margin)
-    auto = best & (opt["confidence"] >= policy.auto_threshold) & ~opt["tied"] & ~opt["disputed"]
+    # Text naming a paid invoice outweighs an amount that happens to fit another one.
+    overruled = opt["names_settled"] & (opt["evidence"] == 0)
+    auto = best & (opt["confidence"] >= policy.auto_threshold) & ~opt["tied"] & ~opt[
+        "disputed"] & ~overruled
     reviewed = best & ~auto & (opt["confidence"] >= policy.review_threshold)
     tx_decision = pd.Series(np.where(auto, "auto", np.where(reviewed, "review", "")),
                             index=opt.index)[best]

@@ -65,16 +65,16 @@ def from_review(opt: pd.DataFrame, rows: pd.DataFrame,
     ]
 
 
-def from_unmatched(payments: pd.DataFrame, handled: np.ndarray, hits: pd.DataFrame,
-                   invoices: pd.DataFrame) -> list[pd.DataFrame]:
-    """Payments with no booking and no review: already paid, wrong currency, or unknown."""
-    rest = payments[~payments["tx"].isin(handled)]
-    exact = hits[(hits["typos"] == 0) & hits["tx"].isin(rest["tx"])]
+def from_unmatched(payments: pd.DataFrame, booked: np.ndarray, reviewed: np.ndarray,
+                   hits: pd.DataFrame, invoices: pd.DataFrame) -> list[pd.DataFrame]:
+    """Payments not booked: already paid (even if proposed), wrong currency, or unknown."""
+    exact = hits[(hits["typos"] == 0) & ~hits["tx"].isin(booked)]
     inv, tx = exact["inv"].to_numpy(), exact["tx"].to_numpy()
     same_cur = invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx]
     settled = exact[same_cur & invoices["is_settled"].to_numpy()[inv]].drop_duplicates("tx")
     foreign = exact[~same_cur & invoices["is_open"].to_numpy()[inv]].drop_duplicates("tx")
-    foreign = foreign[~foreign["tx"].isin(settled["tx"])]
+    foreign = foreign[~foreign["tx"].isin(settled["tx"]) & ~foreign["tx"].isin(reviewed)]
+    rest = payments[~payments["tx"].isin(booked) & ~payments["tx"].isin(reviewed)]
     other = rest[~rest["tx"].isin(settled["tx"]) & ~rest["tx"].isin(foreign["tx"])]
     f_inv = foreign["inv"].to_numpy()
     return [

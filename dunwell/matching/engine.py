@@ -23,6 +23,9 @@ from dunwell.matching import (
 )
 from dunwell.matching.policy import MatchPolicy
 
+# Names this long were probably cut by a bank field; a word with a dot was shortened.
+_FIELD_WIDTH_HINT = 27
+_ABBREVIATED = r"\b[^\W\d_]{3,}\.(?:\s|$)"
 MATCH_FRAME = ["transaction_id", "invoice_id", "applied_minor", "currency", "confidence",
                "decision", "reasons", "rank"]
 
@@ -65,10 +68,20 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
                                 for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")
     scored = scoring.option_scores(rows, fee, policy.bank_fee_max_percent)
+    scored["names_settled"] = scored["tx"].isin(_named_settled(hits, pay, inv))
     opt = allocation.decide(scored, policy)
     opt["reasons"] = scoring.reasons(opt[opt["kept"]], rows[rows["option"].isin(
         opt.index[opt["kept"]])]).reindex(opt.index).fillna("")
     return _assemble(pay, inv, hits, rows, opt, invoices)
+
+
+def _named_settled(hits: pd.DataFrame, pay: pd.DataFrame, inv: pd.DataFrame) -> np.ndarray:
+    """Payments whose text names, exactly, an invoice in their currency that is already paid."""
+    exact = hits[hits["typos"] == 0]
+    i, t = exact["inv"].to_numpy(), exact["tx"].to_numpy()
+    named = inv["is_settled"].to_numpy()[i] & (
+        inv["currency"].to_numpy()[i] == pay["currency"].to_numpy()[t])
+    return np.unique(t[named])
 
 
 def _assemble(pay: pd.DataFrame, inv: pd.DataFrame, hits: pd.DataFrame, rows: pd.DataFrame,
@@ -79,11 +92,10 @@ def _assemble(pay: pd.DataFrame, inv: pd.DataFrame, hits: pd.DataFrame, rows: pd
     booked, duplicates = allocation.book(auto, pay)
     review = allocated[allocated["option"].map(opt["decision"]).eq("review")]
     matches = _matches(booked, review, opt, pay)
-    handled = np.union1d(booked["tx"].unique(), review["tx"].unique())
+    booked_tx = np.union1d(booked["tx"].unique(), duplicates["tx"].unique())
     found = [*discrepancies.from_booking(booked, duplicates, pay),
              *discrepancies.from_review(opt, rows, pay),
-             *discrepancies.from_unmatched(pay, np.union1d(handled, duplicates["tx"].unique()),
-                                           hits, inv)]
+             *discrepancies.from_unmatched(pay, booked_tx, review["tx"].unique(), hits, inv)]
     issues = pd.concat(found, ignore_index=True).astype({"amount_minor": "Int64"})
     return Reconciliation(matches, _sorted_issues(issues, pay),
                           _invoices_after(invoices, booked), _unapplied(pay, booked))
@@ -201,7 +213,8 @@ def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
         "amount_minor": incoming["amount_minor"].to_numpy(dtype="int64"),
         "currency": incoming["currency"].astype("str").to_numpy(),
         "name_key": normalise.payer_name(names).to_numpy(),
-        "name_len": names.str.len().to_numpy(),
+        "name_cut": ((names.str.len() >= _FIELD_WIDTH_HINT)
+                     | names.str.contains(_ABBREVIATED, regex=True)).to_numpy(),
         "iban_key": normalise.iban(text("counterparty_iban")).to_numpy(),
         "remittance_info": text("remittance_info").to_numpy(),
     })

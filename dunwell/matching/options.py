@@ -31,8 +31,11 @@ def build(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
     singles = singles.sort_values(["tx", "inv", "order"]).drop_duplicates(["tx", "inv"])
     in_group = pd.MultiIndex.from_frame(listed[["tx", "inv"]])
     singles = singles[~pd.MultiIndex.from_frame(singles[["tx", "inv"]]).isin(in_group)]
+    exact = invoices["open_minor"].to_numpy()[singles["inv"].to_numpy()] == payments[
+        "amount_minor"].to_numpy()[singles["tx"].to_numpy()]
+    settled = singles.loc[exact | (singles["typos"] >= 0).to_numpy(), "tx"]
     lonely = payers[payers["p"] >= 0.6]
-    lonely = lonely[~lonely["tx"].isin(singles["tx"]) & ~lonely["tx"].isin(hits["tx"])]
+    lonely = lonely[~lonely["tx"].isin(settled) & ~lonely["tx"].isin(hits["tx"])]
     found = subsets.find(payments, lonely, open_inv, policy.max_subset_invoices,
                          policy.max_subset_size)
     return _number(singles, listed, found)
@@ -64,7 +67,8 @@ def _number(singles: pd.DataFrame, listed: pd.DataFrame, found: pd.DataFrame) ->
     base += int(group_no.max()) + 1 if len(listed) else 0
     pair = found["tx"].astype("int64") * 1_000_000 + found["option"].astype("int64")
     subset_no = pd.factorize(pair)[0] if len(found) else np.zeros(0, dtype="int64")
-    some = found.assign(kind="subset", option=base + subset_no, typos=-1)
+    some = found.assign(kind=np.where(found["complete"], "subset", "subset_partial"),
+                        option=base + subset_no, typos=-1)
     rows = pd.concat([one[ROW_COLUMNS], many[ROW_COLUMNS], some[ROW_COLUMNS]],
                      ignore_index=True)
     return rows.astype({"tx": "int64", "option": "int64", "inv": "int64", "typos": "int64"})

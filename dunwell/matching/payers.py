@@ -13,7 +13,6 @@ from rapidfuzz import fuzz, process
 from dunwell.matching import normalise
 
 EVIDENCE_COLUMNS = ["tx", "cust", "via", "score"]
-_TRUNCATED_AT = 27
 _TOP_PER_NAME = 3
 
 
@@ -36,9 +35,10 @@ def iban_evidence(payments: pd.DataFrame, customers: pd.DataFrame,
 def name_evidence(payments: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> pd.DataFrame:
     """Payments whose payer name is, or closely resembles, a known customer name."""
     payer = pd.DataFrame({"tx": payments["tx"], "key": payments["name_key"],
-                          "raw_len": payments["name_len"]})
+                          "cut": payments["name_cut"]})
     payer = payer[payer["key"] != ""]
-    distinct = payer.drop_duplicates("key")[["key", "raw_len"]]
+    distinct = payer.sort_values(["key", "cut"]).drop_duplicates("key", keep="last")[
+        ["key", "cut"]]
     exact = distinct.merge(names, on="key").assign(score=100)
     rest = distinct[~distinct["key"].isin(exact["key"])]
     fuzzy = _fuzzy_names(rest, names, cutoff)
@@ -61,14 +61,12 @@ def known_names(customers: pd.DataFrame, invoices: pd.DataFrame,
 
 
 def _fuzzy_names(payers: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> pd.DataFrame:
-    """Similar names within blocks sharing the first word; never all pairs."""
+    """Similar names within blocks sharing the first three letters; never all pairs."""
     payer_keys = payers["key"].to_numpy()
     name_keys = names["key"].to_numpy()
-    cut = payers["raw_len"].to_numpy() >= _TRUNCATED_AT
-    payer_blocks = payers["key"].str.split(" ").str[0].groupby(
-        payers["key"].str.split(" ").str[0].to_numpy()).indices
-    name_blocks = pd.Series(name_keys).str.split(" ").str[0]
-    name_blocks = name_blocks.groupby(name_blocks.to_numpy()).indices
+    cut = payers["cut"].to_numpy()
+    payer_blocks = pd.Series(payer_keys).groupby(payers["key"].str.slice(0, 3).to_numpy()).indices
+    name_blocks = pd.Series(name_keys).groupby(names["key"].str.slice(0, 3).to_numpy()).indices
     found = [_score_block(payer_keys[rows], cut[rows], name_keys[cols], cols, cutoff)
              for block, rows in sorted(payer_blocks.items()) if block in name_blocks
              for cols in [name_blocks[block]]]
@@ -90,6 +88,7 @@ def _score_block(payers: np.ndarray, cut: np.ndarray, names: np.ndarray, name_po
     if cut.any():
         partial = process.cdist(payers[cut].tolist(), names.tolist(), scorer=fuzz.partial_ratio,
                                 dtype=np.uint8)
-        scores[cut] = np.maximum(scores[cut], np.clip(partial.astype(int) - 3, 0, 100))
+        # A cut name is good evidence, never proof: it stays below an exact name.
+        scores[cut] = np.maximum(scores[cut], np.clip(partial.astype(int) - 8, 0, 100))
     rows, cols = np.nonzero(scores >= cutoff)
     return payers[rows], name_pos[cols], scores[rows, cols].astype("int64")

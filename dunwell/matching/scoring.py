@@ -47,15 +47,17 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
     p_ref = np.where(typos == 0, _P_REF[0], np.where(typos == 1, _P_REF[1], 0.0))
     p_amount = np.where(opt["relation"].eq("exact"), np.where(round_sum, 0.4, 0.8),
                         np.where(opt["relation"].eq("fee"), 0.6, 0.0))
-    p_amount = np.where(opt["kind"].eq("subset"), 0.5, p_amount)
+    subset = opt["kind"].str.startswith("subset").to_numpy()
+    p_amount = np.where(subset, 0.5, p_amount)
     customer = 1 - (1 - p_ref) * (1 - opt["p_payer"].to_numpy()) * (1 - p_amount)
     customer = np.where(opt["contradicted"].to_numpy(), customer * 0.5, customer)
     alike = opt["n_alike"].to_numpy() > 1
     invoice = np.select(
         [has_ref & (typos == 0) & fits, has_ref & (typos == 0), has_ref & fits, has_ref,
-         opt["kind"].eq("subset"), opt["relation"].eq("exact") & ~alike,
+         subset & (opt["kind"].eq("subset_partial") | round_sum), subset,
+         opt["relation"].eq("exact") & ~alike,
          opt["relation"].eq("exact"), opt["relation"].eq("fee")],
-        [0.995, 0.90, 0.97, 0.85, 0.95, 0.97, 0.90, 0.85], 0.0)
+        [0.995, 0.90, 0.97, 0.85, 0.85, 0.95, 0.97, 0.90, 0.80], 0.0)
     return np.clip(np.round(100 * customer * invoice), 0, 100).astype("int64")
 
 
@@ -66,7 +68,8 @@ def reasons(opt: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
                      "invoice no. in text (1 typo)"], "")
     gap = minor_to_text((opt["open_sum"] - opt["paid"]).abs(), opt["currency"])
     amount = np.select(
-        [opt["kind"].eq("subset"), opt["relation"].eq("exact") & (opt["n_alike"] > 1),
+        [opt["kind"].str.startswith("subset"),
+         opt["relation"].eq("exact") & (opt["n_alike"] > 1),
          opt["relation"].eq("exact"), opt["relation"].eq("fee"), opt["relation"].eq("short")],
         [opt["n_inv"].astype(str) + " open invoices add up to the amount",
          "amount exact, " + opt["n_alike"].astype(str) + " open invoices alike", "amount exact",

@@ -15,6 +15,7 @@ import pandas as pd
 
 SUBSET_COLUMNS = ["tx", "option", "inv"]
 _BATCH = 512
+_PAIR_POOL = 200
 
 
 @cache
@@ -29,14 +30,56 @@ def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
          width: int, max_size: int) -> pd.DataFrame:
     """Subsets of each payer's open invoices (same currency) that add up to the payment."""
     pool = payers[["tx", "cust"]].merge(payments[["tx", "currency", "amount_minor"]], on="tx")
-    pool = pool.merge(open_inv[["inv", "cust", "currency", "open_minor", "due_date"]],
-                      on=["cust", "currency"])
+    pool = pool.merge(_oldest(open_inv, _PAIR_POOL), on=["cust", "currency"])
     pool = pool[pool["open_minor"] < pool["amount_minor"]]
     pool = pool.sort_values(["tx", "cust", "due_date", "inv"])
     pool["slot"] = pool.groupby(["tx", "cust"]).cumcount()
-    pool = pool[pool["slot"] < width]
     if pool.empty or max_size < 2:
-        return pd.DataFrame({c: pd.Series(dtype="int64") for c in SUBSET_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in SUBSET_COLUMNS}).assign(
+            complete=pd.Series(dtype=bool))
+    windows = _windows(pool[pool["slot"] < width], width, max_size)
+    found = [_pairs(pool[pool["slot"] < _PAIR_POOL]),
+             windows.assign(option=windows["option"].astype("int64") + (1 << 40))]
+    found = _distinct(pd.concat(found, ignore_index=True))
+    # Only a search that saw every open invoice of the payer can rule out other subsets.
+    searched = pool.groupby("tx")["slot"].max() < width
+    return found.assign(complete=found["tx"].map(searched).fillna(False).astype(bool))
+
+
+def _oldest(open_inv: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """Each customer's oldest open invoices per currency, at most `limit` of them."""
+    cols = ["inv", "cust", "currency", "open_minor", "due_date"]
+    ordered = open_inv[cols].sort_values(["cust", "currency", "due_date", "inv"])
+    return ordered[ordered.groupby(["cust", "currency"]).cumcount() < limit]
+
+
+def _pairs(pool: pd.DataFrame) -> pd.DataFrame:
+    """Any two open invoices of the payer that add up to the payment: a hash join."""
+    left = pool[["tx", "cust", "inv", "open_minor", "amount_minor"]]
+    right = pool[["tx", "cust", "inv", "open_minor"]].rename(
+        columns={"inv": "other", "open_minor": "need"})
+    both = left.assign(need=left["amount_minor"] - left["open_minor"]).merge(
+        right, on=["tx", "cust", "need"])
+    both = both[both["inv"] < both["other"]].reset_index(drop=True)
+    option = np.arange(len(both))
+    return pd.DataFrame({"tx": np.repeat(both["tx"].to_numpy(), 2),
+                         "option": np.repeat(option, 2),
+                         "inv": np.column_stack([both["inv"], both["other"]]).ravel()})
+
+
+def _distinct(found: pd.DataFrame) -> pd.DataFrame:
+    """Number the subsets per payment once, dropping a subset found twice."""
+    if found.empty:
+        return found
+    found = found.sort_values(["tx", "option", "inv"], kind="stable")
+    members = found.groupby(["tx", "option"], sort=False)["inv"].agg(tuple)
+    members = members.reset_index().drop_duplicates(["tx", "inv"])
+    members["option"] = np.arange(len(members))
+    return members.explode("inv").astype({"inv": "int64"})[SUBSET_COLUMNS]
+
+
+def _windows(pool: pd.DataFrame, width: int, max_size: int) -> pd.DataFrame:
+    """Subsets of up to max_size among each payer's oldest `width` open invoices."""
     pairs, pair_no = np.unique(pool[["tx", "cust"]].to_numpy(), axis=0, return_inverse=True)
     amounts = np.zeros((len(pairs), width + 1), dtype=np.int64)
     invs = np.full((len(pairs), width + 1), -1, dtype=np.int64)
@@ -46,7 +89,8 @@ def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
     combos = _combos(width, max_size)
     found = [_batch(amounts[s:s + _BATCH], invs[s:s + _BATCH], paid[s:s + _BATCH],
                     pairs[s:s + _BATCH, 0], combos) for s in range(0, len(pairs), _BATCH)]
-    return pd.concat(found, ignore_index=True)
+    found = [f.assign(option=f["option"] + 10_000_000 * i) for i, f in enumerate(found)]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=SUBSET_COLUMNS)
 
 
 def _batch(amounts: np.ndarray, invs: np.ndarray, paid: np.ndarray, txs: np.ndarray,

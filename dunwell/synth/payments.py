@@ -118,7 +118,12 @@ def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame
     key = ["customer_id", "currency", "open_minor"]
     clashing = table[key].merge(clash.assign(hit=True), on=key, how="left")["hit"].fillna(False)
     no_ref = table["case_kind"].isin(_NO_REFERENCE).to_numpy()
-    expected[no_ref & clashing.to_numpy().astype(bool)] = "review"
-    return pd.DataFrame({"tx_no": table["tx_no"], "invoice_id": table["invoice_id"],
+    coin_toss = no_ref & clashing.to_numpy().astype(bool)
+    expected[coin_toss] = "review"
+    # Without a reference, payer and clerk settle the oldest of identical invoices first.
+    oldest = open_invoices.sort_values(["due_date", "invoice_id"]).drop_duplicates(key)
+    oldest = table[key].merge(oldest[[*key, "invoice_id"]], on=key, how="left")["invoice_id"]
+    invoice_id = table["invoice_id"].where(~coin_toss, oldest.to_numpy())
+    return pd.DataFrame({"tx_no": table["tx_no"], "invoice_id": invoice_id,
                          "applied_minor": applied.astype("int64"),
                          "case_kind": table["case_kind"], "expected": expected})

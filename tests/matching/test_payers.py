@@ -1,0 +1,81 @@
+"""Payments without a reference: who paid, and for which open amount."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from matching.builders import invoices, kinds, links, payments, run
+
+LEDGER = invoices(("INV-2026-000201", "C1", 48213), ("INV-2026-000202", "C2", 77011),
+                  ("INV-2026-000203", "C3", 12990))
+
+
+@pytest.mark.parametrize("name", [
+    "Müller Maschinenbau GmbH", "MUELLER MASCHINENBAU GMBH", "Mueller Maschinenbau",
+    "Müller Masc. GmbH",
+])
+def test_payer_name_variants_and_exact_amount_are_booked(name: str) -> None:
+    rec = run(LEDGER, payments(("T1", 48213, name, "Zahlung")))
+    assert links(rec) == {("T1", "INV-2026-000201", 48213)}
+
+
+def test_name_cut_at_the_bank_field_width_still_identifies_the_customer() -> None:
+    ledger = invoices(("INV-2026-000301", "C1", 48213))
+    name = "Müller Maschinenbau GmbH"
+    rec = run(ledger, payments(("T1", 48213, (name + " Zahlungsverkehr")[:35], "")))
+    assert links(rec) == {("T1", "INV-2026-000301", 48213)}
+
+
+def test_known_iban_identifies_the_customer_whatever_the_name() -> None:
+    rec = run(LEDGER, payments(("T1", 77011, "Treasury Dept", "Virement",
+                                "FR76 3000 6000 0112 3456 7890 189")))
+    assert links(rec) == {("T1", "INV-2026-000202", 77011)}
+    assert "IBAN on file" in rec.matches["reasons"].iloc[0]
+
+
+def test_iban_alias_learned_from_review_identifies_customer() -> None:
+    aliases = pd.DataFrame({"customer_id": ["C3"], "kind": ["iban"],
+                            "value": ["GB29NWBK60161331926819"]})
+    pay = payments(("T1", 12990, "Harrington Holdings Group", "", "GB29NWBK60161331926819"))
+    assert links(run(LEDGER, pay)) == set()
+    rec = run(LEDGER, pay, aliases)
+    assert links(rec) == {("T1", "INV-2026-000203", 12990)}
+    assert "IBAN learned" in rec.matches["reasons"].iloc[0]
+
+
+def test_name_alias_learned_from_review_identifies_customer() -> None:
+    aliases = pd.DataFrame({"customer_id": ["C3"], "kind": ["name"],
+                            "value": ["HSL Group Treasury"]})
+    rec = run(LEDGER, payments(("T1", 12990, "HSL GROUP TREASURY", "")), aliases)
+    assert links(rec) == {("T1", "INV-2026-000203", 12990)}
+
+
+def test_two_equal_invoices_without_reference_go_to_review() -> None:
+    ledger = invoices(("INV-2026-000401", "C1", 50000, None, "2026-09-01"),
+                      ("INV-2026-000402", "C1", 50000, None, "2026-10-01"))
+    rec = run(ledger, payments(("T1", 50000, "Müller Maschinenbau GmbH", "Zahlung")))
+    assert links(rec) == set()
+    review = rec.matches[rec.matches["decision"] == "review"]
+    assert list(review["invoice_id"]) == ["INV-2026-000401", "INV-2026-000402"]
+    assert list(review["rank"]) == [1, 2]
+    assert ("ambiguous_match", "T1", "INV-2026-000401") in kinds(rec)
+
+
+def test_unlisted_invoices_are_found_by_subset_sum() -> None:
+    ledger = invoices(("INV-2026-000501", "C2", 12345), ("INV-2026-000502", "C2", 20000),
+                      ("INV-2026-000503", "C2", 33333), ("INV-2026-000504", "C2", 40404))
+    rec = run(ledger, payments(("T1", 12345 + 33333 + 40404, "DUPONT LOGISTIQUE", "Paiement")))
+    assert links(rec) == {("T1", "INV-2026-000501", 12345), ("T1", "INV-2026-000503", 33333),
+                          ("T1", "INV-2026-000504", 40404)}
+
+
+def test_unrelated_money_is_unmatched() -> None:
+    rec = run(LEDGER, payments(("T1", 1234, "Deutsche Bank AG", "Zinsen Q3/2026")))
+    assert links(rec) == set() and links(rec, "review") == set()
+    assert kinds(rec) == [("unmatched_payment", "T1", "")]
+
+
+def test_outgoing_money_is_ignored() -> None:
+    rec = run(LEDGER, payments(("T1", -48213, "Müller Maschinenbau GmbH", "INV-2026-000201")))
+    assert rec.matches.empty and rec.discrepancies.empty and rec.unapplied.empty

@@ -1,0 +1,60 @@
+"""Invoice numbers in remittance text, however the payer wrote them."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.builders import invoices, kinds, links, payments, run
+
+LEDGER = invoices(("INV-2026-004711", "C1", 123456), ("INV-2026-004712", "C2", 98700),
+                  ("INV-2026-004713", "C3", 55000))
+
+
+@pytest.mark.parametrize("text", [
+    "INV-2026-004711", "Zahlung INV-2026-004711 danke", "INV2026004711", "INV-2026-4711",
+    "Rechnung INV-2026-004711", "Rechnung Nr. 2026-004711", "Facture INV2026004711",
+    "EREF+INV-2026-004711",
+])
+def test_reference_is_found_whatever_the_payer_typed(text: str) -> None:
+    rec = run(LEDGER, payments(("T1", 123456, "Muller Maschinenbau", text)))
+    assert links(rec) == {("T1", "INV-2026-004711", 123456)}
+
+
+@pytest.mark.parametrize("typo", ["INV-2026-004771", "INV-2026-007411", "INV-2026-00471"])
+def test_reference_with_one_typo_is_found_when_amount_agrees(typo: str) -> None:
+    rec = run(LEDGER, payments(("T1", 123456, "MUELLER MASCHINENBAU GMBH", typo)))
+    assert links(rec) == {("T1", "INV-2026-004711", 123456)}
+    assert "1 typo" in rec.matches["reasons"].iloc[0]
+
+
+def test_typo_that_names_another_invoice_loses_to_amount_and_payer() -> None:
+    rec = run(LEDGER, payments(("T1", 123456, "Müller Maschinenbau GmbH", "INV-2026-004712")))
+    assert links(rec) == {("T1", "INV-2026-004711", 123456)}
+
+
+def test_reasons_explain_the_match() -> None:
+    rec = run(LEDGER, payments(("T1", 123456, "Müller Maschinenbau GmbH", "INV-2026-004711")))
+    assert rec.matches["reasons"].iloc[0] == "invoice no. in text; amount exact; payer = customer"
+
+
+def test_listed_invoices_share_one_payment() -> None:
+    ledger = invoices(("INV-2026-000101", "C1", 10000, None, "2026-10-01"),
+                      ("INV-2026-000102", "C1", 25050, None, "2026-10-05"))
+    rec = run(ledger, payments(("T1", 35050, "Müller", "INV-2026-000101, INV-2026-000102")))
+    assert links(rec) == {("T1", "INV-2026-000101", 10000), ("T1", "INV-2026-000102", 25050)}
+    assert kinds(rec) == []
+
+
+def test_payment_for_already_paid_invoice_is_flagged() -> None:
+    ledger = invoices(("INV-2026-000101", "C1", 0, None, None, "paid"))
+    rec = run(ledger, payments(("T1", 10000, "Müller Maschinenbau GmbH", "INV-2026-000101")))
+    assert links(rec) == set()
+    assert kinds(rec) == [("already_paid", "T1", "INV-2026-000101")]
+
+
+def test_payment_in_another_currency_is_a_currency_mismatch() -> None:
+    ledger = invoices(("INV-2026-000101", "C1", 10000, "EUR"))
+    rec = run(ledger, payments(("T1", 10800, "Müller Maschinenbau GmbH", "INV-2026-000101",
+                                None, "USD")))
+    assert links(rec) == set()
+    assert kinds(rec) == [("currency_mismatch", "T1", "INV-2026-000101")]

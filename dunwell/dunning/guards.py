@@ -16,6 +16,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process, utils
 
 from dunwell.dunning.policy import DunningPolicy
+from dunwell.dunning.records import EMAIL_ADDRESS
 
 NAME_SIMILARITY = 90
 _LEGAL = re.compile(
@@ -133,6 +134,7 @@ def contact_reasons(g: pd.DataFrame, counts: pd.DataFrame, day: pd.Timestamp,
     return [
         (g["do_not_contact"], "do_not_contact"),
         (g["recipient"] == "", "no_email"),
+        (~g["recipient"].str.fullmatch(EMAIL_ADDRESS.pattern), "invalid_email"),
         (g["sent_today"], "min_gap a message was sent today"),
         (too_soon, last.fillna("")),
         (c["in_30_days"].fillna(0) >= cap, f"cap_30_days {cap} messages"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,6 +13,11 @@ import pandas as pd
 
 from dunwell.frames import ACTION_COLUMNS
 from dunwell.model import DunningAction
+
+EMAIL_ADDRESS = re.compile(
+    r"^[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[^@\s<>,;:\"()\[\]\\]+$"
+)
+"""One plain address: no display name, no second recipient, no whitespace or line breaks."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,14 +27,13 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from dunwell.dunning.records import PlannedMessage
+from dunwell.dunning.records import EMAIL_ADDRESS, PlannedMessage
 from dunwell.money import format_plain
 
 LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "id": "id_ID"}
 PLAN_OFFER_STAGES = frozenset({"firm", "final"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _SPACES = re.compile(r" {2,}")
-_ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[^@\s<>,;:\"()\[\]\\]+$")
 
 
 class UnsafeAddress(ValueError):
@@ -86,7 +85,7 @@ def one_line(value: str, limit: int = 200) -> str:
 def address(name: str, email: str) -> str:
     """`Name <addr>` with the name quoted or RFC 2047-encoded; refuses anything but one address."""
     clean = _CONTROL.sub("", email).strip()
-    if not _ADDRESS.match(clean):
+    if not EMAIL_ADDRESS.fullmatch(clean):
         raise UnsafeAddress(f"not a single email address: {email!r}")
     return formataddr((one_line(name, 120), clean), charset="utf-8")
 

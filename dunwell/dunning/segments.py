@@ -93,7 +93,8 @@ def _rule_mask(rule: SegmentRule, facts: pd.DataFrame, invoices: pd.DataFrame) -
     return mask
 
 
-def _facts(customers, invoices, payments_history, day, policy) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _facts(customers: pd.DataFrame, invoices: pd.DataFrame, payments_history: pd.DataFrame | None,
+           day: pd.Timestamp, policy: DunningPolicy) -> pd.DataFrame:
     ids = pd.Index(customers["customer_id"].unique(), name="customer_id")
     facts = _history_facts(payments_history, day, policy.history_days).reindex(ids)
     first_issue = invoices.groupby("customer_id")["issue_date"].min().reindex(ids)
@@ -125,7 +126,11 @@ def segment_customers(
     as_of: date | datetime,
     policy: DunningPolicy,
 ) -> pd.DataFrame:
-    """Segment per customer (first matching rule, a pinned segment wins), why, and likelihood."""
+    """Segment per customer (first matching rule, a pinned segment wins), why, and likelihood.
+
+    `payments_history` (optional): past invoices with customer_id, due_date and paid_date
+    (NaT while unpaid); only those due within the policy's history window count.
+    """
     day = run_day(as_of)
     facts = _facts(customers, invoices, payments_history, day, policy)
     names = [rule.name for rule in policy.segments]

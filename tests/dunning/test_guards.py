@@ -217,3 +217,15 @@ def test_an_unapplied_credit_note_holds_the_letter_until_a_person_applies_it() -
 def test_a_naive_moment_is_refused_rather_than_guessed() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         run(_one(), CUST, None, NOW.replace(tzinfo=None))
+
+
+def test_an_address_that_is_not_one_plain_address_is_held_not_guessed() -> None:
+    cust = customers(
+        customer("C1", email="ap@acme.example, boss@acme.example"),
+        customer("C2", email="Acme <ap@c2.example>"),
+    )
+    inv = invoices(invoice("X1", "C1", "2026-11-15"), invoice("Y1", "C2", "2026-11-15"))
+    assert rows(run(inv, cust, None, NOW)) == [
+        "C1 hold friendly X1 invalid_email",
+        "C2 hold friendly Y1 invalid_email",
+    ]

@@ -9,22 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session
+
 from dunwell.connectors.storage.columns import (
     as_rows,
     chunks,
     column,
+    date_text,
     dates,
-    datetime64,
     decimals,
     dialect_insert,
-    minor_units,
-    text,
+    minor_units_sql,
     text_or_none,
+    to_frame,
 )
 from dunwell.connectors.storage.models import Customer, CustomerState, Invoice, InvoiceEvent, utcnow
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from dunwell.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS
 
 
@@ -84,54 +84,51 @@ def upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
 
 def load_customers(session: Session) -> pd.DataFrame:
     """Customers per `CUSTOMER_COLUMNS` plus `paused`; a segment pinned by hand wins."""
-    found = session.execute(select(Customer).order_by(Customer.customer_id)).scalars().all()
-    states = {s.customer_id: s for s in session.execute(select(CustomerState)).scalars()}
-    pinned = [states[c.customer_id].pinned_segment if c.customer_id in states else None
-              for c in found]
-    frame = pd.DataFrame({
-        "customer_id": text(c.customer_id for c in found),
-        "name": text(c.name for c in found),
-        "email": text(c.email for c in found),
-        "iban": text(c.iban for c in found),
-        "segment": text(p or c.segment for p, c in zip(pinned, found, strict=True)),
-        "language": text(c.language or "en" for c in found),
-        "country": text(c.country for c in found),
-        "timezone": text(c.timezone for c in found),
-        "do_not_contact": pd.Series([c.do_not_contact for c in found], dtype="bool"),
-        "line": pd.Series([0] * len(found), dtype="int64"),
-        "paused": pd.Series([c.customer_id in states and states[c.customer_id].paused
-                             for c in found], dtype="bool"),
-    })
-    return frame[[*CUSTOMER_COLUMNS, "paused"]]
+    c, state = Customer, CustomerState
+    statement = (
+        select(c.customer_id, c.name, c.email, c.iban,
+               func.coalesce(state.pinned_segment, c.segment), c.language, c.country,
+               c.timezone, c.do_not_contact, literal(0), func.coalesce(state.paused, False))
+        .join(state, state.customer_id == c.customer_id, isouter=True)
+        .order_by(c.customer_id)
+    )
+    names = [*CUSTOMER_COLUMNS, "paused"]
+    kinds = {"do_not_contact": "bool", "line": "int64", "paused": "bool"}
+    frame = to_frame(session.connection().execute(statement).all(), names, kinds)
+    frame["language"] = frame["language"].replace("", "en")
+    return frame
 
 
 def load_invoices(session: Session, *, open_only: bool = False) -> pd.DataFrame:
     """Invoices per `INVOICE_COLUMNS`, with disputes and promises recorded by hand applied."""
-    statement = select(Invoice).order_by(Invoice.invoice_id)
+    i = Invoice
+    statement = select(
+        i.invoice_id, i.customer_id, i.customer_name, i.currency,
+        minor_units_sql(session, i.amount, i.currency),
+        minor_units_sql(session, i.open_amount, i.currency),
+        date_text(i.issue_date), date_text(i.due_date), i.status, i.email, i.disputed,
+        date_text(i.promise_to_pay_date), literal(0),
+    ).order_by(i.invoice_id)
     if open_only:
-        statement = statement.where(Invoice.status == "open", Invoice.open_amount != 0)
-    found = session.execute(statement).scalars().all()
-    disputed, promised = manual_events(session)
-    currency = [i.currency for i in found]
-    frame = pd.DataFrame({
-        "invoice_id": text(i.invoice_id for i in found),
-        "customer_id": text(i.customer_id for i in found),
-        "customer_name": text(i.customer_name for i in found),
-        "currency": text(currency),
-        "amount_minor": pd.Series(minor_units([i.amount for i in found], currency), dtype="int64"),
-        "open_minor": pd.Series(minor_units([i.open_amount for i in found], currency),
-                                dtype="int64"),
-        "issue_date": datetime64([i.issue_date for i in found]),
-        "due_date": datetime64([i.due_date for i in found]),
-        "status": text(i.status for i in found),
-        "email": text(i.email for i in found),
-        "disputed": pd.Series([disputed.get(i.invoice_id, i.disputed) for i in found],
-                              dtype="bool"),
-        "promise_to_pay_date": datetime64(
-            [promised.get(i.invoice_id, i.promise_to_pay_date) for i in found]),
-        "line": pd.Series([0] * len(found), dtype="int64"),
-    })
-    return frame[list(INVOICE_COLUMNS)]
+        statement = statement.where(i.status == "open", i.open_amount != 0)
+    kinds = {"amount_minor": "int64", "open_minor": "int64", "issue_date": "datetime64",
+             "due_date": "datetime64", "disputed": "bool", "promise_to_pay_date": "datetime64",
+             "line": "int64"}
+    frame = to_frame(session.connection().execute(statement).all(), list(INVOICE_COLUMNS), kinds)
+    return _apply_manual_events(frame, *manual_events(session))
+
+
+def _apply_manual_events(frame: pd.DataFrame, disputed: dict[str, bool],
+                         promised: dict[str, Any]) -> pd.DataFrame:
+    """Disputes and promises recorded by hand win over the export's columns."""
+    if disputed:
+        manual = frame["invoice_id"].map(disputed)
+        frame["disputed"] = manual.where(manual.notna(), frame["disputed"]).astype("bool")
+    if promised:
+        manual_date = pd.to_datetime(frame["invoice_id"].map(promised))
+        frame["promise_to_pay_date"] = manual_date.where(manual_date.notna(),
+                                                         frame["promise_to_pay_date"])
+    return frame
 
 
 def manual_events(session: Session) -> tuple[dict[str, bool], dict[str, Any]]:

@@ -14,21 +14,21 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from dunwell.connectors.storage.columns import (
-    chunks,
-    column,
-    dates,
-    datetime64,
-    decimals,
-    dialect_insert,
-    minor_units,
-    text,
-    text_or_none,
-)
-from dunwell.connectors.storage.models import BankTransaction, StatementImport
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dunwell.connectors.storage.columns import (
+    chunks,
+    column,
+    date_text,
+    dates,
+    decimals,
+    dialect_insert,
+    minor_units_sql,
+    text_or_none,
+    to_frame,
+)
+from dunwell.connectors.storage.models import BankTransaction, StatementImport
 from dunwell.frames import TRANSACTION_COLUMNS
 from dunwell.model import BankTxn
 
@@ -187,25 +187,19 @@ def load_transactions(
     transaction_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Stored transactions as a frame per `dunwell.frames.TRANSACTION_COLUMNS` (+ import_id)."""
-    statement = select(BankTransaction).order_by(BankTransaction.id)
+    table = BankTransaction
+    minor = minor_units_sql(session, table.amount, table.currency)
+    columns = [table.transaction_id, date_text(table.booking_date), minor, table.currency,
+               table.counterparty_name, table.counterparty_iban, table.remittance_info,
+               table.account, table.line, table.import_id]
+    statement = select(*columns).order_by(table.id)
     if since is not None:
-        statement = statement.where(BankTransaction.booking_date >= since)
+        statement = statement.where(table.booking_date >= since)
     if import_ids is not None:
-        statement = statement.where(BankTransaction.import_id.in_(list(import_ids)))
+        statement = statement.where(table.import_id.in_(list(import_ids)))
     if transaction_ids is not None:
-        statement = statement.where(BankTransaction.transaction_id.in_(list(transaction_ids)))
-    found = session.execute(statement).scalars().all()
-    currency = [t.currency for t in found]
-    frame = pd.DataFrame({
-        "transaction_id": text(t.transaction_id for t in found),
-        "booking_date": datetime64([t.booking_date for t in found]),
-        "amount_minor": pd.Series(minor_units([t.amount for t in found], currency), dtype="int64"),
-        "currency": text(currency),
-        "counterparty_name": text(t.counterparty_name for t in found),
-        "counterparty_iban": text(t.counterparty_iban for t in found),
-        "remittance_info": text(t.remittance_info for t in found),
-        "account": text(t.account for t in found),
-        "line": pd.Series([t.line for t in found], dtype="int64"),
-        "import_id": pd.Series([t.import_id for t in found], dtype="int64"),
-    })
-    return frame[[*TRANSACTION_COLUMNS, "import_id"]]
+        statement = statement.where(table.transaction_id.in_(list(transaction_ids)))
+    names = [*TRANSACTION_COLUMNS, "import_id"]
+    kinds = {"booking_date": "datetime64", "amount_minor": "int64", "line": "int64",
+             "import_id": "int64"}
+    return to_frame(session.connection().execute(statement).all(), names, kinds)

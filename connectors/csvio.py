@@ -42,6 +42,9 @@ def decode(path: Path, encoding: str | None = None) -> tuple[str, list[str]]:
         raise InputError(str(path), f"cannot read: {exc.strerror}") from None
     if encoding:
         return data.decode(encoding, errors="replace"), []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(str(path), "is UTF-16 text (Excel's 'Unicode Text'); save it as "
+                         "'CSV UTF-8'", line=1)
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -71,9 +74,16 @@ def read_table(path: Path, required: Sequence[str]) -> RawTable:
     frame.columns = header
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputErrors([InputError(source, "required column is missing from the header",
-                                      line=1, column=c) for c in missing])
+        lower = {c.lower(): c for c in header}
+        raise InputErrors([InputError(source, "required column is missing from the header"
+                                      + _spelled(c, lower), line=1, column=c) for c in missing])
     return RawTable(source, frame, warnings)
+
+
+def _spelled(column: str, lower: dict[str, str]) -> str:
+    """A hint when the header has the column in another case or spacing ("Amount", "Due Date")."""
+    found = lower.get(column) or lower.get(column.replace("_", " "))
+    return f" (found {found!r}: names are lower case with underscores)" if found else ""
 
 
 def _semicolons(text: str) -> bool:

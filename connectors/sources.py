@@ -69,7 +69,10 @@ def read_bank(path: Path, profile: str | None = None, currency: str | None = Non
 def _looks_canonical(path: Path) -> bool:
     try:
         with open(path, "rb") as handle:
-            head = handle.read(4096).decode("utf-8", errors="replace")
+            data = handle.read(4096)
+        # a UTF-16 bank.csv is recognised, so that the reader can say what to do about it
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        head = data.decode("utf-16" if utf16 else "utf-8", errors="replace")
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror}") from None
     return canonical.is_canonical_bank_csv(head)

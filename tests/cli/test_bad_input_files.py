@@ -32,6 +32,8 @@ INVOICE_CASES = {
     "invoices_semicolons.csv": [(1, 1)],
     "invoices_arabic_digits.csv": [(2, "amount")],
     "invoices_too_large.csv": [(2, "amount")],
+    "invoices_header_case.csv": [(1, "amount"), (1, "due_date")],
+    "invoices_utf16.csv": [(1, None)],
     "invoices_empty.csv": [(1, None)],
     "invoices_binary.csv": [(1, None)],
 }

@@ -28,6 +28,7 @@ def existing_output(workdir):
     ("statement_truncated.sta", None),
     ("statement_truncated.xml", 8),
     ("invoices_binary.csv", 1),
+    ("bank_utf16.csv", 1),
     ("bank_duplicate_transaction_id.csv", 4),
 ])
 def test_unreadable_statement_is_refused_and_the_old_output_kept(cli, workdir, existing_output,

@@ -1,8 +1,8 @@
 """ISO 20022 camt.053 statements, camt.052 reports and camt.054 notifications.
 
-Streamed with lxml iterparse, namespace-agnostic ({*} paths), so every version
-from 001.02 to 001.08 reads alike and a 100,000-entry file stays in bounded
-memory. Only booked entries become transactions; an entry whose details each
+Streamed with lxml iterparse and looked up by local names, so every version
+from 001.02 to 001.08 (or no namespace) reads alike and a 100,000-entry file
+stays in bounded memory. Only booked entries become transactions; an entry whose details each
 carry an amount adding up to the entry's is one row per detail (a batch).
 """
 

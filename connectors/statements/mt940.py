@@ -96,7 +96,8 @@ def _statement(stmt: _Statement, source: str) -> tuple[list[BankTxn], StatementB
     statement_id = stmt.fields[0].lines[0].strip()
     if number:
         statement_id += f"/{number.lines[0].strip()}"
-    rows = [_transaction(f, details, account, opening[2], source) for f, details in _pairs(stmt)]
+    pairs = _pairs(stmt, source)
+    rows = [_transaction(f, details, account, opening[2], source) for f, details in pairs]
     total = sum((t.amount for t in rows), Decimal(0))
     balance = StatementBalance(account, statement_id, opening[2], opening[1], closing[1],
                                opening[0], closing[0], len(rows), total, stmt.line,
@@ -132,16 +133,19 @@ def _balance(f: _Field, source: str) -> tuple[date, Decimal, str]:
     return when, -value if match.group(1) == "D" else value, match.group(3)
 
 
-def _pairs(stmt: _Statement) -> list[tuple[_Field, list[str]]]:
-    """Each :61: with the lines of the :86: fields that follow it."""
+def _pairs(stmt: _Statement, source: str) -> list[tuple[_Field, list[str]]]:
+    """Each :61: with the lines of the :86: fields that follow it (not the statement's own)."""
     pairs: list[tuple[_Field, list[str]]] = []
+    closed = False
     for f in stmt.fields:
+        if f.tag == "61" and closed:
+            raise InputError(source, ":61: after the closing balance (missing :20:?)", f.line,
+                             ":61:")
         if f.tag == "61":
             pairs.append((f, []))
-        elif f.tag == "86" and pairs:
+        elif f.tag == "86" and pairs and not closed:
             pairs[-1][1].extend(f.lines)
-        elif f.tag.startswith("62"):
-            break
+        closed = closed or f.tag.startswith("62")
     return pairs
 
 

@@ -81,3 +81,9 @@ def test_truncated_mt940_raises_input_error(write) -> None:
 def test_excess_decimals_for_the_currency_are_refused(write) -> None:
     error = raises_input_error(read_statement, write("x.sta", _replace("1500,00", "1500,001")))
     assert "more decimals" in error.problem
+
+
+def test_statement_line_after_the_closing_balance_is_refused(write) -> None:
+    text = GOOD.replace("-\n", ":61:2511041104C1,00NTRFNONREF\n-\n")
+    error = raises_input_error(read_statement, write("late.sta", text))
+    assert (error.line, error.column) == (13, ":61:")

@@ -61,8 +61,9 @@ def read_bank(path: Path, profile: str | None = None, currency: str | None = Non
     from dunwell.connectors.statements import check_balances, read_statement
 
     imported = read_statement(path, profile=profile, currency=currency)
-    frame = transactions_frame(imported.transactions)
-    return BankFile(path, file_hash(path), imported.format, frame,
+    frame = transactions_frame(imported.transactions, imported.lines)
+    fmt = f"csv:{imported.profile}" if imported.profile else imported.format
+    return BankFile(path, file_hash(path), fmt, frame,
                     list(check_balances(imported)), list(imported.warnings))
 
 
@@ -78,8 +79,8 @@ def _looks_canonical(path: Path) -> bool:
     return canonical.is_canonical_bank_csv(head)
 
 
-def transactions_frame(transactions: list[BankTxn]) -> pd.DataFrame:
-    """Records from a statement parser -> the transactions frame."""
+def transactions_frame(transactions: list[BankTxn], lines: list[int] | None = None) -> pd.DataFrame:
+    """Records from a statement parser -> the transactions frame (with source lines if known)."""
     rows = {
         "transaction_id": [t.transaction_id for t in transactions],
         "booking_date": pd.to_datetime([t.booking_date for t in transactions]).astype("datetime64[s]"),
@@ -89,7 +90,7 @@ def transactions_frame(transactions: list[BankTxn]) -> pd.DataFrame:
         "counterparty_iban": [(t.counterparty_iban or "").replace(" ", "").upper() for t in transactions],
         "remittance_info": [t.remittance_info or "" for t in transactions],
         "account": [t.account or "" for t in transactions],
-        "line": list(range(1, len(transactions) + 1)),
+        "line": list(lines) if lines else list(range(1, len(transactions) + 1)),
     }
     frame = pd.DataFrame(rows)
     frame["amount_minor"] = frame["amount_minor"].astype("int64")

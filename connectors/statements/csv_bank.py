@@ -68,7 +68,7 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
         if line <= header_line or not any(c.strip() for c in cells):
             continue
         cell = _cells(cells, index)
-        status_column = profile.column("status")
+        status_column = profile.column("status") if profile.status_booked else None
         if status_column and cell(status_column) not in profile.status_booked:
             skipped.append(f"{line} ({cell(status_column)})")
             continue

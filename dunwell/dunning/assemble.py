@@ -50,8 +50,8 @@ class _Columns:
         self.amount = lines["amount_minor"].to_numpy(dtype="int64").tolist()
         self.open = lines["open_minor"].to_numpy(dtype="int64").tolist()
         self.dpd = lines["dpd"].to_numpy(dtype="int64").tolist()
-        names = np.array([*STAGES, "instalment"], dtype=object)
-        self.stage = names[lines["line_stage"].to_numpy(dtype="int64")]  # -1: instalment
+        names = np.array([*STAGES, "credit_note", "instalment"], dtype=object)
+        self.stage = names[lines["line_stage"].to_numpy(dtype="int64")]  # -2 credit, -1 instalment
         self.tagged = (pd.Series(self.ids) + "=" + pd.Series(self.stage)).to_numpy(dtype=object)
         self.broken = lines["broken"].to_numpy(dtype=bool)
 
@@ -62,7 +62,7 @@ def _lines(cols: _Columns, s: int, n: int, ccy: str, final: bool, policy: Dunnin
     for i in range(s, s + n):
         open_amount, dpd = Decimal(cols.open[i]).scaleb(e), cols.dpd[i]
         fee, interest = (None, None)
-        if final and business:
+        if final and business and open_amount > 0:
             fee, interest = late_payment(open_amount, dpd, ccy, policy.packs)
         out.append(InvoiceLine(
             cols.ids[i], cols.issue[i], cols.due[i], Decimal(cols.amount[i]).scaleb(e),

@@ -47,7 +47,6 @@ class RunFacts:
     ladders: Ladders
     unmatched: pd.DataFrame | None
     paused: Set[str]
-    credits: pd.Series  # "open_credit_note <ids>" by (customer_id, currency)
 
 
 def customer_table(customers: pd.DataFrame, policy: DunningPolicy) -> pd.DataFrame:
@@ -125,11 +124,6 @@ def _below(g: pd.DataFrame, policy: DunningPolicy) -> tuple[pd.Series, pd.Series
     return g["total"] < floor, g["currency"].map(text).fillna("")
 
 
-def _credit(g: pd.DataFrame, credits: pd.Series) -> pd.Series:
-    pairs = pd.MultiIndex.from_frame(g[["customer_id", "currency"]])
-    return pd.Series(credits.reindex(pairs).fillna("").to_numpy(), index=g.index)
-
-
 def _reasons(g: pd.DataFrame, cust: pd.DataFrame, run: RunFacts) -> pd.Series:
     history, day, policy = run.history, run.day, run.policy
     sent_keys = set() if history is None or history.empty else set(history["key"].astype(str))
@@ -138,7 +132,6 @@ def _reasons(g: pd.DataFrame, cust: pd.DataFrame, run: RunFacts) -> pd.Series:
     payer = resembling_payer(sub.reset_index(), run.unmatched).set_axis(sub.index)
     payer = payer.reindex(g["customer_id"]).fillna("").set_axis(g.index)
     below, below_text = _below(g, policy)
-    credit = _credit(g, run.credits)
     email = g["channel"] == "email"
     contact = contact_reasons(g, sent_counts(history, day), day, policy)
     return first_reason(
@@ -147,7 +140,7 @@ def _reasons(g: pd.DataFrame, cust: pd.DataFrame, run: RunFacts) -> pd.Series:
             (g["second"], "one_message_per_run"),
             (g["customer_id"].isin(list(run.paused)), "paused"),
             (payer != "", payer),
-            (credit != "", credit),
+            (g["total"] <= 0, "credit_covers_balance"),
             (below, below_text),
             *[(mask & email, text) for mask, text in contact],
         ],

@@ -27,6 +27,7 @@ from dunwell.dunning.segments import run_day, segment_customers
 from dunwell.errors import ConfigError
 
 HUMAN_REVIEW_INDEX = STAGES.index("human_review")
+CREDIT = -2  # line_stage of a credit note netted in a letter (-1: an instalment)
 _DEFAULTS = {"cleared_by_run": False, "disputed": False, "email": "", "status": "open",
              "customer_name": ""}
 
@@ -86,11 +87,12 @@ def _invoice_holds(inv: pd.DataFrame, status: pd.Series, guard: pd.Series,
     return inv[settled | guarded].assign(reason=reason[settled | guarded])
 
 
-def _open_credits(inv: pd.DataFrame) -> pd.Series:
-    # An unapplied credit note makes any letter's total wrong: a person applies it first.
-    notes = inv[(inv["status"].str.lower() == "credit_note") & (inv["open_minor"] != 0)]
-    ids = notes.sort_values("invoice_id").groupby(["customer_id", "currency"])["invoice_id"]
-    return "open_credit_note " + ids.agg(" ".join)
+def _credit_lines(inv: pd.DataFrame) -> pd.DataFrame:
+    # Unapplied credit notes are netted in the customer's letter, shown as their own lines,
+    # so that the total asked for is what is really owed.
+    notes = (inv["status"].str.lower() == "credit_note") & (inv["open_minor"] < 0)
+    notes &= ~inv["cleared_by_run"]
+    return inv[notes].assign(line_stage=CREDIT, due_now=False, broken=False)
 
 
 def _check_moment(as_of: datetime | date) -> None:
@@ -121,10 +123,11 @@ def plan(
     guard = invoice_reason(inv, day, instalments.plan_of(inv, payment_plans))
     holds = _invoice_holds(inv, status, guard, ladders)
     listable = inv[(status == "") & (guard == "") & inv["live"] & (inv["line_stage"] != NONE)]
+    listable = pd.concat([listable, _credit_lines(inv)], ignore_index=True)
     extra = instalments.instalment_lines(
         payment_plans, history, day, policy.instalment_reminder_days
     )
     facts = RunFacts(customers, segments, history, as_of, day, policy, ladders,
-                     unmatched_incoming, paused, _open_credits(inv))
+                     unmatched_incoming, paused)
     lines, groups = letters(listable, extra, facts)
     return assemble(lines, groups, holds, facts)

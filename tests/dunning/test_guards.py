@@ -206,12 +206,21 @@ def test_regulation_f_caps_attempts_to_consumers_when_switched_on() -> None:
     ]
 
 
-def test_an_unapplied_credit_note_holds_the_letter_until_a_person_applies_it() -> None:
+def test_an_unapplied_credit_note_is_netted_in_the_letter_and_can_cover_it() -> None:
     inv = invoices(
         invoice("X1", "C1", "2026-11-15"),
         invoice("CN1", "C1", "2026-11-01", amount="-30.00", status="credit_note"),
     )
-    assert rows(run(inv, CUST, None, NOW)) == ["C1 hold friendly X1 open_credit_note CN1"]
+    result = run(inv, CUST, None, NOW)
+    assert rows(result) == ["C1 email friendly CN1 X1"]
+    lines = [(x.invoice_id, x.stage, str(x.open_amount)) for x in result.messages[0].lines]
+    assert lines == [("CN1", "credit_note", "-30.00"), ("X1", "friendly", "100.00")]
+    assert str(result.messages[0].total) == "70.00"
+    big = invoices(
+        invoice("X1", "C1", "2026-11-15"),
+        invoice("CN1", "C1", "2026-11-01", amount="-100.00", status="credit_note"),
+    )
+    assert rows(run(big, CUST, None, NOW)) == ["C1 hold friendly CN1 X1 credit_covers_balance"]
 
 
 def test_a_naive_moment_is_refused_rather_than_guessed() -> None:

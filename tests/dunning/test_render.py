@@ -170,3 +170,26 @@ def test_the_payment_link_is_filled_and_url_encoded() -> None:
     )
     assert "https://pay.example/INV-7?a=1234.50" in email.text
     assert 'href="https://pay.example/INV-7?a=1234.50"' in email.html
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "amount"),
+    [
+        ("en", "Credit note", "-€30.00"),
+        ("de", "Gutschrift", "-30,00\xa0€"),
+        ("id", "Nota kredit", "-€30,00"),
+    ],
+)
+def test_a_netted_credit_note_is_shown_as_its_own_line(
+    language: str, label: str, amount: str
+) -> None:
+    inv = invoices(
+        invoice("X1", "C1", "2026-11-15"),
+        invoice("CN1", "C1", "2026-11-01", amount="-30.00", status="credit_note"),
+    )
+    message = run(
+        inv, customers(customer("C1", language=language)), None, at("2026-11-25")
+    ).messages[0]
+    email = render(message, ENV, COMPANY)
+    assert f"{label} CN1: {amount}" in email.text
+    assert f"{label} CN1</td>" in email.html and amount in email.html

@@ -81,7 +81,8 @@ def _invoice_holds(inv: pd.DataFrame, status: pd.Series, guard: pd.Series,
     # A settled invoice says why it got no reminder once (the run that cleared it, or
     # the day its step fell due), not every day for ever after.
     fresh = inv["cleared_by_run"].to_numpy() | (inv["dpd"].to_numpy() == step_day)
-    settled = inv["due_now"].to_numpy() & (status != "").to_numpy() & fresh
+    netted = _credit_mask(inv).to_numpy()  # shown in the letter, not held
+    settled = inv["due_now"].to_numpy() & (status != "").to_numpy() & fresh & ~netted
     guarded = inv["due_now"].to_numpy() & (status == "").to_numpy() & (guard != "").to_numpy()
     reason = status.where(status != "", guard)
     return inv[settled | guarded].assign(reason=reason[settled | guarded])
@@ -90,9 +91,12 @@ def _invoice_holds(inv: pd.DataFrame, status: pd.Series, guard: pd.Series,
 def _credit_lines(inv: pd.DataFrame) -> pd.DataFrame:
     # Unapplied credit notes are netted in the customer's letter, shown as their own lines,
     # so that the total asked for is what is really owed.
+    return inv[_credit_mask(inv)].assign(line_stage=CREDIT, due_now=False, broken=False)
+
+
+def _credit_mask(inv: pd.DataFrame) -> pd.Series:
     notes = (inv["status"].str.lower() == "credit_note") & (inv["open_minor"] < 0)
-    notes &= ~inv["cleared_by_run"]
-    return inv[notes].assign(line_stage=CREDIT, due_now=False, broken=False)
+    return notes & ~inv["cleared_by_run"]
 
 
 def _check_moment(as_of: datetime | date) -> None:

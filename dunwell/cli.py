@@ -76,8 +76,8 @@ def _run(step: Callable[[], Any]) -> Any:
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="output folder")] = Path("demo-out"),
     seed: Annotated[int, typer.Option(help="random seed: same seed, same data")] = 7,
-    customers: Annotated[int, typer.Option(help="number of customers")] = 300,
-    invoices: Annotated[int, typer.Option(help="number of invoices")] = 3000,
+    customers: Annotated[int, typer.Option(help="number of customers", min=1)] = 300,
+    invoices: Annotated[int, typer.Option(help="number of invoices", min=1)] = 3000,
     as_of: AsOf = None,
 ) -> None:
     """Generate realistic data and run the whole daily job on it (SQLite, file outbox)."""

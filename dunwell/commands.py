@@ -43,7 +43,10 @@ def convert(file: Path, output: Path, profile: str | None, currency: str | None)
     if currency is not None and not is_currency(currency):
         raise InputError("--currency", f"{currency!r} is not an ISO 4217 currency code")
     bank = read_bank(file, profile=profile, currency=currency)
-    write_bank(bank.transactions, output)
+    try:
+        write_bank(bank.transactions, output)
+    except OSError as exc:  # a read-only or vanished folder: the user's path, not a bug
+        raise InputError(str(output), f"cannot write: {exc.strerror or exc}") from None
     sums = bank.transactions.groupby("currency")["amount_minor"].sum()
     text = minor_to_text(sums.reset_index(drop=True).astype("int64"),
                          pd.Series(list(sums.index), dtype="str"))
@@ -55,8 +58,20 @@ def _check_output(file: Path, output: Path) -> None:
     """-o must name a file that is not the statement itself: converting never loses the input."""
     if output.is_dir():
         raise InputError(str(output), "is a folder; -o takes the name of the bank.csv to write")
+    _folder_can_be_made(output, output.parent)
     if output.exists() and file.exists() and output.resolve() == file.resolve():
         raise InputError(str(output), "is the input file; choose another name for the output")
+
+
+def _folder_can_be_made(target: Path, folder: Path) -> None:
+    """The folder of `target` exists or can be made: no file is in the way."""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if part.is_dir():
+                return
+            problem = ("is a file; --out takes a folder" if part == target
+                       else f"cannot be made: {part} is a file")
+            raise InputError(str(target), problem)
 
 
 def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: str | None,
@@ -69,8 +84,10 @@ def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: s
         parse_as_of(as_of)
     except InputError as error:
         errors.append(error)
-    if out.exists() and not out.is_dir():
-        errors.append(InputError(str(out), "is a file; --out takes a folder"))
+    try:
+        _folder_can_be_made(out, out)
+    except InputError as error:
+        errors.append(error)
     try:
         inputs = load_inputs(invoices, customers, bank)
         errors.extend(_unknown_segments(inputs.customers, customers))

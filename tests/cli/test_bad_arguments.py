@@ -33,6 +33,9 @@ def test_bad_as_of_for_the_demo_is_refused_before_data_is_generated(cli, workdir
      "--dry-run=maybe"],
     ["statement", "convert"],
     ["frobnicate"],
+    ["demo", "--customers", "0"],
+    ["demo", "--invoices", "-5"],
+    ["review", "list", "--limit", "0"],
 ])
 def test_usage_error_exits_2_with_a_usage_message_and_no_traceback(cli, workdir, args):
     workdir.copy("valid_invoices.csv", "invoices.csv")

@@ -178,3 +178,12 @@ def test_customers_pinning_an_unknown_segment_are_refused_before_the_run(cli, wo
                   "--as-of", "2026-11-20", "--out", "out")
     assert_refused(outcome, [("customers.csv", 3, "segment")], before, workdir.snapshot(),
                    workdir.db)
+
+
+def test_out_below_a_file_is_refused(cli, workdir):
+    invoices = workdir.copy("valid_invoices.csv", "invoices.csv")
+    bank = workdir.copy("valid_bank.csv", "bank.csv")
+    before = workdir.snapshot()
+    outcome = cli("reconcile", "--invoices", invoices, "--bank", bank, "--out", "bank.csv/out")
+    assert_refused(outcome, [("bank.csv/out", None, None)], before, workdir.snapshot(),
+                   workdir.db)

@@ -7,6 +7,7 @@ the command-line surface: what a user sees and what is left on disk.
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
 from cli_harness import assert_refused, error_lines, where
@@ -130,3 +131,20 @@ def test_header_only_bank_csv_converts_to_an_empty_bank_csv(cli, workdir):
     lines = (workdir.path / "bank.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("transaction_id,booking_date,amount,currency")
     assert len(lines) == 1
+
+
+def test_output_below_a_file_is_refused(cli, workdir):
+    source = workdir.copy("valid_bank.csv", "export.csv")
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", source, "-o", "export.csv/bank.csv")
+    assert_refused(outcome, [("export.csv/bank.csv", None, None)], before, workdir.snapshot(),
+                   workdir.db)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_output_that_cannot_be_written_is_a_user_error_not_a_traceback(cli, workdir):
+    source = workdir.copy("valid_bank.csv", "export.csv")
+    outcome = cli("statement", "convert", source, "-o", "/proc/bank.csv")
+    assert outcome.exit_code == 2, outcome
+    assert "Traceback" not in outcome.stdout + outcome.stderr
+    assert error_lines(outcome)[0].startswith("/proc/bank.csv: cannot write")

@@ -14,14 +14,18 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import pandas as pd
-from dunwell.connectors.storage.columns import dialect_insert, json_safe
-from dunwell.connectors.storage.models import OutboxMessage, utcnow
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from dunwell.connectors.storage.columns import dialect_insert, json_safe
+from dunwell.connectors.storage.models import OutboxMessage, utcnow
+
 T = TypeVar("T")
 HISTORY_COLUMNS = ["customer_id", "currency", "stage", "invoice_ids", "sent_at", "key", "status"]
-_FIELDS = ("customer_id", "currency", "stage", "channel", "template", "language", "recipient")
+_DEFAULTS: dict[str, Any] = {
+    "customer_id": "", "currency": "", "stage": "", "invoice_ids": (), "channel": "email",
+    "template": "", "language": "en", "reason": "", "facts": None, "recipient": None,
+}
 
 
 @contextmanager
@@ -40,20 +44,19 @@ def _with_session(db: Session | Engine, work: Callable[[Session], T]) -> T:
 
 
 def _message_row(message: Any, run_id: str | None, fields: dict[str, Any]) -> dict[str, Any]:
-    """Outbox columns from a planned message (any object with the attributes) or keywords."""
-    row = {name: getattr(message, name, None) for name in _FIELDS} if message else {}
-    row.update({k: v for k, v in fields.items() if k != "invoice_ids"})
-    ids = fields.get("invoice_ids", getattr(message, "invoice_ids", ()))
+    """Outbox columns: keywords win over the planned message's attributes, then defaults."""
+    unknown = set(fields) - set(_DEFAULTS)
+    if unknown:
+        raise TypeError(f"unknown outbox fields: {sorted(unknown)}")
+    row = {}
+    for name, default in _DEFAULTS.items():
+        value = fields.get(name, getattr(message, name, None))
+        row[name] = default if value is None or value == "" else value
+    ids = row["invoice_ids"]
     row["invoice_ids"] = ids if isinstance(ids, str) else " ".join(ids)
-    row["facts"] = {k: json_safe(v) for k, v in (row.get("facts") or
-                                                   getattr(message, "facts", None) or {}).items()}
-    row.setdefault("reason", (row["facts"] or {}).get("reason", ""))
-    defaults = {"channel": "email", "template": "", "language": "en", "currency": "", "stage": ""}
-    for name, default in defaults.items():
-        row[name] = row.get(name) or default
-    row["recipient"] = row.get("recipient") or None
-    row["run_id"] = run_id
-    return row
+    row["facts"] = {str(k): json_safe(v) for k, v in dict(row["facts"] or {}).items()}
+    row["reason"] = row["reason"] or str(row["facts"].get("reason", ""))
+    return {**row, "run_id": run_id}
 
 
 def claim_message(

@@ -6,6 +6,7 @@ reaches the orchestrator and never leaves a half-done run behind.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,7 @@ from dunwell.tasks.common import parse_as_of
 from dunwell.tasks.summary import RunSummary
 
 _stderr = Console(stderr=True)
+_EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+")
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,13 @@ def _folder_can_be_made(target: Path, folder: Path) -> None:
 
 
 def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: str | None,
-              out: Path) -> None:
+              out: Path, email_to: list[str] | None = None) -> None:
     """Every input and argument checked before a flow starts; all problems reported at once."""
     from dunwell.tasks.inputs import load_inputs  # imports Prefect: not for `statement convert`
 
-    errors: list[InputError] = []
+    errors: list[InputError] = [
+        InputError("--email-to", f"{address!r} is not an email address (name@example.com)")
+        for address in email_to or [] if not _EMAIL.fullmatch(address.strip())]
     try:
         parse_as_of(as_of)
     except InputError as error:
@@ -150,7 +154,7 @@ def dunning(invoices: Path, customers: Path, bank: list[Path], out: Path, as_of:
 def report(invoices: Path, customers: Path | None, bank: list[Path], out: Path,
            as_of: str | None, email_to: list[str]) -> RunSummary:
     """Validate, then run the report flow."""
-    _validate(invoices, customers, bank, as_of, out)
+    _validate(invoices, customers, bank, as_of, out, email_to)
     from dunwell.flows.report import report as flow
 
     return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,

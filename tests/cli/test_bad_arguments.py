@@ -47,3 +47,13 @@ def test_usage_error_exits_2_with_a_usage_message_and_no_traceback(cli, workdir,
     assert "Usage:" in outcome.stderr or "Error" in outcome.stderr, outcome
     assert workdir.snapshot() == before
     assert not workdir.db.exists()
+
+
+@pytest.mark.parametrize("address", ["controller", "a@b", "two@x.com,three@y.com", "@x.com"])
+def test_report_refuses_an_address_that_is_not_one(cli, workdir, address):
+    invoices = workdir.copy("valid_invoices.csv", "invoices.csv")
+    bank = workdir.copy("valid_bank.csv", "bank.csv")
+    before = workdir.snapshot()
+    outcome = cli("report", "--invoices", invoices, "--bank", bank, "--out", "out",
+                  "--email-to", "ok@example.com", "--email-to", address)
+    assert_refused(outcome, [("--email-to", None, None)], before, workdir.snapshot(), workdir.db)

@@ -238,3 +238,17 @@ def test_an_address_that_is_not_one_plain_address_is_held_not_guessed() -> None:
         "C1 hold friendly X1 invalid_email",
         "C2 hold friendly Y1 invalid_email",
     ]
+
+
+def test_regulation_f_keeps_consumer_letters_between_8_am_and_9_pm_local() -> None:
+    pol = policy(
+        sending={"business_hours": {"start": "07:00", "end": "22:00"}},
+        packs={"regulation_f": {"enabled": True}},
+    )
+    cust = customers(customer("C1", customer_type="consumer"), customer("C2"))
+    inv = invoices(invoice("X1", "C1", "2026-11-15"), invoice("Y1", "C2", "2026-11-15"))
+    early = at("2026-11-25", 6, 30)  # 07:30 in Berlin
+    assert rows(run(inv, cust, None, early, pol)) == [
+        "C1 hold friendly X1 not_before 2026-11-25T08:00+01:00",
+        "C2 email friendly Y1",
+    ]

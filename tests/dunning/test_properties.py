@@ -77,7 +77,9 @@ def _history(inv: pd.DataFrame, rows: list[tuple]) -> pd.DataFrame:
 def test_one_letter_per_customer_and_currency_and_never_for_nothing_owed(book, past) -> None:
     inv = _book(book)
     hist = _history(inv, past)
+    before = (inv.copy(), hist.copy(), CUST.copy())
     result = run(inv, CUST, hist, DAY, POLICY)
+    assert inv.equals(before[0]) and hist.equals(before[1]) and CUST.equals(before[2])
     per = Counter((m.customer_id, m.currency) for m in result.messages)
     assert all(count == 1 for count in per.values())
     owed = inv.set_index("invoice_id")

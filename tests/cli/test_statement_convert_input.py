@@ -148,3 +148,14 @@ def test_output_that_cannot_be_written_is_a_user_error_not_a_traceback(cli, work
     assert outcome.exit_code == 2, outcome
     assert "Traceback" not in outcome.stdout + outcome.stderr
     assert error_lines(outcome)[0].startswith("/proc/bank.csv: cannot write")
+
+
+def test_bank_csv_export_with_a_bad_cell_is_refused_at_its_line_and_column(cli, workdir,
+                                                                         existing_output):
+    """Through a profile (ING's decimal comma, yyyymmdd): the bank's own column names."""
+    source = workdir.copy("statement_ing_bad_cells.csv", "ing.csv")
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", source, "-o", existing_output)
+    errors = error_lines(outcome)
+    assert errors and where(errors[0]) == ("ing.csv", 3, "Datum"), outcome
+    assert_refused(outcome, [where(e) for e in errors], before, workdir.snapshot(), workdir.db)

@@ -22,7 +22,7 @@ from dunwell.connectors.storage.models import (
     MatchRow,
     OutboxMessage,
 )
-from dunwell.connectors.storage.receivables import _manual_events as manual_events
+from dunwell.connectors.storage import manual_events
 from dunwell.money import to_minor
 
 BOOKED = ("booked", "accepted")
@@ -130,14 +130,14 @@ def _previous(engine: Engine | None, table: type, transactions: pd.DataFrame,
 def _db_columns(table: type) -> list[str]:
     if table is MatchRow:
         return ["transaction_id", "invoice_id", "applied_amount", "currency", "confidence",
-                "decision", "reasons", "status"]
+                "decision", "reasons", "status", "rank"]
     return ["kind", "transaction_id", "invoice_id", "amount", "currency", "detail"]
 
 
 def _columns(table: type) -> list[str]:
     if table is MatchRow:
         return ["transaction_id", "invoice_id", "applied_minor", "currency", "confidence",
-                "decision", "reasons", "status"]
+                "decision", "reasons", "status", "rank"]
     return ["kind", "transaction_id", "invoice_id", "amount_minor", "currency", "detail"]
 
 

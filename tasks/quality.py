@@ -51,7 +51,7 @@ def reconciliation_frame(transactions: pd.DataFrame, matches: pd.DataFrame,
     """One row per (incoming payment, rank-1 link), empty decision when nothing matched."""
     incoming = transactions.loc[transactions["amount_minor"] > 0,
                                 ["transaction_id", "amount_minor", "line"]]
-    links = matches[matches.get("rank", 1) == 1] if "rank" in matches else matches
+    links = matches[matches["rank"].fillna(1) == 1] if "rank" in matches else matches
     links = links[["transaction_id", "invoice_id", "decision", "applied_minor"]]
     frame = incoming.merge(links, on="transaction_id", how="left")
     opens = invoices.set_index("invoice_id")["open_minor"]

@@ -20,7 +20,9 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
                           ascending=[True, False, True, True, True], kind="stable")
     opt["rank"] = opt.groupby("tx", sort=False).cumcount() + 1
     best = opt["rank"] == 1
-    opt["evidence"] = np.where(opt["typos"] == 0, 2, np.where(opt["typos"] == 1, 1, 0))
+    # Strength of evidence: a number in the text, a typo'd number, amounts, a partial search.
+    opt["evidence"] = np.select([opt["typos"] == 0, opt["typos"] == 1,
+                                 opt["kind"] == "subset_partial"], [3, 2, 0], 1)
     best_evidence = opt["tx"].map(opt.loc[best].set_index("tx")["evidence"])
     # A runner-up with weaker evidence (no number where the best has one) is no rival.
     rivals = opt[~best & (opt["evidence"] >= best_evidence)]
@@ -28,7 +30,7 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     runner_up = opt["tx"].map(runner).fillna(-1000)
     opt["tied"] = best & (runner_up >= opt["confidence"] - policy.ambiguity_margin)
     # Text naming a paid invoice outweighs an amount that happens to fit another one.
-    overruled = opt["names_settled"] & (opt["evidence"] == 0)
+    overruled = opt["names_settled"] & (opt["evidence"] <= 1)
     auto = best & (opt["confidence"] >= policy.auto_threshold) & ~opt["tied"] & ~opt[
         "disputed"] & ~overruled
     reviewed = best & ~auto & (opt["confidence"] >= policy.review_threshold)

@@ -21,14 +21,16 @@ def payer_strength(evidence: pd.DataFrame, cutoff: int) -> pd.DataFrame:
     """Per (tx, cust): probability the payer is that customer, and how we know it."""
     ev = evidence[evidence["score"] >= cutoff]
     p_name = np.clip(0.5 + (ev["score"].to_numpy() - 70) * 0.016, 0.0, 0.97)
-    p = np.where(ev["via"].str.endswith("iban"), 0.98, p_name)
+    by_iban = ev["via"].isin(["iban", "alias_iban"]).to_numpy()
+    p = np.where(by_iban, 0.98, p_name)
     p = np.where(ev["via"].eq("alias_name"), 0.97, p)
     frame = ev.assign(p=p).sort_values(["tx", "cust", "p", "score"], ascending=False)
     best = frame.groupby(["tx", "cust"], sort=False).agg(
         p=("p", "max"), score=("score", "max"), via=("via", "first"))
-    names = frame[~frame["via"].str.endswith("iban")].groupby(["tx", "cust"])["score"].max()
+    frame_iban = frame["via"].isin(["iban", "alias_iban"])
+    names = frame[~frame_iban].groupby(["tx", "cust"])["score"].max()
     best["name_score"] = names.reindex(best.index).fillna(0).astype("int64")
-    iban = frame[frame["via"].str.endswith("iban")].groupby(["tx", "cust"])["via"].first()
+    iban = frame[frame_iban].groupby(["tx", "cust"])["via"].first()
     best["iban_via"] = iban.reindex(best.index).fillna("")
     both = (best["iban_via"] != "") & (best["name_score"] >= 90)
     best.loc[both, "p"] = 0.995

@@ -52,8 +52,10 @@ def from_review(opt: pd.DataFrame, rows: pd.DataFrame,
     best = opt[(opt["rank"] == 1) & (opt["decision"] == "review")]
     first_inv = rows.sort_values(["option", "due_date"]).groupby("option")["invoice_id"].first()
     tied = best[best["tied"]]
-    runners = opt[opt["kept"] & opt["tx"].isin(tied["tx"])].groupby("tx")["first_id"].agg(
-        lambda ids: " ".join(ids))
+    listed = opt[opt["kept"] & opt["tx"].isin(tied["tx"])].drop_duplicates(["tx", "first_id"])
+    runners = listed.pivot(index="tx", columns="rank", values="first_id").fillna("")
+    runners = runners.apply(lambda col: col + " ").sum(axis=1).str.strip() if len(
+        runners) else pd.Series(dtype="str")
     disputed = best[best["disputed"]]
     return [
         _frame("ambiguous_match", tied["tx"].to_numpy(), tied.index.map(first_inv).to_numpy(),

@@ -213,11 +213,17 @@ def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
         "amount_minor": incoming["amount_minor"].to_numpy(dtype="int64"),
         "currency": incoming["currency"].astype("str").to_numpy(),
         "name_key": normalise.payer_name(names).to_numpy(),
-        "name_cut": ((names.str.len() >= _FIELD_WIDTH_HINT)
-                     | names.str.contains(_ABBREVIATED, regex=True)).to_numpy(),
+        "name_cut": _shortened(names),
         "iban_key": normalise.iban(text("counterparty_iban")).to_numpy(),
         "remittance_info": text("remittance_info").to_numpy(),
     })
+
+
+def _shortened(names: pd.Series) -> np.ndarray:
+    """Payer names that look cut by a bank field or abbreviated, judged once per name."""
+    distinct = pd.Series(pd.unique(names), dtype="str")
+    cut = (distinct.str.len() >= _FIELD_WIDTH_HINT) | distinct.str.contains(_ABBREVIATED)
+    return names.map(dict(zip(distinct, cut, strict=True))).to_numpy(dtype=bool)
 
 
 def _prepare_aliases(aliases: pd.DataFrame | None, ids: pd.Series) -> pd.DataFrame:

@@ -13,7 +13,6 @@ import pandas as pd
 MAX_DIGITS = 17
 MIN_DIGITS = 4
 _TOKEN = r"(\d+(?:[-/._]\d+)*)"
-_LEADING_ZEROS = r"(?:(?<=^)|(?<=[-/._]))0+(?=\d)"
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e",
                            "ê": "e", "ë": "e", "à": "a", "â": "a", "á": "a", "í": "i", "î": "i",
                            "ï": "i", "ó": "o", "ô": "o", "ú": "u", "û": "u", "ù": "u", "ñ": "n",
@@ -39,36 +38,51 @@ def payer_name(names: pd.Series) -> pd.Series:
 
 def iban(values: pd.Series) -> pd.Series:
     """IBANs in electronic form: upper case, no spaces."""
-    return values.fillna("").astype("str").str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
-
-
-def _encode(digits: pd.Series) -> np.ndarray:
-    """Digit strings to integer keys carrying their length: value * 32 + length."""
-    value = pd.to_numeric(digits, errors="coerce").fillna(-1).to_numpy(dtype="int64")
-    return value * 32 + digits.str.len().to_numpy(dtype="int64")
+    values = values.fillna("").astype("str")
+    distinct = pd.Series(pd.unique(values), dtype="str")
+    clean = distinct.str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
+    return values.map(dict(zip(distinct, clean, strict=True))).astype("str")
 
 
 def number_keys(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Two keys per number token: all digits, and digits with groups' leading zeros dropped."""
-    full = tokens.str.replace(r"\D", "", regex=True)
-    short = tokens.str.replace(_LEADING_ZEROS, "", regex=True).str.replace(r"\D", "", regex=True)
-    return _encode(full), _encode(short)
+    """Two keys per number token: all digits, and digits with groups' leading zeros dropped.
 
-
-def invoice_tokens(invoice_ids: pd.Series) -> pd.Series:
-    """The number part of each invoice id: 'INV-2026-004711' -> '2026-004711'."""
-    found = invoice_ids.fillna("").str.findall(_TOKEN)
-    return found.map(lambda parts: "-".join(parts)).astype("str")
+    Keys are value * 32 + digit count, computed on a byte matrix, one column at a time;
+    more than MAX_DIGITS digits gives -1.
+    """
+    raw = np.array(tokens.tolist(), dtype="S").reshape(-1)
+    width = max(raw.dtype.itemsize, 1)
+    chars = np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(len(raw), width)
+    digit = (chars >= 48) & (chars <= 57)
+    value = np.zeros(len(raw), dtype=np.int64)
+    count = np.zeros(len(raw), dtype=np.int64)
+    short = np.zeros(len(raw), dtype=np.int64)
+    short_count = np.zeros(len(raw), dtype=np.int64)
+    leading = np.ones(len(raw), dtype=bool)
+    for j in range(width):
+        d, here = chars[:, j].astype(np.int64) - 48, digit[:, j]
+        after = digit[:, j + 1] if j + 1 < width else np.zeros(len(raw), dtype=bool)
+        value = np.where(here & (count < MAX_DIGITS + 1), value * 10 + d, value)
+        count += here
+        leading = np.where(here, leading & (d == 0) & after, True)
+        keep = here & ~leading & (short_count < MAX_DIGITS + 1)
+        short = np.where(keep, short * 10 + d, short)
+        short_count += keep
+    full_key = np.where(count <= MAX_DIGITS, value * 32 + count, -1)
+    short_key = np.where(short_count <= MAX_DIGITS, short * 32 + short_count, -1)
+    return full_key, short_key
 
 
 def remittance_tokens(texts: pd.Series) -> pd.DataFrame:
-    """Number tokens found in free text: one row per (row position, token)."""
+    """Number tokens found in free text with their keys: one row per (row position, token)."""
     found = texts.fillna("").str.findall(_TOKEN)
     exploded = found.explode().dropna()
-    tokens = pd.DataFrame({"row": exploded.index.to_numpy(), "token": exploded.astype("str")})
-    digits = tokens["token"].str.count(r"\d")
-    keep = digits.between(MIN_DIGITS, MAX_DIGITS).to_numpy()
-    return tokens[keep].drop_duplicates().reset_index(drop=True)
+    tokens = pd.DataFrame({"row": exploded.index.to_numpy(),
+                           "token": exploded.to_numpy(dtype=object)})
+    tokens = tokens.drop_duplicates(ignore_index=True)
+    full, short = number_keys(tokens["token"]) if len(tokens) else (np.zeros(0, "int64"),) * 2
+    keep = (full >= 0) & (full % 32 >= MIN_DIGITS)
+    return tokens[keep].assign(full=full[keep], short=short[keep]).reset_index(drop=True)
 
 
 def deletions(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -67,7 +67,8 @@ def _number(singles: pd.DataFrame, listed: pd.DataFrame, found: pd.DataFrame) ->
     base += int(group_no.max()) + 1 if len(listed) else 0
     pair = found["tx"].astype("int64") * 1_000_000 + found["option"].astype("int64")
     subset_no = pd.factorize(pair)[0] if len(found) else np.zeros(0, dtype="int64")
-    some = found.assign(kind=np.where(found["complete"], "subset", "subset_partial"),
+    some = found.assign(kind=np.where(found["how"] == "run", "run", np.where(
+        found["complete"], "subset", "subset_partial")),
                         option=base + subset_no, typos=-1)
     rows = pd.concat([one[ROW_COLUMNS], many[ROW_COLUMNS], some[ROW_COLUMNS]],
                      ignore_index=True)

@@ -67,7 +67,10 @@ def _fuzzy_names(payers: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> pd.D
     cut = payers["cut"].to_numpy()
     payer_blocks = pd.Series(payer_keys).groupby(payers["key"].str.slice(0, 3).to_numpy()).indices
     name_blocks = pd.Series(name_keys).groupby(names["key"].str.slice(0, 3).to_numpy()).indices
-    found = [_score_block(payer_keys[rows], cut[rows], name_keys[cols], cols, cutoff)
+    payer_short = np.array([_token_heads(k) for k in payer_keys], dtype=object)
+    name_short = np.array([_token_heads(k) for k in name_keys], dtype=object)
+    found = [_score_block(payer_keys[rows], cut[rows], name_keys[cols], cols, cutoff,
+                          (payer_short[rows], name_short[cols]))
              for block, rows in sorted(payer_blocks.items()) if block in name_blocks
              for cols in [name_blocks[block]]]
     rows = [f for f in found if f[0].size]
@@ -81,14 +84,23 @@ def _fuzzy_names(payers: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> pd.D
     return hits.drop_duplicates(["key", "cust"]).groupby("key").head(_TOP_PER_NAME)
 
 
+def _token_heads(key: str) -> str:
+    """The first four letters of every word: 'klein elek sued' for an abbreviated name."""
+    return " ".join(word[:4] for word in key.split(" "))
+
+
 def _score_block(payers: np.ndarray, cut: np.ndarray, names: np.ndarray, name_pos: np.ndarray,
-                 cutoff: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Ratio of whole names; a name cut at a bank field's width may match a longer one."""
+                 cutoff: int, heads: tuple[np.ndarray, np.ndarray]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ratio of whole names; a cut or abbreviated name is also compared cut and by word heads."""
     scores = process.cdist(payers.tolist(), names.tolist(), scorer=fuzz.ratio, dtype=np.uint8)
     if cut.any():
         partial = process.cdist(payers[cut].tolist(), names.tolist(), scorer=fuzz.partial_ratio,
-                                dtype=np.uint8)
-        # A cut name is good evidence, never proof: it stays below an exact name.
-        scores[cut] = np.maximum(scores[cut], np.clip(partial.astype(int) - 8, 0, 100))
+                                dtype=np.uint8).astype(int)
+        by_heads = process.cdist(heads[0][cut].tolist(), heads[1].tolist(), scorer=fuzz.ratio,
+                                 dtype=np.uint8).astype(int)
+        # A shortened name is good evidence, never proof: it stays below an exact name.
+        shortened = np.maximum(partial - 8, by_heads - 6)
+        scores[cut] = np.maximum(scores[cut], np.clip(shortened, 0, 100))
     rows, cols = np.nonzero(scores >= cutoff)
     return payers[rows], name_pos[cols], scores[rows, cols].astype("int64")

@@ -21,7 +21,7 @@ _MIN_TYPO_DIGITS = 6
 
 def invoice_keys(invoices: pd.DataFrame) -> pd.DataFrame:
     """Both number keys of every invoice, by position."""
-    full, short = normalise.number_keys(normalise.invoice_tokens(invoices["invoice_id"]))
+    full, short = normalise.number_keys(invoices["invoice_id"])
     return pd.DataFrame({"inv": np.arange(len(invoices)), "full": full, "short": short})
 
 
@@ -36,7 +36,7 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in HIT_COLUMNS}).astype(
             {"best": bool})
     tx = payments["tx"].to_numpy()[tokens["row"].to_numpy()]
-    full, short = normalise.number_keys(tokens["token"])
+    full, short = tokens["full"].to_numpy(), tokens["short"].to_numpy()
     a, b = equi_join(full, keys["full"].to_numpy())
     c, d = equi_join(short, keys["short"].to_numpy())
     exact = pd.DataFrame({"tok": np.concatenate([a, c]), "inv": np.concatenate([b, d])})

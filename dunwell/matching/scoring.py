@@ -11,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dunwell.frames import minor_to_text
-
 _P_REF = {0: 0.95, 1: 0.85}
 
 
@@ -47,43 +45,64 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
     p_ref = np.where(typos == 0, _P_REF[0], np.where(typos == 1, _P_REF[1], 0.0))
     p_amount = np.where(opt["relation"].eq("exact"), np.where(round_sum, 0.4, 0.8),
                         np.where(opt["relation"].eq("fee"), 0.6, 0.0))
-    subset = opt["kind"].str.startswith("subset").to_numpy()
+    subset = opt["kind"].isin(["subset", "subset_partial", "run"]).to_numpy()
     p_amount = np.where(subset, 0.5, p_amount)
     customer = 1 - (1 - p_ref) * (1 - opt["p_payer"].to_numpy()) * (1 - p_amount)
     customer = np.where(opt["contradicted"].to_numpy(), customer * 0.5, customer)
     alike = opt["n_alike"].to_numpy() > 1
     invoice = np.select(
         [has_ref & (typos == 0) & fits, has_ref & (typos == 0), has_ref & fits, has_ref,
-         subset & (opt["kind"].eq("subset_partial") | round_sum), subset,
+         subset & (opt["kind"].eq("subset_partial") | round_sum), opt["kind"].eq("run"),
+         subset,
          opt["relation"].eq("exact") & ~alike,
          opt["relation"].eq("exact"), opt["relation"].eq("fee")],
-        [0.995, 0.90, 0.97, 0.85, 0.85, 0.95, 0.97, 0.90, 0.80], 0.0)
+        [0.995, 0.90, 0.97, 0.85, 0.85, 0.93, 0.95, 0.97, 0.90, 0.80], 0.0)
     return np.clip(np.round(100 * customer * invoice), 0, 100).astype("int64")
 
 
+_AMOUNT_TEXT = ["{n} consecutive open invoices add up to the amount",
+                "{n} open invoices add up to the amount", "amount exact, {n} open invoices alike",
+                "amount exact", "bank fee deducted", "paid short", "paid over"]
+_PAYER_TEXT = ["payer looks like another customer", "IBAN on file", "IBAN learned from review",
+               "payer name learned from review", "payer = customer", "payer ~ customer {n}",
+               "payer unknown"]
+
+
 def reasons(opt: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
-    """Short text per option: what matched, e.g. 'invoice no. in text (1 typo); amount exact'."""
-    ref = np.select([opt["n_ref"] > 1, opt["typos"] == 0, opt["typos"] == 1],
-                    [opt["n_ref"].astype(str) + " invoice nos. in text", "invoice no. in text",
-                     "invoice no. in text (1 typo)"], "")
-    gap = minor_to_text((opt["open_sum"] - opt["paid"]).abs(), opt["currency"])
-    amount = np.select(
-        [opt["kind"].str.startswith("subset"),
-         opt["relation"].eq("exact") & (opt["n_alike"] > 1),
-         opt["relation"].eq("exact"), opt["relation"].eq("fee"), opt["relation"].eq("short")],
-        [opt["n_inv"].astype(str) + " open invoices add up to the amount",
-         "amount exact, " + opt["n_alike"].astype(str) + " open invoices alike", "amount exact",
-         "bank fee " + gap, "short by " + gap], "over by " + gap)
+    """Short text per option: what matched, e.g. 'invoice no. in text (1 typo); amount exact'.
+
+    Options are reduced to a few small integers first, so text is built once per pattern.
+    """
     facts = rows.groupby("option", sort=False).agg(via=("via", "first"),
-                                                   score=("name_score", "max"))
-    facts = facts.reindex(opt.index)
-    payer = np.select(
-        [opt["contradicted"].to_numpy(), facts["via"].eq("iban"), facts["via"].eq("alias_iban"),
-         facts["via"].eq("alias_name"), facts["score"] >= 100, facts["score"] > 0],
-        ["payer looks like another customer", "IBAN on file", "IBAN learned from review",
-         "payer name learned from review", "payer = customer",
-         "payer ~ customer " + facts["score"].astype(int).astype(str)], "payer unknown")
-    parts = pd.DataFrame({"ref": ref, "amount": amount, "payer": payer}, index=opt.index)
-    text = parts["ref"] + "; " + parts["amount"] + "; " + parts["payer"]
-    disputed = np.where(opt["disputed"].to_numpy(), "; invoice disputed", "")
-    return (text.str.lstrip("; ") + disputed).astype("str")
+                                                   score=("name_score", "max")).reindex(opt.index)
+    codes = pd.DataFrame({
+        "ref": np.select([opt["n_ref"] > 1, opt["typos"] == 0, opt["typos"] == 1],
+                         [opt["n_ref"], 0, -1], -2),
+        "amount": np.select(
+            [opt["kind"].eq("run"), opt["kind"].isin(["subset", "subset_partial"]),
+             opt["relation"].eq("exact") & (opt["n_alike"] > 1), opt["relation"].eq("exact"),
+             opt["relation"].eq("fee"), opt["relation"].eq("short")], [0, 1, 2, 3, 4, 5], 6),
+        "count": np.where(opt["kind"].eq("run") | opt["kind"].isin(["subset", "subset_partial"]),
+                          opt["n_inv"], opt["n_alike"]),
+        "payer": np.select(
+            [opt["contradicted"].to_numpy(), facts["via"].eq("iban"),
+             facts["via"].eq("alias_iban"), facts["via"].eq("alias_name"),
+             facts["score"] >= 100, facts["score"] > 0], [0, 1, 2, 3, 4, 5], 6),
+        "score": facts["score"].fillna(0).astype("int64"),
+        "disputed": opt["disputed"].astype(bool),
+    }, index=opt.index)
+    patterns = codes.drop_duplicates().reset_index(drop=True)
+    patterns["text"] = [_reason_text(*row) for row in patterns.itertuples(index=False)]
+    text = codes.merge(patterns, on=list(codes.columns), how="left")["text"]
+    return pd.Series(text.to_numpy(), index=opt.index, dtype="str")
+
+
+def _reason_text(ref: int, amount: int, count: int, payer: int, score: int,
+                 disputed: bool) -> str:
+    parts = {-2: [], -1: ["invoice no. in text (1 typo)"], 0: ["invoice no. in text"]}.get(
+        ref, [f"{ref} invoice nos. in text"])
+    parts.append(_AMOUNT_TEXT[amount].format(n=count))
+    parts.append(_PAYER_TEXT[payer].format(n=score))
+    if disputed:
+        parts.append("invoice disputed")
+    return "; ".join(parts)

@@ -36,10 +36,10 @@ def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
     pool["slot"] = pool.groupby(["tx", "cust"]).cumcount()
     if pool.empty or max_size < 2:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in SUBSET_COLUMNS}).assign(
-            complete=pd.Series(dtype=bool))
+            complete=pd.Series(dtype=bool), how=pd.Series(dtype="str"))
     windows = _windows(pool[pool["slot"] < width], width, max_size)
-    found = [_pairs(pool[pool["slot"] < _PAIR_POOL]),
-             windows.assign(option=windows["option"].astype("int64") + (1 << 40))]
+    found = [_runs(pool, max_size).assign(how="run"), _pairs(pool).assign(how="subset"),
+             windows.assign(option=windows["option"].astype("int64") + (1 << 40), how="subset")]
     found = _distinct(pd.concat(found, ignore_index=True))
     # Only a search that saw every open invoice of the payer can rule out other subsets.
     searched = pool.groupby("tx")["slot"].max() < width
@@ -67,15 +67,32 @@ def _pairs(pool: pd.DataFrame) -> pd.DataFrame:
                          "inv": np.column_stack([both["inv"], both["other"]]).ravel()})
 
 
+def _runs(pool: pd.DataFrame, max_size: int) -> pd.DataFrame:
+    """Consecutive open invoices by due date that add up to the payment: a payment run."""
+    total = pool.groupby(["tx", "cust"], sort=False)["open_minor"].cumsum().to_numpy()
+    slot, paid = pool["slot"].to_numpy(), pool["amount_minor"].to_numpy()
+    found = []
+    for size in range(2, max_size + 1):
+        lag = min(size, len(total))
+        earlier = np.concatenate([np.zeros(lag, dtype="int64"), total[:len(total) - lag]])
+        window = np.where(slot >= size, total - earlier, total)
+        ends = np.flatnonzero((slot >= size - 1) & (window == paid))
+        rows = (ends[:, None] - np.arange(size)[::-1]).ravel()
+        found.append(pd.DataFrame({"tx": pool["tx"].to_numpy()[rows],
+                                   "option": np.repeat(ends + (size << 32), size),
+                                   "inv": pool["inv"].to_numpy()[rows]}))
+    return pd.concat(found, ignore_index=True)
+
+
 def _distinct(found: pd.DataFrame) -> pd.DataFrame:
-    """Number the subsets per payment once, dropping a subset found twice."""
+    """Number the subsets per payment once; a subset found twice keeps its first label."""
     if found.empty:
-        return found
+        return found.assign(how=pd.Series(dtype="str"))
     found = found.sort_values(["tx", "option", "inv"], kind="stable")
-    members = found.groupby(["tx", "option"], sort=False)["inv"].agg(tuple)
-    members = members.reset_index().drop_duplicates(["tx", "inv"])
+    members = found.groupby(["tx", "how", "option"], sort=False)["inv"].agg(tuple).reset_index()
+    members = members.sort_values("how").drop_duplicates(["tx", "inv"])
     members["option"] = np.arange(len(members))
-    return members.explode("inv").astype({"inv": "int64"})[SUBSET_COLUMNS]
+    return members.explode("inv").astype({"inv": "int64"})[[*SUBSET_COLUMNS, "how"]]
 
 
 def _windows(pool: pd.DataFrame, width: int, max_size: int) -> pd.DataFrame:

@@ -38,38 +38,37 @@ def plan_cases(rng: np.random.Generator, n_transactions: int) -> np.ndarray:
 
 def pick_targets(rng: np.random.Generator, invoices: pd.DataFrame,
                  cases: np.ndarray) -> pd.DataFrame:
-    """Invoices each payment is for: groups of one customer's invoices for batch cases."""
-    order = rng.permutation(len(invoices))
-    account = invoices["customer_id"] + "|" + invoices["currency"]
-    shuffled = account.to_numpy()[order]
-    rank = pd.Series(shuffled).groupby(shuffled).cumcount().to_numpy()
-    size = pd.Series(shuffled).map(pd.Series(shuffled).value_counts()).to_numpy()
-    block_start = (rank % 4 == 0) & (rank + 4 <= size)
-    starts = np.flatnonzero(block_start)
-    by_block = pd.DataFrame({"pos": np.arange(len(order)), "cust": shuffled, "rank": rank})
-    by_block = by_block.sort_values(["cust", "rank"], kind="stable")["pos"].to_numpy()
-    where_in_sorted = np.empty(len(order), dtype="int64")
-    where_in_sorted[by_block] = np.arange(len(order))
+    """Invoices each payment is for; a batch pays a run of one customer's invoices by due date."""
     tx_no = np.arange(len(cases))
-    grouped = pd.Series(cases).isin(list(GROUP_SIZE)).to_numpy()
-    group_tx = tx_no[grouped]
-    starts = rng.permutation(starts)[: len(group_tx)]
+    group_tx = tx_no[pd.Series(cases).isin(list(GROUP_SIZE)).to_numpy()]
+    runs, starts = _runs_by_due_date(rng, invoices, len(group_tx))
     cases[group_tx[len(starts):]] = "no_reference"
     group_tx = group_tx[: len(starts)]
-    lows = np.array([GROUP_SIZE[c][0] for c in cases[group_tx]], dtype="int64")
-    highs = np.array([GROUP_SIZE[c][1] for c in cases[group_tx]], dtype="int64")
-    counts = rng.integers(lows, highs) if len(group_tx) else lows
-    link_tx = np.repeat(group_tx, counts)
+    counts = np.array([rng.integers(*GROUP_SIZE[c]) for c in cases[group_tx]], dtype="int64")
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    link_pos = by_block[np.repeat(where_in_sorted[starts], counts) + offsets]
-    used = np.zeros(len(order), dtype=bool)
-    used[by_block[where_in_sorted[starts][:, None] + np.arange(4)].ravel()] = True
-    single_tx = tx_no[~grouped & ~pd.Series(cases).isin(NO_INVOICE).to_numpy()]
-    free = np.flatnonzero(~used)[: len(single_tx)]
+    link_rows = runs[np.repeat(starts, counts) + offsets]
+    used = np.zeros(len(invoices), dtype=bool)
+    used[runs[starts[:, None] + np.arange(4)].ravel()] = True
+    single_tx = tx_no[~pd.Series(cases).isin([*GROUP_SIZE, *NO_INVOICE]).to_numpy()]
+    perm = rng.permutation(len(invoices))
+    free = perm[~used[perm]][: len(single_tx)]
     cases[single_tx[len(free):]] = "unrelated"
-    links = pd.DataFrame({"tx_no": np.concatenate([link_tx, single_tx[: len(free)]]),
-                          "inv_row": order[np.concatenate([link_pos, free])]})
+    links = pd.DataFrame({"tx_no": np.concatenate([np.repeat(group_tx, counts),
+                                                   single_tx[: len(free)]]),
+                          "inv_row": np.concatenate([link_rows, free])})
     return links.sort_values(["tx_no", "inv_row"], ignore_index=True)
+
+
+def _runs_by_due_date(rng: np.random.Generator, invoices: pd.DataFrame,
+                      wanted: int) -> tuple[np.ndarray, np.ndarray]:
+    """Invoice rows ordered by (customer, currency, due date), and random starts of 4-runs."""
+    account = pd.factorize(invoices["customer_id"] + "|" + invoices["currency"])[0]
+    due = invoices["due_date"].to_numpy().astype("datetime64[D]").astype("int64")
+    runs = np.lexsort((rng.random(len(invoices)), due, account))
+    rank = pd.Series(account[runs]).groupby(account[runs]).cumcount().to_numpy()
+    size = np.bincount(account)[account[runs]]
+    starts = np.flatnonzero((rank % 4 == 0) & (rank + 4 <= size))
+    return runs, rng.permutation(starts)[:wanted]
 
 
 def booking_dates(rng: np.random.Generator, n: int, as_of: date) -> np.ndarray:

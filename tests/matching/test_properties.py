@@ -51,7 +51,7 @@ def _check_money(inv: pd.DataFrame, pay: pd.DataFrame) -> None:
             <= paid[review["transaction_id"]].to_numpy()).all()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(worlds())
 def test_applied_never_exceeds_payment_or_open_amount(world: tuple) -> None:
     _check_money(*world)

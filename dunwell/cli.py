@@ -7,6 +7,7 @@ written. `--strict` turns findings that need a person into exit code 1.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -55,6 +56,16 @@ def _quiet_prefect() -> None:
     if "PREFECT_HOME" not in os.environ:
         home.mkdir(parents=True, exist_ok=True)
         os.environ["PREFECT_HOME"] = str(home.resolve())
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logging.getLogger(name).addFilter(_without_traceback_for_our_errors)
+
+
+def _without_traceback_for_our_errors(record: logging.LogRecord) -> bool:
+    """An error dunwell raises on purpose is reported in one line by `_run`, not as a traceback."""
+    if record.exc_info and isinstance(record.exc_info[1], DunwellError):
+        record.exc_info = None
+        record.exc_text = None
+    return True
 
 
 def _run(step: Callable[[], Any]) -> Any:
@@ -81,9 +92,9 @@ def demo(
     as_of: AsOf = None,
 ) -> None:
     """Generate realistic data and run the whole daily job on it (SQLite, file outbox)."""
+    _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
-    _quiet_prefect()
     summary = _run(lambda: commands.demo(out_dir, seed, customers, invoices, as_of))
     commands.print_summary(out, summary)
 
@@ -112,9 +123,9 @@ def reconcile(
     strict: Strict = False,
 ) -> None:
     """Match payments to invoices: writes matches.csv and discrepancies.csv into --out."""
+    _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
-    _quiet_prefect()
     summary = _run(lambda: commands.reconcile(invoices, customers, bank, out_dir))
     commands.print_summary(out, summary)
     _strict_exit(strict, summary)
@@ -129,9 +140,9 @@ def dunning(
     strict: Strict = False,
 ) -> None:
     """Plan and send reminders: writes actions.csv (and the outbox) into --out."""
+    _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
-    _quiet_prefect()
     summary = _run(lambda: commands.dunning(invoices, customers, bank or [], out_dir, as_of, dry_run))
     commands.print_summary(out, summary)
     _strict_exit(strict, summary)
@@ -145,9 +156,9 @@ def report(
     email_to: Annotated[list[str] | None, typer.Option("--email-to", help="recipient; repeatable (default: from config)")] = None,
 ) -> None:
     """Build the controller report (report.html) and email it."""
+    _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
-    _quiet_prefect()
     summary = _run(lambda: commands.report(invoices, customers, bank, out_dir, as_of, email_to or []))
     commands.print_summary(out, summary)
 

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from rich.console import Console
@@ -18,7 +19,9 @@ from rich.table import Table
 
 from dunwell.errors import InputError, InputErrors
 from dunwell.tasks.common import parse_as_of
-from dunwell.tasks.summary import RunSummary
+
+if TYPE_CHECKING:  # the summary module imports Prefect: not at import time of the CLI
+    from dunwell.tasks.summary import RunSummary
 
 _stderr = Console(stderr=True)
 _EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+")

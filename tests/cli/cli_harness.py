@@ -20,7 +20,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bad"
 # what the CLI sets with os.environ.setdefault: tests pin them so nothing leaks between tests
 PREFECT_ENV = {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                "PREFECT_LOGGING_LEVEL": "WARNING",
-               "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore"}
+               "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+               "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
 
 # (file, line, column) that one error line must name; line or column None when it has none
 Where = tuple[str, int | None, str | int | None]

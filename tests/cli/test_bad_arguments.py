@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import logging
+
 import pytest
 from cli_harness import assert_refused, error_lines
 
@@ -57,3 +60,27 @@ def test_report_refuses_an_address_that_is_not_one(cli, workdir, address):
     outcome = cli("report", "--invoices", invoices, "--bank", bank, "--out", "out",
                   "--email-to", "ok@example.com", "--email-to", address)
     assert_refused(outcome, [("--email-to", None, None)], before, workdir.snapshot(), workdir.db)
+
+
+def test_prefect_logs_an_error_of_ours_without_its_traceback(workdir):
+    """A run that stops on a DunwellError prints one `error:` line; Prefect's log adds no
+    traceback to it. A bug keeps its traceback."""
+    from dunwell.cli import _quiet_prefect
+    from dunwell.errors import InputError
+
+    _quiet_prefect()
+    logger = logging.getLogger("prefect.task_runs")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        for error in (InputError("x.csv", "bad", 2, "amount"), KeyError("bug")):
+            try:
+                raise error
+            except Exception:
+                logger.error("Task run failed with exception: %r", error, exc_info=True)
+    finally:
+        logger.removeHandler(handler)
+    first, bug = stream.getvalue().split("Task run failed with exception: KeyError")
+    assert "Traceback" not in first and "InputError" in first
+    assert "Traceback" in bug

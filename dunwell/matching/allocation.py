@@ -29,8 +29,9 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     runner = rivals.groupby("tx")["confidence"].max()
     runner_up = opt["tx"].map(runner).fillna(-1000)
     opt["tied"] = best & (runner_up >= opt["confidence"] - policy.ambiguity_margin)
-    # Text naming a paid invoice outweighs an amount that happens to fit another one.
-    overruled = opt["names_settled"] & (opt["evidence"] <= 1)
+    # Text naming a paid invoice, or one in another currency, outweighs an amount that
+    # happens to fit another invoice.
+    overruled = opt["names_elsewhere"] & (opt["evidence"] <= 2)
     auto = best & (opt["confidence"] >= policy.auto_threshold) & ~opt["tied"] & ~opt[
         "disputed"] & ~overruled
     reviewed = best & ~auto & (opt["confidence"] >= policy.review_threshold)

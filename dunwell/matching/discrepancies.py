@@ -68,16 +68,19 @@ def from_review(opt: pd.DataFrame, rows: pd.DataFrame,
 
 
 def from_unmatched(payments: pd.DataFrame, booked: np.ndarray, reviewed: np.ndarray,
-                   hits: pd.DataFrame, invoices: pd.DataFrame) -> list[pd.DataFrame]:
+                   hits: pd.DataFrame, invoices: pd.DataFrame,
+                   payers: pd.DataFrame) -> list[pd.DataFrame]:
     """Payments not booked: already paid (even if proposed), wrong currency, or unknown."""
     exact = hits[(hits["typos"] == 0) & ~hits["tx"].isin(booked)]
     inv, tx = exact["inv"].to_numpy(), exact["tx"].to_numpy()
     same_cur = invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx]
     settled = exact[same_cur & invoices["is_settled"].to_numpy()[inv]].drop_duplicates("tx")
     foreign = exact[~same_cur & invoices["is_open"].to_numpy()[inv]].drop_duplicates("tx")
-    foreign = foreign[~foreign["tx"].isin(settled["tx"]) & ~foreign["tx"].isin(reviewed)]
+    foreign = foreign[~foreign["tx"].isin(settled["tx"])]
     rest = payments[~payments["tx"].isin(booked) & ~payments["tx"].isin(reviewed)]
-    other = rest[~rest["tx"].isin(settled["tx"]) & ~rest["tx"].isin(foreign["tx"])]
+    rest = rest[~rest["tx"].isin(settled["tx"]) & ~rest["tx"].isin(foreign["tx"])]
+    elsewhere = _open_elsewhere(rest, payers, invoices)
+    other = rest[~rest["tx"].isin(elsewhere["tx"])]
     f_inv = foreign["inv"].to_numpy()
     return [
         _frame("already_paid", settled["tx"].to_numpy(),
@@ -89,7 +92,23 @@ def from_unmatched(payments: pd.DataFrame, booked: np.ndarray, reviewed: np.ndar
                payments["amount_minor"].to_numpy()[foreign["tx"].to_numpy()], payments,
                "invoice is in " + pd.Series(invoices["currency"].to_numpy()[f_inv],
                                            dtype="str")),
+        _frame("currency_mismatch", elsewhere["tx"].to_numpy(), np.full(len(elsewhere), ""),
+               payments["amount_minor"].to_numpy()[elsewhere["tx"].to_numpy()], payments,
+               "the payer's open invoices are in " + elsewhere["currency"] + " only"),
         _frame("unmatched_payment", other["tx"].to_numpy(),
                np.full(len(other), ""), other["amount_minor"].to_numpy(), payments,
                "no invoice found for this payment"),
     ]
+
+
+def _open_elsewhere(rest: pd.DataFrame, payers: pd.DataFrame,
+                    invoices: pd.DataFrame) -> pd.DataFrame:
+    """Unmatched payments of a sure payer whose open invoices are all in other currencies."""
+    sure = payers[payers["strong"] & payers["tx"].isin(rest["tx"])][["tx", "cust"]]
+    open_inv = invoices[invoices["is_open"]][["cust", "currency"]].drop_duplicates()
+    held = sure.merge(open_inv, on="cust")
+    held = held.assign(paid_in=held["tx"].map(rest.set_index("tx")["currency"]))
+    has_same = held[held["currency"] == held["paid_in"]]["tx"].unique()
+    other = held[~held["tx"].isin(has_same)].drop_duplicates(["tx", "currency"])
+    return other.sort_values(["tx", "currency"]).groupby("tx", as_index=False)["currency"].agg(
+        " ".join)

@@ -68,24 +68,25 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
                                 for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")
     scored = scoring.option_scores(rows, fee, policy.bank_fee_max_percent)
-    scored["names_settled"] = scored["tx"].isin(_named_settled(hits, pay, inv))
+    scored["names_elsewhere"] = scored["tx"].isin(_named_elsewhere(hits, pay, inv))
     opt = allocation.decide(scored, policy)
     opt["reasons"] = scoring.reasons(opt[opt["kept"]], rows[rows["option"].isin(
         opt.index[opt["kept"]])]).reindex(opt.index).fillna("")
-    return _assemble(pay, inv, hits, rows, opt, invoices)
+    return _assemble(pay, inv, hits, rows, opt, invoices, strength)
 
 
-def _named_settled(hits: pd.DataFrame, pay: pd.DataFrame, inv: pd.DataFrame) -> np.ndarray:
-    """Payments whose text names, exactly, an invoice in their currency that is already paid."""
+def _named_elsewhere(hits: pd.DataFrame, pay: pd.DataFrame, inv: pd.DataFrame) -> np.ndarray:
+    """Payments whose text names, exactly, a paid invoice or one in another currency."""
     exact = hits[hits["typos"] == 0]
     i, t = exact["inv"].to_numpy(), exact["tx"].to_numpy()
-    named = inv["is_settled"].to_numpy()[i] & (
-        inv["currency"].to_numpy()[i] == pay["currency"].to_numpy()[t])
+    same = inv["currency"].to_numpy()[i] == pay["currency"].to_numpy()[t]
+    named = (inv["is_settled"].to_numpy()[i] & same) | (inv["is_open"].to_numpy()[i] & ~same)
     return np.unique(t[named])
 
 
 def _assemble(pay: pd.DataFrame, inv: pd.DataFrame, hits: pd.DataFrame, rows: pd.DataFrame,
-              opt: pd.DataFrame, invoices: pd.DataFrame) -> Reconciliation:
+              opt: pd.DataFrame, invoices: pd.DataFrame, strength: pd.DataFrame
+              ) -> Reconciliation:
     kept = rows[rows["option"].isin(opt.index[opt["kept"]])]
     allocated = allocation.allocate(kept, opt)
     auto = allocated[allocated["option"].map(opt["decision"]).eq("auto")]
@@ -95,7 +96,8 @@ def _assemble(pay: pd.DataFrame, inv: pd.DataFrame, hits: pd.DataFrame, rows: pd
     booked_tx = np.union1d(booked["tx"].unique(), duplicates["tx"].unique())
     found = [*discrepancies.from_booking(booked, duplicates, pay),
              *discrepancies.from_review(opt, rows, pay),
-             *discrepancies.from_unmatched(pay, booked_tx, review["tx"].unique(), hits, inv)]
+             *discrepancies.from_unmatched(pay, booked_tx, review["tx"].unique(), hits, inv,
+                                           strength)]
     issues = pd.concat(found, ignore_index=True).astype({"amount_minor": "Int64"})
     return Reconciliation(matches, _sorted_issues(issues, pay),
                           _invoices_after(invoices, booked), _unapplied(pay, booked))

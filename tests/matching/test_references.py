@@ -58,3 +58,11 @@ def test_payment_in_another_currency_is_a_currency_mismatch() -> None:
                                 None, "USD")))
     assert links(rec) == set()
     assert kinds(rec) == [("currency_mismatch", "T1", "INV-2026-000101")]
+
+
+def test_known_payer_paying_in_a_currency_without_open_invoices_is_a_currency_mismatch() -> None:
+    ledger = invoices(("INV-2026-000101", "C1", 10000, "CHF"))
+    rec = run(ledger, payments(("T1", 10455, "Müller Maschinenbau GmbH", "Zahlung",
+                                "DE89370400440532013000", "EUR")))
+    assert links(rec) == set()
+    assert kinds(rec) == [("currency_mismatch", "T1", "")]

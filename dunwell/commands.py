@@ -171,6 +171,7 @@ def demo(out: Path, seed: int, customers: int, invoices: int, as_of: str | None)
     from dunwell.flows.daily import daily
     from dunwell.synth import generate
 
+    _fresh_demo_database(Path(out))
     data = generate(seed, customers, invoices, when.date())
     folder = Path(out) / "data"
     write_customers(data.customers, folder / "customers.csv")
@@ -195,36 +196,52 @@ def _fresh_demo_database(out: Path) -> None:
     os.environ["DUNWELL_DATABASE_URL"] = f"sqlite:///{database}"
 
 
-def _money(amounts: dict[str, str]) -> str:
-    return ", ".join(f"{c} {a}" for c, a in sorted(amounts.items())) or "-"
+def _grouped(amount: str) -> str:
+    """1234567.50 -> 1,234,567.50: readable in a terminal, still exact."""
+    sign, text = ("-", amount[1:]) if amount.startswith("-") else ("", amount)
+    whole, dot, fraction = text.partition(".")
+    return f"{sign}{int(whole):,}{dot}{fraction}"
+
+
+def _payments_table(summary: RunSummary) -> Table:
+    """Payments by outcome: how many, then the amount per currency."""
+    outcomes = (
+        ("in", summary.payments_in, summary.payments_in_amount),
+        ("auto-matched", summary.matched_auto, summary.matched_auto_amount),
+        ("to review", summary.review, summary.review_amount),
+        ("unmatched", summary.unmatched, summary.unmatched_amount),
+    )
+    table = Table(title=f"dunwell run {summary.run_id[:8]}, as of {summary.as_of}",
+                  title_justify="left")
+    table.add_column("payments", style="bold")
+    for label, _, _ in outcomes:
+        table.add_column(label, justify="right")
+    table.add_row("count", *(f"{count:,}" for _, count, _ in outcomes))
+    for currency in sorted(summary.payments_in_amount):
+        table.add_row(currency, *(_grouped(amounts.get(currency, "0"))
+                                  for _, _, amounts in outcomes))
+    return table
+
+
+def _findings_table(summary: RunSummary) -> Table:
+    """Discrepancies, reminders and holds: what happened and what waits for a person."""
+    table = Table(show_header=True, title_justify="left")
+    table.add_column("what", style="bold")
+    table.add_column("count", justify="right")
+    rows = [(f"discrepancy: {k}", v) for k, v in sorted(summary.discrepancies.items())]
+    rows += [(f"reminder sent: {k}", v) for k, v in summary.reminders.items()]
+    rows += [("handed to a person", summary.human_review)] if summary.human_review else []
+    rows += [(f"held back: {k}", v) for k, v in Counter(summary.holds).most_common()]
+    rows += [("rows quarantined (see report)", summary.quarantined)] if summary.quarantined else []
+    rows += [("already imported before", summary.already_known)] if summary.already_known else []
+    for label, count in rows:
+        table.add_row(label, f"{count:,}")
+    return table
 
 
 def print_summary(console: Console, summary: RunSummary) -> None:
-    """The table an operator reads at the end of a run, then where the files are."""
-    table = Table(title=f"dunwell run {summary.run_id[:8]} as of {summary.as_of}",
-                  show_lines=False, title_justify="left")
-    table.add_column("", style="bold")
-    table.add_column("count", justify="right")
-    table.add_column("amount")
-    for label, count, amount in (
-        ("payments in", summary.payments_in, summary.payments_in_amount),
-        ("matched automatically", summary.matched_auto, summary.matched_auto_amount),
-        ("sent to review", summary.review, summary.review_amount),
-        ("unmatched", summary.unmatched, summary.unmatched_amount),
-    ):
-        table.add_row(label, str(count), _money(amount))
-    if summary.already_known:
-        table.add_row("already imported before", str(summary.already_known), "")
-    for kind, count in sorted(summary.discrepancies.items()):
-        table.add_row(f"discrepancy: {kind}", str(count), "")
-    for stage, count in summary.reminders.items():
-        table.add_row(f"reminder: {stage}", str(count), "")
-    if summary.human_review:
-        table.add_row("handed to a person", str(summary.human_review), "")
-    for reason, count in Counter(summary.holds).most_common():
-        table.add_row(f"held back: {reason}", str(summary.holds[reason]), "")
-    if summary.quarantined:
-        table.add_row("rows quarantined", str(summary.quarantined), "")
-    console.print(table)
+    """The tables an operator reads at the end of a run, then where the files are."""
+    console.print(_payments_table(summary))
+    console.print(_findings_table(summary))
     for name, path in summary.paths.items():
         console.print(f"{name}: {path}", highlight=False, soft_wrap=True)

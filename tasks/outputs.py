@@ -43,7 +43,7 @@ def publish(work_dir: Path, out_dir: Path,
             shutil.rmtree(target)
         os.replace(entry, target)
         paths[entry.name] = str(target)
-    return {k: v for k, v in paths.items() if k in tables or k == "report.html"}
+    return {k: v for k, v in paths.items() if k in tables}
 
 
 def reconciliation_tables(matches: pd.DataFrame, discrepancies: pd.DataFrame,

@@ -62,7 +62,7 @@ def send_reminders(planned: Planned, engine: Engine, transport: Any, renderer: A
         if message.key not in claimed:
             outcome[message.key] = HOLD_PREFIX + "already_sent"
             continue
-        if not {line.invoice_id for line in message.lines} <= still_open:
+        if not {line.invoice_id for line in message.lines if line.open_amount > 0} <= still_open:
             mark_failed(engine, message.key, "invoice no longer open at send time")
             outcome[message.key] = HOLD_PREFIX + "changed_before_sending"
             continue

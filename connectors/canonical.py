@@ -101,7 +101,8 @@ def _minor(check: _Checker, column: str, currency: pd.Series, required: bool = T
     check.flag(~syntax & (values != ""), column,
                lambda v: f"{v!r} is not an amount with a dot as decimal separator (e.g. 1234.50)")
     # int64 minor units hold 18 digits: whole digits plus the currency's decimals must fit
-    digits = values.str.lstrip("-").str.split(".", n=1).str[0].str.len()
+    dot = values.str.find(".")
+    digits = dot.where(dot >= 0, values.str.len()) - values.str.startswith("-").astype("int64")
     too_big = syntax & (digits > np.minimum(MAX_WHOLE_DIGITS, 18 - exps))
     check.flag(too_big, column,
                lambda v: f"{v!r} is too large (at most {MAX_WHOLE_DIGITS} digits before the dot)")

@@ -187,3 +187,16 @@ def test_out_below_a_file_is_refused(cli, workdir):
     outcome = cli("reconcile", "--invoices", invoices, "--bank", bank, "--out", "bank.csv/out")
     assert_refused(outcome, [("bank.csv/out", None, None)], before, workdir.snapshot(),
                    workdir.db)
+
+
+def test_validation_collects_encoding_warnings_of_every_file(workdir):
+    """What the CLI prints as `warning:` lines before a run: one per file read as Windows-1252."""
+    from dunwell.tasks.inputs import load_inputs
+
+    invoices = workdir.copy("invoices_cp1252.csv", "invoices.csv")
+    bank = workdir.copy("bank_cp1252.csv", "bank.csv")
+    customers = workdir.copy("valid_customers.csv", "customers.csv")
+    inputs = load_inputs(invoices, customers, [bank])
+    assert inputs.warnings == ["invoices.csv:2: not valid UTF-8; read as Windows-1252",
+                               "bank.csv:2: not valid UTF-8; read as Windows-1252"]
+    assert inputs.invoices["customer_name"].iloc[0] == "Müller & Söhne – Köln"

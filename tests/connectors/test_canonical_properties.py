@@ -96,3 +96,11 @@ def test_valid_amount_text_round_trips_exactly_to_minor_units(amounts):
     assert frame["amount_minor"].tolist() == expected
     for (text, ccy), minor in zip(amounts, expected, strict=True):
         assert Decimal(minor).scaleb(-exponent(ccy)) == Decimal(text)
+
+
+@SETTINGS
+@given(cells=st.lists(CELL, min_size=6, max_size=6))
+def test_any_customer_cells_give_a_frame_or_an_input_error(cells):
+    rows = [["customer_id", "name", "language", "country", "timezone", "do_not_contact"],
+            cells, ["C2", "Bolt BV", "nl", "NL", "Europe/Amsterdam", "false"]]
+    _read(canonical.read_customers, _csv(rows))

@@ -21,6 +21,7 @@ from dunwell.matching import (
     references,
     scoring,
 )
+from dunwell.matching.joins import pair_keys
 from dunwell.matching.policy import MatchPolicy
 
 # Names this long were probably cut by a bank field; a word with a dot was shortened.
@@ -68,19 +69,25 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
                                 for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")
     scored = scoring.option_scores(rows, fee, policy.bank_fee_max_percent)
-    scored["names_elsewhere"] = scored["tx"].isin(_named_elsewhere(hits, pay, inv))
+    scored["names_elsewhere"] = scored["tx"].isin(_named_elsewhere(hits, pay, inv, strength))
     opt = allocation.decide(scored, policy)
     opt["reasons"] = scoring.reasons(opt[opt["kept"]], rows[rows["option"].isin(
         opt.index[opt["kept"]])]).reindex(opt.index).fillna("")
     return _assemble(pay, inv, hits, rows, opt, invoices, strength)
 
 
-def _named_elsewhere(hits: pd.DataFrame, pay: pd.DataFrame, inv: pd.DataFrame) -> np.ndarray:
-    """Payments whose text names, exactly, a paid invoice or one in another currency."""
+def _named_elsewhere(hits: pd.DataFrame, pay: pd.DataFrame, inv: pd.DataFrame,
+                     payers: pd.DataFrame) -> np.ndarray:
+    """Payments whose text names, exactly, a paid invoice or the payer's in another currency."""
     exact = hits[hits["typos"] == 0]
     i, t = exact["inv"].to_numpy(), exact["tx"].to_numpy()
     same = inv["currency"].to_numpy()[i] == pay["currency"].to_numpy()[t]
-    named = (inv["is_settled"].to_numpy()[i] & same) | (inv["is_open"].to_numpy()[i] & ~same)
+    # A paid invoice counts only if the payment repeats its amount: typos hit paid numbers too.
+    repeats = inv["amount_minor"].to_numpy()[i] == pay["amount_minor"].to_numpy()[t]
+    own = np.isin(pair_keys(t, inv["cust"].to_numpy()[i]),
+                  pair_keys(payers["tx"].to_numpy(), payers["cust"].to_numpy()))
+    named = (inv["is_settled"].to_numpy()[i] & same & repeats) | (
+        inv["is_open"].to_numpy()[i] & ~same & own)
     return np.unique(t[named])
 
 

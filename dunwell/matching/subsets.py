@@ -16,6 +16,7 @@ import pandas as pd
 SUBSET_COLUMNS = ["tx", "option", "inv"]
 _BATCH = 512
 _PAIR_POOL = 200
+_ROW_BUDGET = 8_000_000
 
 
 @cache
@@ -30,7 +31,9 @@ def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
          width: int, max_size: int) -> pd.DataFrame:
     """Subsets of each payer's open invoices (same currency) that add up to the payment."""
     pool = payers[["tx", "cust"]].merge(payments[["tx", "currency", "amount_minor"]], on="tx")
-    pool = pool.merge(_oldest(open_inv, _PAIR_POOL), on=["cust", "currency"])
+    # A row budget bounds the search: the fewer payments need it, the deeper it looks.
+    depth = int(np.clip(_ROW_BUDGET // max(len(pool), 1), _PAIR_POOL, 20 * _PAIR_POOL))
+    pool = pool.merge(_oldest(open_inv, depth), on=["cust", "currency"])
     pool = pool[pool["open_minor"] < pool["amount_minor"]]
     pool = pool.sort_values(["tx", "cust", "due_date", "inv"])
     pool["slot"] = pool.groupby(["tx", "cust"]).cumcount()

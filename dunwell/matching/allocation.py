@@ -31,7 +31,8 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     opt["tied"] = best & (runner_up >= opt["confidence"] - policy.ambiguity_margin)
     # Text naming a paid invoice, or one in another currency, outweighs an amount that
     # happens to fit another invoice.
-    overruled = opt["names_elsewhere"] & (opt["evidence"] <= 2)
+    overruled = opt["names_elsewhere"] & ((opt["evidence"] <= 1) | (
+        (opt["evidence"] == 2) & (opt["relation"] != "exact")))
     auto = best & (opt["confidence"] >= policy.auto_threshold) & ~opt["tied"] & ~opt[
         "disputed"] & ~overruled
     reviewed = best & ~auto & (opt["confidence"] >= policy.review_threshold)

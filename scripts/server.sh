@@ -12,7 +12,9 @@
 #   DUNWELL_* (DUNWELL_DATABASE_URL, DUNWELL_SMTP_*, ...)  reach every flow run through
 #                                         the worker's environment.
 # Deployments are created from prefect.yaml in the folder this script is run from (the
-# repository by default: `cd` elsewhere and pass DUNWELL_DEPLOY_DIR to use another data folder).
+# repository by default; DUNWELL_DEPLOY_DIR names another folder with prefect.yaml and data/).
+# The server's and the worker's process ids are in $PREFECT_HOME/server.pid and worker.pid
+# while they run; each leads its own process group.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,6 +50,7 @@ stop() {
     for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
+  rm -f "$PREFECT_HOME/server.pid" "$PREFECT_HOME/worker.pid"
   say "stopped"
 }
 trap stop EXIT
@@ -72,6 +75,7 @@ say "starting the Prefect server on $PREFECT_UI_URL (database: ${PREFECT_API_DAT
 setsid "$prefect" server start --host "$host" --port "$port" \
   >"$PREFECT_HOME/logs/server.log" 2>&1 &
 server_pid=$!
+echo "$server_pid" >"$PREFECT_HOME/server.pid"
 for _ in $(seq 1 120); do
   healthy && break
   kill -0 "$server_pid" 2>/dev/null || { tail -20 "$PREFECT_HOME/logs/server.log"; exit 1; }
@@ -96,6 +100,7 @@ say "starting a process worker on $pool"
 (cd "$deploy_dir" && exec setsid "$prefect" worker start --pool "$pool" \
   >"$PREFECT_HOME/logs/worker.log" 2>&1) &
 worker_pid=$!
+echo "$worker_pid" >"$PREFECT_HOME/worker.pid"
 
 cat <<EOF
 

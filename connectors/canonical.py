@@ -8,6 +8,7 @@ checked later and quarantined, not refused here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -280,6 +281,10 @@ def customers_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out[CUSTOMER_OUT]
 
 
+def _nul_or_cr(found: re.Match[str]) -> str:
+    return "" if found.group() == "\x00" else "\n"
+
+
 def bank_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Transactions frame -> the contract's bank.csv columns."""
     from dunwell.frames import minor_to_text
@@ -287,6 +292,10 @@ def bank_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["amount"] = minor_to_text(frame["amount_minor"], frame["currency"])
     out["booking_date"] = _date_text(frame["booking_date"])
+    for column in ("transaction_id", "counterparty_name", "remittance_info", "account"):
+        # a NUL in a bank's free text would make the file read as binary, and pandas leaves a
+        # lone CR unquoted, which splits the row: what is written must read back the same
+        out[column] = out[column].astype("str").str.replace(r"\x00|\r\n?", _nul_or_cr, regex=True)
     return out[BANK_OUT]
 
 

@@ -104,3 +104,27 @@ def test_any_customer_cells_give_a_frame_or_an_input_error(cells):
     rows = [["customer_id", "name", "language", "country", "timezone", "do_not_contact"],
             cells, ["C2", "Bolt BV", "nl", "NL", "Europe/Amsterdam", "false"]]
     _read(canonical.read_customers, _csv(rows))
+
+
+@SETTINGS
+@given(rows=st.lists(st.tuples(st.integers(1 - 10**15, 10**15 - 1), CURRENCIES, CELL), min_size=1,
+                     max_size=5))
+def test_bank_csv_written_then_read_gives_the_same_minor_units_and_text(rows):
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "transaction_id": [f"T{i}" for i in range(len(rows))],
+        "booking_date": pd.to_datetime(["2026-11-02"] * len(rows)).astype("datetime64[s]"),
+        "amount_minor": pd.Series([m for m, _, _ in rows], dtype="int64"),
+        "currency": [c for _, c, _ in rows],
+        "counterparty_name": "", "counterparty_iban": "",
+        "remittance_info": [text for _, _, text in rows], "account": "",
+    })
+    with tempfile.TemporaryDirectory() as folder:
+        path = canonical.write_bank(frame, Path(folder) / "bank.csv")
+        back = canonical.read_bank_csv(path)
+    assert back["amount_minor"].tolist() == frame["amount_minor"].tolist()
+    # text keeps its meaning; line ends and edge spaces are normalised on reading
+    assert back["remittance_info"].tolist() == [
+        t.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+        for t in frame["remittance_info"]]

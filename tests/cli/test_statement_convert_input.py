@@ -159,3 +159,11 @@ def test_bank_csv_export_with_a_bad_cell_is_refused_at_its_line_and_column(cli, 
     errors = error_lines(outcome)
     assert errors and where(errors[0]) == ("ing.csv", 3, "Datum"), outcome
     assert_refused(outcome, [where(e) for e in errors], before, workdir.snapshot(), workdir.db)
+
+
+def test_a_profile_that_does_not_fit_the_file_is_refused_naming_the_missing_column(
+        cli, workdir, existing_output):
+    source = workdir.copy("valid_bank.csv", "export.csv")
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", source, "-o", existing_output, "--profile", "ing_nl")
+    assert_refused(outcome, [("export.csv", 1, "Datum")], before, workdir.snapshot(), workdir.db)

@@ -48,7 +48,7 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
 
 def allocate(rows: pd.DataFrame, opt: pd.DataFrame) -> pd.DataFrame:
     """Applied amount and fee write-off per row of each option, oldest due first."""
-    rows = rows.sort_values(["option", "due_date", "invoice_id"], kind="stable")
+    rows = rows.sort_values(["option", "due_date", "id_order"], kind="stable")
     before = rows.groupby("option", sort=False)["open_minor"].cumsum() - rows["open_minor"]
     applied = np.clip(rows["paid"] - before, 0, rows["open_minor"])
     rows = rows.assign(applied_minor=applied.astype("int64"))
@@ -59,9 +59,8 @@ def allocate(rows: pd.DataFrame, opt: pd.DataFrame) -> pd.DataFrame:
 
 def book(rows: pd.DataFrame, payments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Settle automatic rows in booking order; later claims on a cleared invoice are dropped."""
-    rows = rows.assign(booked=payments["booking_date"].to_numpy()[rows["tx"].to_numpy()],
-                       tid=payments["transaction_id"].to_numpy()[rows["tx"].to_numpy()])
-    rows = rows.sort_values(["inv", "booked", "tid"], kind="stable")
+    rows = rows.assign(booked=payments["booking_date"].to_numpy()[rows["tx"].to_numpy()])
+    rows = rows.sort_values(["inv", "booked", "tx"], kind="stable")
     takes = rows["applied_minor"] + rows["writeoff_minor"]
     taken_before = (takes.groupby(rows["inv"]).cumsum() - takes).to_numpy()
     available = rows["open_minor"].to_numpy() - taken_before
@@ -71,4 +70,4 @@ def book(rows: pd.DataFrame, payments: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
                        None)
     rows = rows.assign(applied_minor=applied, writeoff_minor=writeoff)
     rows = rows[(rows["applied_minor"] > 0) | (rows["writeoff_minor"] > 0)]
-    return rows.drop(columns=["booked", "tid"]), duplicate.drop(columns=["booked", "tid"])
+    return rows.drop(columns="booked"), duplicate.drop(columns="booked")

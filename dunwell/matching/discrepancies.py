@@ -50,7 +50,9 @@ def from_review(opt: pd.DataFrame, rows: pd.DataFrame,
                 payments: pd.DataFrame) -> list[pd.DataFrame]:
     """Near ties and disputed invoices among the payments sent to review."""
     best = opt[(opt["rank"] == 1) & (opt["decision"] == "review")]
-    first_inv = rows.sort_values(["option", "due_date"]).groupby("option")["invoice_id"].first()
+    chosen = rows[rows["option"].isin(best.index)]
+    first_inv = chosen.sort_values(["option", "due_date", "id_order"]).groupby("option")[
+        "invoice_id"].first()
     tied = best[best["tied"]]
     listed = opt[opt["kept"] & opt["tx"].isin(tied["tx"])].drop_duplicates(["tx", "first_id"])
     runners = listed.pivot(index="tx", columns="rank", values="first_id").fillna("")

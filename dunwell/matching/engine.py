@@ -123,7 +123,8 @@ def _matches(booked: pd.DataFrame, review: pd.DataFrame, opt: pd.DataFrame,
         "reasons": rows["option"].map(opt["reasons"]).to_numpy(),
         "rank": rows["option"].map(opt["rank"]).to_numpy(dtype="int64"),
         "_line": rows["tx"].to_numpy(), "_due": rows["due_date"].to_numpy()})
-    out = out.sort_values(["_line", "rank", "_due", "invoice_id"], kind="stable")
+    out = out.assign(_order=rows["id_order"].to_numpy()).sort_values(
+        ["_line", "rank", "_due", "_order"], kind="stable")
     text = ("transaction_id", "invoice_id", "currency", "decision", "reasons")
     return out[MATCH_FRAME].astype({c: "str" for c in text}).reset_index(drop=True)
 
@@ -202,7 +203,8 @@ def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
         "is_open": ((status == "open") & (open_minor > 0)).to_numpy(),
         "is_settled": ((status == "paid") | ((status == "open") & (open_minor <= 0))).to_numpy(),
     })
-    inv["id_order"] = inv["invoice_id"].rank(method="dense").astype("int64")
+    # Ties between equal candidates go to the earlier row of the export: cheap and stable.
+    inv["id_order"] = inv["inv"]
     alike = inv[inv["is_open"]].groupby(["cust", "currency", "open_minor"])["inv"].transform("size")
     inv["n_alike"] = alike.reindex(inv.index).fillna(0).astype("int64")
     return inv
@@ -230,9 +232,8 @@ def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
 
 def _shortened(names: pd.Series) -> np.ndarray:
     """Payer names that look cut by a bank field or abbreviated, judged once per name."""
-    distinct = pd.Series(pd.unique(names), dtype="str")
-    cut = (distinct.str.len() >= _FIELD_WIDTH_HINT) | distinct.str.contains(_ABBREVIATED)
-    return names.map(dict(zip(distinct, cut, strict=True))).to_numpy(dtype=bool)
+    return normalise.per_distinct(names, lambda d: (d.str.len() >= _FIELD_WIDTH_HINT)
+                                  | d.str.contains(_ABBREVIATED)).astype(bool)
 
 
 def _prepare_aliases(aliases: pd.DataFrame | None, ids: pd.Series) -> pd.DataFrame:

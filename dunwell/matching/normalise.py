@@ -7,6 +7,8 @@ leading zeros still count); a second key drops each group's leading zeros, so
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -25,23 +27,31 @@ _NOISE = ("gmbh", "mbh", "co", "kg", "ag", "ek", "ohg", "gbr", "ug", "sarl", "sa
 _NOISE_PATTERN = r"\b(?:" + "|".join(_NOISE) + r")\b"
 
 
+def per_distinct(values: pd.Series, change: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """Apply a vectorised text change once per distinct value, then spread it to every row."""
+    codes, distinct = pd.factorize(values.fillna("").astype("str"), sort=False)
+    changed = change(pd.Series(distinct, dtype="str")).to_numpy()
+    return changed[codes] if len(codes) else changed[:0]
+
+
 def payer_name(names: pd.Series) -> pd.Series:
     """Lower case, transliterated, without punctuation, legal forms or filler words."""
-    distinct = pd.Series(pd.unique(names.fillna("")), dtype="str")
+    return pd.Series(per_distinct(names, _clean_name), index=names.index, dtype="str")
+
+
+def _clean_name(distinct: pd.Series) -> pd.Series:
     clean = distinct.str.lower().map(lambda s: s.translate(_TRANSLIT))
     clean = clean.str.replace(r"(?<=\b[a-z])\.(?=[a-z]\b)", "", regex=True)
     clean = clean.str.replace(r"[^a-z0-9]+", " ", regex=True)
     clean = clean.str.replace(_NOISE_PATTERN, " ", regex=True)
-    clean = clean.str.replace(r"\s+", " ", regex=True).str.strip()
-    return names.fillna("").map(dict(zip(distinct, clean, strict=True))).astype("str")
+    return clean.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
 def iban(values: pd.Series) -> pd.Series:
     """IBANs in electronic form: upper case, no spaces."""
-    values = values.fillna("").astype("str")
-    distinct = pd.Series(pd.unique(values), dtype="str")
-    clean = distinct.str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
-    return values.map(dict(zip(distinct, clean, strict=True))).astype("str")
+    clean = per_distinct(values, lambda d: d.str.upper().str.replace(r"[^A-Z0-9]", "",
+                                                                     regex=True))
+    return pd.Series(clean, index=values.index, dtype="str")
 
 
 def number_keys(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -96,8 +106,8 @@ def deletions(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         high = value[ok] // np.power(10, width)
         low = value[ok] % np.power(10, width - 1)
         out.append((high * np.power(10, width - 1) + low) * 32 + length[ok] - 1)
-        src.append(ok)
-        pos.append(np.full(len(ok), p))
+        src.append(ok.astype(np.int32))
+        pos.append(np.full(len(ok), p, dtype=np.int8))
     if not out:
         empty = np.zeros(0, dtype="int64")
         return empty, empty, empty

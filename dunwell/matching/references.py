@@ -75,7 +75,7 @@ def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.
     lost_t, lost_i = equi_join(full[doubtful], ikey)
     extra_t, extra_i = equi_join(tkey, inv_full)
     swap_t, swap_i = equi_join(tkey, ikey)
-    near = np.abs(tpos[swap_t] - ipos[swap_i]) <= 1
+    near = np.abs(tpos[swap_t].astype(np.int16) - ipos[swap_i]) <= 1
     return pd.DataFrame({
         "tok": np.concatenate([doubtful[lost_t], doubtful[tsrc[extra_t]],
                                doubtful[tsrc[swap_t[near]]]]),

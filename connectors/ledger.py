@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from dunwell.connectors.storage import (
+    applied_transaction_ids,
+    load_pending,
+    load_transactions,
+    manual_events,
+)
 from dunwell.connectors.storage.models import (
     Alias,
     BankTransaction,
@@ -22,10 +29,7 @@ from dunwell.connectors.storage.models import (
     MatchRow,
     OutboxMessage,
 )
-from dunwell.connectors.storage import manual_events
 from dunwell.money import to_minor
-
-BOOKED = ("booked", "accepted")
 
 
 @dataclass(frozen=True)
@@ -34,15 +38,18 @@ class Ledger:
 
     Attributes:
       known_keys: "account\\x1ftransaction_id" of every imported transaction.
-      booked_applied: invoice_id -> minor units booked by dunwell so far.
+      pending: invoice_id, last_open_minor (the export's open amount last run) and
+        pending_minor (booked by dunwell, not yet shown by the export).
       aliases: customer_id, kind (name|iban), value.
       history: sent messages (customer_id, currency, stage, invoice_ids, sent_at, key).
       paused: customers paused by hand.
+      unresolved_incoming: incoming money booked by the bank since `since` that no
+        booking has used yet: it may be a customer's payment waiting for a person.
       pinned: customer_id -> segment pinned by hand.
     """
 
     known_keys: set[str]
-    booked_applied: pd.Series
+    pending: pd.DataFrame
     aliases: pd.DataFrame
     history: pd.DataFrame
     paused: frozenset[str]
@@ -50,6 +57,7 @@ class Ledger:
     engine: Engine | None = None
     disputed: dict[str, bool] | None = None
     promised: dict[str, object] | None = None
+    unresolved_incoming: pd.DataFrame | None = None
 
     def with_decisions(self, invoices: pd.DataFrame) -> pd.DataFrame:
         """The export's invoices with disputes and promises people recorded by hand applied."""
@@ -71,28 +79,30 @@ class Ledger:
         return _previous(self.engine, DiscrepancyRow, transactions, self.known_keys)
 
 
-def load_ledger(engine: Engine) -> Ledger:
+def load_ledger(engine: Engine, since: date | None = None) -> Ledger:
     """Read the state a run needs, in one read-only session."""
     with Session(engine) as session:
         keys = {f"{a}\x1f{t}" for a, t in session.execute(
             select(BankTransaction.account, BankTransaction.transaction_id))}
-        booked = _booked(session)
+        pending = load_pending(session)
         aliases = pd.DataFrame(session.execute(select(Alias.customer_id, Alias.kind, Alias.value))
                                .all(), columns=["customer_id", "kind", "value"])
         history = _history(session)
         states = session.execute(select(CustomerState)).scalars().all()
         disputed, promised = manual_events(session)
-    return Ledger(keys, booked, aliases, history,
+        unresolved = _unresolved_incoming(session, since)
+    return Ledger(keys, pending, aliases, history,
                   frozenset(s.customer_id for s in states if s.paused),
                   {s.customer_id: s.pinned_segment for s in states if s.pinned_segment}, engine,
-                  disputed, promised)
+                  disputed, promised, unresolved)
 
 
-def _booked(session: Session) -> pd.Series:
-    rows = session.execute(
-        select(MatchRow.invoice_id, MatchRow.currency, func.sum(MatchRow.applied_amount))
-        .where(MatchRow.status.in_(BOOKED)).group_by(MatchRow.invoice_id, MatchRow.currency)).all()
-    return pd.Series({i: to_minor(a, c) for i, c, a in rows}, dtype="int64")
+def _unresolved_incoming(session: Session, since: date | None) -> pd.DataFrame:
+    """Incoming transactions with nothing booked from them (yet)."""
+    stored = load_transactions(session, since=since)
+    used = applied_transaction_ids(session)
+    waiting = (stored["amount_minor"] > 0) & ~stored["transaction_id"].isin(used)
+    return stored.loc[waiting].drop(columns=["import_id"])
 
 
 def _history(session: Session) -> pd.DataFrame:

@@ -8,7 +8,7 @@ sent and files moved into the output folder.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from dunwell.connectors.ledger import Ledger, load_ledger
@@ -19,6 +19,8 @@ from dunwell.tasks.persist import ImportCounts, record_run
 from dunwell.tasks.quality import Checked, check_inputs, check_results, stop_if_critical
 from dunwell.tasks.reconcile import Reconciled, reconcile_payments
 from dunwell.tasks.report import renderer_for
+
+UNRESOLVED_LOOKBACK = timedelta(days=45)  # unbooked money older than this no longer holds reminders
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def reconcile_and_check(adapters: Any, when: datetime, invoices: str, customers:
     """Read and check the inputs, match new money, stop on critical quality failures."""
     inputs = read_inputs(invoices, customers, bank)
     checked = check_inputs(inputs, when, adapters)
-    ledger = load_ledger(adapters.engine)
+    ledger = load_ledger(adapters.engine, since=(when - UNRESOLVED_LOOKBACK).date())
     reconciled = reconcile_payments(checked.invoices, checked.customers, checked.transactions,
                                     ledger, adapters.match_policy)
     checked = check_results(checked, reconciled, when, adapters)
@@ -49,9 +51,9 @@ def record(adapters: Any, run_id: str, kind: str, when: datetime, params: dict[s
     """The run's one database transaction, outgoing messages included."""
     rec = books.reconciled
     return record_run(adapters.engine, run_id, kind, when, params, books.checked.customers,
-                      rec.invoices_after, books.inputs.bank_files, rec.matches,
+                      books.checked.invoices, books.inputs.bank_files, rec.matches,
                       rec.discrepancies, books.checked.quarantine,
-                      planned.messages if planned else None)
+                      planned.messages if planned else None, rec.pending_after)
 
 
 def deliver(adapters: Any, planned: Planned, counts: ImportCounts, when: datetime) -> list:

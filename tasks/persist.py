@@ -19,7 +19,7 @@ from dunwell.money import from_minor
 
 @dataclass(frozen=True)
 class ImportCounts:
-    """How many transactions were new, already known or rejected; which message keys were claimed."""
+    """Transactions new, already known or rejected; the message keys this run claimed."""
 
     new: int = 0
     known: int = 0
@@ -42,7 +42,8 @@ def record_run(engine: Engine, run_id: str, kind: str, as_of: datetime, params: 
                customers: pd.DataFrame, invoices: pd.DataFrame, bank_files: list[BankFile],
                matches: pd.DataFrame, discrepancies: pd.DataFrame,
                quarantine: pd.DataFrame | None = None,
-               messages: list[Any] | None = None) -> ImportCounts:
+               messages: list[Any] | None = None,
+               pending: pd.DataFrame | None = None) -> ImportCounts:
     """One transaction: a run that dies here leaves the database as it was.
 
     Planned messages enter the outbox in the same transaction (the transactional
@@ -54,6 +55,8 @@ def record_run(engine: Engine, run_id: str, kind: str, as_of: datetime, params: 
         storage.start_run(session, kind, as_of.isoformat(), params, run_id=run_id)
         storage.upsert_customers(session, customers)
         storage.upsert_invoices(session, invoices)
+        if pending is not None:
+            storage.set_pending(session, pending)
         for bank in bank_files:
             outcome = storage.record_statement_import(
                 session, bank.path.name, bank.sha256, bank.format, bank_records(bank.transactions))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -23,6 +22,7 @@ class Reconciled:
       new: the subset never seen before; only these were matched now.
       matches, discrepancies: contract columns plus `currency` and `*_minor`.
       invoices_after: invoices with open amounts after this run's automatic bookings.
+      pending_after: per invoice, what dunwell booked that the export does not show yet.
       unmatched_incoming: incoming money with nothing booked, for the dunning guard.
     """
 
@@ -33,19 +33,25 @@ class Reconciled:
     invoices_after: pd.DataFrame
     unmatched_incoming: pd.DataFrame
     review_candidates: pd.DataFrame
+    pending_after: pd.DataFrame
 
 
-def effective_open(invoices: pd.DataFrame, booked: pd.Series) -> pd.DataFrame:
-    """Open amounts net of what dunwell already booked, whether or not the ERP caught up.
+def still_owed(invoices: pd.DataFrame, pending: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Open amounts net of what dunwell booked that the export does not show yet.
 
-    If the ERP export already reflects a payment we booked, amount - booked is not
-    below its open amount and the export wins; if not, our booking wins.
+    Whatever the export's open amount fell by since the last run is taken as the
+    ERP having caught up with our bookings; the rest stays pending. Returns the
+    invoices with what is still owed, and the pending amount per invoice.
     """
-    applied = invoices["invoice_id"].map(booked).fillna(0).astype("int64")
-    ceiling = (invoices["amount_minor"] - applied).clip(lower=0)
+    known = pending.drop_duplicates("invoice_id").set_index("invoice_id")
+    last = invoices["invoice_id"].map(known["last_open_minor"])
+    caught_up = (last - invoices["open_minor"]).clip(lower=0).fillna(0)
+    before = invoices["invoice_id"].map(known["pending_minor"]).fillna(0)
+    owed = invoices["open_minor"].clip(lower=0)
+    pending_now = (before - caught_up).clip(lower=0).clip(upper=owed).astype("int64")
     out = invoices.copy()
-    out["open_minor"] = np.minimum(out["open_minor"].to_numpy(), ceiling.to_numpy())
-    return out
+    out["open_minor"] = (invoices["open_minor"] - pending_now).astype("int64")
+    return out, pd.Series(pending_now.to_numpy(), index=invoices["invoice_id"].to_numpy())
 
 
 def _key(frame: pd.DataFrame) -> pd.Series:
@@ -81,16 +87,39 @@ def reconcile_payments(invoices: pd.DataFrame, customers: pd.DataFrame,
                        transactions: pd.DataFrame, ledger: Ledger, policy: object) -> Reconciled:
     """Match this run's new incoming money; carry over what earlier runs decided."""
     new = split_new(transactions, ledger.known_keys)
-    open_now = effective_open(ledger.with_decisions(invoices), ledger.booked_applied)
+    open_now, pending = still_owed(ledger.with_decisions(invoices), ledger.pending)
     result = reconcile(open_now, new, customers, policy, ledger.aliases)
     matches = pd.concat([ledger.previous_matches(transactions), result.matches],
                         ignore_index=True)
     discrepancies = pd.concat([ledger.previous_discrepancies(transactions), result.discrepancies],
                               ignore_index=True)
     booked_now = result.matches[result.matches["decision"] == "auto"]["transaction_id"]
-    incoming = new[new["amount_minor"] > 0]
-    unmatched = incoming[~incoming["transaction_id"].isin(set(booked_now))]
+    unmatched = _waiting_for_a_person(new, ledger.unresolved_incoming, set(booked_now))
     review = contract_matches(result.matches[result.matches["decision"] == "review"])
     return Reconciled(transactions, new, contract_matches(matches),
                       contract_discrepancies(discrepancies), result.invoices_after,
-                      unmatched, review)
+                      unmatched, review, _pending_after(invoices, pending, result.matches))
+
+
+def _waiting_for_a_person(new: pd.DataFrame, earlier: pd.DataFrame | None,
+                          booked_now: set[str]) -> pd.DataFrame:
+    """Incoming money nobody booked yet: this run's leftovers and earlier runs' still open."""
+    frames = [new[new["amount_minor"] > 0]]
+    if earlier is not None and len(earlier):
+        frames.append(earlier)
+    incoming = pd.concat(frames, ignore_index=True).drop_duplicates(
+        ["account", "transaction_id"])
+    return incoming[~incoming["transaction_id"].isin(booked_now)]
+
+
+def _pending_after(invoices: pd.DataFrame, pending: pd.Series,
+                   matches: pd.DataFrame) -> pd.DataFrame:
+    """Pending bookings per invoice once this run's automatic ones are added."""
+    auto = matches[matches["decision"] == "auto"]
+    booked = auto.groupby("invoice_id")["applied_minor"].sum()
+    total = pending.add(booked, fill_value=0).astype("int64")
+    currency = invoices.drop_duplicates("invoice_id").set_index("invoice_id")["currency"]
+    frame = pd.DataFrame({"invoice_id": total.index.astype("str"),
+                          "pending_minor": total.to_numpy()})
+    frame["currency"] = frame["invoice_id"].map(currency)
+    return frame[frame["currency"].notna()]

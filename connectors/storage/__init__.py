@@ -33,7 +33,9 @@ from dunwell.connectors.storage.outbox import (
 from dunwell.connectors.storage.receivables import (
     load_customers,
     load_invoices,
+    load_pending,
     manual_events,
+    set_pending,
     upsert_customers,
     upsert_invoices,
 )
@@ -57,7 +59,8 @@ from dunwell.connectors.storage.statements import (
 __all__ = [
     "MIGRATIONS_DIR", "accept_review", "add_alias", "applied_transaction_ids", "claim_message",
     "create_db_engine", "find_migrations", "finish_run", "ImportOutcome", "invoice_events",
-    "list_review", "load_aliases", "load_customers", "load_invoices", "load_transactions",
+    "list_review", "load_aliases", "load_customers", "load_invoices", "load_pending",
+    "set_pending", "load_transactions",
     "manual_events", "mark_failed", "mark_sent", "migrate", "open_db", "pause_customer",
     "pin_segment", "record_bounce", "record_dispute", "record_promise", "record_statement_import",
     "reject_review", "rejected_pairs", "resolve_dispute", "resume_customer", "run_lock",

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -85,7 +86,11 @@ class Customer(Base):
 
 
 class Invoice(Base):
-    """A receivable; `open_amount` goes down as payments are booked."""
+    """A receivable as the ERP last exported it, and what dunwell booked since.
+
+    `open_amount` is the export's; `pending_applied` is what dunwell booked that
+    the export does not show yet. Still owed: open_amount - pending_applied.
+    """
 
     __tablename__ = "invoices"
     invoice_id: Mapped[str] = mapped_column(String(100), primary_key=True)
@@ -100,6 +105,8 @@ class Invoice(Base):
     email: Mapped[str | None] = mapped_column(Text)
     disputed: Mapped[bool] = mapped_column(Boolean, default=False)
     promise_to_pay_date: Mapped[date | None] = mapped_column(Date)
+    pending_applied: Mapped[Decimal] = mapped_column(default=Decimal(0),
+                                                     server_default=text("0"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, literal, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import (
@@ -100,22 +100,55 @@ def load_customers(session: Session) -> pd.DataFrame:
 
 
 def load_invoices(session: Session, *, open_only: bool = False) -> pd.DataFrame:
-    """Invoices per `INVOICE_COLUMNS`, with disputes and promises recorded by hand applied."""
+    """Invoices per `INVOICE_COLUMNS`, with disputes and promises recorded by hand applied.
+
+    `open_minor` is what is still owed: the export's open amount less what dunwell
+    booked that the export does not show yet; an invoice owing nothing is `paid`.
+    """
     i = Invoice
+    owed = i.open_amount - i.pending_applied
     statement = select(
         i.invoice_id, i.customer_id, i.customer_name, i.currency,
         minor_units_sql(session, i.amount, i.currency),
-        minor_units_sql(session, i.open_amount, i.currency),
+        minor_units_sql(session, owed, i.currency),
         date_text(i.issue_date), date_text(i.due_date), i.status, i.email, i.disputed,
         date_text(i.promise_to_pay_date), literal(0),
     ).order_by(i.invoice_id)
     if open_only:
-        statement = statement.where(i.status == "open", i.open_amount != 0)
+        statement = statement.where(i.status == "open", owed != 0)
     kinds = {"amount_minor": "int64", "open_minor": "int64", "issue_date": "datetime64",
              "due_date": "datetime64", "disputed": "bool", "promise_to_pay_date": "datetime64",
              "line": "int64"}
     frame = to_frame(session.connection().execute(statement).all(), list(INVOICE_COLUMNS), kinds)
+    settled = (frame["status"] == "open") & (frame["amount_minor"] > 0) & (frame["open_minor"] <= 0)
+    frame.loc[settled, "status"] = "paid"
     return _apply_manual_events(frame, *manual_events(session))
+
+
+def load_pending(session: Session) -> pd.DataFrame:
+    """Per invoice: the open amount the export last showed and what dunwell booked since."""
+    i = Invoice
+    statement = select(i.invoice_id, minor_units_sql(session, i.open_amount, i.currency),
+                       minor_units_sql(session, i.pending_applied, i.currency))
+    return to_frame(session.connection().execute(statement).all(),
+                    ["invoice_id", "last_open_minor", "pending_minor"],
+                    {"last_open_minor": "int64", "pending_minor": "int64"})
+
+
+def set_pending(session: Session, frame: pd.DataFrame) -> int:
+    """Store what dunwell has booked that the export does not show yet (invoice_id,
+    currency, pending_minor); invoices not in the frame keep theirs."""
+    if frame.empty:
+        return 0
+    amounts = decimals(frame["pending_minor"], frame["currency"].astype("str").tolist())
+    table = Invoice.__table__
+    statement = table.update().where(table.c.invoice_id == bindparam("b_id")).values(
+        pending_applied=bindparam("b_pending"))
+    params = [{"b_id": i, "b_pending": a}
+              for i, a in zip(frame["invoice_id"].astype("str"), amounts, strict=True)]
+    for chunk in chunks(params):
+        session.execute(statement, list(chunk))
+    return len(params)
 
 
 def _apply_manual_events(frame: pd.DataFrame, disputed: dict[str, bool],

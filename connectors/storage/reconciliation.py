@@ -13,6 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from dunwell.connectors.storage.columns import (
     as_rows,
     chunks,
@@ -30,9 +33,6 @@ from dunwell.connectors.storage.models import (
     MatchRow,
     utcnow,
 )
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from dunwell.errors import InputError
 from dunwell.money import D, format_plain
 
@@ -235,15 +235,15 @@ def _proposal(session: Session, transaction_id: str, invoice_id: str) -> MatchRo
 
 
 def accept_review(session: Session, transaction_id: str, invoice_id: str) -> None:
-    """Book a proposed match: reduce the invoice's open amount and learn the payer's aliases."""
+    """Book a proposed match: it counts against the invoice until the ERP shows the payment;
+    the payer's name and IBAN are learned as the customer's aliases."""
     match = _proposal(session, transaction_id, invoice_id)
     match.status, match.decided_at = "booked", utcnow()
     invoice = session.get(Invoice, invoice_id, with_for_update=True)
     txn = session.execute(select(BankTransaction).where(
         BankTransaction.transaction_id == transaction_id).limit(1)).scalars().first()
     if invoice is not None:
-        invoice.open_amount = max(Decimal(0), invoice.open_amount - match.applied_amount)
-        invoice.status = "paid" if invoice.open_amount == 0 else invoice.status
+        invoice.pending_applied = invoice.pending_applied + match.applied_amount
         invoice.updated_at = utcnow()
         if txn is not None:
             _learn(session, invoice.customer_id, txn)

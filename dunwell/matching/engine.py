@@ -57,7 +57,11 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     ids = _customer_codes(invoices, customers, aliases)
     inv = _prepare_invoices(invoices, ids)
     pay = _prepare_payments(transactions)
-    cust = customers.assign(cust=customers["customer_id"].map(ids).astype("int64"))
+    cust = pd.DataFrame({
+        "cust": customers["customer_id"].astype("str").map(ids).to_numpy(dtype="int64"),
+        "name": customers["name"].fillna("").astype("str").to_numpy(),
+        "iban": customers.get("iban", pd.Series("", index=customers.index)).fillna("")
+        .astype("str").to_numpy()})
     alias = _prepare_aliases(aliases, ids)
     evidence = pd.concat([
         payers.iban_evidence(pay, cust, alias),

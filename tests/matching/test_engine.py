@@ -66,3 +66,12 @@ def test_every_incoming_payment_is_accounted_for(generated: tuple) -> None:
     assert set(rec.unapplied["transaction_id"]) == set(incoming["transaction_id"])
     linked = set(rec.matches["transaction_id"]) | set(rec.discrepancies["transaction_id"])
     assert set(incoming["transaction_id"]) <= linked
+
+
+def test_customers_without_iban_column_are_fine() -> None:
+    ledger = invoices(("INV-2026-000901", "C1", 48213))
+    pay = payments(("T1", 48213, "Müller Maschinenbau GmbH", "INV-2026-000901"))
+    from matching.builders import customers
+
+    rec = reconcile(ledger, pay, customers().drop(columns="iban"), MatchPolicy())
+    assert set(rec.matches["decision"]) == {"auto"}

@@ -27,12 +27,15 @@ class Adapters:
     templates_dir: Path
     out_dir: Path
     work_dir: Path
+    made_out_dir: bool = False
 
     def discard_work(self) -> None:
-        """Remove the run's staging folder (after publishing, or after a failure)."""
+        """Remove the run's staging folder, and an output folder this run made but left empty."""
         import shutil
 
         shutil.rmtree(self.work_dir, ignore_errors=True)
+        if self.made_out_dir and self.out_dir.is_dir() and not any(self.out_dir.iterdir()):
+            self.out_dir.rmdir()
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -44,7 +47,8 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        problem = getattr(exc, "problem", exc)
+        raise ConfigError(f"{path}{where}: not valid YAML ({problem})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
     return data
@@ -67,11 +71,14 @@ def build(out_dir: Path, settings: Any | None = None, run_id: str = "run") -> Ad
     if settings.smtp_host:
         transport: Any = SmtpTransport.from_settings(settings)
     else:
-        transport = FileOutbox(Path(settings.outbox_dir) if settings.outbox_dir else out_dir / "outbox")
+        outbox = Path(settings.outbox_dir) if settings.outbox_dir else out_dir / "outbox"
+        transport = FileOutbox(outbox)
     dunning_policy = load_policy(read_yaml(settings.dunning_policy_path))
     match_policy = MatchPolicy(**(settings.matching or {}))
     templates = Path(settings.templates_dir)
+    made_out_dir = not out_dir.exists()
+    engine = open_db(settings.database_url)
     work_dir = out_dir / f".staging-{run_id[:8]}"
     work_dir.mkdir(parents=True, exist_ok=True)
-    return Adapters(settings, open_db(settings.database_url), transport, match_policy,
-                    dunning_policy, templates, out_dir, work_dir)
+    return Adapters(settings, engine, transport, match_policy, dunning_policy, templates,
+                    out_dir, work_dir, made_out_dir)

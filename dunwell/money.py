@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import get_currency_precision
 
-_CANONICAL = re.compile(r"^-?\d+(\.\d+)?$")
+_CANONICAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 ROUNDING = ROUND_HALF_UP
 
 

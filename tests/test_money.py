@@ -36,9 +36,7 @@ def test_gate_takes_canonical_text_ints_and_decimals(text, value):
 @pytest.mark.parametrize("bad", [
     1.5, 0.1, True, float("nan"), Decimal("NaN"), Decimal("Infinity"),
     "1,50", "1.234,56", "1e3", "+1", "", "abc", "1.", ".5",
-    pytest.param("١٢.٥٠", marks=pytest.mark.xfail(
-        strict=True, reason="money._CANONICAL uses \\d, which takes Arabic-Indic digits; "
-                            "the canonical readers refuse them (owner of money.py to fix)")),
+    "١٢.٥٠",
 ])
 def test_gate_refuses_floats_non_finite_values_and_non_canonical_text(bad):
     with pytest.raises(MoneyError):

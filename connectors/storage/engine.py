@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from dunwell.errors import ConfigError
@@ -108,10 +110,23 @@ def migrate(engine_or_url: Engine | str, migrations_dir: Path | None = None) -> 
 
 
 def open_db(url: str, migrations_dir: Path | None = None) -> Engine:
-    """An engine on an up-to-date database: folders created, pragmas set, migrated to head."""
-    engine = create_db_engine(url)
-    migrate(engine, migrations_dir)
+    """An engine on an up-to-date database: folders created, pragmas set, migrated to head.
+
+    A URL that is not one, names an unknown driver, or leads nowhere is the
+    operator's setting to fix: ConfigError, with the password masked.
+    """
+    try:
+        engine = create_db_engine(url)
+        migrate(engine, migrations_dir)
+    except (ArgumentError, NoSuchModuleError, OperationalError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise ConfigError(f"database {_masked(url)}: {reason}") from None
     return engine
+
+
+def _masked(url: str) -> str:
+    """The URL with any password hidden."""
+    return re.sub(r"(://[^:/@]+:)[^@]*(@)", r"\1***\2", url)
 
 
 @contextmanager

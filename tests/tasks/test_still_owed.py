@@ -1,0 +1,48 @@
+"""What is still owed: the export's open amount less dunwell's bookings the ERP has not shown yet."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dunwell.tasks.reconcile import still_owed
+
+
+def _invoices(*rows: tuple[str, int, int]) -> pd.DataFrame:
+    return pd.DataFrame({"invoice_id": [r[0] for r in rows], "amount_minor": [r[1] for r in rows],
+                         "open_minor": [r[2] for r in rows], "currency": "EUR"})
+
+
+def _pending(*rows: tuple[str, int, int]) -> pd.DataFrame:
+    return pd.DataFrame({"invoice_id": [r[0] for r in rows],
+                         "last_open_minor": [r[1] for r in rows],
+                         "pending_minor": [r[2] for r in rows]})
+
+
+def test_a_booking_the_erp_has_not_shown_yet_still_counts() -> None:
+    owed, pending = still_owed(_invoices(("I1", 10000, 10000)), _pending(("I1", 10000, 6000)))
+    assert owed["open_minor"].tolist() == [4000]
+    assert pending["I1"] == 6000
+
+
+def test_once_the_export_shows_the_payment_it_is_not_subtracted_twice() -> None:
+    owed, pending = still_owed(_invoices(("I1", 10000, 4000)), _pending(("I1", 10000, 6000)))
+    assert owed["open_minor"].tolist() == [4000]
+    assert pending["I1"] == 0
+
+
+def test_an_invoice_part_paid_before_is_not_brought_back_by_our_booking() -> None:
+    owed, _ = still_owed(_invoices(("I1", 10000, 6000)), _pending(("I1", 6000, 6000)))
+    assert owed["open_minor"].tolist() == [0]
+
+
+def test_a_partly_caught_up_export_keeps_only_the_rest_pending() -> None:
+    owed, pending = still_owed(_invoices(("I1", 10000, 7000)), _pending(("I1", 10000, 5000)))
+    assert pending["I1"] == 2000
+    assert owed["open_minor"].tolist() == [5000]
+
+
+def test_new_invoices_and_credit_notes_are_taken_as_exported() -> None:
+    owed, pending = still_owed(_invoices(("NEW", 5000, 5000), ("CN", -2000, -2000)),
+                               _pending(("OTHER", 100, 100)))
+    assert owed["open_minor"].tolist() == [5000, -2000]
+    assert pending.tolist() == [0, 0]

@@ -112,6 +112,22 @@ def check_outputs(out: Path, db_file: Path, flow_run: dict[str, Any]) -> None:
     assert flow_run["deployment_id"] and flow_run["parameters"]["out"] == "out/daily"
 
 
+def assert_server_recorded_run(prefect_db: str, flow_run_id: str) -> None:
+    """The run is in the server's own database (PostgreSQL when TEST_DATABASE_URL is set)."""
+    if not prefect_db.startswith("postgresql"):
+        assert prefect_db.startswith("sqlite")
+        return
+    import psycopg
+    from sqlalchemy import make_url
+
+    conninfo = make_url(prefect_db).set(drivername="postgresql").render_as_string(
+        hide_password=False)
+    with psycopg.connect(conninfo) as db:
+        found = db.execute("SELECT state_type FROM flow_run WHERE id = %s",
+                           (flow_run_id,)).fetchone()
+    assert found is not None and str(found[0]).endswith("COMPLETED"), found
+
+
 def test_daily_deployment_runs_on_a_real_server_through_a_process_worker(
         tmp_path: Path) -> None:
     started = time.monotonic()
@@ -154,6 +170,7 @@ def test_daily_deployment_runs_on_a_real_server_through_a_process_worker(
             assert flow_run["state"]["type"] == "COMPLETED", (
                 f"{flow_run['state']}\n--- worker log ---\n{tail(logs / 'worker.log')}")
             check_outputs(project / "out" / "daily", db_file, flow_run)
+            assert_server_recorded_run(prefect_db, flow_run_id)
         finally:
             stop_group(worker)
             stop_group(server)

@@ -164,6 +164,7 @@ def test_scheduled_and_adhoc_runs_at_once_book_each_payment_and_send_each_remind
     finally:
         _kill(procs)
 
+    print("concurrent runs:", results)
     completed = [n for n, r in results.items() if r["type"] == "COMPLETED"]
     assert completed, results
     for name, result in results.items():
@@ -187,5 +188,7 @@ def test_scheduled_and_adhoc_runs_at_once_book_each_payment_and_send_each_remind
         _kill(rerun)
     assert again["type"] == "COMPLETED", again
     after = _books(pg_database)
-    assert after["booked"] == first["booked"] and after["sent"] == first["sent"]
+    resent = (rerun_out / "actions.csv").read_text() if after["sent"] != first["sent"] else ""
+    assert after["booked"] == first["booked"], (results, again)
+    assert after["sent"] == first["sent"], (results, again, resent)
     assert _message_ids([rerun_out]) == []

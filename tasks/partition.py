@@ -24,13 +24,7 @@ from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors.ledger import Ledger
 from dunwell.matching import Reconciliation, normalise, reconcile, references
-from dunwell.tasks.reconcile import (
-    Reconciled,
-    contract_discrepancies,
-    contract_matches,
-    effective_open,
-    split_new,
-)
+from dunwell.tasks import reconcile as single
 
 ROW = "_partition_row"
 
@@ -55,17 +49,22 @@ class Partition:
 class MatchingInput:
     """What the engine is given: new transactions and invoices net of earlier bookings."""
 
+    invoices: pd.DataFrame
     transactions: pd.DataFrame
     new: pd.DataFrame
     open_now: pd.DataFrame
+    pending: pd.Series
 
 
 def matching_input(invoices: pd.DataFrame, transactions: pd.DataFrame,
                    ledger: Ledger) -> MatchingInput:
-    """Only new money is matched, against open amounts net of what dunwell already booked."""
-    new = split_new(transactions, ledger.known_keys)
-    open_now = effective_open(ledger.with_decisions(invoices), ledger.booked_applied)
-    return MatchingInput(transactions, new, open_now)
+    """Only new money is matched, against what is still owed after dunwell's own bookings.
+
+    The same steps as `dunwell.tasks.reconcile.reconcile_payments` before its engine call.
+    """
+    new = single.split_new(transactions, ledger.known_keys)
+    open_now, pending = single.still_owed(ledger.with_decisions(invoices), ledger.pending)
+    return MatchingInput(invoices, transactions, new, open_now, pending)
 
 
 def split_by_currency(invoices: pd.DataFrame, transactions: pd.DataFrame) -> list[Partition]:
@@ -155,20 +154,24 @@ def _invoices_after(results: list[Reconciliation], invoices: pd.DataFrame) -> pd
     return out
 
 
-def reconciled_from(result: Reconciliation, given: MatchingInput, ledger: Ledger) -> Reconciled:
+def reconciled_from(result: Reconciliation, given: MatchingInput,
+                    ledger: Ledger) -> single.Reconciled:
     """The run's Reconciled: this run's matches joined with what earlier runs decided.
 
-    The same steps as `dunwell.tasks.reconcile.reconcile_payments` after its engine call.
+    The same steps as `dunwell.tasks.reconcile.reconcile_payments` after its engine call
+    (tests/flows/test_partitioned.py compares the two flows' files and bookings).
     """
-    transactions, new = given.transactions, given.new
+    transactions = given.transactions
     matches = pd.concat([ledger.previous_matches(transactions), result.matches],
                         ignore_index=True)
     discrepancies = pd.concat([ledger.previous_discrepancies(transactions), result.discrepancies],
                               ignore_index=True)
     booked_now = result.matches[result.matches["decision"] == "auto"]["transaction_id"]
-    incoming = new[new["amount_minor"] > 0]
-    unmatched = incoming[~incoming["transaction_id"].isin(set(booked_now))]
-    review = contract_matches(result.matches[result.matches["decision"] == "review"])
+    unmatched = single._waiting_for_a_person(given.new, ledger.unresolved_incoming,
+                                             set(booked_now))
+    review = single.contract_matches(result.matches[result.matches["decision"] == "review"])
     after = result.invoices_after.drop(columns=[ROW], errors="ignore")
-    return Reconciled(transactions, new, contract_matches(matches),
-                      contract_discrepancies(discrepancies), after, unmatched, review)
+    pending = single._pending_after(given.invoices, given.pending, result.matches)
+    return single.Reconciled(transactions, given.new, single.contract_matches(matches),
+                             single.contract_discrepancies(discrepancies), after, unmatched,
+                             review, pending)

@@ -88,8 +88,8 @@ def _named_elsewhere(hits: pd.DataFrame, pay: pd.DataFrame, inv: pd.DataFrame,
     same = inv["currency"].to_numpy()[i] == pay["currency"].to_numpy()[t]
     # A paid invoice counts only if the payment repeats its amount: typos hit paid numbers too.
     repeats = inv["amount_minor"].to_numpy()[i] == pay["amount_minor"].to_numpy()[t]
-    own = np.isin(pair_keys(t, inv["cust"].to_numpy()[i]),
-                  pair_keys(payers["tx"].to_numpy(), payers["cust"].to_numpy()))
+    own = pd.Series(pair_keys(t, inv["cust"].to_numpy()[i])).isin(
+        pair_keys(payers["tx"].to_numpy(), payers["cust"].to_numpy())).to_numpy()
     named = (inv["is_settled"].to_numpy()[i] & same & repeats) | (
         inv["is_open"].to_numpy()[i] & ~same & own)
     return np.unique(t[named])
@@ -190,8 +190,8 @@ def _customer_codes(invoices: pd.DataFrame, customers: pd.DataFrame,
 
 
 def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
-    status = invoices["status"].fillna("open").astype("str").str.strip().str.lower()
-    status = status.where(status != "", "open")
+    status = pd.Series(normalise.per_distinct(
+        invoices["status"], lambda d: d.str.strip().str.lower().replace("", "open")))
     open_minor = invoices["open_minor"].to_numpy(dtype="int64")
     inv = pd.DataFrame({
         "inv": np.arange(len(invoices)),

@@ -7,6 +7,7 @@ leading zeros still count); a second key drops each group's leading zeros, so
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -24,7 +25,10 @@ _NOISE = ("gmbh", "mbh", "co", "kg", "ag", "ek", "ohg", "gbr", "ug", "sarl", "sa
           "sasu", "snc", "bv", "nv", "vof", "sl", "slu", "sau", "srl", "spa", "pt", "tbk", "cv",
           "inc", "llc", "corp", "corporation", "ltd", "limited", "plc", "llp", "lp", "the",
           "firma", "fa", "und", "and", "et", "y", "haftungsbeschraenkt")
-_NOISE_PATTERN = r"\b(?:" + "|".join(_NOISE) + r")\b"
+_NOISE_RE = re.compile(r"\b(?:" + "|".join(_NOISE) + r")\b")
+_INITIALS = re.compile(r"(?<=\b[a-z])\.(?=[a-z]\b)")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_IBAN = re.compile(r"[^A-Z0-9]")
 
 
 def per_distinct(values: pd.Series, change: Callable[[pd.Series], pd.Series]) -> np.ndarray:
@@ -40,17 +44,20 @@ def payer_name(names: pd.Series) -> pd.Series:
 
 
 def _clean_name(distinct: pd.Series) -> pd.Series:
-    clean = distinct.str.lower().map(lambda s: s.translate(_TRANSLIT))
-    clean = clean.str.replace(r"(?<=\b[a-z])\.(?=[a-z]\b)", "", regex=True)
-    clean = clean.str.replace(r"[^a-z0-9]+", " ", regex=True)
-    clean = clean.str.replace(_NOISE_PATTERN, " ", regex=True)
-    return clean.str.replace(r"\s+", " ", regex=True).str.strip()
+    return pd.Series([_clean_one(name) for name in distinct.tolist()], dtype="str")
+
+
+def _clean_one(name: str) -> str:
+    text = _INITIALS.sub("", name.lower().translate(_TRANSLIT))
+    text = _NOISE_RE.sub(" ", _NON_ALNUM.sub(" ", text))
+    return " ".join(text.split())
 
 
 def iban(values: pd.Series) -> pd.Series:
     """IBANs in electronic form: upper case, no spaces."""
-    clean = per_distinct(values, lambda d: d.str.upper().str.replace(r"[^A-Z0-9]", "",
-                                                                     regex=True))
+    clean = per_distinct(values, lambda d: pd.Series(
+        [v if v.isalnum() and v.isupper() else _NOT_IBAN.sub("", v.upper())
+         for v in d.tolist()], dtype="str"))
     return pd.Series(clean, index=values.index, dtype="str")
 
 

@@ -39,7 +39,7 @@ class MatchPolicy:
     ambiguity_margin: int = 10
     name_score_cutoff: int = 80
     max_subset_size: int = 4
-    max_subset_invoices: int = 16
+    max_subset_invoices: int = 12
     max_review_candidates: int = 5
 
     def __post_init__(self) -> None:

@@ -62,7 +62,7 @@ def _agrees(hits: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
     amount = (invoices["open_minor"].to_numpy()[inv] == paid) | (
         invoices["amount_minor"].to_numpy()[inv] == paid)
     known = pair_keys(payers["tx"].to_numpy(), payers["cust"].to_numpy())
-    customer = np.isin(pair_keys(tx, invoices["cust"].to_numpy()[inv]), known)
+    customer = pd.Series(pair_keys(tx, invoices["cust"].to_numpy()[inv])).isin(known).to_numpy()
     return same_currency & (amount | customer)
 
 

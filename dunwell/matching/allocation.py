@@ -16,8 +16,10 @@ from dunwell.matching.policy import MatchPolicy
 
 def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     """Rank each payment's options and mark the decision of the best one."""
-    opt = opt.sort_values(["tx", "confidence", "first_due", "first_order", "n_inv"],
-                          ascending=[True, False, True, True, True], kind="stable")
+    # Among equals, a run of consecutive invoices is how payers batch: it goes first.
+    opt = opt.assign(not_run=opt["kind"] != "run").sort_values(
+        ["tx", "confidence", "not_run", "first_due", "first_order", "n_inv"],
+        ascending=[True, False, True, True, True, True], kind="stable")
     opt["rank"] = opt.groupby("tx", sort=False).cumcount() + 1
     best = opt["rank"] == 1
     # Strength of evidence: a number in the text, a typo'd number, amounts, a partial search.

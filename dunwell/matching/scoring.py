@@ -56,7 +56,7 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
          subset,
          opt["relation"].eq("exact") & ~alike,
          opt["relation"].eq("exact"), opt["relation"].eq("fee")],
-        [0.995, 0.90, 0.97, 0.85, 0.85, 0.93, 0.95, 0.97, 0.90, 0.80], 0.0)
+        [0.995, 0.90, 0.97, 0.85, 0.85, 0.95, 0.95, 0.97, 0.90, 0.80], 0.0)
     return np.clip(np.round(100 * customer * invoice), 0, 100).astype("int64")
 
 

@@ -95,8 +95,10 @@ def _dates(check: _Checker, column: str, required: bool = True) -> pd.Series:
 
 
 def _minor(check: _Checker, column: str, currency: pd.Series, required: bool = True) -> pd.Series:
-    """Decimal text with a dot -> int64 minor units; more decimals than the currency allows is an error."""
+    """Decimal text with a dot -> int64 minor units; finer than the currency allows is an error."""
     values = _required(check, column) if required else _text(check.raw, column)
+    if values.empty:
+        return pd.Series([], index=values.index, dtype="int64")
     exps = currency.map({c: _safe_exponent(c) for c in pd.unique(currency)}).astype("int64")
     syntax = values.str.fullmatch(_AMOUNT).astype("bool")
     check.flag(~syntax & (values != ""), column,
@@ -108,18 +110,20 @@ def _minor(check: _Checker, column: str, currency: pd.Series, required: bool = T
     check.flag(too_big, column,
                lambda v: f"{v!r} is too large (at most {MAX_WHOLE_DIGITS} digits before the dot)")
     shaped = syntax & ~too_big
-    parts = values.where(shaped, "0").str.split(".", n=1, expand=True).reindex(columns=[0, 1])
-    parts = parts.astype("object")  # a column reindex adds is float NaN: no str fill for that
-    whole = parts[0].fillna("0").astype("str")
-    frac = parts[1].fillna("").astype("str")
-    negative = whole.str.startswith("-")
-    whole_abs = whole.str.lstrip("-").replace("", "0").astype("int64")
-    frac_trim = frac.str.rstrip("0")
-    too_fine = frac_trim.str.len() > exps
+    text = values.where(shaped, "0")
+    negative = text.str.startswith("-")
+    parts = text.str.removeprefix("-").str.partition(".")
+    whole_abs = parts[0].replace("", "0").astype("int64")
+    frac = parts[2]
+    too_fine = frac.str.rstrip("0").str.len() > exps
     check.flag(too_fine & shaped, column,
                lambda v: f"{v!r} has more decimals than the currency allows")
-    padded = [f[:e].ljust(e, "0") if e else "" for f, e in zip(frac, exps, strict=True)]
-    frac_int = pd.Series(padded, index=values.index).replace("", "0").astype("int64")
+    frac_int = pd.Series(0, index=values.index, dtype="int64")
+    for e in pd.unique(exps):
+        if e:
+            rows = exps == e
+            frac_int[rows] = frac[rows].str.slice(0, int(e)).str.pad(
+                int(e), side="right", fillchar="0").astype("int64")
     minor = whole_abs * np.power(10, exps.to_numpy()) + frac_int
     return minor.where(~negative, -minor).astype("int64")
 

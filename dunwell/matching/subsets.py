@@ -16,7 +16,7 @@ import pandas as pd
 SUBSET_COLUMNS = ["tx", "option", "inv"]
 _BATCH = 512
 _PAIR_POOL = 200
-_ROW_BUDGET = 8_000_000
+_ROW_BUDGET = 3_000_000
 
 
 @cache

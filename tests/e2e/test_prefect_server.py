@@ -46,6 +46,7 @@ EXPECTED = {
     "dunwell-statements/hourly": ("0 * * * *", "Europe/Berlin"),
     "dunwell-report/weekly": ("0 7 * * 1", "Europe/Berlin"),
     "dunwell-reconcile/adhoc": None,
+    "dunwell-reconcile-partitioned/large": None,
 }
 
 

@@ -17,6 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from prefect_stack import REPO, base_env, free_port, run_cli, tail, wait_for_run
 
@@ -73,8 +74,10 @@ def test_server_script_serves_deployments_and_stops_everything_on_ctrl_c(
         printed = log.read_text()
         assert "prefect deployment run 'dunwell-reconcile/adhoc'" in printed
         for name in ("dunwell-daily/daily", "dunwell-statements/hourly",
-                     "dunwell-reconcile/adhoc", "dunwell-report/weekly"):
-            assert name in printed
+                     "dunwell-reconcile/adhoc", "dunwell-report/weekly",
+                     "dunwell-reconcile-partitioned/large"):
+            answer = httpx.get(f"{api_url}/deployments/name/{name}", timeout=10)
+            assert answer.status_code == 200, name
 
         output = run_cli(["deployment", "run", "dunwell-statements/hourly"],
                          {**env, "PREFECT_API_URL": api_url}, tmp_path)

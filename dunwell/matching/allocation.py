@@ -17,9 +17,10 @@ from dunwell.matching.policy import MatchPolicy
 def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     """Rank each payment's options and mark the decision of the best one."""
     # Among equals, a run of consecutive invoices is how payers batch: it goes first.
-    opt = opt.assign(not_run=opt["kind"] != "run").sort_values(
-        ["tx", "confidence", "not_run", "first_due", "first_order", "n_inv"],
-        ascending=[True, False, True, True, True, True], kind="stable")
+    order = np.lexsort((opt["n_inv"].to_numpy(), opt["first_order"].to_numpy(),
+                        opt["first_due"].to_numpy(), (opt["kind"] != "run").to_numpy(),
+                        -opt["confidence"].to_numpy(), opt["tx"].to_numpy()))
+    opt = opt.iloc[order]
     opt["rank"] = opt.groupby("tx", sort=False).cumcount() + 1
     best = opt["rank"] == 1
     # Strength of evidence: a number in the text, a typo'd number, amounts, a partial search.

@@ -68,6 +68,7 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
         payers.name_evidence(pay, payers.known_names(cust, inv, alias), policy.name_score_cutoff),
     ], ignore_index=True)
     strength = candidates.payer_strength(evidence, policy.name_score_cutoff)
+    del evidence, cust, alias
     hits = references.find(pay, references.invoice_keys(inv), inv, strength)
     rows = options.enrich(options.build(pay, inv, hits, strength, policy), pay, inv, strength)
     fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
@@ -75,8 +76,11 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     scored = scoring.option_scores(rows, fee, policy.bank_fee_max_percent)
     scored["names_elsewhere"] = scored["tx"].isin(_named_elsewhere(hits, pay, inv, strength))
     opt = allocation.decide(scored, policy)
-    opt["reasons"] = scoring.reasons(opt[opt["kept"]], rows[rows["option"].isin(
-        opt.index[opt["kept"]])]).reindex(opt.index).fillna("")
+    kept = rows[rows["option"].isin(opt.index[opt["kept"]])]
+    opt["reasons"] = scoring.reasons(opt[opt["kept"]], kept).reindex(opt.index).fillna("")
+    del scored, fee
+    rows = rows[["tx", "option", "inv", "invoice_id", "currency", "open_minor", "due_date",
+                 "id_order", "paid"]]
     return _assemble(pay, inv, hits, rows, opt, invoices, strength)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from prefect_stack import (
+from tests.e2e.prefect_stack import (
     POOL,
     PREFECT,
     REPO,

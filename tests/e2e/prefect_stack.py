@@ -94,11 +94,15 @@ def wait_healthy(api_url: str, server: subprocess.Popen[bytes], log: Path,
             raise AssertionError(f"prefect server exited:\n{tail(log)}")
         try:
             if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
-                return
+                break
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise AssertionError(f"prefect server not healthy after {timeout}s:\n{tail(log)}")
+    else:
+        raise AssertionError(f"prefect server not healthy after {timeout}s:\n{tail(log)}")
+    time.sleep(1)  # a server that lost the port to another process exits right away
+    if server.poll() is not None:
+        raise AssertionError(f"prefect server exited (port taken?):\n{tail(log)}")
 
 
 def create_pool(api_url: str, queues: Mapping[str, int | None]) -> None:

@@ -69,6 +69,10 @@ def write_project(folder: Path, database_url: str) -> None:
         pool = deployment["work_pool"] = dict(deployment["work_pool"])
         pool["job_variables"] = {"env": {"DUNWELL_DATABASE_URL": database_url,
                                          "DO_NOT_TRACK": "1"}}
+    config["deployments"].append({
+        "name": "broken", "entrypoint": f"{Path(__file__).with_name('failing_flow.py')}:broken",
+        "work_pool": {"name": POOL, "work_queue_name": "intake",
+                      "job_variables": {"env": {"DUNWELL_DATABASE_URL": database_url}}}})
     (folder / "prefect.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
 
 
@@ -111,6 +115,14 @@ def check_outputs(out: Path, db_file: Path, flow_run: dict[str, Any]) -> None:
     assert booked >= len(matches) and dupes == 0
     assert outbox == len(sent) == len(emails)
     assert flow_run["deployment_id"] and flow_run["parameters"]["out"] == "out/daily"
+
+
+def check_alert(folder: Path, flow_run_id: str) -> None:
+    """The failed run's alert, written by the hook in the worker's flow-run process."""
+    alerts = list(folder.glob("*.eml"))
+    assert len(alerts) == 1, alerts
+    text = alerts[0].read_text()
+    assert flow_run_id in text and "dunwell-broken" in text and "unreachable" in text
 
 
 def assert_server_recorded_run(prefect_db: str, flow_run_id: str) -> None:
@@ -166,12 +178,16 @@ def test_daily_deployment_runs_on_a_real_server_through_a_process_worker(
             output = run_cli(["deployment", "run", "dunwell-daily/daily",
                               "-p", f"as_of={AS_OF.isoformat()}"], env, project)
             flow_run_id = re.search(r"UUID: ([0-9a-f-]{36})", output).group(1)
+            output = run_cli(["deployment", "run", "dunwell-broken/broken"], env, project)
+            broken_id = re.search(r"UUID: ([0-9a-f-]{36})", output).group(1)
             flow_run = wait_for_run(api_url, flow_run_id, RUN_TIMEOUT)
             phase("flow run finished")
             assert flow_run["state"]["type"] == "COMPLETED", (
                 f"{flow_run['state']}\n--- worker log ---\n{tail(logs / 'worker.log')}")
             check_outputs(project / "out" / "daily", db_file, flow_run)
             assert_server_recorded_run(prefect_db, flow_run_id)
+            assert wait_for_run(api_url, broken_id, 60)["state"]["type"] == "FAILED"
+            check_alert(project / ".dunwell" / "alerts", broken_id)
         finally:
             stop_group(worker)
             stop_group(server)

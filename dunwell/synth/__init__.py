@@ -105,7 +105,7 @@ def _statement(rng: np.random.Generator, table: pd.DataFrame, cases: np.ndarray,
                as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Statement rows for the invoice cases plus unrelated money, and the truth."""
     table["ref_text"] = payments.references(rng, table)
-    joiner = rm_join(rng, table)
+    joiner = _join_references(rng, table)
     first = table.groupby("tx_no").first()
     total_open = table.groupby("tx_no")["open_minor"].sum()
     gross = table.groupby("tx_no")["amount_minor"].sum()
@@ -125,7 +125,7 @@ def _statement(rng: np.random.Generator, table: pd.DataFrame, cases: np.ndarray,
     return _finish(rng, rows, truth, as_of, len(cases))
 
 
-def rm_join(rng: np.random.Generator, table: pd.DataFrame) -> pd.Series:
+def _join_references(rng: np.random.Generator, table: pd.DataFrame) -> pd.Series:
     """One remittance text per payment: listed invoice numbers joined as payers do."""
     sep = np.asarray([", ", " ", " / ", "; "], dtype=object)[rng.integers(4, size=len(table))]
     parts = table["ref_text"] + pd.Series(sep, index=table.index)

@@ -22,6 +22,7 @@ from prefect_dask import DaskTaskRunner
 from dunwell.connectors.ledger import load_ledger
 from dunwell.connectors.root import build
 from dunwell.connectors.storage import run_lock
+from dunwell.flows.hooks import alert_operators
 from dunwell.flows.steps import Books, finish_files, record
 from dunwell.matching import Reconciliation
 from dunwell.tasks.common import parse_as_of
@@ -74,7 +75,8 @@ def partitioned_books(adapters: Any, when: datetime, invoices: str, customers: s
     return Books(inputs, checked, ledger, reconciled)
 
 
-@flow(name="dunwell-reconcile-partitioned", log_prints=False)
+@flow(name="dunwell-reconcile-partitioned", log_prints=False, on_failure=[alert_operators],
+      on_crashed=[alert_operators])
 def reconcile_partitioned(invoices: str, bank: list[str], customers: str | None = None,
                           out: str = "out", as_of: str | None = None, dry_run: bool = False,
                           n_workers: int = 2) -> RunSummary:
@@ -91,7 +93,7 @@ def reconcile_partitioned(invoices: str, bank: list[str], customers: str | None 
                 adapters, run_id, "reconcile", when, params, books)
             paths = finish_files(adapters, reconciliation_tables(
                 rec.matches, rec.discrepancies, rec.review_candidates))
-            summary = summarise(run_id, when, rec, [], books.checked, counts, paths, adapters)
+            summary = summarise(run_id, when, rec, [], books.checked, counts, paths)
             if not dry_run:
                 finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
     finally:

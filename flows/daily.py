@@ -11,15 +11,9 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from prefect import flow
 
-from dunwell.connectors.root import build
-from dunwell.connectors.storage import run_lock
-from dunwell.flows.steps import deliver, finish_files, reconcile_and_check, record
-from dunwell.tasks.common import parse_as_of
+from dunwell.flows.steps import a_run, deliver, finish_files, reconcile_and_check, record
 from dunwell.tasks.dunning import plan_reminders
 from dunwell.tasks.outputs import dunning_tables, reconciliation_tables
 from dunwell.tasks.persist import finish_run
@@ -32,28 +26,23 @@ def daily(invoices: str, customers: str | None = None, bank: list[str] | None = 
           out: str = "out", as_of: str | None = None, dry_run: bool = False,
           email_to: list[str] | None = None) -> RunSummary:
     """Ingest, validate, reconcile, dun and report: the whole morning in one run."""
-    when, run_id = parse_as_of(as_of), str(uuid.uuid4())
     params = {"invoices": invoices, "customers": customers, "bank": bank, "out": out,
               "as_of": as_of, "dry_run": dry_run}
-    adapters = build(Path(out), run_id=run_id)
-    try:
-        with run_lock(adapters.engine, "dunwell-run"):
-            books = reconcile_and_check(adapters, when, invoices, customers, bank or [])
-            rec = books.reconciled
-            planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
-                                     rec.unmatched_incoming, when, adapters.dunning_policy)
-            report = make_report(adapters, when, rec, planned.actions, books.checked)
-            counts = record(adapters, run_id, "daily", when, params, books,
-                            None if dry_run else planned)
-            actions = planned.actions if dry_run else deliver(adapters, planned, counts, when)
-            paths = finish_files(adapters, {
-                **reconciliation_tables(rec.matches, rec.discrepancies, rec.review_candidates),
-                **dunning_tables(actions)})
-            paths |= deliver_report(adapters, report, email_to)
-            summary = summarise(run_id, when, rec, actions, books.checked, counts, paths,
-                                adapters)
-            finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
-    finally:
-        adapters.discard_work()
+    with a_run(out, as_of) as run:
+        adapters, when = run.adapters, run.when
+        books = reconcile_and_check(adapters, when, invoices, customers, bank or [])
+        rec = books.reconciled
+        planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
+                                 rec.unmatched_incoming, when, adapters.dunning_policy)
+        report = make_report(adapters, when, rec, planned.actions, books.checked)
+        counts = record(adapters, run.run_id, "daily", when, params, books,
+                        None if dry_run else planned)
+        actions = planned.actions if dry_run else deliver(adapters, planned, counts, when)
+        paths = finish_files(adapters, {
+            **reconciliation_tables(rec.matches, rec.discrepancies, rec.review_candidates),
+            **dunning_tables(actions)})
+        paths |= deliver_report(adapters, report, email_to)
+        summary = summarise(run.run_id, when, rec, actions, books.checked, counts, paths)
+        finish_run(adapters.engine, run.run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)
     return summary

@@ -8,15 +8,9 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from prefect import flow
 
-from dunwell.connectors.root import build
-from dunwell.connectors.storage import run_lock
-from dunwell.flows.steps import deliver, finish_files, reconcile_and_check, record
-from dunwell.tasks.common import parse_as_of
+from dunwell.flows.steps import a_run, deliver, finish_files, reconcile_and_check, record
 from dunwell.tasks.dunning import plan_reminders, write_digest
 from dunwell.tasks.outputs import dunning_tables
 from dunwell.tasks.persist import ImportCounts, finish_run
@@ -28,28 +22,24 @@ from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
 def dunning(invoices: str, customers: str, bank: list[str] | None = None, out: str = "out",
             as_of: str | None = None, dry_run: bool = False) -> RunSummary:
     """Plan and send the day's reminders."""
-    when, run_id = parse_as_of(as_of), str(uuid.uuid4())
     params = {"invoices": invoices, "customers": customers, "bank": bank, "out": out,
               "as_of": as_of, "dry_run": dry_run}
-    adapters = build(Path(out), run_id=run_id)
-    try:
-        with run_lock(adapters.engine, "dunwell-run"):
-            books = reconcile_and_check(adapters, when, invoices, customers, bank or [])
-            rec = books.reconciled
-            planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
-                                     rec.unmatched_incoming, when, adapters.dunning_policy)
-            if dry_run:
-                write_digest(planned, adapters.work_dir, renderer_for(adapters))
-                counts, actions = ImportCounts(), planned.actions
-            else:
-                counts = record(adapters, run_id, "dunning", when, params, books, planned)
-                actions = deliver(adapters, planned, counts, when)
-            paths = finish_files(adapters, dunning_tables(actions))
-            summary = summarise(run_id, when, rec if bank else None, actions, books.checked,
-                                counts, paths, adapters)
-            if not dry_run:
-                finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
-    finally:
-        adapters.discard_work()
+    with a_run(out, as_of) as run:
+        adapters, when = run.adapters, run.when
+        books = reconcile_and_check(adapters, when, invoices, customers, bank or [])
+        rec = books.reconciled
+        planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
+                                 rec.unmatched_incoming, when, adapters.dunning_policy)
+        if dry_run:
+            write_digest(planned, adapters.work_dir, renderer_for(adapters))
+            counts, actions = ImportCounts(), planned.actions
+        else:
+            counts = record(adapters, run.run_id, "dunning", when, params, books, planned)
+            actions = deliver(adapters, planned, counts, when)
+        paths = finish_files(adapters, dunning_tables(actions))
+        summary = summarise(run.run_id, when, rec if bank else None, actions, books.checked,
+                            counts, paths)
+        if not dry_run:
+            finish_run(adapters.engine, run.run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)
     return summary

@@ -7,15 +7,9 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from prefect import flow
 
-from dunwell.connectors.root import build
-from dunwell.connectors.storage import run_lock
-from dunwell.flows.steps import finish_files, reconcile_and_check, record
-from dunwell.tasks.common import parse_as_of
+from dunwell.flows.steps import a_run, finish_files, reconcile_and_check, record
 from dunwell.tasks.outputs import reconciliation_tables
 from dunwell.tasks.persist import finish_run
 from dunwell.tasks.report import deliver_report, make_report
@@ -26,22 +20,18 @@ from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
 def report(invoices: str, bank: list[str], customers: str | None = None, out: str = "out",
            as_of: str | None = None, email_to: list[str] | None = None) -> RunSummary:
     """Reconcile what is new, then write and send the controller report."""
-    when, run_id = parse_as_of(as_of), str(uuid.uuid4())
     params = {"invoices": invoices, "customers": customers, "bank": bank, "out": out,
               "as_of": as_of}
-    adapters = build(Path(out), run_id=run_id)
-    try:
-        with run_lock(adapters.engine, "dunwell-run"):
-            books = reconcile_and_check(adapters, when, invoices, customers, bank)
-            rec = books.reconciled
-            built = make_report(adapters, when, rec, [], books.checked)
-            counts = record(adapters, run_id, "report", when, params, books)
-            paths = finish_files(adapters, reconciliation_tables(
-                rec.matches, rec.discrepancies, rec.review_candidates))
-            paths |= deliver_report(adapters, built, email_to)
-            summary = summarise(run_id, when, rec, [], books.checked, counts, paths, adapters)
-            finish_run(adapters.engine, run_id, "succeeded", summary.__dict__)
-    finally:
-        adapters.discard_work()
+    with a_run(out, as_of) as run:
+        adapters, when = run.adapters, run.when
+        books = reconcile_and_check(adapters, when, invoices, customers, bank)
+        rec = books.reconciled
+        built = make_report(adapters, when, rec, [], books.checked)
+        counts = record(adapters, run.run_id, "report", when, params, books)
+        paths = finish_files(adapters, reconciliation_tables(
+            rec.matches, rec.discrepancies, rec.review_candidates))
+        paths |= deliver_report(adapters, built, email_to)
+        summary = summarise(run.run_id, when, rec, [], books.checked, counts, paths)
+        finish_run(adapters.engine, run.run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)
     return summary

@@ -7,11 +7,18 @@ sent and files moved into the output folder.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from dunwell.connectors.ledger import Ledger, load_ledger
+from dunwell.connectors.root import Adapters, build
+from dunwell.connectors.storage import run_lock
+from dunwell.tasks.common import parse_as_of
 from dunwell.tasks.dunning import Planned, send_reminders
 from dunwell.tasks.inputs import Inputs, read_inputs
 from dunwell.tasks.outputs import publish
@@ -21,6 +28,29 @@ from dunwell.tasks.reconcile import Reconciled, reconcile_payments
 from dunwell.tasks.report import renderer_for
 
 UNRESOLVED_LOOKBACK = timedelta(days=45)  # unbooked money older than this no longer holds reminders
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run: its id, its moment, and what it talks to."""
+
+    run_id: str
+    when: datetime
+    adapters: Adapters
+
+
+@contextmanager
+def a_run(out: str, as_of: str | None) -> Iterator[Run]:
+    """Open a run: adapters, the run lock (one run at a time per database), and clean-up of
+    the staging folder whatever happens."""
+    run_id = str(uuid.uuid4())
+    when = parse_as_of(as_of)
+    adapters = build(Path(out), run_id=run_id)
+    try:
+        with run_lock(adapters.engine, "dunwell-run"):
+            yield Run(run_id, when, adapters)
+    finally:
+        adapters.discard_work()
 
 
 @dataclass(frozen=True)

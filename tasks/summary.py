@@ -75,7 +75,7 @@ def _outcomes(reconciled: Any) -> dict[str, pd.DataFrame]:
 
 
 def summarise(run_id: str, as_of: datetime, reconciled: Any, actions: list[DunningAction],
-              checked: Any, counts: Any, paths: dict[str, str], adapters: Any) -> RunSummary:
+              checked: Any, counts: Any, paths: dict[str, str]) -> RunSummary:
     """Count what happened in this run."""
     parts = _outcomes(reconciled) if reconciled is not None else {}
     sent = Counter(a.stage for a in actions if a.channel == Channel.EMAIL)

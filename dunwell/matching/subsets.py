@@ -1,8 +1,11 @@
 """One payment for several open invoices of a customer, none named: bounded subset-sum.
 
-Only payments with a known payer and no single candidate get here, and only a
-customer's oldest open invoices up to the policy's limit are tried, so the
-search stays small; it runs batched in numpy over index combinations.
+Only payments with a known payer and no single candidate get here. Runs of
+consecutive open invoices (by due date) are found among all of a customer's
+open invoices by joining the payment on precomputed window sums, which is
+linear in invoices plus payments; arbitrary subsets are tried only among a
+fixed number of the customer's oldest open invoices, so that search is linear
+in payments too. It runs batched in numpy over index combinations.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import pandas as pd
 SUBSET_COLUMNS = ["tx", "option", "inv"]
 _BATCH = 512
 _PAIR_POOL = 200
-_ROW_BUDGET = 3_000_000
+_RUN_OPTION_BASE = 1 << 41
 
 
 @cache
@@ -30,19 +33,20 @@ def _combos(width: int, max_size: int) -> np.ndarray:
 def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
          width: int, max_size: int) -> pd.DataFrame:
     """Subsets of each payer's open invoices (same currency) that add up to the payment."""
-    pool = payers[["tx", "cust"]].merge(payments[["tx", "currency", "amount_minor"]], on="tx")
-    # A row budget bounds the search: the fewer payments need it, the deeper it looks.
-    depth = int(np.clip(_ROW_BUDGET // max(len(pool), 1), _PAIR_POOL, 20 * _PAIR_POOL))
-    pool = pool.merge(_oldest(open_inv, depth), on=["cust", "currency"])
+    wanted = payers[["tx", "cust"]].merge(payments[["tx", "currency", "amount_minor"]], on="tx")
+    # A fixed depth per payer keeps the search for arbitrary subsets linear in payments.
+    pool = wanted.merge(_oldest(open_inv, _PAIR_POOL), on=["cust", "currency"])
     pool = pool[pool["open_minor"] < pool["amount_minor"]]
     pool = pool.sort_values(["tx", "cust", "due_date", "inv"])
     pool["slot"] = pool.groupby(["tx", "cust"]).cumcount()
-    if pool.empty or max_size < 2:
+    if wanted.empty or max_size < 2:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in SUBSET_COLUMNS}).assign(
             complete=pd.Series(dtype=bool), how=pd.Series(dtype="str"))
-    windows = _windows(pool[pool["slot"] < width], width, max_size)
-    found = [_runs(pool, max_size).assign(how="run"), _pairs(pool).assign(how="subset"),
-             windows.assign(option=windows["option"].astype("int64") + (1 << 40), how="subset")]
+    found = [_runs(wanted, open_inv, max_size).assign(how="run")]
+    if not pool.empty:
+        windows = _windows(pool[pool["slot"] < width], width, max_size)
+        found += [_pairs(pool).assign(how="subset"), windows.assign(
+            option=windows["option"].astype("int64") + (1 << 40), how="subset")]
     found = _distinct(pd.concat(found, ignore_index=True))
     # Only a search that saw every open invoice of the payer can rule out other subsets.
     searched = pool.groupby("tx")["slot"].max() < width
@@ -70,21 +74,36 @@ def _pairs(pool: pd.DataFrame) -> pd.DataFrame:
                          "inv": np.column_stack([both["inv"], both["other"]]).ravel()})
 
 
-def _runs(pool: pd.DataFrame, max_size: int) -> pd.DataFrame:
-    """Consecutive open invoices by due date that add up to the payment: a payment run."""
-    total = pool.groupby(["tx", "cust"], sort=False)["open_minor"].cumsum().to_numpy()
-    slot, paid = pool["slot"].to_numpy(), pool["amount_minor"].to_numpy()
-    found = []
+def _runs(wanted: pd.DataFrame, open_inv: pd.DataFrame, max_size: int) -> pd.DataFrame:
+    """Consecutive open invoices by due date that add up to the payment: a payment run.
+
+    Every window of 2..max_size consecutive invoices of a (customer, currency) has its
+    sum computed once; payments join on (customer, currency, amount), so a run is found
+    however deep in the customer's history it lies.
+    """
+    ordered = open_inv[["inv", "cust", "currency", "open_minor", "due_date", "id_order"]]
+    ordered = ordered.sort_values(["cust", "currency", "due_date", "id_order"], kind="stable")
+    account = pd.factorize(pd.MultiIndex.from_frame(ordered[["cust", "currency"]]))[0]
+    start = np.r_[True, account[1:] != account[:-1]] if len(account) else np.zeros(0, bool)
+    slot = np.arange(len(account)) - np.maximum.accumulate(
+        np.where(start, np.arange(len(account)), 0))
+    total = ordered["open_minor"].to_numpy().cumsum()
+    windows = []
     for size in range(2, max_size + 1):
-        lag = min(size, len(total))
-        earlier = np.concatenate([np.zeros(lag, dtype="int64"), total[:len(total) - lag]])
-        window = np.where(slot >= size, total - earlier, total)
-        ends = np.flatnonzero((slot >= size - 1) & (window == paid))
-        rows = (ends[:, None] - np.arange(size)[::-1]).ravel()
-        found.append(pd.DataFrame({"tx": pool["tx"].to_numpy()[rows],
-                                   "option": np.repeat(ends + (size << 32), size),
-                                   "inv": pool["inv"].to_numpy()[rows]}))
-    return pd.concat(found, ignore_index=True)
+        ends = np.flatnonzero(slot >= size - 1)
+        before = np.where(ends - size >= 0, total[np.maximum(ends - size, 0)], 0)
+        windows.append(pd.DataFrame({"end": ends, "size": size, "amount_minor":
+                                     total[ends] - before}))
+    window = pd.concat(windows, ignore_index=True)
+    window["cust"] = ordered["cust"].to_numpy()[window["end"].to_numpy()]
+    window["currency"] = ordered["currency"].to_numpy()[window["end"].to_numpy()]
+    hits = wanted.merge(window, on=["cust", "currency", "amount_minor"])
+    size = hits["size"].to_numpy()
+    rows = np.repeat(hits["end"].to_numpy(), size) - (
+        np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size))
+    return pd.DataFrame({"tx": np.repeat(hits["tx"].to_numpy(), size),
+                         "option": np.repeat(_RUN_OPTION_BASE + np.arange(len(hits)), size),
+                         "inv": ordered["inv"].to_numpy()[rows]})
 
 
 def _distinct(found: pd.DataFrame) -> pd.DataFrame:

@@ -13,25 +13,42 @@ import pandas as pd
 
 from dunwell.matching.policy import MatchPolicy
 
+_RELATION_ORDER = {"exact": 0, "fee": 1, "short": 2, "over": 3}
+
 
 def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
-    """Rank each payment's options and mark the decision of the best one."""
-    # Among equals, a run of consecutive invoices is how payers batch: it goes first.
+    """Rank each payment's options and mark the decision of the best one.
+
+    An invoice the text names (exactly, or with a typo and the amount fitting) ranks
+    above options backed by amounts only, an
+    exact amount above a fee-deducted one, and among equals a run of consecutive
+    invoices (how payers batch) goes first. When the named invoice is not also the most
+    confident option, the payment goes to review: the ranking shows the clerk the named
+    invoice first, the decision stays cautious.
+    """
+    # A number with a typo counts as named only when the amount also fits that invoice.
+    fits = opt["relation"].isin(["exact", "fee"])
+    named = (((opt["typos"] == 0) | ((opt["typos"] == 1) & fits))
+             & ~opt["contradicted"]).to_numpy()
+    relation = opt["relation"].map(_RELATION_ORDER).to_numpy()
     order = np.lexsort((opt["n_inv"].to_numpy(), opt["first_order"].to_numpy(),
                         opt["first_due"].to_numpy(), (opt["kind"] != "run").to_numpy(),
-                        -opt["confidence"].to_numpy(), opt["tx"].to_numpy()))
+                        relation, -opt["confidence"].to_numpy(), ~named, opt["tx"].to_numpy()))
     opt = opt.iloc[order]
     opt["rank"] = opt.groupby("tx", sort=False).cumcount() + 1
     best = opt["rank"] == 1
-    # Strength of evidence: a number in the text, a typo'd number, amounts, a partial search.
-    opt["evidence"] = np.select([opt["typos"] == 0, opt["typos"] == 1,
+    # Strength of evidence: a number in the text, a typo'd number or a run of consecutive
+    # invoices, amounts, a partial search.
+    opt["evidence"] = np.select([opt["typos"] == 0, (opt["typos"] == 1) | (opt["kind"] == "run"),
                                  opt["kind"] == "subset_partial"], [3, 2, 0], 1)
     best_evidence = opt["tx"].map(opt.loc[best].set_index("tx")["evidence"])
     # A runner-up with weaker evidence (no number where the best has one) is no rival.
     rivals = opt[~best & (opt["evidence"] >= best_evidence)]
     runner = rivals.groupby("tx")["confidence"].max()
     runner_up = opt["tx"].map(runner).fillna(-1000)
-    opt["tied"] = best & (runner_up >= opt["confidence"] - policy.ambiguity_margin)
+    most = opt["tx"].map(opt.groupby("tx")["confidence"].max())
+    opt["tied"] = best & ((runner_up >= opt["confidence"] - policy.ambiguity_margin)
+                          | (most > opt["confidence"]))
     # Text naming a paid invoice, or one in another currency, outweighs an amount that
     # happens to fit another invoice.
     overruled = opt["names_elsewhere"] & ((opt["evidence"] <= 1) | (

@@ -23,8 +23,8 @@ def build(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
     open_hits = _same_currency_open(hits, payments, invoices)
     listed = _listed(open_hits)
     by_payer = candidates.by_customer_amount(payments, payers, open_inv, policy)
-    known = np.union1d(payers["tx"].unique(), hits["tx"].unique())
-    by_amount = candidates.by_amount_only(payments, open_inv, known)
+    by_amount = candidates.by_amount_only(payments, open_inv,
+                                          _payer_settled(payments, invoices, hits, payers, by_payer))
     singles = pd.concat([open_hits[["tx", "inv", "typos"]], by_payer, by_amount],
                         ignore_index=True)
     singles = singles.assign(order=singles["typos"].where(singles["typos"] >= 0, 9))
@@ -34,11 +34,26 @@ def build(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
     exact = invoices["open_minor"].to_numpy()[singles["inv"].to_numpy()] == payments[
         "amount_minor"].to_numpy()[singles["tx"].to_numpy()]
     settled = singles.loc[exact | (singles["typos"] >= 0).to_numpy(), "tx"]
+    # Another customer's invoice of the same amount does not settle a known payer's batch.
+    settled = settled[~settled.isin(by_amount["tx"])]
     lonely = payers[payers["p"] >= 0.6]
     lonely = lonely[~lonely["tx"].isin(settled) & ~lonely["tx"].isin(hits["tx"])]
     found = subsets.find(payments, lonely, open_inv, policy.max_subset_invoices,
                          policy.max_subset_size)
     return _number(singles, listed, found)
+
+
+def _payer_settled(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
+                   payers: pd.DataFrame, by_payer: pd.DataFrame) -> np.ndarray:
+    """Payments whose text names an invoice, whose payer is sure, or fits a payer's invoice.
+
+    The rest, payers known by a look-alike name only (a parent company, say), may also
+    meet other customers' invoices of the identical amount.
+    """
+    exact = invoices["open_minor"].to_numpy()[by_payer["inv"].to_numpy()] == payments[
+        "amount_minor"].to_numpy()[by_payer["tx"].to_numpy()]
+    return np.union1d(np.union1d(payers.loc[payers["strong"], "tx"].unique(),
+                                 hits["tx"].unique()), by_payer.loc[exact, "tx"].unique())
 
 
 def _same_currency_open(hits: pd.DataFrame, payments: pd.DataFrame,

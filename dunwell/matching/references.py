@@ -42,11 +42,17 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     exact = pd.DataFrame({"tok": np.concatenate([a, c]), "inv": np.concatenate([b, d])})
     exact = exact.drop_duplicates().assign(tx=lambda f: tx[f["tok"].to_numpy()], typos=0)
     agree = _agrees(exact, payments, invoices, payers)
-    doubtful = np.setdiff1d(np.arange(len(tokens)), exact.loc[agree, "tok"].to_numpy())
-    doubtful = doubtful[full[doubtful] % 32 >= _MIN_TYPO_DIGITS]
-    typos = _one_typo(doubtful, full, keys)
+    confirmed = exact.loc[agree, "tok"].to_numpy()
+    doubtful = np.setdiff1d(np.arange(len(tokens)), confirmed)
+    # A number of the payer's whose amount does not fit may be a typo of one that does.
+    unsure = np.setdiff1d(confirmed, exact.loc[_amount_fits(exact, payments, invoices), "tok"])
+    searched = np.union1d(doubtful, unsure)
+    searched = searched[full[searched] % 32 >= _MIN_TYPO_DIGITS]
+    typos = _one_typo(searched, full, keys)
     typos = typos.assign(tx=tx[typos["tok"].to_numpy()], typos=1)
-    typos = typos[_agrees(typos, payments, invoices, payers)]
+    keep = _agrees(typos, payments, invoices, payers)
+    keep &= ~np.isin(typos["tok"].to_numpy(), unsure) | _amount_fits(typos, payments, invoices)
+    typos = typos[keep]
     hits = pd.concat([exact, typos], ignore_index=True)
     hits = hits.sort_values(["tok", "inv", "typos"]).drop_duplicates(["tok", "inv"])
     hits["best"] = hits["typos"] == hits.groupby("tok")["typos"].transform("min")
@@ -64,6 +70,14 @@ def _agrees(hits: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
     known = pair_keys(payers["tx"].to_numpy(), payers["cust"].to_numpy())
     customer = pd.Series(pair_keys(tx, invoices["cust"].to_numpy()[inv])).isin(known).to_numpy()
     return same_currency & (amount | customer)
+
+
+def _amount_fits(hits: pd.DataFrame, payments: pd.DataFrame,
+                 invoices: pd.DataFrame) -> np.ndarray:
+    """Hits whose invoice is open for exactly the paid amount, in the payment's currency."""
+    tx, inv = hits["tx"].to_numpy(), hits["inv"].to_numpy()
+    return (invoices["open_minor"].to_numpy()[inv] == payments["amount_minor"].to_numpy()[tx]) & (
+        invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx])
 
 
 def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,87 @@
+"""Which candidate a review item shows first, and batches found deep in a payer's history."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from matching.builders import invoices, links, payments, run
+
+IBAN_C1 = "DE89370400440532013000"
+
+
+def _review(rec: object) -> pd.DataFrame:
+    m = rec.matches  # type: ignore[attr-defined]
+    return m[m["decision"] == "review"]
+
+
+def _first(rec: object) -> str:
+    review = _review(rec)
+    return str(review.loc[review["rank"] == 1, "invoice_id"].iloc[0])
+
+
+def test_partial_payment_review_ranks_the_named_invoice_first() -> None:
+    ledger = invoices(("INV-2026-035873", "C1", 151957), ("INV-2026-041540", "C1", 58396))
+    pay = payments(("T1", 58396, "MUELLER MASCHINENBAU", "RE INV-2026-035873", IBAN_C1))
+    rec = run(ledger, pay)
+    assert links(rec) == set()
+    assert _first(rec) == "INV-2026-035873"
+
+
+def test_overpayment_review_ranks_the_named_invoice_first() -> None:
+    ledger = invoices(("INV-2026-041657", "C1", 45431), ("INV-2026-020143", "C1", 55052))
+    pay = payments(("T1", 55052, "MUELLER MASCHINENBAU", "EREF+INV-2026-041657", IBAN_C1))
+    rec = run(ledger, pay)
+    assert links(rec) == set()
+    assert _first(rec) == "INV-2026-041657"
+
+
+def test_typo_of_a_named_number_ranks_the_invoice_whose_amount_fits_first() -> None:
+    # The text names 006419 exactly, but 006418, one digit away, is open for the amount.
+    ledger = invoices(("INV-2026-006419", "C1", 125000), ("INV-2026-006418", "C1", 72994))
+    pay = payments(("T1", 72994, "Müller Maschinenbau GmbH", "INV-2026-006419", IBAN_C1))
+    assert _first(run(ledger, pay)) == "INV-2026-006418"
+
+
+def test_exact_typo_ranks_above_a_fee_deducted_typo() -> None:
+    ledger = invoices(("INV-2026-049984", "C1", 24768), ("INV-2026-089984", "C1", 24562))
+    pay = payments(("T1", 24562, "Müller Maschinenbau GmbH", "INV-2026-09984", IBAN_C1))
+    rec = run(ledger, pay)
+    assert _first(rec) == "INV-2026-089984" or links(rec) == {("T1", "INV-2026-089984", 24562)}
+
+
+def test_parent_paying_without_reference_ranks_the_exact_amount_first() -> None:
+    # The parent's name looks a little like C1, whose invoice fits only with a bank fee;
+    # C2 has an open invoice for exactly the amount.
+    ledger = invoices(("INV-2026-000601", "C1", 125068), ("INV-2026-000603", "C2", 124768))
+    pay = payments(("T1", 124768, "Müller Maschinenbau Holding", "Zahlung",
+                    "DE04376223563393032381"))
+    assert _first(run(ledger, pay)) == "INV-2026-000603"
+
+
+def test_unlisted_batch_deep_in_the_payers_history_is_found_as_a_run() -> None:
+    # 5000 older open invoices, each larger than the payment, then the two it pays.
+    old = [(f"INV-2025-{i:06d}", "C2", 500000 + i, None, f"2026-0{1 + i // 1000}-10")
+           for i in range(5000)]
+    batch = [("INV-2026-000701", "C2", 12345, None, "2026-11-01"),
+             ("INV-2026-000702", "C2", 54321, None, "2026-11-02")]
+    pay = payments(("T1", 12345 + 54321, "DUPONT LOGISTIQUE", "Sammelzahlung",
+                    "FR7630006000011234567890189"))
+    rec = run(invoices(*old, *batch), pay)
+    assert links(rec) == {("T1", "INV-2026-000701", 12345), ("T1", "INV-2026-000702", 54321)}
+
+
+def test_run_of_consecutive_invoices_outranks_an_arbitrary_pair() -> None:
+    # 401+402 (consecutive by due date) and 401+403 both add up; the run is the batch.
+    ledger = invoices(("INV-2026-000401", "C2", 10000, None, "2026-09-01"),
+                      ("INV-2026-000402", "C2", 25000, None, "2026-09-02"),
+                      ("INV-2026-000403", "C2", 25000, None, "2026-09-03"))
+    pay = payments(("T1", 35000, "DUPONT LOGISTIQUE", "Paiement groupe",
+                    "FR7630006000011234567890189"))
+    rec = run(ledger, pay)
+    booked = links(rec)
+    if booked:
+        assert booked == {("T1", "INV-2026-000401", 10000), ("T1", "INV-2026-000402", 25000)}
+    else:
+        top = _review(rec)
+        assert set(top.loc[top["rank"] == 1, "invoice_id"]) == {"INV-2026-000401",
+                                                                "INV-2026-000402"}

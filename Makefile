@@ -37,6 +37,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check dunwell flows tasks connectors tests bench
 	$(BIN)/lint-imports
 
+server: $(STAMP)
+	scripts/server.sh
+
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     smtp_security: Literal["none", "starttls", "ssl"] = "starttls"
     mail_from: str = "Accounts Receivable <receivables@example.com>"
     report_recipients: list[str] = Field(default_factory=list)
+    alert_recipients: list[str] = Field(default_factory=list)
     report_subject: str = "dunwell daily report"
     company_timezone: str = "UTC"
     dunning_policy_path: Path = Path("dunning.yaml")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from prefect import flow
 
+from dunwell.flows.hooks import alert_operators
 from dunwell.flows.steps import a_run, deliver, finish_files, reconcile_and_check, record
 from dunwell.tasks.dunning import plan_reminders
 from dunwell.tasks.outputs import dunning_tables, reconciliation_tables
@@ -21,7 +22,8 @@ from dunwell.tasks.report import deliver_report, make_report
 from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
 
 
-@flow(name="dunwell-daily", log_prints=False)
+@flow(name="dunwell-daily", log_prints=False, on_failure=[alert_operators],
+      on_crashed=[alert_operators])
 def daily(invoices: str, customers: str | None = None, bank: list[str] | None = None,
           out: str = "out", as_of: str | None = None, dry_run: bool = False,
           email_to: list[str] | None = None) -> RunSummary:

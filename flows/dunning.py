@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from prefect import flow
 
+from dunwell.flows.hooks import alert_operators
 from dunwell.flows.steps import a_run, deliver, finish_files, reconcile_and_check, record
 from dunwell.tasks.dunning import plan_reminders, write_digest
 from dunwell.tasks.outputs import dunning_tables
@@ -18,7 +19,8 @@ from dunwell.tasks.report import renderer_for
 from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
 
 
-@flow(name="dunwell-dunning", log_prints=False)
+@flow(name="dunwell-dunning", log_prints=False, on_failure=[alert_operators],
+      on_crashed=[alert_operators])
 def dunning(invoices: str, customers: str, bank: list[str] | None = None, out: str = "out",
             as_of: str | None = None, dry_run: bool = False) -> RunSummary:
     """Plan and send the day's reminders."""

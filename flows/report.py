@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from prefect import flow
 
+from dunwell.flows.hooks import alert_operators
 from dunwell.flows.steps import a_run, finish_files, reconcile_and_check, record
 from dunwell.tasks.outputs import reconciliation_tables
 from dunwell.tasks.persist import finish_run
@@ -16,7 +17,8 @@ from dunwell.tasks.report import deliver_report, make_report
 from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
 
 
-@flow(name="dunwell-report", log_prints=False)
+@flow(name="dunwell-report", log_prints=False, on_failure=[alert_operators],
+      on_crashed=[alert_operators])
 def report(invoices: str, bank: list[str], customers: str | None = None, out: str = "out",
            as_of: str | None = None, email_to: list[str] | None = None) -> RunSummary:
     """Reconcile what is new, then write and send the controller report."""

@@ -20,6 +20,7 @@ from dunwell.connectors import storage
 from dunwell.connectors.root import build
 from dunwell.connectors.sources import read_bank
 from dunwell.errors import InputError, InputErrors
+from dunwell.flows.hooks import alert_operators
 from dunwell.tasks.common import retry_unless_user_error
 from dunwell.tasks.persist import bank_records
 
@@ -50,7 +51,8 @@ def _move(path: Path, folder: Path) -> None:
     shutil.move(str(path), folder / path.name)
 
 
-@flow(name="dunwell-statements", log_prints=False)
+@flow(name="dunwell-statements", log_prints=False, on_failure=[alert_operators],
+      on_crashed=[alert_operators])
 def pull_statements(inbox: str = "inbox", out: str = "out") -> dict[str, int]:
     """Import what the bank dropped since the last pull."""
     logger = get_run_logger()

@@ -8,12 +8,14 @@ sent and files moved into the output folder.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from dunwell.connectors.ledger import Ledger, load_ledger
 from dunwell.connectors.root import Adapters, build
@@ -63,14 +65,20 @@ class Books:
     reconciled: Reconciled
 
 
+Matcher = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, Ledger, Any], Reconciled]
+
+
 def reconcile_and_check(adapters: Any, when: datetime, invoices: str, customers: str | None,
-                        bank: list[str]) -> Books:
-    """Read and check the inputs, match new money, stop on critical quality failures."""
+                        bank: list[str], matcher: Matcher | None = None) -> Books:
+    """Read and check the inputs, match new money, stop on critical quality failures.
+
+    `matcher` is the matching step: in this process by default, or spread over Dask.
+    """
     inputs = read_inputs(invoices, customers, bank)
     checked = check_inputs(inputs, when, adapters)
     ledger = load_ledger(adapters.engine, since=(when - UNRESOLVED_LOOKBACK).date())
-    reconciled = reconcile_payments(checked.invoices, checked.customers, checked.transactions,
-                                    ledger, adapters.match_policy)
+    reconciled = (matcher or reconcile_payments)(
+        checked.invoices, checked.customers, checked.transactions, ledger, adapters.match_policy)
     checked = check_results(checked, reconciled, when, adapters)
     stop_if_critical(checked)
     return Books(inputs, checked, ledger, reconciled)

@@ -45,28 +45,6 @@ class Partition:
     transactions: pd.DataFrame
 
 
-@dataclass(frozen=True)
-class MatchingInput:
-    """What the engine is given: new transactions and invoices net of earlier bookings."""
-
-    invoices: pd.DataFrame
-    transactions: pd.DataFrame
-    new: pd.DataFrame
-    open_now: pd.DataFrame
-    pending: pd.Series
-
-
-def matching_input(invoices: pd.DataFrame, transactions: pd.DataFrame,
-                   ledger: Ledger) -> MatchingInput:
-    """Only new money is matched, against what is still owed after dunwell's own bookings.
-
-    The same steps as `dunwell.tasks.reconcile.reconcile_payments` before its engine call.
-    """
-    new = single.split_new(transactions, ledger.known_keys)
-    open_now, pending = single.still_owed(ledger.with_decisions(invoices), ledger.pending)
-    return MatchingInput(invoices, transactions, new, open_now, pending)
-
-
 def split_by_currency(invoices: pd.DataFrame, transactions: pd.DataFrame) -> list[Partition]:
     """One partition per currency of incoming money, largest first (it should start first);
     a statement without incoming money is one empty partition."""
@@ -154,24 +132,9 @@ def _invoices_after(results: list[Reconciliation], invoices: pd.DataFrame) -> pd
     return out
 
 
-def reconciled_from(result: Reconciliation, given: MatchingInput,
+def reconciled_from(result: Reconciliation, given: single.MatchingInput,
                     ledger: Ledger) -> single.Reconciled:
-    """The run's Reconciled: this run's matches joined with what earlier runs decided.
-
-    The same steps as `dunwell.tasks.reconcile.reconcile_payments` after its engine call
-    (tests/flows/test_partitioned.py compares the two flows' files and bookings).
-    """
-    transactions = given.transactions
-    matches = pd.concat([ledger.previous_matches(transactions), result.matches],
-                        ignore_index=True)
-    discrepancies = pd.concat([ledger.previous_discrepancies(transactions), result.discrepancies],
-                              ignore_index=True)
-    booked_now = result.matches[result.matches["decision"] == "auto"]["transaction_id"]
-    unmatched = single._waiting_for_a_person(given.new, ledger.unresolved_incoming,
-                                             set(booked_now))
-    review = single.contract_matches(result.matches[result.matches["decision"] == "review"])
+    """The run's Reconciled, exactly as the single-process task joins it."""
     after = result.invoices_after.drop(columns=[ROW], errors="ignore")
-    pending = single._pending_after(given.invoices, given.pending, result.matches)
-    return single.Reconciled(transactions, given.new, single.contract_matches(matches),
-                             single.contract_discrepancies(discrepancies), after, unmatched,
-                             review, pending)
+    merged = Reconciliation(result.matches, result.discrepancies, after, result.unapplied)
+    return single.join(merged, given, ledger)

@@ -10,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors.ledger import Ledger
 from dunwell.frames import minor_to_text
-from dunwell.matching import reconcile
+from dunwell.matching import Reconciliation, reconcile
 
 
 @dataclass(frozen=True)
@@ -82,23 +82,54 @@ def contract_discrepancies(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@task(name="reconcile payments", cache_policy=NO_CACHE)
-def reconcile_payments(invoices: pd.DataFrame, customers: pd.DataFrame,
-                       transactions: pd.DataFrame, ledger: Ledger, policy: object) -> Reconciled:
-    """Match this run's new incoming money; carry over what earlier runs decided."""
+@dataclass(frozen=True)
+class MatchingInput:
+    """What the engine is given: this run's new money, and what is still owed.
+
+    Attributes:
+      invoices: the export's invoices as read.
+      transactions: every transaction of this run's statements.
+      new: the transactions no earlier import recorded; only these are matched.
+      open_now: invoices net of dunwell's bookings the export does not show yet.
+      pending: per invoice, those bookings (minor units).
+    """
+
+    invoices: pd.DataFrame
+    transactions: pd.DataFrame
+    new: pd.DataFrame
+    open_now: pd.DataFrame
+    pending: pd.Series
+
+
+def prepare(invoices: pd.DataFrame, transactions: pd.DataFrame, ledger: Ledger) -> MatchingInput:
+    """Only new money is matched, against what is still owed after dunwell's own bookings."""
     new = split_new(transactions, ledger.known_keys)
     open_now, pending = still_owed(ledger.with_decisions(invoices), ledger.pending)
-    result = reconcile(open_now, new, customers, policy, ledger.aliases)
+    return MatchingInput(invoices, transactions, new, open_now, pending)
+
+
+def join(result: Reconciliation, given: MatchingInput, ledger: Ledger) -> Reconciled:
+    """This run's matching joined with what earlier runs decided about the same statements."""
+    transactions = given.transactions
     matches = pd.concat([ledger.previous_matches(transactions), result.matches],
                         ignore_index=True)
     discrepancies = pd.concat([ledger.previous_discrepancies(transactions), result.discrepancies],
                               ignore_index=True)
     booked_now = result.matches[result.matches["decision"] == "auto"]["transaction_id"]
-    unmatched = _waiting_for_a_person(new, ledger.unresolved_incoming, set(booked_now))
+    unmatched = _waiting_for_a_person(given.new, ledger.unresolved_incoming, set(booked_now))
     review = contract_matches(result.matches[result.matches["decision"] == "review"])
-    return Reconciled(transactions, new, contract_matches(matches),
-                      contract_discrepancies(discrepancies), result.invoices_after,
-                      unmatched, review, _pending_after(invoices, pending, result.matches))
+    return Reconciled(transactions, given.new, contract_matches(matches),
+                      contract_discrepancies(discrepancies), result.invoices_after, unmatched,
+                      review, _pending_after(given.invoices, given.pending, result.matches))
+
+
+@task(name="reconcile payments", cache_policy=NO_CACHE)
+def reconcile_payments(invoices: pd.DataFrame, customers: pd.DataFrame,
+                       transactions: pd.DataFrame, ledger: Ledger, policy: object) -> Reconciled:
+    """Match this run's new incoming money; carry over what earlier runs decided."""
+    given = prepare(invoices, transactions, ledger)
+    result = reconcile(given.open_now, given.new, customers, policy, ledger.aliases)
+    return join(result, given, ledger)
 
 
 def _waiting_for_a_person(new: pd.DataFrame, earlier: pd.DataFrame | None,

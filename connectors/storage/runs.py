@@ -101,8 +101,10 @@ def _wait(try_once: Any, name: str, wait_seconds: float, poll_seconds: float) ->
 
 @contextmanager
 def _pg_lock(engine: Engine, name: str, wait: float, poll: float) -> Iterator[None]:
-    key = _advisory_key(name)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        # advisory locks span the whole server: two dunwell schemas must not block each other
+        schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+        key = _advisory_key(f"{schema}:{name}")
         _wait(lambda: connection.execute(text("SELECT pg_try_advisory_lock(:k)"),
                                          {"k": key}).scalar_one(), name, wait, poll)
         try:

@@ -23,14 +23,17 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
+	@mkdir -p "$(PREFECT_HOME)"
 	$(BIN)/dunwell demo --out demo-out
 
 test: $(STAMP)
+	@mkdir -p "$(PREFECT_HOME)"
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --timeout 600 $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 test-fast: $(STAMP)
+	@mkdir -p "$(PREFECT_HOME)"
 	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -38,6 +41,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 server: $(STAMP)
+	@mkdir -p "$(PREFECT_HOME)"
 	scripts/server.sh
 
 bench: $(STAMP)

@@ -52,10 +52,9 @@ def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-    home = Path(".dunwell") / "prefect"
-    if "PREFECT_HOME" not in os.environ:
-        home.mkdir(parents=True, exist_ok=True)
-        os.environ["PREFECT_HOME"] = str(home.resolve())
+    home = Path(os.environ.get("PREFECT_HOME") or Path(".dunwell") / "prefect").expanduser()
+    home.mkdir(parents=True, exist_ok=True)  # Prefect does not create missing parents
+    os.environ["PREFECT_HOME"] = str(home.resolve())
     for name in ("prefect.flow_runs", "prefect.task_runs"):
         logging.getLogger(name).addFilter(_without_traceback_for_our_errors)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy import select
 
 from dunwell.connectors import storage
@@ -23,19 +22,30 @@ def _engine():  # noqa: ANN202 - an SQLAlchemy Engine
 
 
 def review_list(console: Console, limit: int) -> int:
-    """Print the review queue, best candidate first; returns how many items wait."""
+    """Print the review queue, one block per payment with its ranked candidates.
+
+    `limit` counts payments; returns how many payments wait in all.
+    """
     with storage.transaction(_engine()) as session:
         queue = storage.list_review(session)
-    table = Table(title=f"{queue['transaction_id'].nunique()} payments wait for a person",
-                  title_justify="left")
-    for name in ("transaction", "#", "invoice", "customer", "amount", "conf.", "payer", "why"):
-        table.add_column(name, overflow="fold")
-    for row in queue.head(limit).itertuples(index=False):
-        table.add_row(row.transaction_id, str(row.rank), row.invoice_id, row.customer_id,
-                      f"{row.currency} {row.applied_amount}", str(row.confidence),
-                      row.counterparty_name, row.reasons)
-    console.print(table)
-    return int(queue["transaction_id"].nunique())
+    waiting = int(queue["transaction_id"].nunique())
+    console.print(f"[bold]{waiting} payments wait for a person[/bold]"
+                  + (f" (showing {limit})" if waiting > limit else ""))
+    for transaction_id, items in list(queue.groupby("transaction_id", sort=False))[:limit]:
+        first = items.iloc[0]
+        console.print(f"\n[bold]{transaction_id}[/bold]  {first['booking_date']}  "
+                      f"{first['currency']} {first['amount']}  from {first['counterparty_name']}",
+                      highlight=False)
+        if first["remittance_info"]:
+            console.print(f"  text: {first['remittance_info']}", highlight=False)
+        for item in items.itertuples(index=False):
+            console.print(f"  {item.rank}. {item.invoice_id} ({item.customer_id}) "
+                          f"{item.currency} {item.applied_amount}, confidence {item.confidence}: "
+                          f"{item.reasons}", highlight=False)
+    if waiting:
+        console.print("\naccept: dunwell review accept TRANSACTION INVOICE   "
+                      "reject: dunwell review reject TRANSACTION INVOICE", highlight=False)
+    return waiting
 
 
 def review_decide(transaction_id: str, invoice_id: str, accept: bool) -> None:

@@ -153,9 +153,13 @@ def _warn(raw: RawTable, warnings: list[str] | None) -> None:
         warnings.extend(raw.warnings)
 
 
-def read_invoices(path: Path, warnings: list[str] | None = None) -> pd.DataFrame:
-    """invoices.csv -> invoices frame (dunwell.frames.INVOICE_COLUMNS)."""
-    raw = read_table(path, INVOICE_REQUIRED)
+def read_invoices(path: Path | RawTable, warnings: list[str] | None = None) -> pd.DataFrame:
+    """invoices.csv -> invoices frame (dunwell.frames.INVOICE_COLUMNS).
+
+    A RawTable (text cells under the canonical names, a `line` column, required columns
+    present) is checked the same way: how Excel sheets and SQL results are read.
+    """
+    raw = path if isinstance(path, RawTable) else read_table(path, INVOICE_REQUIRED)
     _warn(raw, warnings)
     check = _Checker(raw)
     currency = _currency(check)

@@ -10,6 +10,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import canonical
+from dunwell.connectors.invoice_sources import read_invoice_source
 from dunwell.connectors.sources import BankFile, read_bank
 from dunwell.errors import InputError, InputErrors
 from dunwell.frames import CUSTOMER_COLUMNS
@@ -61,11 +62,13 @@ def load_inputs(invoices: str | Path, customers: str | Path | None,
     errors: list[InputError] = []
     warnings: list[str] = []
     frames: dict[str, object] = {}
-    readers = [("invoices", canonical.read_invoices, invoices)]
+    # invoices: a canonical CSV, an Excel export or `profile:NAME` (a SQL query), see
+    # connectors/invoice_sources.py; the spec is passed on as given, not as a Path
+    frames["invoices"] = _collect(errors, lambda p: read_invoice_source(p, warnings=warnings),
+                                  invoices)
     if customers:
-        readers.append(("customers", canonical.read_customers, customers))
-    for name, reader, path in readers:
-        frames[name] = _collect(errors, lambda p, r=reader: r(p, warnings), Path(path))
+        frames["customers"] = _collect(
+            errors, lambda p: canonical.read_customers(p, warnings), Path(customers))
     banks = [_collect(errors, read_bank, Path(p)) for p in (bank or [])]
     if errors:
         raise InputErrors(errors)
@@ -76,7 +79,7 @@ def load_inputs(invoices: str | Path, customers: str | Path | None,
                   warnings)
 
 
-def _collect(errors: list[InputError], reader, path: Path):  # noqa: ANN001, ANN202
+def _collect(errors: list[InputError], reader, path: str | Path):  # noqa: ANN001, ANN202
     try:
         return reader(path)
     except InputErrors as many:

@@ -12,6 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from dunwell.matching import normalise
 from dunwell.matching.joins import equi_join, pair_keys
 
@@ -44,16 +47,15 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     agree = _agrees(exact, payments, invoices, payers)
     confirmed = exact.loc[agree, "tok"].to_numpy()
     doubtful = np.setdiff1d(np.arange(len(tokens)), confirmed)
-    # A number of the payer's whose amount does not fit may be a typo of one that does.
-    unsure = np.setdiff1d(confirmed, exact.loc[_amount_fits(exact, payments, invoices), "tok"])
-    searched = np.union1d(doubtful, unsure)
-    searched = searched[full[searched] % 32 >= _MIN_TYPO_DIGITS]
-    typos = _one_typo(searched, full, keys)
+    doubtful = doubtful[full[doubtful] % 32 >= _MIN_TYPO_DIGITS]
+    typos = _one_typo(doubtful, full, keys)
     typos = typos.assign(tx=tx[typos["tok"].to_numpy()], typos=1)
-    keep = _agrees(typos, payments, invoices, payers)
-    keep &= ~np.isin(typos["tok"].to_numpy(), unsure) | _amount_fits(typos, payments, invoices)
-    typos = typos[keep]
-    hits = pd.concat([exact, typos], ignore_index=True)
+    typos = typos[_agrees(typos, payments, invoices, payers)]
+    # A number of the payer's whose amount does not fit may be a typo of one that does.
+    unsure = exact[agree & ~_amount_fits(exact, payments, invoices)]
+    unsure = unsure[~unsure["tok"].isin(exact.loc[_amount_fits(exact, payments, invoices), "tok"])]
+    fitting = _fitting_neighbours(unsure, full, keys, payments, invoices)
+    hits = pd.concat([exact, typos, fitting.assign(typos=1)], ignore_index=True)
     hits = hits.sort_values(["tok", "inv", "typos"]).drop_duplicates(["tok", "inv"])
     hits["best"] = hits["typos"] == hits.groupby("tok")["typos"].transform("min")
     return hits[HIT_COLUMNS].reset_index(drop=True)
@@ -78,6 +80,35 @@ def _amount_fits(hits: pd.DataFrame, payments: pd.DataFrame,
     tx, inv = hits["tx"].to_numpy(), hits["inv"].to_numpy()
     return (invoices["open_minor"].to_numpy()[inv] == payments["amount_minor"].to_numpy()[tx]) & (
         invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx])
+
+
+def _fitting_neighbours(unsure: pd.DataFrame, full: np.ndarray, keys: pd.DataFrame,
+                        payments: pd.DataFrame, invoices: pd.DataFrame) -> pd.DataFrame:
+    """(tok, inv, tx): open invoices of the named invoice's customer, open for exactly the
+    paid amount, whose number is one typo from the token.
+
+    Starts from the amount, not from the number's neighbourhood: a customer has few open
+    invoices of one amount, while a number has dozens of neighbours.
+    """
+    inv = unsure["inv"].to_numpy()
+    want = pd.DataFrame({"tok": unsure["tok"].to_numpy(), "tx": unsure["tx"].to_numpy(),
+                         "cust": invoices["cust"].to_numpy()[inv],
+                         "currency": payments["currency"].to_numpy()[unsure["tx"].to_numpy()],
+                         "open_minor": payments["amount_minor"].to_numpy()[
+                             unsure["tx"].to_numpy()]}).drop_duplicates(["tok", "cust"])
+    open_inv = invoices.loc[invoices["is_open"], ["inv", "cust", "currency", "open_minor"]]
+    pairs = want.merge(open_inv[open_inv["open_minor"].isin(want["open_minor"])],
+                       on=["cust", "currency", "open_minor"])
+    token_digits = _digits(full[pairs["tok"].to_numpy()])
+    invoice_digits = _digits(keys["full"].to_numpy()[pairs["inv"].to_numpy()])
+    distance = process.cpdist(token_digits, invoice_digits, scorer=OSA.distance) if len(
+        pairs) else np.zeros(0, dtype=np.int64)
+    return pairs.loc[np.asarray(distance) == 1, ["tok", "inv", "tx"]]
+
+
+def _digits(number_keys: np.ndarray) -> list[str]:
+    """The digit string of each number key, leading zeros restored."""
+    return [str(k // 32).zfill(k % 32) for k in number_keys.tolist()]
 
 
 def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:

@@ -74,7 +74,8 @@ def _any_holds(facts: pd.DataFrame, conds: dict[str, Any]) -> pd.Series:
 def _balance_reaches(invoices: pd.DataFrame, limits: dict[str, int], ids: pd.Index) -> pd.Series:
     open_ = invoices[(invoices["status"] == "open") & (invoices["open_minor"] > 0)]
     bal = open_.groupby(["customer_id", "currency"], as_index=False)["open_minor"].sum()
-    bal["limit"] = bal["currency"].map(limits)
+    # numeric even when empty: an empty mapped column would be text under Arrow strings
+    bal["limit"] = pd.to_numeric(bal["currency"].map(limits), errors="coerce")
     hit = bal[bal["limit"].notna() & (bal["open_minor"] >= bal["limit"])]["customer_id"]
     return pd.Series(ids.isin(hit.unique()), index=ids)
 

@@ -55,17 +55,75 @@ def run(name: str, argv: list[str]) -> dict:
     return json.loads(result_file.read_text())
 
 
-def to_markdown(results: dict[str, dict]) -> str:
-    """RESULTS.md: one section per bench, the JSON figures as tables or lists."""
+def _flat(data: object, prefix: str = "") -> dict[str, object]:
+    """Nested JSON as dotted keys: {"a": {"b": 1}} -> {"a.b": 1}."""
+    if isinstance(data, dict):
+        out: dict[str, object] = {}
+        for key, value in data.items():
+            out.update(_flat(value, f"{prefix}{key}."))
+        return out
+    return {prefix.rstrip("."): data}
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 100 else f"{value:,.1f}"
+    return "" if value is None else str(value)
+
+
+def _table(rows: list[dict[str, object]]) -> list[str]:
+    """A Markdown table of flat rows; columns in first-seen order."""
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_cell(row.get(c)) for c in columns) + " |" for row in rows]
+    return lines
+
+
+def _matching(data: list[dict]) -> list[str]:
+    """Time and memory per size, then accuracy per case kind (dunwell and the baseline)."""
+    lines = _table([{"size": d["size"], **{f"dunwell {k}": v for k, v in d["dunwell"].items()},
+                     **{f"baseline {k}": v for k, v in d["baseline"].items()},
+                     "load 1-min before": d.get("load", {}).get("before_1_5_15min", [None])[0]}
+                    for d in data])
+    for d in data:
+        accuracy = d.get("accuracy", {})
+        baseline = accuracy.get("baseline", {})
+        rows = [{"kind": kind, **{f"dunwell {k}": v for k, v in figures.items()},
+                 **{f"baseline {k}": v for k, v in baseline.get(kind, {}).items()
+                    if k in ("auto_precision", "auto_recall")}}
+                for kind, figures in accuracy.get("dunwell", {}).items()]
+        if rows:
+            lines += ["", f"Accuracy at {d['size']:,} invoices:", "", *_table(rows)]
+    return lines
+
+
+def section(name: str, data: object) -> list[str]:
+    """One bench's figures as Markdown."""
+    if isinstance(data, dict) and data.get("markdown"):
+        return [str(data["markdown"])]
+    if name == "matching" and isinstance(data, list):
+        return _matching(data)
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        return _table([_flat(r) for r in data["results"]])
+    if isinstance(data, list):
+        return _table([_flat(r) for r in data])
+    return _table([{"figure": k, "value": v} for k, v in _flat(data).items()])
+
+
+def to_markdown(results: dict[str, object]) -> str:
+    """RESULTS.md: one section per bench."""
     lines = ["# Benchmark results", "",
              f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.",
              "Reproduce with `make bench` (writes this file and bench/out/*.json).", ""]
     for name, data in results.items():
-        lines += [f"## {name}", ""]
-        md = data.get("markdown") if isinstance(data, dict) else None
-        lines += [md] if md else ["```", json.dumps(data, indent=2, default=str), "```"]
-        lines.append("")
+        lines += [f"## {name}", "", *section(name, data), ""]
     return "\n".join(lines)
+
+
+def _previous(name: str) -> object:
+    """The last figures of a bench from bench/out, or a note that there are none."""
+    path = OUT / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else {"skipped": "not run yet"}
 
 
 def main() -> int:
@@ -73,9 +131,12 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = set(sys.argv[1:])
     results = {n: run(n, a) for n, a in BENCHES if not wanted or n in wanted}
+    if wanted:  # keep the figures of benches not re-run this time
+        results = {n: results.get(n) or _previous(n) for n, _ in BENCHES}
     (HERE / "RESULTS.md").write_text(to_markdown(results), encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'}")
-    return 0 if not any("failed" in r for r in results.values()) else 1
+    failed = [n for n, r in results.items() if isinstance(r, dict) and "failed" in r]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -157,7 +157,7 @@ def _figures(inputs: ReportInputs, quarantined: pd.DataFrame, aging: pd.DataFram
         "cash": cash_by_decision(inputs.transactions, inputs.matches),
         "discrepancy_kinds": _discrepancy_kinds(_discrepancies(inputs)),
         "largest": _largest(_discrepancies(inputs)),
-        "review_count": len(inputs.review_queue),
+        "review_count": _payments_waiting(inputs.review_queue),
         "quality": [_quality_row(r) for r in inputs.quality],
         "critical": any(r.critical_failures for r in inputs.quality),
         "quarantined": quarantined.head(QUARANTINE_SHOWN).to_dict("records"),
@@ -185,6 +185,13 @@ def cash_by_decision(transactions: pd.DataFrame, matches: pd.DataFrame) -> list[
             row[name] = _sum(group[status.loc[group.index] == name])
         rows.append(row)
     return rows
+
+
+def _payments_waiting(queue: pd.DataFrame) -> int:
+    """Payments in the review queue (each may list several ranked candidates)."""
+    if "transaction_id" in queue:
+        return int(queue["transaction_id"].nunique())
+    return len(queue)
 
 
 def _sum(frame: pd.DataFrame, column: str = "amount_minor") -> dict:

@@ -21,10 +21,10 @@ import matplotlib
 import matplotlib.ticker
 import pandas as pd
 from babel.numbers import format_currency
-from dunwell.connectors.mail import Attachment, InlineImage, Transport, build_email
-from dunwell.connectors.quality import QualityResult
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from dunwell.connectors.mail import Attachment, InlineImage, Transport, build_email
+from dunwell.connectors.quality import QualityResult
 from dunwell.frames import minor_to_text
 from dunwell.money import D, from_minor, to_minor
 

@@ -169,7 +169,8 @@ def read_invoice_source(spec: str | Path, profile: str | None = None,
 
 # --- profiles ------------------------------------------------------------------------------
 
-def load_profile(name: str, folder: Path = PROFILES_DIR, source: str = "--invoices") -> InvoiceProfile:
+def load_profile(name: str, folder: Path = PROFILES_DIR,
+                 source: str = "--invoices") -> InvoiceProfile:
     """The profile NAME in `folder`; an unknown name is an InputError listing the known ones."""
     path = folder / f"{name}.yaml"
     if not _NAME.fullmatch(name or "") or not path.is_file():

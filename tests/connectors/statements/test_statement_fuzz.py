@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -32,15 +33,27 @@ BANK_CSV = {
 }
 
 
-def _read(data: bytes, profiles_dir: Path | None = FIXTURE_PROFILES) -> None:
-    """Read bytes as a statement: fine, or an InputError; anything else fails the test."""
+def _read(data: bytes, profiles_dir: Path | None = FIXTURE_PROFILES):  # noqa: ANN202
+    """Read bytes as a statement: the import, or None on an InputError; anything else
+    (a crash, another exception type) fails the test."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.dat"
         path.write_bytes(data)
         try:
-            check_balances(read_statement(path, profiles_dir=profiles_dir))
+            imported = read_statement(path, profiles_dir=profiles_dir)
         except InputError:
-            pass
+            return None
+        check_balances(imported)
+        return imported
+
+
+def _refused_or_well_formed(imported) -> bool:  # noqa: ANN001
+    """Refused, or parsed into unique ids and finite Decimal amounts."""
+    if imported is None:
+        return True
+    ids = [t.transaction_id for t in imported.transactions]
+    return len(set(ids)) == len(ids) and all(
+        isinstance(t.amount, Decimal) and t.amount.is_finite() for t in imported.transactions)
 
 
 @st.composite
@@ -66,7 +79,7 @@ def mutated(draw: st.DrawFn, seed: str | bytes) -> bytes:
 @FUZZ
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes_parse_or_raise_input_error(data: bytes) -> None:
-    _read(data)
+    assert _refused_or_well_formed(_read(data))
 
 
 @pytest.mark.parametrize("prefix", [b":20:X\n:25:A\n", b"01,", b"OFXHEADER:100\n<OFX>",
@@ -75,18 +88,19 @@ def test_arbitrary_bytes_parse_or_raise_input_error(data: bytes) -> None:
 @FUZZ
 @given(data=st.binary(max_size=300))
 def test_format_prefix_with_arbitrary_bytes_parses_or_raises_input_error(prefix, data) -> None:
-    _read(prefix + data)
+    assert _refused_or_well_formed(_read(prefix + data))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 @FUZZ
 @given(data=st.data())
 def test_mutated_valid_file_parses_or_raises_input_error(seed: str, data: st.DataObject) -> None:
-    _read(data.draw(mutated(seed)))
+    assert _refused_or_well_formed(_read(data.draw(mutated(seed))))
 
 
 @pytest.mark.parametrize("bank", BANK_CSV)
 @FUZZ
 @given(data=st.data())
 def test_mutated_bank_csv_parses_or_raises_input_error(bank: str, data: st.DataObject) -> None:
-    _read(data.draw(mutated(BANK_CSV[bank].encode("utf-8"))), profiles_dir=None)
+    mutation = data.draw(mutated(BANK_CSV[bank].encode("utf-8")))
+    assert _refused_or_well_formed(_read(mutation, profiles_dir=None))

@@ -344,7 +344,8 @@ class _Converter:
         return value
 
     def _flag(self, line: int, column: str, problem: str) -> None:
-        self.errors.append(self.error(self.source, problem, line, column))
+        if len(self.errors) <= canonical.MAX_ERRORS:  # one more tells _checked to stop there
+            self.errors.append(self.error(self.source, problem, line, column))
 
 
 def _checked(raw: RawTable, converter: _Converter, error: type[InputError] = InputError,
@@ -360,7 +361,11 @@ def _checked(raw: RawTable, converter: _Converter, error: type[InputError] = Inp
         if not errors:
             return frame
     ordered = sorted(errors, key=lambda e: (e.line is None, e.line or 0, str(e.column)))
-    raise InputErrors([e if type(e) is error else
+    if len(ordered) > canonical.MAX_ERRORS:
+        ordered = [e for e in ordered if e.line is not None][:canonical.MAX_ERRORS]
+        ordered.append(InputError(raw.source, f"stopped after {canonical.MAX_ERRORS} problems; "
+                                  "fix these and run again to see the rest"))
+    raise InputErrors([e if type(e) is error or e.line is None else
                        error(e.source, e.problem, e.line, e.column) for e in ordered])
 
 

@@ -152,6 +152,14 @@ def test_bad_excel_cell_names_the_excel_row_and_column(tmp_path):
     ]
 
 
+def test_a_sheet_full_of_bad_cells_stops_after_twenty_problems(tmp_path):
+    rows = _sap_rows()[:1] + [[f"R{i}", "1", "X", "EUR", "1,2,3", "1,2,3", "1.1.1", "x"]
+                              for i in range(50)]
+    errors = _errors(lambda: read_invoice_source(_workbook(tmp_path / "f.xlsx", rows)))
+    assert len(errors) == 21 and [e.line for e in errors[:3]] == [2, 2, 2]
+    assert errors[-1].line is None and errors[-1].problem.startswith("stopped after 20 problems")
+
+
 def test_canonical_checks_name_the_excel_row(tmp_path):
     path = _workbook(tmp_path / "invoices.xlsx", [
         ["invoice_id", "customer_id", "currency", "amount", "issue_date", "due_date"],

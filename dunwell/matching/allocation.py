@@ -13,8 +13,6 @@ import pandas as pd
 
 from dunwell.matching.policy import MatchPolicy
 
-_RELATION_ORDER = {"exact": 0, "fee": 1, "short": 2, "over": 3}
-
 
 def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     """Rank each payment's options and mark the decision of the best one.
@@ -27,43 +25,81 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     invoice first, the decision stays cautious.
     """
     # A number with a typo counts as named only when the amount also fits that invoice.
-    fits = opt["relation"].isin(["exact", "fee"])
-    named = (((opt["typos"] == 0) | ((opt["typos"] == 1) & fits))
-             & ~opt["contradicted"]).to_numpy()
-    relation = opt["relation"].map(_RELATION_ORDER).to_numpy()
-    order = np.lexsort((opt["n_inv"].to_numpy(), opt["first_order"].to_numpy(),
-                        opt["first_due"].to_numpy(), (opt["kind"] != "run").to_numpy(),
-                        relation, -opt["confidence"].to_numpy(), ~named, opt["tx"].to_numpy()))
-    opt = opt.iloc[order]
-    opt["rank"] = opt.groupby("tx", sort=False).cumcount() + 1
-    best = opt["rank"] == 1
+    relation = opt["relation"].cat.codes.to_numpy().astype(np.int64)
+    typos, conf = opt["typos"].to_numpy(), opt["confidence"].to_numpy()
+    named = ((typos == 0) | ((typos == 1) & (relation <= 1))) & ~opt["contradicted"].to_numpy()
+    run = (opt["kind"] == "run").to_numpy()
     # Strength of evidence: a number in the text, a typo'd number or a run of consecutive
     # invoices, amounts, a partial search.
-    opt["evidence"] = np.select([opt["typos"] == 0, (opt["typos"] == 1) | (opt["kind"] == "run"),
-                                 opt["kind"] == "subset_partial"], [3, 2, 0], 1)
-    best_evidence = opt["tx"].map(opt.loc[best].set_index("tx")["evidence"])
+    evidence = np.select([typos == 0, (typos == 1) | run,
+                          (opt["kind"] == "subset_partial").to_numpy()], [3, 2, 0], 1)
+    order = _ranking(opt, named, relation, run)
+    tx = opt["tx"].to_numpy()[order]
+    start = np.r_[True, tx[1:] != tx[:-1]] if len(tx) else np.zeros(0, dtype=bool)
+    heads = np.flatnonzero(start)
+    group = np.cumsum(start) - 1
+    rank = np.arange(len(tx)) - heads[group] + 1
+    best = rank == 1
+    ev, cf, rel = evidence[order], conf[order], relation[order]
     # A runner-up with weaker evidence (no number where the best has one) is no rival.
-    rivals = opt[~best & (opt["evidence"] >= best_evidence)]
-    runner = rivals.groupby("tx")["confidence"].max()
-    runner_up = opt["tx"].map(runner).fillna(-1000)
-    most = opt["tx"].map(opt.groupby("tx")["confidence"].max())
-    opt["tied"] = best & ((runner_up >= opt["confidence"] - policy.ambiguity_margin)
-                          | (most > opt["confidence"]))
+    rival = ~best & (ev >= ev[heads][group])
+    runner_up = _group_max(np.where(rival, cf, -1000), heads)[group]
+    most = _group_max(cf, heads)[group]
+    tied = best & ((runner_up >= cf - policy.ambiguity_margin) | (most > cf))
     # Text naming a paid invoice, or one in another currency, outweighs an amount that
     # happens to fit another invoice.
-    overruled = opt["names_elsewhere"] & ((opt["evidence"] <= 1) | (
-        (opt["evidence"] == 2) & (opt["relation"] != "exact")))
-    auto = best & (opt["confidence"] >= policy.auto_threshold) & ~opt["tied"] & ~opt[
-        "disputed"] & ~overruled
-    reviewed = best & ~auto & (opt["confidence"] >= policy.review_threshold)
-    tx_decision = pd.Series(np.where(auto, "auto", np.where(reviewed, "review", "")),
-                            index=opt.index)[best]
-    tx_decision.index = opt.loc[best, "tx"].to_numpy()
-    opt["decision"] = opt["tx"].map(tx_decision).fillna("")
-    keep = ((opt["decision"] == "auto") & best) | (
-        (opt["decision"] == "review") & (opt["rank"] <= policy.max_review_candidates))
-    opt["kept"] = keep
-    return opt
+    overruled = opt["names_elsewhere"].to_numpy()[order] & (
+        (ev <= 1) | ((ev == 2) & (rel != 0)))
+    auto = best & (cf >= policy.auto_threshold) & ~tied & ~opt["disputed"].to_numpy()[
+        order] & ~overruled
+    reviewed = best & ~auto & (cf >= policy.review_threshold)
+    code = np.where(auto, 2, np.where(reviewed, 1, 0))[heads][group]
+    keep = ((code == 2) & best) | ((code == 1) & (rank <= policy.max_review_candidates))
+    # Results go back to the options' own order: sorting the whole frame costs more.
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    return opt.assign(rank=rank[back], evidence=evidence, tied=tied[back], kept=keep[back],
+                      decision=pd.Categorical.from_codes(code[back], ["", "review", "auto"]))
+
+
+def _ranking(opt: pd.DataFrame, named: np.ndarray, relation: np.ndarray,
+             run: np.ndarray) -> np.ndarray:
+    """Positions of the options grouped by payment, best first; only rivals get sorted.
+
+    Payment, named, confidence, relation and run, then the tie-breakers, are packed into
+    integers: one sort on one key is several times cheaper than a sort on eight columns.
+    """
+    tx = opt["tx"].to_numpy()
+    several = np.bincount(tx)[tx] > 1 if len(tx) else np.zeros(0, dtype=bool)
+    alone, rivals = np.flatnonzero(~several), np.flatnonzero(several)
+    if not len(rivals):
+        return alone
+    key = (((tx[rivals] * 2 + ~named[rivals]) * 128 + 100 - opt["confidence"].to_numpy()[
+        rivals]) * 4 + relation[rivals]) * 2 + ~run[rivals]
+    ties, tie_bits = _tie_breaker(opt, rivals)
+    if int(key.max()).bit_length() + tie_bits <= 63:
+        ranked = rivals[np.argsort((key << tie_bits) | ties, kind="stable")]
+    else:
+        ranked = rivals[np.lexsort((ties, key))]
+    return np.concatenate([alone, ranked])
+
+
+def _tie_breaker(opt: pd.DataFrame, at: np.ndarray) -> tuple[np.ndarray, int]:
+    """Among equals: the oldest due date, then the earliest export row, then fewer invoices.
+
+    One integer (days, row, count) and its width in bits.
+    """
+    days = opt["first_due"].to_numpy()[at].astype("datetime64[D]").astype(np.int64)
+    days = np.clip(days - days.min(), 0, (1 << 10) - 1)
+    first = opt["first_order"].to_numpy()[at]
+    row_bits = max(int(first.max()).bit_length(), 1)
+    count = np.clip(opt["n_inv"].to_numpy()[at] - 1, 0, 3)
+    return (((days << row_bits) | first) << 2) | count, 10 + row_bits + 2
+
+
+def _group_max(values: np.ndarray, heads: np.ndarray) -> np.ndarray:
+    """Maximum per run of rows starting at each head (rows sorted by group)."""
+    return np.maximum.reduceat(values, heads) if len(heads) else values[:0]
 
 
 def allocate(rows: pd.DataFrame, opt: pd.DataFrame) -> pd.DataFrame:

@@ -54,7 +54,10 @@ def from_review(opt: pd.DataFrame, rows: pd.DataFrame,
     first_inv = chosen.sort_values(["option", "due_date", "id_order"]).groupby("option")[
         "invoice_id"].first()
     tied = best[best["tied"]]
-    listed = opt[opt["kept"] & opt["tx"].isin(tied["tx"])].drop_duplicates(["tx", "first_id"])
+    listed = opt[opt["kept"] & opt["tx"].isin(tied["tx"])].sort_values(["tx", "rank"])
+    ids = rows[rows["id_order"].isin(listed["first_order"])].drop_duplicates("id_order")
+    listed = listed.assign(first_id=listed["first_order"].map(
+        ids.set_index("id_order")["invoice_id"])).drop_duplicates(["tx", "first_id"])
     runners = listed.pivot(index="tx", columns="rank", values="first_id").fillna("")
     runners = runners.apply(lambda col: col + " ").sum(axis=1).str.strip() if len(
         runners) else pd.Series(dtype="str")

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 _P_REF = {0: 0.95, 1: 0.85}
+# How the paid amount relates to the option's open amount, best first.
+RELATIONS = ["exact", "fee", "short", "over"]
 
 
 def option_scores(rows: pd.DataFrame, fee_minor: np.ndarray, fee_percent: float) -> pd.DataFrame:
@@ -25,14 +27,14 @@ def option_scores(rows: pd.DataFrame, fee_minor: np.ndarray, fee_percent: float)
                       disputed=("disputed", "max"), first_due=("due_date", "min"),
                       first_order=("id_order", "min"), n_inv=("inv", "size"),
                       n_alike=("n_alike", "max"), currency=("currency", "first"))
-    ids = rows.drop_duplicates("id_order").set_index("id_order")["invoice_id"]
-    opt["first_id"] = opt["first_order"].map(ids)
+    # Few distinct values over millions of options: categories sort and copy as integers.
+    opt = opt.astype({"kind": "category", "currency": "category"})
     opt["fee_minor"] = pd.Series(fee_minor, index=rows.index).groupby(rows["option"]).first()
     short = opt["open_sum"] - opt["paid"]
-    opt["relation"] = np.select(
+    code = np.select(
         [short == 0, (short > 0) & (short <= opt["fee_minor"])
-         & (short * 100 <= opt["open_sum"] * fee_percent), short > 0],
-        ["exact", "fee", "short"], "over")
+         & (short * 100 <= opt["open_sum"] * fee_percent), short > 0], [0, 1, 2], 3)
+    opt["relation"] = pd.Categorical.from_codes(code, RELATIONS)
     opt["confidence"] = _confidence(opt)
     return opt
 

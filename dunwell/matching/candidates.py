@@ -41,7 +41,8 @@ def payer_strength(evidence: pd.DataFrame, cutoff: int) -> pd.DataFrame:
 def by_customer_amount(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
                        policy: MatchPolicy) -> pd.DataFrame:
     """Open invoices of a payer's customer for exactly the amount, or a bank fee more."""
-    want = payers[["tx", "cust"]].merge(payments[["tx", "currency", "amount_minor"]], on="tx")
+    want = payers[["tx", "cust"]].merge(payments[["tx", "currency", "cur", "amount_minor"]],
+                                        on="tx")
     tolerance = want["currency"].map(_fee_table(want["currency"], policy)).to_numpy()
     group = _group_codes(open_inv, want)
     inv_key = (group[0] << _GROUP_SHIFT) + open_inv["open_minor"].to_numpy()
@@ -74,15 +75,10 @@ def _fee_table(currency: pd.Series, policy: MatchPolicy) -> dict[str, int]:
 
 def _group_codes(open_inv: pd.DataFrame, want: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """One integer per (customer, currency), shared by invoices and payments; -1 unknown."""
-    inv_pair = open_inv["cust"].astype("int64") * 1024 + open_inv["currency"].map(
-        _currency_codes(open_inv, want)).astype("int64")
-    want_pair = want["cust"].astype("int64") * 1024 + want["currency"].map(
-        _currency_codes(open_inv, want)).astype("int64")
-    codes, uniques = pd.factorize(inv_pair, sort=True)
-    lookup = pd.Series(np.arange(len(uniques)), index=uniques)
-    return codes.astype("int64"), want_pair.map(lookup).fillna(-1).to_numpy(dtype="int64")
-
-
-def _currency_codes(open_inv: pd.DataFrame, want: pd.DataFrame) -> dict[str, int]:
-    every = sorted(set(open_inv["currency"].unique()) | set(want["currency"].unique()))
-    return {c: i for i, c in enumerate(every)}
+    inv_pair = open_inv["cust"].to_numpy(dtype="int64") * 1024 + open_inv["cur"].to_numpy()
+    want_pair = want["cust"].to_numpy(dtype="int64") * 1024 + want["cur"].to_numpy()
+    uniques = np.unique(inv_pair)
+    codes = np.searchsorted(uniques, inv_pair)
+    at = np.minimum(np.searchsorted(uniques, want_pair), max(len(uniques) - 1, 0))
+    found = (uniques[at] == want_pair) if len(uniques) else np.zeros(len(want_pair), bool)
+    return codes.astype("int64"), np.where(found, at, -1).astype("int64")

@@ -78,7 +78,7 @@ def from_unmatched(payments: pd.DataFrame, booked: np.ndarray, reviewed: np.ndar
     """Payments not booked: already paid (even if proposed), wrong currency, or unknown."""
     exact = hits[(hits["typos"] == 0) & ~hits["tx"].isin(booked)]
     inv, tx = exact["inv"].to_numpy(), exact["tx"].to_numpy()
-    same_cur = invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx]
+    same_cur = invoices["cur"].to_numpy()[inv] == payments["cur"].to_numpy()[tx]
     settled = exact[same_cur & invoices["is_settled"].to_numpy()[inv]].drop_duplicates("tx")
     foreign = exact[~same_cur & invoices["is_open"].to_numpy()[inv]].drop_duplicates("tx")
     foreign = foreign[~foreign["tx"].isin(settled["tx"])]

@@ -57,6 +57,7 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     ids = _customer_codes(invoices, customers, aliases)
     inv = _prepare_invoices(invoices, ids)
     pay = _prepare_payments(transactions)
+    inv["cur"], pay["cur"] = _currency_codes(inv["currency"], pay["currency"])
     cust = pd.DataFrame({
         "cust": customers["customer_id"].astype("str").map(ids).to_numpy(dtype="int64"),
         "name": customers["name"].fillna("").astype("str").to_numpy(),
@@ -89,7 +90,7 @@ def _named_elsewhere(hits: pd.DataFrame, pay: pd.DataFrame, inv: pd.DataFrame,
     """Payments whose text names, exactly, a paid invoice or the payer's in another currency."""
     exact = hits[hits["typos"] == 0]
     i, t = exact["inv"].to_numpy(), exact["tx"].to_numpy()
-    same = inv["currency"].to_numpy()[i] == pay["currency"].to_numpy()[t]
+    same = inv["cur"].to_numpy()[i] == pay["cur"].to_numpy()[t]
     # A paid invoice counts only if the payment repeats its amount: typos hit paid numbers too.
     repeats = inv["amount_minor"].to_numpy()[i] == pay["amount_minor"].to_numpy()[t]
     own = pd.Series(pair_keys(t, inv["cust"].to_numpy()[i])).isin(
@@ -191,6 +192,13 @@ def _customer_codes(invoices: pd.DataFrame, customers: pd.DataFrame,
         every.append(aliases["customer_id"])
     distinct = pd.unique(pd.concat(every, ignore_index=True).astype("str"))
     return pd.Series(np.arange(len(distinct)), index=distinct)
+
+
+def _currency_codes(*columns: pd.Series) -> list[np.ndarray]:
+    """One small integer per currency, shared by the frames: compared without strings."""
+    every = sorted(set().union(*(set(pd.unique(c)) for c in columns)))
+    lookup = {c: i for i, c in enumerate(every)}
+    return [c.map(lookup).to_numpy(dtype=np.int16) for c in columns]
 
 
 def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:

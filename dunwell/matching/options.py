@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dunwell.matching import candidates, subsets
+from dunwell.matching.joins import pair_keys
 from dunwell.matching.policy import MatchPolicy
 
 ROW_COLUMNS = ["tx", "option", "inv", "typos", "kind"]
@@ -28,9 +29,12 @@ def build(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
     singles = pd.concat([open_hits[["tx", "inv", "typos"]], by_payer, by_amount],
                         ignore_index=True)
     singles = singles.assign(order=singles["typos"].where(singles["typos"] >= 0, 9))
-    singles = singles.sort_values(["tx", "inv", "order"]).drop_duplicates(["tx", "inv"])
-    in_group = pd.MultiIndex.from_frame(listed[["tx", "inv"]])
-    singles = singles[~pd.MultiIndex.from_frame(singles[["tx", "inv"]]).isin(in_group)]
+    pair = pair_keys(singles["tx"].to_numpy(), singles["inv"].to_numpy())
+    first = np.lexsort((singles["order"].to_numpy(), pair))
+    keep = first[np.r_[True, pair[first][1:] != pair[first][:-1]]] if len(first) else first
+    singles = singles.iloc[keep]
+    in_group = pair_keys(listed["tx"].to_numpy(), listed["inv"].to_numpy())
+    singles = singles[~np.isin(pair[keep], in_group)]
     exact = invoices["open_minor"].to_numpy()[singles["inv"].to_numpy()] == payments[
         "amount_minor"].to_numpy()[singles["tx"].to_numpy()]
     settled = singles.loc[exact | (singles["typos"] >= 0).to_numpy(), "tx"]
@@ -60,7 +64,7 @@ def _same_currency_open(hits: pd.DataFrame, payments: pd.DataFrame,
                         invoices: pd.DataFrame) -> pd.DataFrame:
     inv, tx = hits["inv"].to_numpy(), hits["tx"].to_numpy()
     keep = invoices["is_open"].to_numpy()[inv] & (
-        invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx])
+        invoices["cur"].to_numpy()[inv] == payments["cur"].to_numpy()[tx])
     return hits[keep]
 
 

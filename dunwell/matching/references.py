@@ -66,7 +66,7 @@ def _agrees(hits: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
     """Hits in the payment's currency whose amount (open or gross) or payer agrees."""
     tx, inv = hits["tx"].to_numpy(), hits["inv"].to_numpy()
     paid = payments["amount_minor"].to_numpy()[tx]
-    same_currency = invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx]
+    same_currency = invoices["cur"].to_numpy()[inv] == payments["cur"].to_numpy()[tx]
     amount = (invoices["open_minor"].to_numpy()[inv] == paid) | (
         invoices["amount_minor"].to_numpy()[inv] == paid)
     known = pair_keys(payers["tx"].to_numpy(), payers["cust"].to_numpy())
@@ -79,7 +79,7 @@ def _amount_fits(hits: pd.DataFrame, payments: pd.DataFrame,
     """Hits whose invoice is open for exactly the paid amount, in the payment's currency."""
     tx, inv = hits["tx"].to_numpy(), hits["inv"].to_numpy()
     return (invoices["open_minor"].to_numpy()[inv] == payments["amount_minor"].to_numpy()[tx]) & (
-        invoices["currency"].to_numpy()[inv] == payments["currency"].to_numpy()[tx])
+        invoices["cur"].to_numpy()[inv] == payments["cur"].to_numpy()[tx])
 
 
 def _fitting_neighbours(unsure: pd.DataFrame, full: np.ndarray, keys: pd.DataFrame,
@@ -93,12 +93,12 @@ def _fitting_neighbours(unsure: pd.DataFrame, full: np.ndarray, keys: pd.DataFra
     inv = unsure["inv"].to_numpy()
     want = pd.DataFrame({"tok": unsure["tok"].to_numpy(), "tx": unsure["tx"].to_numpy(),
                          "cust": invoices["cust"].to_numpy()[inv],
-                         "currency": payments["currency"].to_numpy()[unsure["tx"].to_numpy()],
+                         "cur": payments["cur"].to_numpy()[unsure["tx"].to_numpy()],
                          "open_minor": payments["amount_minor"].to_numpy()[
                              unsure["tx"].to_numpy()]}).drop_duplicates(["tok", "cust"])
-    open_inv = invoices.loc[invoices["is_open"], ["inv", "cust", "currency", "open_minor"]]
+    open_inv = invoices.loc[invoices["is_open"], ["inv", "cust", "cur", "open_minor"]]
     pairs = want.merge(open_inv[open_inv["open_minor"].isin(want["open_minor"])],
-                       on=["cust", "currency", "open_minor"])
+                       on=["cust", "cur", "open_minor"])
     token_digits = _digits(full[pairs["tok"].to_numpy()])
     invoice_digits = _digits(keys["full"].to_numpy()[pairs["inv"].to_numpy()])
     distance = process.cpdist(token_digits, invoice_digits, scorer=OSA.distance) if len(

@@ -33,9 +33,9 @@ def _combos(width: int, max_size: int) -> np.ndarray:
 def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
          width: int, max_size: int) -> pd.DataFrame:
     """Subsets of each payer's open invoices (same currency) that add up to the payment."""
-    wanted = payers[["tx", "cust"]].merge(payments[["tx", "currency", "amount_minor"]], on="tx")
+    wanted = payers[["tx", "cust"]].merge(payments[["tx", "cur", "amount_minor"]], on="tx")
     # A fixed depth per payer keeps the search for arbitrary subsets linear in payments.
-    pool = wanted.merge(_oldest(open_inv, _PAIR_POOL), on=["cust", "currency"])
+    pool = wanted.merge(_oldest(open_inv, _PAIR_POOL), on=["cust", "cur"])
     pool = pool[pool["open_minor"] < pool["amount_minor"]]
     pool = pool.sort_values(["tx", "cust", "due_date", "inv"])
     pool["slot"] = pool.groupby(["tx", "cust"]).cumcount()
@@ -55,9 +55,24 @@ def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
 
 def _oldest(open_inv: pd.DataFrame, limit: int) -> pd.DataFrame:
     """Each customer's oldest open invoices per currency, at most `limit` of them."""
-    cols = ["inv", "cust", "currency", "open_minor", "due_date"]
-    ordered = open_inv[cols].sort_values(["cust", "currency", "due_date", "inv"])
-    return ordered[ordered.groupby(["cust", "currency"]).cumcount() < limit]
+    cols = ["inv", "cust", "cur", "open_minor", "due_date"]
+    ordered = open_inv[cols].iloc[_by_account(open_inv, "inv")]
+    return ordered[_slots(ordered) < limit]
+
+
+def _by_account(open_inv: pd.DataFrame, last: str) -> np.ndarray:
+    """Positions ordered by customer, currency, due date, then `last`: integer sorts only."""
+    due = open_inv["due_date"].to_numpy().view(np.int64)
+    return np.lexsort((open_inv[last].to_numpy(), due, open_inv["cur"].to_numpy(),
+                       open_inv["cust"].to_numpy()))
+
+
+def _slots(ordered: pd.DataFrame) -> np.ndarray:
+    """Position of each invoice within its (customer, currency), rows already ordered."""
+    cust, cur = ordered["cust"].to_numpy(), ordered["cur"].to_numpy()
+    start = np.r_[True, (cust[1:] != cust[:-1]) | (cur[1:] != cur[:-1])] if len(cust) else (
+        np.zeros(0, dtype=bool))
+    return np.arange(len(cust)) - np.maximum.accumulate(np.where(start, np.arange(len(cust)), 0))
 
 
 def _pairs(pool: pd.DataFrame) -> pd.DataFrame:
@@ -81,12 +96,9 @@ def _runs(wanted: pd.DataFrame, open_inv: pd.DataFrame, max_size: int) -> pd.Dat
     sum computed once; payments join on (customer, currency, amount), so a run is found
     however deep in the customer's history it lies.
     """
-    ordered = open_inv[["inv", "cust", "currency", "open_minor", "due_date", "id_order"]]
-    ordered = ordered.sort_values(["cust", "currency", "due_date", "id_order"], kind="stable")
-    account = pd.factorize(pd.MultiIndex.from_frame(ordered[["cust", "currency"]]))[0]
-    start = np.r_[True, account[1:] != account[:-1]] if len(account) else np.zeros(0, bool)
-    slot = np.arange(len(account)) - np.maximum.accumulate(
-        np.where(start, np.arange(len(account)), 0))
+    ordered = open_inv[["inv", "cust", "cur", "open_minor"]].iloc[_by_account(open_inv,
+                                                                               "id_order")]
+    slot = _slots(ordered)
     total = ordered["open_minor"].to_numpy().cumsum()
     windows = []
     for size in range(2, max_size + 1):
@@ -96,8 +108,8 @@ def _runs(wanted: pd.DataFrame, open_inv: pd.DataFrame, max_size: int) -> pd.Dat
                                      total[ends] - before}))
     window = pd.concat(windows, ignore_index=True)
     window["cust"] = ordered["cust"].to_numpy()[window["end"].to_numpy()]
-    window["currency"] = ordered["currency"].to_numpy()[window["end"].to_numpy()]
-    hits = wanted.merge(window, on=["cust", "currency", "amount_minor"])
+    window["cur"] = ordered["cur"].to_numpy()[window["end"].to_numpy()]
+    hits = wanted.merge(window, on=["cust", "cur", "amount_minor"])
     size = hits["size"].to_numpy()
     rows = np.repeat(hits["end"].to_numpy(), size) - (
         np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size))

@@ -21,6 +21,7 @@ from dunwell.connectors.root import build
 from dunwell.connectors.sources import read_bank
 from dunwell.errors import InputError, InputErrors
 from dunwell.flows.hooks import alert_operators
+from dunwell.flows.steps import LOCK_WAIT_SECONDS
 from dunwell.tasks.common import retry_unless_user_error
 from dunwell.tasks.persist import bank_records
 
@@ -61,7 +62,7 @@ def pull_statements(inbox: str = "inbox", out: str = "out") -> dict[str, int]:
     totals = {"files": 0, "new": 0, "known": 0, "rejected": 0, "bad_files": 0}
     lock = f"statements-{uuid.uuid5(uuid.NAMESPACE_URL, str(folder.resolve()))}"
     adapters.discard_work()
-    with storage.run_lock(adapters.engine, lock):
+    with storage.run_lock(adapters.engine, lock, wait_seconds=LOCK_WAIT_SECONDS):
         for path in list_inbox(folder):
             try:
                 counts = import_statement(path, adapters.engine)

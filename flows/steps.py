@@ -30,6 +30,7 @@ from dunwell.tasks.reconcile import Reconciled, reconcile_payments
 from dunwell.tasks.report import renderer_for
 
 UNRESOLVED_LOOKBACK = timedelta(days=45)  # unbooked money older than this no longer holds reminders
+LOCK_WAIT_SECONDS = 900.0  # a scheduled and an ad-hoc run take turns instead of failing
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,13 @@ class Run:
 
 @contextmanager
 def a_run(out: str, as_of: str | None) -> Iterator[Run]:
-    """Open a run: adapters, the run lock (one run at a time per database), and clean-up of
-    the staging folder whatever happens."""
+    """Open a run: adapters, the run lock (one run at a time per database: a second run
+    waits its turn), and clean-up of the staging folder whatever happens."""
     run_id = str(uuid.uuid4())
     when = parse_as_of(as_of)
     adapters = build(Path(out), run_id=run_id)
     try:
-        with run_lock(adapters.engine, "dunwell-run"):
+        with run_lock(adapters.engine, "dunwell-run", wait_seconds=LOCK_WAIT_SECONDS):
             yield Run(run_id, when, adapters)
     finally:
         adapters.discard_work()

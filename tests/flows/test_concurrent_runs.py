@@ -3,8 +3,8 @@
 The scheduled daily run, an operator's ad-hoc daily run and an ad-hoc reconciliation start
 in three processes within milliseconds of each other, on one PostgreSQL database (a fresh
 one per test: advisory locks are per database). Whatever interleaving happens, every
-payment is booked once and every reminder leaves once; a run that lost the race says so
-(ConcurrentRunError), and rerunning it afterwards books and sends nothing new.
+payment is booked once and every reminder leaves once: the runs take turns on the run lock
+(each completes), and rerunning afterwards books and sends nothing new.
 """
 
 from __future__ import annotations
@@ -165,12 +165,7 @@ def test_scheduled_and_adhoc_runs_at_once_book_each_payment_and_send_each_remind
         _kill(procs)
 
     print("concurrent runs:", results)
-    completed = [n for n, r in results.items() if r["type"] == "COMPLETED"]
-    assert completed, results
-    for name, result in results.items():
-        if result["type"] != "COMPLETED":
-            assert "ConcurrentRunError" in result["message"] or "lock" in result["message"], (
-                name, result)
+    assert all(r["type"] == "COMPLETED" for r in results.values()), results
     first = _books(pg_database)
     assert first["pair_dupes"] == [] and first["booked_by_runs"] == []
     assert first["booked"] > 0 and first["sent"] and first["sent_dupes"] == []

@@ -39,6 +39,9 @@ console = Console(stderr=True)
 out = Console()
 
 FileArg = Annotated[Path, typer.Option(help="canonical CSV file")]
+InvoicesArg = Annotated[Path, typer.Option(
+    help="invoices: canonical CSV, an Excel export (.xlsx, mapped by a profile in "
+         "config/invoice_profiles/), or profile:NAME for an ERP database query")]
 OutDir = Annotated[Path, typer.Option("--out", help="output folder (created if missing)")]
 BankOpt = Annotated[list[Path], typer.Option("--bank", help="bank statement: MT940, CAMT.053/054, OFX/QFX, BAI2, bank CSV or canonical CSV; repeatable")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (that day at the send time in each customer's timezone) or an ISO datetime; default now")]
@@ -117,7 +120,7 @@ def statement_convert(
 
 @app.command()
 def reconcile(
-    invoices: FileArg, bank: BankOpt, out_dir: OutDir,
+    invoices: InvoicesArg, bank: BankOpt, out_dir: OutDir,
     customers: Annotated[Path | None, typer.Option(help="customers.csv")] = None,
     strict: Strict = False,
 ) -> None:
@@ -132,7 +135,7 @@ def reconcile(
 
 @app.command()
 def dunning(
-    invoices: FileArg, customers: FileArg, out_dir: OutDir,
+    invoices: InvoicesArg, customers: FileArg, out_dir: OutDir,
     bank: Annotated[list[Path] | None, typer.Option("--bank", help="statement(s) to reconcile first, so paid invoices are never dunned")] = None,
     as_of: AsOf = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="plan only: write the plan and a digest to approve; send nothing")] = False,
@@ -149,7 +152,7 @@ def dunning(
 
 @app.command()
 def report(
-    invoices: FileArg, bank: BankOpt, out_dir: OutDir,
+    invoices: InvoicesArg, bank: BankOpt, out_dir: OutDir,
     customers: Annotated[Path | None, typer.Option(help="customers.csv")] = None,
     as_of: AsOf = None,
     email_to: Annotated[list[str] | None, typer.Option("--email-to", help="recipient; repeatable (default: from config)")] = None,

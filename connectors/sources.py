@@ -63,8 +63,9 @@ def read_bank(path: Path, profile: str | None = None, currency: str | None = Non
     imported = read_statement(path, profile=profile, currency=currency)
     frame = transactions_frame(imported.transactions, imported.lines)
     fmt = f"csv:{imported.profile}" if imported.profile else imported.format
-    return BankFile(path, file_hash(path), fmt, frame,
-                    list(check_balances(imported)), list(imported.warnings))
+    return BankFile(
+        path, file_hash(path), fmt, frame, list(check_balances(imported)), list(imported.warnings)
+    )
 
 
 def _looks_canonical(path: Path) -> bool:
@@ -83,11 +84,15 @@ def transactions_frame(transactions: list[BankTxn], lines: list[int] | None = No
     """Records from a statement parser -> the transactions frame (with source lines if known)."""
     rows = {
         "transaction_id": [t.transaction_id for t in transactions],
-        "booking_date": pd.to_datetime([t.booking_date for t in transactions]).astype("datetime64[s]"),
+        "booking_date": pd.to_datetime([t.booking_date for t in transactions]).astype(
+            "datetime64[s]"
+        ),
         "amount_minor": [to_minor(t.amount, t.currency) for t in transactions],
         "currency": [t.currency for t in transactions],
         "counterparty_name": [t.counterparty_name or "" for t in transactions],
-        "counterparty_iban": [(t.counterparty_iban or "").replace(" ", "").upper() for t in transactions],
+        "counterparty_iban": [
+            (t.counterparty_iban or "").replace(" ", "").upper() for t in transactions
+        ],
         "remittance_info": [t.remittance_info or "" for t in transactions],
         "account": [t.account or "" for t in transactions],
         "line": list(lines) if lines else list(range(1, len(transactions) + 1)),

@@ -21,15 +21,22 @@ from dunwell.errors import DunwellError, InputErrors
 
 app = typer.Typer(
     help="dunwell: match bank payments to invoices, flag discrepancies, and send polite reminders.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
 )
-statement_app = typer.Typer(help="Bank statements: convert any supported format to canonical CSV.",
-                            no_args_is_help=True)
-review_app = typer.Typer(help="The review queue: matches waiting for a person.", no_args_is_help=True)
-customer_app = typer.Typer(help="What a customer told us: pause, resume, pin a segment.",
-                           no_args_is_help=True)
-invoice_app = typer.Typer(help="What a customer said about an invoice: dispute, promise.",
-                          no_args_is_help=True)
+statement_app = typer.Typer(
+    help="Bank statements: convert any supported format to canonical CSV.", no_args_is_help=True
+)
+review_app = typer.Typer(
+    help="The review queue: matches waiting for a person.", no_args_is_help=True
+)
+customer_app = typer.Typer(
+    help="What a customer told us: pause, resume, pin a segment.", no_args_is_help=True
+)
+invoice_app = typer.Typer(
+    help="What a customer said about an invoice: dispute, promise.", no_args_is_help=True
+)
 app.add_typer(statement_app, name="statement")
 app.add_typer(review_app, name="review")
 app.add_typer(customer_app, name="customer")
@@ -39,13 +46,33 @@ console = Console(stderr=True)
 out = Console()
 
 FileArg = Annotated[Path, typer.Option(help="canonical CSV file")]
-InvoicesArg = Annotated[Path, typer.Option(
-    help="invoices: canonical CSV, an Excel export (.xlsx, mapped by a profile in "
-         "config/invoice_profiles/), or profile:NAME for an ERP database query")]
+InvoicesArg = Annotated[
+    Path,
+    typer.Option(
+        help="invoices: canonical CSV, an Excel export (.xlsx, mapped by a profile in "
+        "config/invoice_profiles/), or profile:NAME for an ERP database query"
+    ),
+]
 OutDir = Annotated[Path, typer.Option("--out", help="output folder (created if missing)")]
-BankOpt = Annotated[list[Path], typer.Option("--bank", help="bank statement: MT940, CAMT.053/054, OFX/QFX, BAI2, bank CSV or canonical CSV; repeatable")]
-AsOf = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (that day at the send time in each customer's timezone) or an ISO datetime; default now")]
-Strict = Annotated[bool, typer.Option("--strict", help="exit 1 when discrepancies or review items need a person")]
+BankOpt = Annotated[
+    list[Path],
+    typer.Option(
+        "--bank",
+        help="bank statement: MT940, CAMT.053/054, OFX/QFX, BAI2, bank CSV or canonical CSV; "
+        "repeatable",
+    ),
+]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="YYYY-MM-DD (that day at the send time in each customer's timezone) or an ISO "
+        "datetime; default now",
+    ),
+]
+Strict = Annotated[
+    bool, typer.Option("--strict", help="exit 1 when discrepancies or review items need a person")
+]
 
 
 def _quiet_prefect() -> None:
@@ -76,8 +103,9 @@ def _run(step: Callable[[], Any]) -> Any:
         return step()
     except InputErrors as many:
         for error in many.errors:
-            console.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True,
-                          soft_wrap=True)
+            console.print(
+                f"[red]error:[/red] {error.message}", highlight=False, markup=True, soft_wrap=True
+            )
         raise typer.Exit(2) from None
     except DunwellError as error:
         for line in str(error).splitlines() or [type(error).__name__]:
@@ -105,8 +133,12 @@ def demo(
 def statement_convert(
     file: Annotated[Path, typer.Argument(help="the statement file, any supported format")],
     output: Annotated[Path, typer.Option("-o", "--output", help="canonical bank.csv to write")],
-    profile: Annotated[str | None, typer.Option(help="bank CSV profile name (default: recognised from the header)")] = None,
-    currency: Annotated[str | None, typer.Option(help="currency when the file does not state one")] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="bank CSV profile name (default: recognised from the header)")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option(help="currency when the file does not state one")
+    ] = None,
 ) -> None:
     """Convert a statement to canonical bank.csv; reads no database, writes only OUTPUT."""
     from dunwell import commands
@@ -114,13 +146,17 @@ def statement_convert(
     result = _run(lambda: commands.convert(file, output, profile, currency))
     for line in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
-    out.print(f"{result.count} transactions ({result.format}) -> {output}"
-              + "".join(f"\n  {ccy} net {total}" for ccy, total in result.sums.items()))
+    out.print(
+        f"{result.count} transactions ({result.format}) -> {output}"
+        + "".join(f"\n  {ccy} net {total}" for ccy, total in result.sums.items())
+    )
 
 
 @app.command()
 def reconcile(
-    invoices: InvoicesArg, bank: BankOpt, out_dir: OutDir,
+    invoices: InvoicesArg,
+    bank: BankOpt,
+    out_dir: OutDir,
     customers: Annotated[Path | None, typer.Option(help="customers.csv")] = None,
     strict: Strict = False,
 ) -> None:
@@ -135,33 +171,54 @@ def reconcile(
 
 @app.command()
 def dunning(
-    invoices: InvoicesArg, customers: FileArg, out_dir: OutDir,
-    bank: Annotated[list[Path] | None, typer.Option("--bank", help="statement(s) to reconcile first, so paid invoices are never dunned")] = None,
+    invoices: InvoicesArg,
+    customers: FileArg,
+    out_dir: OutDir,
+    bank: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--bank", help="statement(s) to reconcile first, so paid invoices are never dunned"
+        ),
+    ] = None,
     as_of: AsOf = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="plan only: write the plan and a digest to approve; send nothing")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="plan only: write the plan and a digest to approve; send nothing"
+        ),
+    ] = False,
     strict: Strict = False,
 ) -> None:
     """Plan and send reminders: writes actions.csv (and the outbox) into --out."""
     _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
-    summary = _run(lambda: commands.dunning(invoices, customers, bank or [], out_dir, as_of, dry_run))
+    summary = _run(
+        lambda: commands.dunning(invoices, customers, bank or [], out_dir, as_of, dry_run)
+    )
     commands.print_summary(out, summary)
     _strict_exit(strict, summary)
 
 
 @app.command()
 def report(
-    invoices: InvoicesArg, bank: BankOpt, out_dir: OutDir,
+    invoices: InvoicesArg,
+    bank: BankOpt,
+    out_dir: OutDir,
     customers: Annotated[Path | None, typer.Option(help="customers.csv")] = None,
     as_of: AsOf = None,
-    email_to: Annotated[list[str] | None, typer.Option("--email-to", help="recipient; repeatable (default: from config)")] = None,
+    email_to: Annotated[
+        list[str] | None,
+        typer.Option("--email-to", help="recipient; repeatable (default: from config)"),
+    ] = None,
 ) -> None:
     """Build the controller report (report.html) and email it."""
     _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
-    summary = _run(lambda: commands.report(invoices, customers, bank, out_dir, as_of, email_to or []))
+    summary = _run(
+        lambda: commands.report(invoices, customers, bank, out_dir, as_of, email_to or [])
+    )
     commands.print_summary(out, summary)
 
 
@@ -228,7 +285,8 @@ def customer_pin(customer_id: str, segment: str, note: Note = "") -> None:
 def invoice_dispute(
     invoice_id: str,
     resolved: Annotated[bool, typer.Option("--resolved", help="the dispute is settled")] = False,
-    who: Annotated[str, typer.Option(help="who recorded it")] = "", note: Note = "",
+    who: Annotated[str, typer.Option(help="who recorded it")] = "",
+    note: Note = "",
 ) -> None:
     """Record that a customer disputes an invoice: no reminders for it until resolved."""
     from dunwell import desk
@@ -241,14 +299,18 @@ def invoice_dispute(
 def invoice_promise(
     invoice_id: str,
     promised: Annotated[str, typer.Argument(help="the date the customer promised to pay by")],
-    who: Annotated[str, typer.Option(help="who recorded it")] = "", note: Note = "",
+    who: Annotated[str, typer.Option(help="who recorded it")] = "",
+    note: Note = "",
 ) -> None:
     """Record a promise to pay: reminders wait until that date, then escalate one step."""
     from dunwell import desk
     from dunwell.tasks.common import parse_as_of
 
-    _run(lambda: desk.invoice_promise(invoice_id, parse_as_of(promised, source="PROMISED").date(),
-                                      who, note))
+    _run(
+        lambda: desk.invoice_promise(
+            invoice_id, parse_as_of(promised, source="PROMISED").date(), who, note
+        )
+    )
     out.print(f"{invoice_id}: promise to pay by {promised} recorded")
 
 

@@ -57,11 +57,26 @@ TRANSACTION_COLUMNS: dict[str, str] = {
     "line": "int64",
 }
 
-MATCH_COLUMNS = ["transaction_id", "invoice_id", "applied_amount", "confidence", "decision", "reasons"]
+MATCH_COLUMNS = [
+    "transaction_id",
+    "invoice_id",
+    "applied_amount",
+    "confidence",
+    "decision",
+    "reasons",
+]
 DISCREPANCY_COLUMNS = ["kind", "transaction_id", "invoice_id", "amount", "detail"]
 ACTION_COLUMNS = [
-    "run_date", "customer_id", "currency", "invoice_ids", "stage", "channel",
-    "template", "language", "reason", "message_id",
+    "run_date",
+    "customer_id",
+    "currency",
+    "invoice_ids",
+    "stage",
+    "channel",
+    "template",
+    "language",
+    "reason",
+    "message_id",
 ]
 
 
@@ -86,7 +101,9 @@ def minor_to_text(minor: pd.Series, currency: pd.Series) -> pd.Series:
         a = np.abs(v)
         whole = (a // 10**e).astype(str)
         frac = pd.Series(a % 10**e).astype(str).str.zfill(int(e)).to_numpy()
-        out[mask] = np.char.add(np.char.add(np.char.add(sign.astype(str), whole), "."), frac.astype(str))
+        out[mask] = np.char.add(
+            np.char.add(np.char.add(sign.astype(str), whole), "."), frac.astype(str)
+        )
     return pd.Series(out, index=minor.index, dtype="str")
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from dunwell.connectors.storage.models import CustomerState, InvoiceEvent, utcnow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from dunwell.connectors.storage.models import CustomerState, InvoiceEvent, utcnow
 
 
 def _state(session: Session, customer_id: str) -> CustomerState:

@@ -18,11 +18,11 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from dunwell.connectors.storage.columns import chunks, dialect_insert, json_safe
-from dunwell.connectors.storage.models import QuarantineRow, Run, RunLock, utcnow
 from sqlalchemy import Connection, Engine, delete, select, text, update
 from sqlalchemy.orm import Session
 
+from dunwell.connectors.storage.columns import chunks, dialect_insert, json_safe
+from dunwell.connectors.storage.models import QuarantineRow, Run, RunLock, utcnow
 from dunwell.errors import ConcurrentRunError
 
 RUN_STATUSES = ("running", "succeeded", "failed", "cancelled")

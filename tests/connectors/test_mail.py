@@ -10,6 +10,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+
 from dunwell.connectors.mail import (
     Attachment,
     FileOutbox,
@@ -18,7 +19,6 @@ from dunwell.connectors.mail import (
     build_email,
     clean_header,
 )
-
 from dunwell.errors import DeliveryError
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from dunwell.connectors import quality
 from dunwell.connectors.quality import check, reconciliation_frame, stop_on_critical
-
 from dunwell.errors import CriticalQualityFailure
 
 AS_OF = date(2026, 11, 20)

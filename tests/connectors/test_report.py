@@ -15,10 +15,10 @@ from html import unescape
 import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
+
 from dunwell.connectors.mail import FileOutbox, SmtpTransport
 from dunwell.connectors.quality import check
 from dunwell.connectors.report import ReportInputs, build_report, send_report
-
 from dunwell.errors import DeliveryError
 
 AS_OF = date(2026, 11, 20)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dunwell.connectors.settings import PACKAGED_CONFIG_DIR, load_settings
 
+from dunwell.connectors.settings import PACKAGED_CONFIG_DIR, load_settings
 from dunwell.errors import ConfigError
 
 

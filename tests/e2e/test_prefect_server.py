@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+
 from tests.e2e.prefect_stack import (
     POOL,
     PREFECT,

@@ -16,18 +16,39 @@ from tests.integration.conftest import AS_OF
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
-CONTRACT_ACTIONS = ["run_date", "customer_id", "currency", "invoice_ids", "stage", "channel",
-                    "template", "language", "reason", "message_id"]
-CONTRACT_MATCHES = ["transaction_id", "invoice_id", "applied_amount", "confidence", "decision",
-                    "reasons"]
+CONTRACT_ACTIONS = [
+    "run_date",
+    "customer_id",
+    "currency",
+    "invoice_ids",
+    "stage",
+    "channel",
+    "template",
+    "language",
+    "reason",
+    "message_id",
+]
+CONTRACT_MATCHES = [
+    "transaction_id",
+    "invoice_id",
+    "applied_amount",
+    "confidence",
+    "decision",
+    "reasons",
+]
 
 
 def _run_daily(company: tuple[Path, object], out: Path, as_of: str = AS_OF.isoformat()):  # noqa: ANN202
     from dunwell.flows.daily import daily
 
     folder, _ = company
-    return daily(str(folder / "invoices.csv"), str(folder / "customers.csv"),
-                 [str(folder / "bank.csv")], str(out), as_of)
+    return daily(
+        str(folder / "invoices.csv"),
+        str(folder / "customers.csv"),
+        [str(folder / "bank.csv")],
+        str(out),
+        as_of,
+    )
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -35,25 +56,33 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def _emails(out: Path) -> list[email.message.Message]:
-    return [email.message_from_bytes(p.read_bytes()) for p in sorted((out / "outbox").glob("*.eml"))]
+    return [
+        email.message_from_bytes(p.read_bytes()) for p in sorted((out / "outbox").glob("*.eml"))
+    ]
 
 
 def _counts(db_url: str) -> dict[str, int]:
     engine = create_engine(db_url)
     with engine.connect() as connection:
-        counts = {t.__tablename__: connection.execute(select(func.count()).select_from(t)).scalar_one()
-                  for t in (BankTransaction, MatchRow, OutboxMessage)}
+        counts = {
+            t.__tablename__: connection.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (BankTransaction, MatchRow, OutboxMessage)
+        }
     engine.dispose()
     return counts
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_daily_job_writes_contract_outputs_that_agree_with_the_data(
-        prefect_server: None, company, dunwell_env: Path) -> None:
+    prefect_server: None, company, dunwell_env: Path
+) -> None:
     summary = _run_daily(company, dunwell_env)
     _, data = company
     matches = _read(dunwell_env / "matches.csv")
@@ -61,10 +90,15 @@ def test_daily_job_writes_contract_outputs_that_agree_with_the_data(
     auto = matches[matches["decision"] == "auto"]
     assert len(auto) > 0.5 * len(data.truth[data.truth["expected"] == "auto"])
     truth = set(zip(data.truth["transaction_id"], data.truth["invoice_id"], strict=True))
-    wrong = [(t, i) for t, i in zip(auto["transaction_id"], auto["invoice_id"], strict=True)
-             if (t, i) not in truth]
+    wrong = [
+        (t, i)
+        for t, i in zip(auto["transaction_id"], auto["invoice_id"], strict=True)
+        if (t, i) not in truth
+    ]
     assert len(wrong) <= max(1, len(auto) // 100)
-    amounts = dict(zip(data.transactions["transaction_id"], data.transactions["amount_minor"], strict=True))
+    amounts = dict(
+        zip(data.transactions["transaction_id"], data.transactions["amount_minor"], strict=True)
+    )
     applied = auto.assign(minor=auto["applied_amount"].map(lambda a: int(Decimal(a) * 100)))
     for txn, total in applied.groupby("transaction_id")["minor"].sum().items():
         assert total <= amounts[txn]
@@ -74,7 +108,8 @@ def test_daily_job_writes_contract_outputs_that_agree_with_the_data(
 
 
 def test_every_email_action_has_exactly_one_message_in_the_outbox(
-        prefect_server: None, company, dunwell_env: Path) -> None:
+    prefect_server: None, company, dunwell_env: Path
+) -> None:
     _run_daily(company, dunwell_env)
     actions = _read(dunwell_env / "actions.csv")
     assert list(actions.columns) == CONTRACT_ACTIONS
@@ -87,7 +122,8 @@ def test_every_email_action_has_exactly_one_message_in_the_outbox(
 
 
 def test_a_second_run_on_the_same_day_sends_nothing_twice(
-        prefect_server: None, company, dunwell_env: Path, db_url: str) -> None:
+    prefect_server: None, company, dunwell_env: Path, db_url: str
+) -> None:
     _run_daily(company, dunwell_env)
     first = {m["Message-ID"] for m in _emails(dunwell_env)}
     before = _counts(db_url)
@@ -102,20 +138,31 @@ def test_a_second_run_on_the_same_day_sends_nothing_twice(
 
 
 def test_a_run_stopped_by_a_critical_check_leaves_database_and_outputs_as_before(
-        prefect_server: None, company, dunwell_env: Path, db_url: str, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    prefect_server: None,
+    company,
+    dunwell_env: Path,
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from dunwell.errors import CriticalQualityFailure
 
     _run_daily(company, dunwell_env)
     before_db, before_files = _counts(db_url), _tree(dunwell_env)
     strict = tmp_path / "strict.yaml"
     config = Path("config/dunwell.yaml").read_text(encoding="utf-8")
-    strict.write_text(config.replace("match_rate_min: 0.5", "match_rate_min: 0.999")
-                      .replace("dunning_policy_path: dunning.yaml",
-                               f"dunning_policy_path: {Path('config/dunning.yaml').resolve()}")
-                      .replace("profiles_dir: profiles", f"profiles_dir: {Path('config/profiles').resolve()}")
-                      .replace("templates_dir: templates", f"templates_dir: {Path('config/templates').resolve()}"),
-                      encoding="utf-8")
+    strict.write_text(
+        config.replace("match_rate_min: 0.5", "match_rate_min: 0.999")
+        .replace(
+            "dunning_policy_path: dunning.yaml",
+            f"dunning_policy_path: {Path('config/dunning.yaml').resolve()}",
+        )
+        .replace("profiles_dir: profiles", f"profiles_dir: {Path('config/profiles').resolve()}")
+        .replace(
+            "templates_dir: templates", f"templates_dir: {Path('config/templates').resolve()}"
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("DUNWELL_CONFIG", str(strict))
     folder, data = company
     moved = tmp_path / "bank2.csv"
@@ -125,7 +172,12 @@ def test_a_run_stopped_by_a_critical_check_leaves_database_and_outputs_as_before
     from dunwell.flows.daily import daily
 
     with pytest.raises(CriticalQualityFailure):
-        daily(str(folder / "invoices.csv"), str(folder / "customers.csv"), [str(moved)],
-              str(dunwell_env), "2026-11-24")
+        daily(
+            str(folder / "invoices.csv"),
+            str(folder / "customers.csv"),
+            [str(moved)],
+            str(dunwell_env),
+            "2026-11-24",
+        )
     assert _counts(db_url) == before_db
     assert _tree(dunwell_env) == before_files

@@ -1,4 +1,4 @@
-"""What is still owed: the export's open amount less dunwell's bookings the ERP has not shown yet."""
+"""Still owed: the export's open amount less dunwell's bookings the ERP does not show yet."""
 
 from __future__ import annotations
 
@@ -8,14 +8,24 @@ from dunwell.tasks.reconcile import still_owed
 
 
 def _invoices(*rows: tuple[str, int, int]) -> pd.DataFrame:
-    return pd.DataFrame({"invoice_id": [r[0] for r in rows], "amount_minor": [r[1] for r in rows],
-                         "open_minor": [r[2] for r in rows], "currency": "EUR"})
+    return pd.DataFrame(
+        {
+            "invoice_id": [r[0] for r in rows],
+            "amount_minor": [r[1] for r in rows],
+            "open_minor": [r[2] for r in rows],
+            "currency": "EUR",
+        }
+    )
 
 
 def _pending(*rows: tuple[str, int, int]) -> pd.DataFrame:
-    return pd.DataFrame({"invoice_id": [r[0] for r in rows],
-                         "last_open_minor": [r[1] for r in rows],
-                         "pending_minor": [r[2] for r in rows]})
+    return pd.DataFrame(
+        {
+            "invoice_id": [r[0] for r in rows],
+            "last_open_minor": [r[1] for r in rows],
+            "pending_minor": [r[2] for r in rows],
+        }
+    )
 
 
 def test_a_booking_the_erp_has_not_shown_yet_still_counts() -> None:
@@ -42,7 +52,8 @@ def test_a_partly_caught_up_export_keeps_only_the_rest_pending() -> None:
 
 
 def test_new_invoices_and_credit_notes_are_taken_as_exported() -> None:
-    owed, pending = still_owed(_invoices(("NEW", 5000, 5000), ("CN", -2000, -2000)),
-                               _pending(("OTHER", 100, 100)))
+    owed, pending = still_owed(
+        _invoices(("NEW", 5000, 5000), ("CN", -2000, -2000)), _pending(("OTHER", 100, 100))
+    )
     assert owed["open_minor"].tolist() == [5000, -2000]
     assert pending.tolist() == [0, 0]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from dunwell.connectors.storage import transaction
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+
+from dunwell.connectors.storage import transaction
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
 from dunwell.connectors.storage import MIGRATIONS_DIR, create_db_engine, migrate, open_db
 from dunwell.connectors.storage.models import Base
-from sqlalchemy import inspect, text
 
 TABLES = {
     "customers", "invoices", "statement_imports", "bank_transactions", "matches",

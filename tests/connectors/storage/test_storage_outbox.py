@@ -9,6 +9,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
 from dunwell.connectors.storage import (
     claim_message,
     mark_failed,
@@ -17,8 +20,6 @@ from dunwell.connectors.storage import (
     sent_history,
     transaction,
 )
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+from sqlalchemy import Engine
+from storage_samples import customers_frame, invoices_frame
+
 from dunwell.connectors.storage import (
     load_customers,
     load_invoices,
@@ -18,9 +21,6 @@ from dunwell.connectors.storage import (
     upsert_customers,
     upsert_invoices,
 )
-from sqlalchemy import Engine
-from storage_samples import customers_frame, invoices_frame
-
 from dunwell.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS
 
 

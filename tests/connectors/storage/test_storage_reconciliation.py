@@ -6,6 +6,9 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine, select
+from storage_samples import invoices_frame, txn
+
 from dunwell.connectors.storage import (
     accept_review,
     add_alias,
@@ -22,9 +25,6 @@ from dunwell.connectors.storage import (
     upsert_invoices,
 )
 from dunwell.connectors.storage.models import DiscrepancyRow, MatchRow
-from sqlalchemy import Engine, select
-from storage_samples import invoices_frame, txn
-
 from dunwell.errors import InputError
 
 

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine, func, select
+from storage_samples import customers_frame, invoices_frame, txn
+
 from dunwell.connectors.storage import (
     claim_message,
     finish_run,
@@ -25,9 +28,6 @@ from dunwell.connectors.storage import (
     upsert_invoices,
 )
 from dunwell.connectors.storage.models import Base, QuarantineRow, Run, RunLock
-from sqlalchemy import Engine, func, select
-from storage_samples import customers_frame, invoices_frame, txn
-
 from dunwell.errors import ConcurrentRunError
 
 

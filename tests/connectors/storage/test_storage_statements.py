@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from dunwell.connectors.storage import load_transactions, record_statement_import, transaction
-from dunwell.connectors.storage.models import BankTransaction, StatementImport
 from sqlalchemy import Engine, func, select
 from storage_samples import txn
 
+from dunwell.connectors.storage import load_transactions, record_statement_import, transaction
+from dunwell.connectors.storage.models import BankTransaction, StatementImport
 from dunwell.frames import TRANSACTION_COLUMNS
 
 

@@ -78,7 +78,8 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     scored["names_elsewhere"] = scored["tx"].isin(_named_elsewhere(hits, pay, inv, strength))
     opt = allocation.decide(scored, policy)
     kept = rows[rows["option"].isin(opt.index[opt["kept"]])]
-    opt["reasons"] = scoring.reasons(opt[opt["kept"]], kept).reindex(opt.index).fillna("")
+    # Reasons only for the options shown; the rest never reach matches.csv.
+    opt = opt[opt["kept"]].assign(reasons=scoring.reasons(opt[opt["kept"]], kept))
     del scored, fee
     rows = rows[["tx", "option", "inv", "invoice_id", "currency", "open_minor", "due_date",
                  "id_order", "paid"]]
@@ -122,18 +123,20 @@ def _assemble(pay: pd.DataFrame, inv: pd.DataFrame, hits: pd.DataFrame, rows: pd
 def _matches(booked: pd.DataFrame, review: pd.DataFrame, opt: pd.DataFrame,
              pay: pd.DataFrame) -> pd.DataFrame:
     rows = pd.concat([booked, review], ignore_index=True)
+    at = opt.index.get_indexer(rows["option"])
+    rank = opt["rank"].to_numpy()[at]
+    order = np.lexsort((rows["id_order"].to_numpy(), rows["due_date"].to_numpy(), rank,
+                        rows["tx"].to_numpy()))
+    rows, at, rank = rows.iloc[order], at[order], rank[order]
     out = pd.DataFrame({
-        "transaction_id": pay["transaction_id"].to_numpy()[rows["tx"].to_numpy()],
-        "invoice_id": rows["invoice_id"].to_numpy(),
+        "transaction_id": pay["transaction_id"].array.take(rows["tx"].to_numpy()),
+        "invoice_id": rows["invoice_id"].array,
         "applied_minor": rows["applied_minor"].to_numpy(dtype="int64"),
-        "currency": rows["currency"].to_numpy(),
-        "confidence": rows["option"].map(opt["confidence"]).to_numpy(dtype="int64"),
-        "decision": rows["option"].map(opt["decision"]).to_numpy(),
-        "reasons": rows["option"].map(opt["reasons"]).to_numpy(),
-        "rank": rows["option"].map(opt["rank"]).to_numpy(dtype="int64"),
-        "_line": rows["tx"].to_numpy(), "_due": rows["due_date"].to_numpy()})
-    out = out.assign(_order=rows["id_order"].to_numpy()).sort_values(
-        ["_line", "rank", "_due", "_order"], kind="stable")
+        "currency": rows["currency"].array,
+        "confidence": opt["confidence"].to_numpy(dtype="int64")[at],
+        "decision": opt["decision"].array.take(at),
+        "reasons": opt["reasons"].array.take(at),
+        "rank": rank.astype("int64")})
     text = ("transaction_id", "invoice_id", "currency", "decision", "reasons")
     return out[MATCH_FRAME].astype({c: "str" for c in text}).reset_index(drop=True)
 

@@ -15,6 +15,7 @@ from dunwell.matching.joins import pair_keys
 from dunwell.matching.policy import MatchPolicy
 
 ROW_COLUMNS = ["tx", "option", "inv", "typos", "kind"]
+OPTION_KINDS = ["single", "listed", "run", "subset", "subset_partial"]
 
 
 def build(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
@@ -91,7 +92,8 @@ def _number(singles: pd.DataFrame, listed: pd.DataFrame, found: pd.DataFrame) ->
                         option=base + subset_no, typos=-1)
     rows = pd.concat([one[ROW_COLUMNS], many[ROW_COLUMNS], some[ROW_COLUMNS]],
                      ignore_index=True)
-    return rows.astype({"tx": "int64", "option": "int64", "inv": "int64", "typos": "int64"})
+    return rows.astype({"tx": "int64", "option": "int64", "inv": "int64", "typos": "int64",
+                        "kind": pd.CategoricalDtype(OPTION_KINDS)})
 
 
 def enrich(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
@@ -99,9 +101,10 @@ def enrich(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
     """Add what scoring needs: invoice facts, the paid amount, payer evidence."""
     inv, tx = rows["inv"].to_numpy(), rows["tx"].to_numpy()
     out = rows.copy()
+    # Taken as arrays: text stays in Arrow instead of a round trip through Python objects.
     for col in ("invoice_id", "cust", "currency", "open_minor", "due_date", "disputed",
                 "n_alike", "id_order"):
-        out[col] = invoices[col].to_numpy()[inv]
+        out[col] = invoices[col].array.take(inv)
     out["paid"] = payments["amount_minor"].to_numpy()[tx]
     ev = payers[["tx", "cust", "p", "via", "name_score", "iban_via"]]
     out = out.merge(ev, on=["tx", "cust"], how="left")

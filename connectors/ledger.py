@@ -120,7 +120,8 @@ def _history(session: Session) -> pd.DataFrame:
 def _previous(engine: Engine | None, table: type, transactions: pd.DataFrame,
               known: Iterable[str]) -> pd.DataFrame:
     """Rows of `table` for the transactions of this file that earlier runs saw."""
-    keys = transactions["account"].astype("str") + "\x1f" + transactions["transaction_id"]
+    keys = (transactions["account"].astype("str") + "\x1f"
+            + transactions["transaction_id"].astype("str"))
     ids = sorted(set(transactions.loc[keys.isin(set(known)), "transaction_id"]))
     columns = _columns(table)
     if engine is None or not ids:

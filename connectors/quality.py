@@ -311,7 +311,7 @@ def _decimals_ok(text: pd.Series, currency: pd.Series) -> pd.Series:
     """True where an amount's text has no more significant decimals than its currency allows."""
     frac = text.astype("str").str.strip().str.extract(r"\.(\d*)$")[0].fillna("")
     used = frac.str.rstrip("0").str.len()
-    allowed = currency.map(_safe_exponent)
+    allowed = pd.to_numeric(currency.map(_safe_exponent))  # numeric also when empty
     return (used <= allowed).astype(bool)
 
 

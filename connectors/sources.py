@@ -98,7 +98,8 @@ def transactions_frame(transactions: list[BankTxn], lines: list[int] | None = No
         "line": list(lines) if lines else list(range(1, len(transactions) + 1)),
     }
     frame = pd.DataFrame(rows)
-    frame["amount_minor"] = frame["amount_minor"].astype("int64")
+    for column, kind in TRANSACTION_COLUMNS.items():  # typed even when there are no rows
+        frame[column] = frame[column].astype("datetime64[s]" if kind == "datetime64" else kind)
     return frame[list(TRANSACTION_COLUMNS)]
 
 

@@ -229,7 +229,8 @@ def _findings_table(summary: RunSummary) -> Table:
     table.add_column("what", style="bold")
     table.add_column("count", justify="right")
     rows = [(f"discrepancy: {k}", v) for k, v in sorted(summary.discrepancies.items())]
-    rows += [(f"reminder sent: {k}", v) for k, v in summary.reminders.items()]
+    verb = "planned (dry run)" if summary.dry_run else "sent"
+    rows += [(f"reminder {verb}: {k}", v) for k, v in summary.reminders.items()]
     rows += [("handed to a person", summary.human_review)] if summary.human_review else []
     rows += [(f"held back: {k}", v) for k, v in Counter(summary.holds).most_common()]
     rows += [("rows quarantined (see report)", summary.quarantined)] if summary.quarantined else []

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from prefect import flow
 
 from dunwell.flows.hooks import alert_operators
@@ -39,8 +41,8 @@ def dunning(invoices: str, customers: str, bank: list[str] | None = None, out: s
             counts = record(adapters, run.run_id, "dunning", when, params, books, planned)
             actions = deliver(adapters, planned, counts, when)
         paths = finish_files(adapters, dunning_tables(actions))
-        summary = summarise(run.run_id, when, rec if bank else None, actions, books.checked,
-                            counts, paths)
+        summary = replace(summarise(run.run_id, when, rec if bank else None, actions,
+                                    books.checked, counts, paths), dry_run=dry_run)
         if not dry_run:
             finish_run(adapters.engine, run.run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)

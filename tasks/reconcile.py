@@ -55,7 +55,8 @@ def still_owed(invoices: pd.DataFrame, pending: pd.DataFrame) -> tuple[pd.DataFr
 
 
 def _key(frame: pd.DataFrame) -> pd.Series:
-    return frame["account"].astype("str") + "\x1f" + frame["transaction_id"].astype("str")
+    return (frame["account"].astype("str") + "\x1f"
+            + frame["transaction_id"].astype("str"))
 
 
 def split_new(transactions: pd.DataFrame, known_keys: set[str]) -> pd.DataFrame:

@@ -46,6 +46,7 @@ class RunSummary:
     quality_failures: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
+    dry_run: bool = False
 
     @property
     def needs_a_person(self) -> bool:

@@ -41,8 +41,11 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     rank = np.arange(len(tx)) - heads[group] + 1
     best = rank == 1
     ev, cf, rel = evidence[order], conf[order], relation[order]
-    # A runner-up with weaker evidence (no number where the best has one) is no rival.
-    rival = ~best & (ev >= ev[heads][group])
+    # A runner-up with weaker evidence (no number where the best has one) is no rival; a
+    # number naming an invoice whose amount does not fit is weaker than a number one typo
+    # away whose amount does.
+    strength = _strength(typos, relation, run, opt["kind"])[order]
+    rival = ~best & (strength >= strength[heads][group])
     runner_up = _group_max(np.where(rival, cf, -1000), heads)[group]
     most = _group_max(cf, heads)[group]
     tied = best & ((runner_up >= cf - policy.ambiguity_margin) | (most > cf))
@@ -60,6 +63,15 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     back[order] = np.arange(len(order))
     return opt.assign(rank=rank[back], evidence=evidence, tied=tied[back], kept=keep[back],
                       decision=pd.Categorical.from_codes(code[back], ["", "review", "auto"]))
+
+
+def _strength(typos: np.ndarray, relation: np.ndarray, run: np.ndarray,
+              kind: pd.Series) -> np.ndarray:
+    """How strongly an option's evidence pins the invoice, for judging rivals."""
+    exact, fee = relation == 0, relation == 1
+    return np.select([(typos == 0) & exact, (typos == 0) & fee, (typos == 1) & exact,
+                      (typos == 1) & fee, typos == 0, (typos == 1) | run,
+                      (kind == "subset_partial").to_numpy()], [12, 11, 10, 9, 8, 6, 0], 4)
 
 
 def _ranking(opt: pd.DataFrame, named: np.ndarray, relation: np.ndarray,

@@ -52,8 +52,11 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     typos = typos.assign(tx=tx[typos["tok"].to_numpy()], typos=1)
     typos = typos[_agrees(typos, payments, invoices, payers)]
     # A number of the payer's whose amount does not fit may be a typo of one that does.
-    unsure = exact[agree & ~_amount_fits(exact, payments, invoices)]
-    unsure = unsure[~unsure["tok"].isin(exact.loc[_amount_fits(exact, payments, invoices), "tok"])]
+    # Only an open one: a number naming a paid invoice is reported as already paid.
+    fits = _amount_fits(exact, payments, invoices)
+    still_open = invoices["is_open"].to_numpy()[exact["inv"].to_numpy()]
+    unsure = exact[agree & ~fits & still_open]
+    unsure = unsure[~unsure["tok"].isin(exact.loc[fits, "tok"])]
     fitting = _fitting_neighbours(unsure, full, keys, payments, invoices)
     hits = pd.concat([exact, typos, fitting.assign(typos=1)], ignore_index=True)
     hits = hits.sort_values(["tok", "inv", "typos"]).drop_duplicates(["tok", "inv"])

@@ -103,3 +103,17 @@ def test_outgoing_money_is_negative(world: SynthData) -> None:
     rows = world.truth[world.truth["case_kind"] == "outgoing"]
     paid = world.transactions.set_index("transaction_id")["amount_minor"]
     assert (paid[rows["transaction_id"]] < 0).all()
+
+
+def test_unlisted_batch_that_another_run_adds_up_to_is_expected_as_review() -> None:
+    from dunwell.synth.payments import _batch_has_twin_run
+
+    open_invoices = pd.DataFrame({
+        "customer_id": "C1", "currency": "EUR", "open_minor": [100, 200, 300, 50, 250],
+        "due_date": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04",
+                                    "2026-01-05"])})
+    table = pd.DataFrame({"tx_no": [0, 0, 1, 1], "customer_id": "C1", "currency": "EUR",
+                          "case_kind": "multi_invoice_unlisted"})
+    # 300 = 100+200 and 300 = 50+250: two runs; 500 = 200+300 only.
+    paid = pd.Series({0: 300, 1: 500})
+    assert _batch_has_twin_run(table, paid, open_invoices).tolist() == [True, True, False, False]

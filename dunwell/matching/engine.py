@@ -64,6 +64,10 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
         "iban": customers.get("iban", pd.Series("", index=customers.index)).fillna("")
         .astype("str").to_numpy()})
     alias = _prepare_aliases(aliases, ids)
+    # The master's name stands in where the invoice export leaves the name out.
+    master = cust.drop_duplicates("cust").set_index("cust")["name"]
+    inv["customer_name"] = inv["customer_name"].where(
+        inv["customer_name"] != "", inv["cust"].map(master).fillna(""))
     evidence = pd.concat([
         payers.iban_evidence(pay, cust, alias),
         payers.name_evidence(pay, payers.known_names(cust, inv, alias), policy.name_score_cutoff),

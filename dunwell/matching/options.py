@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz, process
 
-from dunwell.matching import candidates, subsets
+from dunwell.matching import candidates, normalise, subsets
 from dunwell.matching.joins import pair_keys
 from dunwell.matching.policy import MatchPolicy
 
@@ -113,4 +114,30 @@ def enrich(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
     out["via"] = out["iban_via"].where(out["iban_via"].fillna("") != "", out["via"]).fillna("")
     strong = payers.loc[payers["strong"], "tx"].unique()
     out["contradicted"] = (out["p"] == 0) & out["tx"].isin(strong)
+    out["name_hint"] = _name_hint(out, payments, invoices)
     return out.rename(columns={"p": "p_payer"}).drop(columns="iban_via")
+
+
+def _name_hint(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame) -> np.ndarray:
+    """For invoices of customers nobody named: how much the payer name still resembles
+    the invoice's customer name (0-100), whole and by word heads ('Zimmermann Anla.').
+
+    Too weak to identify a payer, enough to order candidates that only the amount found.
+    """
+    hint = np.zeros(len(rows), dtype=np.int64)
+    unknown = np.flatnonzero((rows["p"].to_numpy() == 0) & ~rows["contradicted"].to_numpy())
+    if not len(unknown):
+        return hint
+    payer = payments["name_key"].to_numpy()[rows["tx"].to_numpy()[unknown]]
+    named = normalise.payer_name(pd.Series(
+        invoices["customer_name"].to_numpy()[rows["inv"].to_numpy()[unknown]], dtype="str"))
+    payer_list, named_list = list(payer), named.tolist()
+    whole = process.cpdist(payer_list, named_list, scorer=fuzz.ratio, dtype=np.int64)
+    heads = process.cpdist([_heads(p) for p in payer_list], [_heads(n) for n in named_list],
+                           scorer=fuzz.ratio, dtype=np.int64)
+    hint[unknown] = np.maximum(whole, heads)
+    return hint
+
+
+def _heads(name: str) -> str:
+    return " ".join(word[:4] for word in name.split(" "))

@@ -94,3 +94,12 @@ def test_payment_naming_a_paid_invoice_is_not_booked_to_a_neighbouring_number() 
     rec = run(ledger, pay)
     assert links(rec) == set()
     assert ("already_paid", "T1", "INV-2026-000811") in kinds(rec)
+
+
+def test_amount_only_candidates_rank_the_customer_whose_name_the_payer_resembles_first() -> None:
+    # 'DUPO LOGI' is too far from 'Dupont Logistique' to name the payer, not to break a tie.
+    ledger = invoices(("INV-2026-000901", "C1", 17501, None, "2026-09-01"),
+                      ("INV-2026-000902", "C2", 17501, None, "2026-10-01"))
+    rec = run(ledger, payments(("T1", 17501, "DUPO LOGI", "Zahlung")))
+    assert links(rec) == set()
+    assert _first(rec) == "INV-2026-000902"

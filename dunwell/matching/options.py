@@ -26,8 +26,8 @@ def build(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
     open_hits = _same_currency_open(hits, payments, invoices)
     listed = _listed(open_hits)
     by_payer = candidates.by_customer_amount(payments, payers, open_inv, policy)
-    by_amount = candidates.by_amount_only(payments, open_inv,
-                                          _payer_settled(payments, invoices, hits, payers, by_payer))
+    settled_payers = _payer_settled(payments, invoices, hits, payers, by_payer)
+    by_amount = candidates.by_amount_only(payments, open_inv, settled_payers)
     singles = pd.concat([open_hits[["tx", "inv", "typos"]], by_payer, by_amount],
                         ignore_index=True)
     singles = singles.assign(order=singles["typos"].where(singles["typos"] >= 0, 9))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 

@@ -39,7 +39,7 @@ def _expected(rows: list[dict[str, object]]) -> pd.DataFrame:
     return frame[COMPARED]
 
 
-def _compare(frame: pd.DataFrame, expected: pd.DataFrame) -> None:
+def _assert_same_frame(frame: pd.DataFrame, expected: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(frame[COMPARED].reset_index(drop=True), expected,
                                   check_dtype=True)
 
@@ -90,7 +90,7 @@ def test_xlsx_with_canonical_header_numbers_and_dates_as_excel_stores_them(tmp_p
 
     frame = read_invoice_source(path)
 
-    _compare(frame, _expected([
+    _assert_same_frame(frame, _expected([
         {"invoice_id": "10001", "customer_id": "004711", "customer_name": "Acme GmbH",
          "currency": "EUR", "amount_minor": 123450, "open_minor": 100000,
          "issue_date": "2026-10-01", "due_date": "2026-10-31", "status": "open", "line": 2},
@@ -121,7 +121,7 @@ def _sap_rows() -> list[list[object]]:
 def test_sap_export_with_german_headers_and_decimal_comma_is_recognised(tmp_path):
     path = _workbook(tmp_path / "fbl5n.xlsx", _sap_rows(), title="Tabelle1")
     frame = read_invoice_source(path)
-    _compare(frame, _expected([
+    _assert_same_frame(frame, _expected([
         {"invoice_id": "1800001", "customer_id": "100200", "customer_name": "Müller & Söhne",
          "currency": "EUR", "amount_minor": 123450, "open_minor": 123450,
          "issue_date": "2026-10-01", "due_date": "2026-10-31", "status": "open", "line": 2},
@@ -250,7 +250,7 @@ def _erp(url: str, rows=ROWS) -> None:  # noqa: ANN001
 def test_sql_profile_reads_the_query_result(db_url):
     _erp(db_url)
     frame = read_invoice_source("profile:erp_sql_example", env={"ERP_DATABASE_URL": db_url})
-    _compare(frame, _expected([
+    _assert_same_frame(frame, _expected([
         {"invoice_id": "R-1", "customer_id": "C1", "customer_name": "Acme GmbH",
          "currency": "EUR", "amount_minor": 123450, "open_minor": 123450,
          "issue_date": "2026-10-01", "due_date": "2026-10-31", "status": "open", "line": 1},
@@ -419,7 +419,7 @@ def test_profile_with_title_rows_named_sheet_and_fixed_currency(tmp_path):
     book.save(path)
     folder = FIXTURES / "profiles"
     frame = read_invoice_source(path, profiles_dir=folder)  # recognised from row 3 of OPOS
-    _compare(frame, _expected([
+    _assert_same_frame(frame, _expected([
         {"invoice_id": "2026-0815", "customer_id": "10001", "customer_name": "Kühn KG",
          "currency": "EUR", "amount_minor": 250000, "open_minor": 250000,
          "issue_date": "2026-10-15", "due_date": "2026-11-14", "status": "open", "line": 4},

@@ -101,8 +101,3 @@ def transactions_frame(transactions: list[BankTxn], lines: list[int] | None = No
     for column, kind in TRANSACTION_COLUMNS.items():  # typed even when there are no rows
         frame[column] = frame[column].astype("datetime64[s]" if kind == "datetime64" else kind)
     return frame[list(TRANSACTION_COLUMNS)]
-
-
-def read_banks(paths: list[Path]) -> list[BankFile]:
-    """Several statements, each read on its own."""
-    return [read_bank(p) for p in paths]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 from rich.console import Console
-from sqlalchemy import select
 
 from dunwell.connectors import storage
 from dunwell.connectors.settings import load_settings
@@ -86,10 +85,3 @@ def invoice_promise(invoice_id: str, promised: date, who: str, text: str) -> Non
     with storage.transaction(_engine()) as session:
         _known(session, Invoice, invoice_id, "invoice")
         storage.record_promise(session, invoice_id, promised, who=who, text=text)
-
-
-def open_invoice_ids(customer_id: str) -> list[str]:
-    """Open invoices of a customer, for messages that confirm what changed."""
-    with storage.transaction(_engine()) as session:
-        return list(session.execute(select(Invoice.invoice_id).where(
-            Invoice.customer_id == customer_id, Invoice.status == "open")).scalars())

@@ -9,12 +9,10 @@ column; dates are `datetime64` columns normalised to midnight; text is
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import numpy as np
 import pandas as pd
 
-from dunwell.money import exponent, from_minor
+from dunwell.money import exponent
 
 INVOICE_COLUMNS: dict[str, str] = {
     "invoice_id": "str",
@@ -105,8 +103,3 @@ def minor_to_text(minor: pd.Series, currency: pd.Series) -> pd.Series:
             np.char.add(np.char.add(sign.astype(str), whole), "."), frac.astype(str)
         )
     return pd.Series(out, index=minor.index, dtype="str")
-
-
-def minor_to_decimal(minor: int, currency: str) -> Decimal:
-    """One minor-unit amount back to a Decimal (for records and reasons)."""
-    return from_minor(minor, currency)

@@ -46,23 +46,6 @@ def check_inputs(inputs: Inputs, as_of: datetime, adapters: Any) -> Checked:
     return Checked(invoices, customers, transactions, results, quarantine)
 
 
-def reconciliation_frame(transactions: pd.DataFrame, matches: pd.DataFrame,
-                         invoices: pd.DataFrame) -> pd.DataFrame:
-    """One row per (incoming payment, rank-1 link), empty decision when nothing matched."""
-    incoming = transactions.loc[transactions["amount_minor"] > 0,
-                                ["transaction_id", "amount_minor", "line"]]
-    links = matches[matches["rank"].fillna(1) == 1] if "rank" in matches else matches
-    links = links[["transaction_id", "invoice_id", "decision", "applied_minor"]]
-    frame = incoming.merge(links, on="transaction_id", how="left")
-    opens = invoices.set_index("invoice_id")["open_minor"]
-    opens = opens[~opens.index.duplicated()]
-    frame["invoice_open_minor"] = frame["invoice_id"].map(opens).fillna(0).astype("int64")
-    frame["invoice_id"] = frame["invoice_id"].fillna("").astype("str")
-    frame["decision"] = frame["decision"].fillna("").astype("str")
-    frame["applied_minor"] = frame["applied_minor"].fillna(0).astype("int64")
-    return frame
-
-
 @task(name="check reconciliation quality", cache_policy=NO_CACHE)
 def check_results(checked: Checked, reconciled: Any, as_of: datetime, adapters: Any) -> Checked:
     """Match rate, review share and 'no invoice cleared twice' over this run's statements.
@@ -70,7 +53,8 @@ def check_results(checked: Checked, reconciled: Any, as_of: datetime, adapters: 
     Transactions imported before count with the decisions made then, so that
     re-running a statement gives the same figures as the first run.
     """
-    frame = reconciliation_frame(reconciled.transactions, reconciled.matches, checked.invoices)
+    frame = quality.reconciliation_frame(reconciled.transactions, reconciled.matches,
+                                         checked.invoices)
     result = quality.check("reconciliation", frame, as_of=as_of.date(),
                            out_dir=adapters.work_dir, bounds=dict(adapters.settings.quality or {}))
     results = [*checked.results, result]

@@ -97,7 +97,7 @@ def _parents(rng: np.random.Generator, customers: pd.DataFrame, links: pd.DataFr
     others = customers["customer_id"].to_numpy()
     others = others[~pd.Series(others).isin(paying).to_numpy()]
     more = rng.choice(others, size=min(len(others), len(customers) // 40), replace=False)
-    return ledger.parents(rng, np.concatenate([paying, np.sort(more)]))
+    return ledger.parents(rng, np.concatenate([paying, np.sort(more)]), customers["name"])
 
 
 def _statement(rng: np.random.Generator, table: pd.DataFrame, cases: np.ndarray,
@@ -116,11 +116,13 @@ def _statement(rng: np.random.Generator, table: pd.DataFrame, cases: np.ndarray,
                          "counterparty_iban": payments.payer_ibans(rng, first, parents).to_numpy(),
                          "remittance_info": joiner.reindex(first.index).to_numpy()})
     open_now = invoices[invoices["status"].eq("open") & invoices["open_minor"].gt(0)]
-    truth = payments.truth_rows(table, paid, open_now)
     parent = table["case_kind"].eq("parent_pays").to_numpy()
-    hidden = [inv not in text for inv, text in
-              zip(table["invoice_id"][parent], table["ref_text"][parent], strict=True)]
-    truth.loc[np.flatnonzero(parent)[hidden], "expected"] = "review"
+    hidden = np.zeros(len(table), dtype=bool)
+    hidden[parent] = [inv not in text for inv, text in
+                      zip(table["invoice_id"][parent], table["ref_text"][parent], strict=True)]
+    truth = payments.truth_rows(table, paid, open_now, hidden)
+    # A parent paying without the number: the clerk has to find the subsidiary first.
+    truth.loc[hidden, "expected"] = "review"
     rows, truth = _add_other_money(rng, rows, truth, cases)
     return _finish(rng, rows, truth, as_of, len(cases))
 

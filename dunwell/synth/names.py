@@ -78,23 +78,34 @@ _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö":
                            "ó": "o", "ú": "u", "ñ": "n", "É": "E", "Á": "A", "ç": "c"})
 
 
-def company_names(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
-    """Distinct company names with a legal suffix, drawn from each country's pools."""
+def company_names(rng: np.random.Generator, countries: np.ndarray,
+                  taken: set[str] | None = None) -> np.ndarray:
+    """Company names with a legal suffix, distinct even without it.
+
+    Two customers of one ledger are rarely told apart by their legal form alone
+    ('Müller Logistik GmbH' and 'Müller Logistik AG'), so the name before the suffix
+    is unique, also against `taken` (names already given, without suffix). A quarter
+    of the names join two family names, as partnerships do; that keeps a million
+    invoices' customers inside the pools.
+    """
     names = np.empty(len(countries), dtype=object)
-    taken: set[str] = set()
+    taken = set() if taken is None else set(taken)
     for i, country in enumerate(countries):
         stems, trades, regions = POOLS[country]
         for attempt in range(50):
-            parts = [stems[rng.integers(len(stems))], trades[rng.integers(len(trades))],
-                     regions[rng.integers(len(regions))]]
-            name = " ".join(p for p in parts if p)
+            stem = stems[rng.integers(len(stems))]
+            if rng.random() < 0.25:
+                other = stems[rng.integers(len(stems))]
+                if other != stem:
+                    stem = f"{stem} {other}" if country == "ID" else f"{stem} & {other}"
+            parts = [stem, trades[rng.integers(len(trades))], regions[rng.integers(len(regions))]]
+            base = " ".join(p for p in parts if p)
             if attempt >= 20:
-                name += f" {attempt}"
-            name = _with_suffix(name, country, rng)
-            if name not in taken:
+                base += f" {attempt}"
+            if base not in taken:
                 break
-        taken.add(name)
-        names[i] = name
+        taken.add(base)
+        names[i] = _with_suffix(base, country, rng)
     return names
 
 

@@ -105,8 +105,14 @@ def amounts(rng: np.random.Generator, first: pd.DataFrame, total_open: pd.Series
     return paid.astype("int64"), paid_currency.astype("str")
 
 
-def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame) -> pd.DataFrame:
-    """What each payment really was: the invoices it settles and the amount each gets."""
+def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame,
+               unreferenced: np.ndarray) -> pd.DataFrame:
+    """What each payment really was: the invoices it settles and the amount each gets.
+
+    `unreferenced` marks payments of other kinds whose text names no invoice either
+    (a parent paying without the number): they follow the same rule as the kinds
+    that never carry one.
+    """
     applied = table["open_minor"].copy()
     partial = table["case_kind"].eq("partial_payment")
     applied[partial] = table.loc[partial, "tx_no"].map(paid)
@@ -117,7 +123,7 @@ def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame
     clash = open_invoices.loc[twins, ["customer_id", "currency", "open_minor"]].drop_duplicates()
     key = ["customer_id", "currency", "open_minor"]
     clashing = table[key].merge(clash.assign(hit=True), on=key, how="left")["hit"].fillna(False)
-    no_ref = table["case_kind"].isin(_NO_REFERENCE).to_numpy()
+    no_ref = table["case_kind"].isin(_NO_REFERENCE).to_numpy() | unreferenced
     coin_toss = no_ref & clashing.to_numpy().astype(bool)
     expected[coin_toss] = "review"
     # Without a reference, payer and clerk settle the oldest of identical invoices first.

@@ -121,7 +121,8 @@ def join(result: Reconciliation, given: MatchingInput, ledger: Ledger) -> Reconc
     review = contract_matches(result.matches[result.matches["decision"] == "review"])
     return Reconciled(transactions, given.new, contract_matches(matches),
                       contract_discrepancies(discrepancies), result.invoices_after, unmatched,
-                      review, _pending_after(given.invoices, given.pending, result.matches))
+                      review, _pending_after(given.invoices, given.pending, given.open_now,
+                                             result.invoices_after))
 
 
 @task(name="reconcile payments", cache_policy=NO_CACHE)
@@ -144,11 +145,17 @@ def _waiting_for_a_person(new: pd.DataFrame, earlier: pd.DataFrame | None,
     return incoming[~incoming["transaction_id"].isin(booked_now)]
 
 
-def _pending_after(invoices: pd.DataFrame, pending: pd.Series,
-                   matches: pd.DataFrame) -> pd.DataFrame:
-    """Pending bookings per invoice once this run's automatic ones are added."""
-    auto = matches[matches["decision"] == "auto"]
-    booked = auto.groupby("invoice_id")["applied_minor"].sum()
+def _pending_after(invoices: pd.DataFrame, pending: pd.Series, open_now: pd.DataFrame,
+                   after: pd.DataFrame) -> pd.DataFrame:
+    """Pending bookings per invoice once this run's automatic ones are added.
+
+    What the run took from each invoice counts: the money applied and a bank fee written
+    off with it, or the next run would remind the customer of the fee their bank kept.
+    """
+    taken = pd.Series(open_now["open_minor"].to_numpy(dtype="int64")
+                      - after["open_minor"].to_numpy(dtype="int64"),
+                      index=open_now["invoice_id"].astype("str").to_numpy())
+    booked = taken[taken > 0].groupby(level=0).sum()
     total = pending.add(booked, fill_value=0).astype("int64")
     currency = invoices.drop_duplicates("invoice_id").set_index("invoice_id")["currency"]
     frame = pd.DataFrame({"invoice_id": total.index.astype("str"),

@@ -57,3 +57,31 @@ def test_new_invoices_and_credit_notes_are_taken_as_exported() -> None:
     )
     assert owed["open_minor"].tolist() == [5000, -2000]
     assert pending.tolist() == [0, 0]
+
+
+def test_a_bank_fee_written_off_by_a_run_is_not_owed_in_the_next() -> None:
+    from datetime import date
+
+    from dunwell.matching import MatchPolicy, reconcile
+    from dunwell.tasks.reconcile import _pending_after
+
+    invoices = _invoices(("INV-2026-004711", 702267, 702267)).assign(
+        customer_id="C1", customer_name="De Wit Groothandel B.V.", status="open",
+        due_date=pd.Timestamp(date(2026, 10, 13)), disputed=False)
+    payment = pd.DataFrame({
+        "transaction_id": ["T1"], "booking_date": [pd.Timestamp(date(2026, 11, 7))],
+        "amount_minor": [701356], "currency": ["EUR"],
+        "counterparty_name": ["De Wit Groothandel"], "counterparty_iban": [""],
+        "remittance_info": ["INV-2026-004711"]})
+    customers = pd.DataFrame({"customer_id": ["C1"], "name": ["De Wit Groothandel B.V."],
+                              "iban": [""]})
+    result = reconcile(invoices, payment, customers, MatchPolicy())
+    assert result.matches["decision"].tolist() == ["auto"]
+    assert result.matches["applied_minor"].tolist() == [701356]
+
+    pending = _pending_after(invoices, pd.Series(dtype="int64"), invoices,
+                             result.invoices_after)
+    owed, _ = still_owed(invoices, _pending(*zip(pending["invoice_id"], [702267],
+                                                 pending["pending_minor"], strict=True)))
+    assert pending["pending_minor"].tolist() == [702267]
+    assert owed["open_minor"].tolist() == [0]

@@ -24,11 +24,16 @@ def payer_strength(evidence: pd.DataFrame, cutoff: int) -> pd.DataFrame:
     by_iban = ev["via"].isin(["iban", "alias_iban"]).to_numpy()
     p = np.where(by_iban, 0.98, p_name)
     p = np.where(ev["via"].eq("alias_name"), 0.97, p)
+    # An account seen paying the customer by number: good evidence, not proof (a parent
+    # pays for several subsidiaries).
+    in_run = ev["via"].eq("iban_in_run").to_numpy()
+    p = np.where(in_run, np.where(ev["score"].to_numpy() >= 100, 0.85, 0.6), p)
     frame = ev.assign(p=p).sort_values(["tx", "cust", "p", "score"], ascending=False)
     best = frame.groupby(["tx", "cust"], sort=False).agg(
         p=("p", "max"), score=("score", "max"), via=("via", "first"))
     frame_iban = frame["via"].isin(["iban", "alias_iban"])
-    names = frame[~frame_iban].groupby(["tx", "cust"])["score"].max()
+    names = frame[~frame_iban & frame["via"].ne("iban_in_run")].groupby(["tx", "cust"])[
+        "score"].max()
     best["name_score"] = names.reindex(best.index).fillna(0).astype("int64")
     iban = frame[frame_iban].groupby(["tx", "cust"])["via"].first()
     best["iban_via"] = iban.reindex(best.index).fillna("")
@@ -46,7 +51,9 @@ def by_customer_amount(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: p
     tolerance = want["currency"].map(_fee_table(want["currency"], policy)).to_numpy()
     group = _group_codes(open_inv, want)
     inv_key = (group[0] << _GROUP_SHIFT) + open_inv["open_minor"].to_numpy()
-    order = np.argsort(inv_key, kind="stable")
+    # Among invoices of one amount the oldest due come first: the cap below keeps those.
+    due = open_inv["due_date"].to_numpy().view(np.int64)
+    order = np.lexsort((open_inv["inv"].to_numpy(), due, inv_key))
     sorted_key = inv_key[order]
     low_key = (group[1] << _GROUP_SHIFT) + want["amount_minor"].to_numpy()
     lo = np.searchsorted(sorted_key, low_key, side="left")

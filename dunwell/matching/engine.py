@@ -73,8 +73,12 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
         payers.name_evidence(pay, payers.known_names(cust, inv, alias), policy.name_score_cutoff),
     ], ignore_index=True)
     strength = candidates.payer_strength(evidence, policy.name_score_cutoff)
-    del evidence, cust, alias
     hits = references.find(pay, references.invoice_keys(inv), inv, strength)
+    seen = payers.accounts_seen(pay, inv, hits)
+    if len(seen):
+        strength = candidates.payer_strength(pd.concat([evidence, seen], ignore_index=True),
+                                             policy.name_score_cutoff)
+    del evidence, seen, cust, alias
     rows = options.enrich(options.build(pay, inv, hits, strength, policy), pay, inv, strength)
     fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
                                 for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")

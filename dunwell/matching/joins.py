@@ -5,10 +5,20 @@ from __future__ import annotations
 import numpy as np
 
 
-def equi_join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (i, j) of every pair with left[i] == right[j], ordered by i then j."""
+def sorted_index(right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions that sort `right` (stable) and the sorted values: reusable by joins."""
     order = np.argsort(right, kind="stable")
-    ordered = right[order]
+    return order, right[order]
+
+
+def equi_join(left: np.ndarray, right: np.ndarray,
+              index: tuple[np.ndarray, np.ndarray] | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j) of every pair with left[i] == right[j], ordered by i then j.
+
+    `index` is `sorted_index(right)` when several joins share one right side.
+    """
+    order, ordered = index if index is not None else sorted_index(right)
     lo = np.searchsorted(ordered, left, side="left")
     hi = np.searchsorted(ordered, left, side="right")
     counts = hi - lo

@@ -1,7 +1,9 @@
 """Who is paying: customers behind a payment's IBAN and name, with learned aliases.
 
-Evidence rows are (tx, cust, via, score): `via` is iban, alias_iban, name or
-alias_name; `score` is the payer-name similarity (100 for an IBAN).
+Evidence rows are (tx, cust, via, score): `via` is iban, alias_iban, name,
+alias_name or iban_in_run; `score` is the payer-name similarity (100 for an
+IBAN; for iban_in_run, 100 when the account paid one customer, less when it
+paid several).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dunwell.matching import normalise
 
 EVIDENCE_COLUMNS = ["tx", "cust", "via", "score"]
 _TOP_PER_NAME = 3
+# Name comparison is the one step rapidfuzz runs on every core.
+_WORKERS = -1
 
 
 def iban_evidence(payments: pd.DataFrame, customers: pd.DataFrame,
@@ -44,6 +48,39 @@ def name_evidence(payments: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> p
     fuzzy = _fuzzy_names(rest, names, cutoff)
     scored = pd.concat([exact[["key", "cust", "via", "score"]], fuzzy], ignore_index=True)
     return payer.merge(scored, on="key")[EVIDENCE_COLUMNS]
+
+
+def accounts_seen(payments: pd.DataFrame, invoices: pd.DataFrame,
+                  hits: pd.DataFrame) -> pd.DataFrame:
+    """Accounts that paid a customer's invoice by its number in this statement.
+
+    A parent company or a payment service pays from an account nobody has on file;
+    once one of its payments names an invoice and the amount fits, its other payments
+    (without a number) are probably for the same customer, or one of the few it pays
+    for. Evidence for every payment from such an account, weaker the more customers
+    the account paid.
+    """
+    sure = hits[(hits["typos"] == 0) & hits["best"]]
+    tx, inv = sure["tx"].to_numpy(), sure["inv"].to_numpy()
+    paid = payments["amount_minor"].to_numpy()[tx]
+    fits = (invoices["cur"].to_numpy()[inv] == payments["cur"].to_numpy()[tx]) & (
+        (invoices["open_minor"].to_numpy()[inv] == paid)
+        | (invoices["amount_minor"].to_numpy()[inv] == paid))
+    # Within one currency: what an account pays in euros says little about its dollars.
+    seen = pd.DataFrame({"key": payments["iban_key"].to_numpy()[tx[fits]],
+                         "cur": payments["cur"].to_numpy()[tx[fits]],
+                         "cust": invoices["cust"].to_numpy()[inv[fits]], "source": tx[fits]})
+    seen = seen[seen["key"].str.len() > 4]
+    seen = seen.groupby(["key", "cur", "cust"], as_index=False).agg(
+        source=("source", "min"), sources=("source", "nunique"))
+    paid_for = seen.groupby(["key", "cur"])["cust"].transform("size").to_numpy()
+    seen = seen.assign(score=np.where(paid_for == 1, 100, 90))[paid_for <= _TOP_PER_NAME]
+    payer = pd.DataFrame({"tx": payments["tx"], "key": payments["iban_key"],
+                          "cur": payments["cur"]})
+    found = payer.merge(seen, on=["key", "cur"])
+    # A payment is no evidence for itself: only another payment of the account counts.
+    found = found[(found["sources"] > 1) | (found["source"] != found["tx"])]
+    return found.assign(via="iban_in_run")[EVIDENCE_COLUMNS]
 
 
 def known_names(customers: pd.DataFrame, invoices: pd.DataFrame,
@@ -93,12 +130,17 @@ def _score_block(payers: np.ndarray, cut: np.ndarray, names: np.ndarray, name_po
                  cutoff: int, heads: tuple[np.ndarray, np.ndarray]
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ratio of whole names; a cut or abbreviated name is also compared cut and by word heads."""
-    scores = process.cdist(payers.tolist(), names.tolist(), scorer=fuzz.ratio, dtype=np.uint8)
+    # Scores below what could count (after rounding to whole points) come back as 0: the
+    # cut-offs let rapidfuzz skip work.
+    scores = process.cdist(payers.tolist(), names.tolist(), scorer=fuzz.ratio, dtype=np.uint8,
+                           score_cutoff=cutoff - 0.5, workers=_WORKERS)
     if cut.any():
         partial = process.cdist(payers[cut].tolist(), names.tolist(), scorer=fuzz.partial_ratio,
-                                dtype=np.uint8).astype(int)
+                                dtype=np.uint8, score_cutoff=min(cutoff + 7.5, 100),
+                                workers=_WORKERS).astype(int)
         by_heads = process.cdist(heads[0][cut].tolist(), heads[1].tolist(), scorer=fuzz.ratio,
-                                 dtype=np.uint8).astype(int)
+                                 dtype=np.uint8, score_cutoff=min(cutoff + 5.5, 100),
+                                 workers=_WORKERS).astype(int)
         # A shortened name is good evidence, never proof: it stays below an exact name.
         shortened = np.maximum(partial - 8, by_heads - 6)
         scores[cut] = np.maximum(scores[cut], np.clip(shortened, 0, 100))

@@ -15,7 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from dunwell.matching import normalise
-from dunwell.matching.joins import equi_join, pair_keys
+from dunwell.matching.joins import equi_join, pair_keys, sorted_index
 
 HIT_COLUMNS = ["tx", "inv", "typos", "tok", "best"]
 _MIN_TYPO_DIGITS = 6
@@ -119,9 +119,11 @@ def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.
     isrc, ipos, ikey = normalise.deletions(inv_full[inv_full % 32 >= _MIN_TYPO_DIGITS - 1])
     inv_ids = keys["inv"].to_numpy()[inv_full % 32 >= _MIN_TYPO_DIGITS - 1][isrc]
     tsrc, tpos, tkey = normalise.deletions(full[doubtful])
-    lost_t, lost_i = equi_join(full[doubtful], ikey)
+    # Ten deletions per invoice number: sorted once for both joins on them.
+    by_deletion = sorted_index(ikey)
+    lost_t, lost_i = equi_join(full[doubtful], ikey, by_deletion)
     extra_t, extra_i = equi_join(tkey, inv_full)
-    swap_t, swap_i = equi_join(tkey, ikey)
+    swap_t, swap_i = equi_join(tkey, ikey, by_deletion)
     near = np.abs(tpos[swap_t].astype(np.int16) - ipos[swap_i]) <= 1
     return pd.DataFrame({
         "tok": np.concatenate([doubtful[lost_t], doubtful[tsrc[extra_t]],

@@ -79,3 +79,35 @@ def test_unrelated_money_is_unmatched() -> None:
 def test_outgoing_money_is_ignored() -> None:
     rec = run(LEDGER, payments(("T1", -48213, "Müller Maschinenbau GmbH", "INV-2026-000201")))
     assert rec.matches.empty and rec.discrepancies.empty and rec.unapplied.empty
+
+
+PARENT_IBAN = "DE44500105175407324931"
+
+
+def test_an_account_seen_paying_a_customer_by_number_points_its_other_payments_there() -> None:
+    ledger = invoices(("INV-2026-000901", "C1", 48213), ("INV-2026-000902", "C1", 73150),
+                      ("INV-2026-000903", "C2", 73150))
+    pay = payments(("T1", 48213, "Acme Holding AG", "INV-2026-000901", PARENT_IBAN),
+                   ("T2", 73150, "Acme Holding AG", "Zahlung", PARENT_IBAN))
+    rec = run(ledger, pay)
+    first = rec.matches[rec.matches["transaction_id"] == "T2"].iloc[0]
+    assert first["invoice_id"] == "INV-2026-000902"
+    assert "account paid this customer by invoice no. in this statement" in first["reasons"]
+
+
+def test_without_a_payment_by_number_the_same_account_names_nobody() -> None:
+    ledger = invoices(("INV-2026-000902", "C1", 73150), ("INV-2026-000903", "C2", 73150))
+    pay = payments(("T2", 73150, "Acme Holding AG", "Zahlung", PARENT_IBAN))
+    rec = run(ledger, pay)
+    assert set(rec.matches["decision"]) == {"review"}
+    assert not rec.matches["reasons"].str.contains("account paid").any()
+
+
+def test_what_an_account_paid_in_one_currency_says_nothing_about_another() -> None:
+    ledger = invoices(("INV-2026-000901", "C1", 48213), ("INV-2026-000902", "C1", 73150, "USD"),
+                      ("INV-2026-000903", "C2", 73150, "USD"))
+    pay = payments(("T1", 48213, "Acme Holding AG", "INV-2026-000901", PARENT_IBAN),
+                   ("T2", 73150, "Acme Holding AG", "Zahlung", PARENT_IBAN, "USD"))
+    rec = run(ledger, pay)
+    assert not rec.matches["reasons"].str.contains("account paid").any()
+    assert set(rec.matches.loc[rec.matches["transaction_id"] == "T2", "decision"]) == {"review"}

@@ -69,14 +69,17 @@ def _settle_ledger(rng: np.random.Generator, raw: pd.DataFrame, links: pd.DataFr
 
 
 def _plant_twins(invoices: pd.DataFrame, pairs: pd.DataFrame) -> None:
-    """Give the later of two invoices the earlier one's amount: a true coin toss."""
+    """Give the later of two invoices the earlier one's amount: a true coin toss.
+
+    The later one keeps its own due date (already the later one): moving it would
+    put it inside another run of the customer's invoices that a batch pays.
+    """
     ordered = pairs.assign(due=invoices["due_date"].to_numpy()[pairs["inv_row"].to_numpy()])
     ordered = ordered.sort_values(["tx_no", "due", "inv_row"])
     first = ordered.groupby("tx_no")["inv_row"].first()
     second = ordered.groupby("tx_no")["inv_row"].last()
-    cols = ["currency", "amount_minor", "open_minor", "due_date"]
+    cols = ["currency", "amount_minor", "open_minor"]
     invoices.loc[second.to_numpy(), cols] = invoices.loc[first.to_numpy(), cols].to_numpy()
-    invoices.loc[second.to_numpy(), "due_date"] += pd.Timedelta(days=7)
 
 
 def _drop_twins(links: pd.DataFrame, cases: np.ndarray, invoices: pd.DataFrame) -> pd.DataFrame:

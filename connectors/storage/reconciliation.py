@@ -34,6 +34,7 @@ from dunwell.connectors.storage.models import (
     utcnow,
 )
 from dunwell.errors import InputError
+from dunwell.matching.scoring import FEE_REASON
 from dunwell.money import D, format_plain
 
 BOOKED = ("booked", "accepted")
@@ -243,7 +244,12 @@ def accept_review(session: Session, transaction_id: str, invoice_id: str) -> Non
     txn = session.execute(select(BankTransaction).where(
         BankTransaction.transaction_id == transaction_id).limit(1)).scalars().first()
     if invoice is not None:
-        invoice.pending_applied = invoice.pending_applied + match.applied_amount
+        taken = match.applied_amount
+        if FEE_REASON in (match.reasons or ""):
+            # As an automatic booking does: the fee the bank kept is written off, or the
+            # next run would remind the customer of it.
+            taken = max(taken, invoice.open_amount - invoice.pending_applied)
+        invoice.pending_applied = invoice.pending_applied + taken
         invoice.updated_at = utcnow()
         if txn is not None:
             _learn(session, invoice.customer_id, txn)

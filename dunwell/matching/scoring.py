@@ -66,9 +66,11 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
         (opt["p_payer"].to_numpy() == 0) & ~has_ref, hint, 0), 0, 100).astype("int64")
 
 
+# A proposal with these words clears its invoices when accepted: the bank kept the rest.
+FEE_REASON = "bank fee deducted"
 _AMOUNT_TEXT = ["{n} consecutive open invoices add up to the amount",
                 "{n} open invoices add up to the amount", "amount exact, {n} open invoices alike",
-                "amount exact", "bank fee deducted", "paid short", "paid over"]
+                "amount exact", FEE_REASON, "paid short", "paid over"]
 _PAYER_TEXT = ["payer looks like another customer", "IBAN on file", "IBAN learned from review",
                "payer name learned from review", "payer = customer", "payer ~ customer {n}",
                "payer unknown", "account paid this customer by invoice no. in this statement"]

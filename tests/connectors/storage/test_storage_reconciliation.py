@@ -105,6 +105,36 @@ def test_accepting_a_proposal_books_it_and_teaches_aliases(seeded: Engine) -> No
     assert queue["transaction_id"].tolist() == ["T3"]
 
 
+def test_accepting_a_payment_short_by_a_bank_fee_clears_the_invoice(db_engine: Engine) -> None:
+    with transaction(db_engine) as session:
+        upsert_invoices(session, invoices_frame([("INV-1", "C1", "EUR", 10000)]))
+        record_statement_import(session, "s.sta", "h", "mt940", [txn("T1", "99.90")])
+        start_run(session, "reconcile", "2026-11-20", {}, run_id="run-1")
+        proposal = _matches([("T1", "INV-1", 9990, "review")]).assign(
+            reasons="invoice no. in text (1 typo); bank fee deducted; payer = customer")
+        save_reconciliation(session, "run-1", proposal, _discrepancies().iloc[:0])
+    with transaction(db_engine) as session:
+        accept_review(session, "T1", "INV-1")
+    with transaction(db_engine) as session:
+        invoice = load_invoices(session).set_index("invoice_id").loc["INV-1"]
+    assert (invoice["open_minor"], invoice["status"]) == (0, "paid")
+
+
+def test_accepting_a_short_payment_leaves_the_rest_owed(db_engine: Engine) -> None:
+    with transaction(db_engine) as session:
+        upsert_invoices(session, invoices_frame([("INV-1", "C1", "EUR", 10000)]))
+        record_statement_import(session, "s.sta", "h", "mt940", [txn("T1", "60.00")])
+        start_run(session, "reconcile", "2026-11-20", {}, run_id="run-1")
+        proposal = _matches([("T1", "INV-1", 6000, "review")]).assign(
+            reasons="amount exact; paid short; payer = customer")
+        save_reconciliation(session, "run-1", proposal, _discrepancies().iloc[:0])
+    with transaction(db_engine) as session:
+        accept_review(session, "T1", "INV-1")
+    with transaction(db_engine) as session:
+        invoice = load_invoices(session).set_index("invoice_id").loc["INV-1"]
+    assert (invoice["open_minor"], invoice["status"]) == (4000, "open")
+
+
 def test_rejecting_a_proposal_removes_it_from_the_queue(seeded: Engine) -> None:
     with transaction(seeded) as session:
         reject_review(session, "T3", "INV-2")

@@ -188,6 +188,10 @@ def accuracy(truth: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     top = top[top["transaction_id"].isin(linked["transaction_id"])].drop_duplicates(
         "transaction_id")
     top = top.assign(coin_toss=~top["ok"] & _coin_toss(top, matches, linked))
+    # The right invoice among none of the candidates: the data named nobody to rank.
+    review = matches[matches["decision"] == "review"]
+    shown = set(zip(review["transaction_id"], review["invoice_id"], strict=True)) & right
+    top = top.assign(absent=~top["transaction_id"].isin({t for t, _ in shown}))
     table = pd.DataFrame({
         "payments": truth.drop_duplicates("transaction_id").groupby("case_kind").size(),
         "auto_links": auto.groupby("kind").size(),
@@ -196,10 +200,11 @@ def accuracy(truth: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
         "review_items": top.groupby("kind").size(),
         "review_rank1": top.groupby("kind")["ok"].mean(),
         "review_coin_toss": top.groupby("kind")["coin_toss"].mean(),
+        "review_absent": top.groupby("kind")["absent"].mean(),
     }).fillna({"auto_links": 0, "review_items": 0})
     table.loc["ALL"] = [truth["transaction_id"].nunique(), len(auto), auto["ok"].mean(),
                         want["found"].mean(), len(top), top["ok"].mean(),
-                        top["coin_toss"].mean()]
+                        top["coin_toss"].mean(), top["absent"].mean()]
     return table
 
 
@@ -281,15 +286,16 @@ def print_report(result: dict[str, object]) -> None:
     print(f"load avg (1/5/15 min) before {'/'.join(f'{x:.1f}' for x in load['before_1_5_15min'])}"
           f", after {'/'.join(f'{x:.1f}' for x in load['after_1_5_15min'])} on {load['cpus']} cpus")
     acc = result["accuracy"]
-    print(f"{'case kind':26} {'n':>7} | {'prec':>6} {'recall':>6} {'rev1':>6} {'toss':>6} | "
-          f"{'prec':>6} {'recall':>6}   (dunwell | baseline)")
+    print(f"{'case kind':26} {'n':>7} | {'prec':>6} {'recall':>6} {'rev1':>6} {'toss':>6} "
+          f"{'absent':>6} | {'prec':>6} {'recall':>6}   (dunwell | baseline)")
     print("  rev1: right candidate ranked first among review items; toss: share of review "
-          "items where the right one ties rank 1 on confidence and reasons (a coin toss)")
+          "items where the right one ties rank 1 on confidence and reasons (a coin toss); "
+          "absent: share where the right invoice is no candidate at all")
     for kind, row in acc["dunwell"].items():
         base = acc["baseline"].get(kind, {})
         print(f"{kind:26} {int(row['payments']):7d} | {_pct(row['auto_precision'])} "
               f"{_pct(row['auto_recall'])} {_pct(row['review_rank1'])} "
-              f"{_pct(row.get('review_coin_toss'))} | "
+              f"{_pct(row.get('review_coin_toss'))} {_pct(row.get('review_absent'))} | "
               f"{_pct(base.get('auto_precision'))} {_pct(base.get('auto_recall'))}")
 
 

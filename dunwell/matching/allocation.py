@@ -114,6 +114,37 @@ def _group_max(values: np.ndarray, heads: np.ndarray) -> np.ndarray:
     return np.maximum.reduceat(values, heads) if len(heads) else values[:0]
 
 
+def demote_claimed(opt: pd.DataFrame, rows: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
+    """Review candidates whose invoice another payment of this run books go last.
+
+    An invoice that another payment settles (by its number, say) is the less likely
+    home of a payment that names nothing; the decision stays review, only the order of
+    the candidates shown changes. Adds `claimed` per option.
+    """
+    auto = opt.index[opt["decision"].eq("auto").to_numpy() & opt["kept"].to_numpy()]
+    booked = rows.loc[rows["option"].isin(auto), ["tx", "inv"]].drop_duplicates()
+    review = opt["decision"].eq("review").to_numpy()
+    shown = rows.loc[rows["option"].isin(opt.index[review]), ["tx", "option", "inv"]]
+    hit = shown.merge(booked, on="inv", suffixes=("", "_by"))
+    claimed = opt.index.isin(hit.loc[hit["tx"] != hit["tx_by"], "option"].unique())
+    opt = opt.assign(claimed=claimed)
+    if not claimed.any():
+        return opt
+    at = np.flatnonzero(review)
+    order = at[np.lexsort((opt["rank"].to_numpy()[at], claimed[at], opt["tx"].to_numpy()[at]))]
+    tx = opt["tx"].to_numpy()[order]
+    start = np.r_[True, tx[1:] != tx[:-1]]
+    heads = np.flatnonzero(start)
+    group = np.cumsum(start) - 1
+    new_rank = np.arange(len(order)) - heads[group] + 1
+    rank, tied, kept = (opt[c].to_numpy().copy() for c in ("rank", "tied", "kept"))
+    # A payment too close to call stays so whichever candidate now comes first.
+    was_tied = np.maximum.reduceat(tied[order].astype(np.int8), heads)[group].astype(bool)
+    rank[order], tied[order] = new_rank, was_tied & (new_rank == 1)
+    kept[order] = new_rank <= policy.max_review_candidates
+    return opt.assign(rank=rank, tied=tied, kept=kept)
+
+
 def allocate(rows: pd.DataFrame, opt: pd.DataFrame) -> pd.DataFrame:
     """Applied amount and fee write-off per row of each option, oldest due first."""
     rows = rows.sort_values(["option", "due_date", "id_order"], kind="stable")

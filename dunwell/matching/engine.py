@@ -82,7 +82,7 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
                                 for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")
     scored = scoring.option_scores(rows, fee, policy.bank_fee_max_percent)
     scored["names_elsewhere"] = scored["tx"].isin(_named_elsewhere(hits, pay, inv, strength))
-    opt = allocation.decide(scored, policy)
+    opt = allocation.demote_claimed(allocation.decide(scored, policy), rows, policy)
     kept = rows[rows["option"].isin(opt.index[opt["kept"]])]
     # Reasons only for the options shown; the rest never reach matches.csv.
     opt = opt[opt["kept"]].assign(reasons=scoring.reasons(opt[opt["kept"]], kept))

@@ -99,6 +99,7 @@ def reasons(opt: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
             [0, 1, 2, 3, 4, 5, 7], 6),
         "score": facts["score"].fillna(0).astype("int64"),
         "disputed": opt["disputed"].astype(bool),
+        "claimed": opt["claimed"].astype(bool) if "claimed" in opt else False,
     }, index=opt.index)
     patterns = codes.drop_duplicates().reset_index(drop=True)
     patterns["text"] = [_reason_text(*row) for row in patterns.itertuples(index=False)]
@@ -107,11 +108,13 @@ def reasons(opt: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
 
 
 def _reason_text(ref: int, amount: int, count: int, payer: int, score: int,
-                 disputed: bool) -> str:
+                 disputed: bool, claimed: bool) -> str:
     parts = {-2: [], -1: ["invoice no. in text (1 typo)"], 0: ["invoice no. in text"]}.get(
         ref, [f"{ref} invoice nos. in text"])
     parts.append(_AMOUNT_TEXT[amount].format(n=count))
     parts.append(_PAYER_TEXT[payer].format(n=score))
     if disputed:
         parts.append("invoice disputed")
+    if claimed:
+        parts.append("invoice booked for another payment in this run")
     return "; ".join(parts)

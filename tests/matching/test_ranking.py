@@ -103,3 +103,27 @@ def test_amount_only_candidates_rank_the_customer_whose_name_the_payer_resembles
     rec = run(ledger, payments(("T1", 17501, "DUPO LOGI", "Zahlung")))
     assert links(rec) == set()
     assert _first(rec) == "INV-2026-000902"
+
+
+def test_an_invoice_another_payment_books_goes_below_one_nobody_pays() -> None:
+    ledger = invoices(("INV-2026-000701", "C1", 31415, None, "2026-09-01"),
+                      ("INV-2026-000702", "C2", 31415, None, "2026-10-01"))
+    pay = payments(("T1", 31415, "Acme Holding AG", "Zahlung", "DE44500105175407324931"),
+                   ("T2", 31415, "Müller Maschinenbau GmbH", "INV-2026-000701",
+                    "DE89370400440532013000"))
+    rec = run(ledger, pay)
+    assert links(rec) == {("T2", "INV-2026-000701", 31415)}
+    shown = rec.matches[rec.matches["transaction_id"] == "T1"]
+    assert shown["invoice_id"].tolist() == ["INV-2026-000702", "INV-2026-000701"]
+    assert set(shown["decision"]) == {"review"}
+    assert shown["reasons"].tolist()[1].endswith(
+        "invoice booked for another payment in this run")
+
+
+def test_without_another_payment_the_older_invoice_of_equal_evidence_comes_first() -> None:
+    ledger = invoices(("INV-2026-000701", "C1", 31415, None, "2026-09-01"),
+                      ("INV-2026-000702", "C2", 31415, None, "2026-10-01"))
+    pay = payments(("T1", 31415, "Acme Holding AG", "Zahlung", "DE44500105175407324931"))
+    shown = run(ledger, pay).matches
+    assert shown["invoice_id"].tolist() == ["INV-2026-000701", "INV-2026-000702"]
+    assert not shown["reasons"].str.contains("another payment").any()

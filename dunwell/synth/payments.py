@@ -126,13 +126,23 @@ def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame
     no_ref = table["case_kind"].isin(_NO_REFERENCE).to_numpy() | unreferenced
     coin_toss = no_ref & clashing.to_numpy().astype(bool)
     expected[coin_toss] = "review"
-    # Without a reference, payer and clerk settle the oldest of identical invoices first.
-    oldest = open_invoices.sort_values(["due_date", "invoice_id"]).drop_duplicates(key)
-    oldest = table[key].merge(oldest[[*key, "invoice_id"]], on=key, how="left")["invoice_id"]
-    invoice_id = table["invoice_id"].where(~coin_toss, oldest.to_numpy())
     # An unlisted batch that another run of the payer's invoices adds up to as well
     # cannot be told apart without the payment advice: a clerk waits for it.
     expected[_batch_has_twin_run(table, paid, open_invoices)] = "review"
+    # Without a reference, payer and clerk settle the oldest of identical invoices first,
+    # of those no other payment of the statement pays by its number (a duplicate's
+    # first leg among them).
+    paid_by_number = (expected.eq("auto") | table["case_kind"].eq("duplicate_payment")
+                      ).to_numpy() & ~no_ref
+    by_number = table.loc[paid_by_number, ["invoice_id", "tx_no"]]
+    toss = table.loc[coin_toss, ["tx_no", *key]].reset_index(names="row")
+    found = toss.merge(open_invoices[[*key, "invoice_id", "due_date"]], on=key).merge(
+        by_number.rename(columns={"tx_no": "by"}), on="invoice_id", how="left")
+    found = found[found["by"].isna() | (found["by"] == found["tx_no"])]
+    oldest = found.sort_values(["row", "due_date", "invoice_id"]).drop_duplicates("row")
+    invoice_id = table["invoice_id"].where(
+        ~coin_toss, pd.Series(oldest["invoice_id"].to_numpy(), index=oldest["row"].to_numpy())
+        .reindex(table.index).fillna(table["invoice_id"]))
     return pd.DataFrame({"tx_no": table["tx_no"], "invoice_id": invoice_id,
                          "applied_minor": applied.astype("int64"),
                          "case_kind": table["case_kind"], "expected": expected})

@@ -66,6 +66,8 @@ def _flat(data: object, prefix: str = "") -> dict[str, object]:
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, list):
+        return " / ".join(_cell(v) for v in value)
     if isinstance(value, float):
         return f"{value:.3f}" if abs(value) < 100 else f"{value:,.1f}"
     return "" if value is None else str(value)
@@ -85,6 +87,12 @@ def _matching(data: list[dict]) -> list[str]:
                      **{f"baseline {k}": v for k, v in d["baseline"].items()},
                      "load 1-min before": d.get("load", {}).get("before_1_5_15min", [None])[0]}
                     for d in data])
+    by_size = {d["size"]: d["dunwell"] for d in data}
+    for small, large in zip(sorted(by_size), sorted(by_size)[1:], strict=False):
+        a, b = by_size[small], by_size[large]
+        lines += ["", f"Growth {small:,} -> {large:,} ({large // small}x the rows): wall "
+                  f"{b['total_s'] / a['total_s']:.1f}x, cpu {b['cpu_s'] / a['cpu_s']:.1f}x, "
+                  f"reconcile alone {b['reconcile_s'] / a['reconcile_s']:.1f}x."]
     for d in data:
         accuracy = d.get("accuracy", {})
         baseline = accuracy.get("baseline", {})

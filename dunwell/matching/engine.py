@@ -272,6 +272,7 @@ def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
         "name_cut": _shortened(names),
         "iban_key": normalise.iban(text("counterparty_iban")).to_numpy(),
         "remittance_info": text("remittance_info").to_numpy(),
+        "several": normalise.says_several(text("remittance_info")),
     })
 
 

@@ -53,6 +53,20 @@ def _clean_one(name: str) -> str:
     return " ".join(text.split())
 
 
+# Words payers use for one transfer covering several invoices, in the languages served.
+_SEVERAL = re.compile(
+    r"sammel|zahlungsavis|mehrere rechnungen|diverse rechnungen|bulk payment|"
+    r"payment advice|remittance advice|several invoices|multiple invoices|paiement group|"
+    r"avis de paiement|plusieurs factures|pago agrupado|varias facturas|pembayaran gabungan",
+    re.IGNORECASE)
+
+
+def says_several(texts: pd.Series) -> np.ndarray:
+    """Remittance texts announcing a payment of several invoices ('Sammelzahlung')."""
+    return per_distinct(texts, lambda d: d.map(lambda t: bool(_SEVERAL.search(
+        t.translate(_TRANSLIT))))).astype(bool)
+
+
 def iban(values: pd.Series) -> pd.Series:
     """IBANs in electronic form: upper case, no spaces."""
     clean = per_distinct(values, lambda d: pd.Series(

@@ -41,7 +41,10 @@ def build(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
     singles = singles[~np.isin(pair[keep], in_group)]
     exact = invoices["open_minor"].to_numpy()[singles["inv"].to_numpy()] == payments[
         "amount_minor"].to_numpy()[singles["tx"].to_numpy()]
-    settled = singles.loc[exact | (singles["typos"] >= 0).to_numpy(), "tx"]
+    # A text announcing several invoices is searched for sets even when one invoice has
+    # the amount.
+    several = payments["several"].to_numpy()[singles["tx"].to_numpy()]
+    settled = singles.loc[(exact & ~several) | (singles["typos"] >= 0).to_numpy(), "tx"]
     # Another customer's invoice of the same amount does not settle a known payer's batch.
     settled = settled[~settled.isin(by_amount["tx"])]
     lonely = payers[payers["p"] >= 0.6]
@@ -113,6 +116,7 @@ def enrich(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
                 "n_alike", "id_order"):
         out[col] = invoices[col].array.take(inv)
     out["paid"] = payments["amount_minor"].to_numpy()[tx]
+    out["several"] = payments["several"].to_numpy()[tx]
     ev = payers[["tx", "cust", "p", "via", "name_score", "iban_via"]]
     out = out.merge(ev, on=["tx", "cust"], how="left")
     out["p"] = out["p"].fillna(0.0)

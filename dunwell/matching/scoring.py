@@ -27,7 +27,7 @@ def option_scores(rows: pd.DataFrame, fee_minor: np.ndarray, fee_percent: float)
                       disputed=("disputed", "max"), first_due=("due_date", "min"),
                       first_order=("id_order", "min"), n_inv=("inv", "size"),
                       n_alike=("n_alike", "max"), currency=("currency", "first"),
-                      name_hint=("name_hint", "max"))
+                      name_hint=("name_hint", "max"), several=("several", "first"))
     # Few distinct values over millions of options: categories sort and copy as integers.
     opt = opt.astype({"kind": "category", "currency": "category"})
     opt["fee_minor"] = pd.Series(fee_minor, index=rows.index).groupby(rows["option"]).first()
@@ -49,7 +49,10 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
     p_amount = np.where(opt["relation"].eq("exact"), np.where(round_sum, 0.4, 0.8),
                         np.where(opt["relation"].eq("fee"), 0.6, 0.0))
     subset = opt["kind"].isin(["subset", "subset_partial", "run"]).to_numpy()
-    p_amount = np.where(subset, 0.5, p_amount)
+    # A text announcing several invoices ('Sammelzahlung') backs a set of invoices that
+    # adds up, and speaks against one invoice found by its amount alone.
+    several = opt["several"].to_numpy(dtype=bool)
+    p_amount = np.where(subset, np.where(several, 0.8, 0.5), p_amount)
     customer = 1 - (1 - p_ref) * (1 - opt["p_payer"].to_numpy()) * (1 - p_amount)
     customer = np.where(opt["contradicted"].to_numpy(), customer * 0.5, customer)
     # Identical open invoices of one customer do not make that customer less likely:
@@ -59,6 +62,9 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
          subset & (opt["kind"].eq("subset_partial") | round_sum), opt["kind"].eq("run"),
          subset, opt["relation"].eq("exact"), opt["relation"].eq("fee")],
         [0.995, 0.90, 0.97, 0.85, 0.85, 0.95, 0.95, 0.97, 0.80], 0.0)
+    complete = subset & ~opt["kind"].eq("subset_partial").to_numpy()
+    invoice = np.where(several & complete, np.maximum(invoice, 0.98), invoice)
+    invoice = np.where(several & ~subset & ~has_ref, invoice * 0.8, invoice)
     # A payer name that merely resembles the customer's orders candidates found by amount
     # alone; it adds at most 5 points, never enough to book.
     hint = np.clip(opt["name_hint"].to_numpy() - 50, 0, 50) // 10
@@ -100,6 +106,8 @@ def reasons(opt: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
         "score": facts["score"].fillna(0).astype("int64"),
         "disputed": opt["disputed"].astype(bool),
         "claimed": opt["claimed"].astype(bool) if "claimed" in opt else False,
+        "several": opt["several"].astype(bool) & opt["kind"].isin(
+            ["subset", "subset_partial", "run"]),
     }, index=opt.index)
     patterns = codes.drop_duplicates().reset_index(drop=True)
     patterns["text"] = [_reason_text(*row) for row in patterns.itertuples(index=False)]
@@ -108,10 +116,12 @@ def reasons(opt: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
 
 
 def _reason_text(ref: int, amount: int, count: int, payer: int, score: int,
-                 disputed: bool, claimed: bool) -> str:
+                 disputed: bool, claimed: bool, several: bool) -> str:
     parts = {-2: [], -1: ["invoice no. in text (1 typo)"], 0: ["invoice no. in text"]}.get(
         ref, [f"{ref} invoice nos. in text"])
     parts.append(_AMOUNT_TEXT[amount].format(n=count))
+    if several:
+        parts.append("text announces several invoices")
     parts.append(_PAYER_TEXT[payer].format(n=score))
     if disputed:
         parts.append("invoice disputed")

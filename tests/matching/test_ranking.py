@@ -127,3 +127,27 @@ def test_without_another_payment_the_older_invoice_of_equal_evidence_comes_first
     shown = run(ledger, pay).matches
     assert shown["invoice_id"].tolist() == ["INV-2026-000701", "INV-2026-000702"]
     assert not shown["reasons"].str.contains("another payment").any()
+
+
+def _batch_ledger() -> pd.DataFrame:
+    # 501 alone has the paid amount; 502 and 503, consecutive by due date, add up to it.
+    return invoices(("INV-2026-000501", "C2", 35000, None, "2026-08-01"),
+                    ("INV-2026-000502", "C2", 10000, None, "2026-09-01"),
+                    ("INV-2026-000503", "C2", 25000, None, "2026-09-02"))
+
+
+def test_a_text_announcing_several_invoices_prefers_the_invoices_that_add_up() -> None:
+    pay = payments(("T1", 35000, "DUPONT LOGISTIQUE", "Sammelzahlung, Avis folgt",
+                    "FR7630006000011234567890189"))
+    rec = run(_batch_ledger(), pay)
+    first = rec.matches[rec.matches["rank"] == 1]
+    assert set(first["invoice_id"]) == {"INV-2026-000502", "INV-2026-000503"}
+    assert first["reasons"].str.contains("text announces several invoices").all()
+
+
+def test_without_such_a_text_the_one_invoice_of_the_amount_comes_first() -> None:
+    pay = payments(("T1", 35000, "DUPONT LOGISTIQUE", "Zahlung",
+                    "FR7630006000011234567890189"))
+    rec = run(_batch_ledger(), pay)
+    assert rec.matches.loc[rec.matches["rank"] == 1, "invoice_id"].tolist() == [
+        "INV-2026-000501"]

@@ -105,34 +105,29 @@ def test_accepting_a_proposal_books_it_and_teaches_aliases(seeded: Engine) -> No
     assert queue["transaction_id"].tolist() == ["T3"]
 
 
-def test_accepting_a_payment_short_by_a_bank_fee_clears_the_invoice(db_engine: Engine) -> None:
-    with transaction(db_engine) as session:
+def _accept_one(engine: Engine, paid: str, applied_minor: int, reasons: str) -> tuple:
+    """A 100.00 invoice, one payment proposed for it with `reasons`, accepted: (open, status)."""
+    with transaction(engine) as session:
         upsert_invoices(session, invoices_frame([("INV-1", "C1", "EUR", 10000)]))
-        record_statement_import(session, "s.sta", "h", "mt940", [txn("T1", "99.90")])
+        record_statement_import(session, "s.sta", "h", "mt940", [txn("T1", paid)])
         start_run(session, "reconcile", "2026-11-20", {}, run_id="run-1")
-        proposal = _matches([("T1", "INV-1", 9990, "review")]).assign(
-            reasons="invoice no. in text (1 typo); bank fee deducted; payer = customer")
+        proposal = _matches([("T1", "INV-1", applied_minor, "review")]).assign(reasons=reasons)
         save_reconciliation(session, "run-1", proposal, _discrepancies().iloc[:0])
-    with transaction(db_engine) as session:
+    with transaction(engine) as session:
         accept_review(session, "T1", "INV-1")
-    with transaction(db_engine) as session:
+    with transaction(engine) as session:
         invoice = load_invoices(session).set_index("invoice_id").loc["INV-1"]
-    assert (invoice["open_minor"], invoice["status"]) == (0, "paid")
+    return invoice["open_minor"], invoice["status"]
+
+
+def test_accepting_a_payment_short_by_a_bank_fee_clears_the_invoice(db_engine: Engine) -> None:
+    reasons = "invoice no. in text (1 typo); bank fee deducted; payer = customer"
+    assert _accept_one(db_engine, "99.90", 9990, reasons) == (0, "paid")
 
 
 def test_accepting_a_short_payment_leaves_the_rest_owed(db_engine: Engine) -> None:
-    with transaction(db_engine) as session:
-        upsert_invoices(session, invoices_frame([("INV-1", "C1", "EUR", 10000)]))
-        record_statement_import(session, "s.sta", "h", "mt940", [txn("T1", "60.00")])
-        start_run(session, "reconcile", "2026-11-20", {}, run_id="run-1")
-        proposal = _matches([("T1", "INV-1", 6000, "review")]).assign(
-            reasons="amount exact; paid short; payer = customer")
-        save_reconciliation(session, "run-1", proposal, _discrepancies().iloc[:0])
-    with transaction(db_engine) as session:
-        accept_review(session, "T1", "INV-1")
-    with transaction(db_engine) as session:
-        invoice = load_invoices(session).set_index("invoice_id").loc["INV-1"]
-    assert (invoice["open_minor"], invoice["status"]) == (4000, "open")
+    reasons = "invoice no. in text; paid short; payer = customer"
+    assert _accept_one(db_engine, "60.00", 6000, reasons) == (4000, "open")
 
 
 def test_rejecting_a_proposal_removes_it_from_the_queue(seeded: Engine) -> None:

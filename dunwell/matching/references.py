@@ -44,7 +44,9 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     exact = pd.DataFrame({"tok": np.concatenate([a, c]), "inv": np.concatenate([b, d])})
     exact = exact.drop_duplicates().assign(tx=lambda f: tx[f["tok"].to_numpy()], typos=0)
     agree = _agrees(exact, payments, invoices, payers)
-    confirmed = exact.loc[agree, "tok"].to_numpy()
+    # A number of another customer than the one the payer surely is may be a typo of
+    # one of the payer's own numbers, even when its amount fits.
+    confirmed = exact.loc[agree & ~_contradicted(exact, invoices, payers), "tok"].to_numpy()
     doubtful = np.setdiff1d(np.arange(len(tokens)), confirmed)
     doubtful = doubtful[full[doubtful] % 32 >= _MIN_TYPO_DIGITS]
     typos = _one_typo(doubtful, full, keys)
@@ -74,6 +76,18 @@ def _agrees(hits: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
     known = pair_keys(payers["tx"].to_numpy(), payers["cust"].to_numpy())
     customer = pd.Series(pair_keys(tx, invoices["cust"].to_numpy()[inv])).isin(known).to_numpy()
     return same_currency & (amount | customer)
+
+
+def _contradicted(hits: pd.DataFrame, invoices: pd.DataFrame,
+                  payers: pd.DataFrame) -> np.ndarray:
+    """Hits whose payment has a sure payer (IBAN on file, name alike) and whose invoice is
+    another customer's."""
+    strong = payers[payers["strong"]]
+    tx = hits["tx"].to_numpy()
+    sure = np.isin(tx, strong["tx"].to_numpy())
+    own = pd.Series(pair_keys(tx, invoices["cust"].to_numpy()[hits["inv"].to_numpy()])).isin(
+        pair_keys(strong["tx"].to_numpy(), strong["cust"].to_numpy())).to_numpy()
+    return sure & ~own
 
 
 def _amount_fits(hits: pd.DataFrame, payments: pd.DataFrame,

@@ -32,6 +32,19 @@ def test_typo_that_names_another_invoice_loses_to_amount_and_payer() -> None:
     assert links(rec) == {("T1", "INV-2026-004711", 123456)}
 
 
+def test_typo_landing_on_another_customers_invoice_of_the_same_amount_is_not_trusted() -> None:
+    # The payer's account is on file for C1; the text names C2's invoice by a swapped pair.
+    ledger = invoices(("INV-2026-870254", "C1", 65000, None, "2026-10-28"),
+                      ("INV-2026-326722", "C1", 65000, None, "2026-07-03"),
+                      ("INV-2026-780254", "C2", 65000))
+    rec = run(ledger, payments(("T1", 65000, "Müller Maschinenbau GmbH", "INV-2026-780254",
+                                "DE89370400440532013000")))
+    first = rec.matches.sort_values("rank").iloc[0]
+    assert first["invoice_id"] == "INV-2026-870254"
+    assert "1 typo" in first["reasons"]
+    assert all(invoice != "INV-2026-780254" for _, invoice, _ in links(rec))
+
+
 def test_reasons_explain_the_match() -> None:
     rec = run(LEDGER, payments(("T1", 123456, "Müller Maschinenbau GmbH", "INV-2026-004711")))
     assert rec.matches["reasons"].iloc[0] == "invoice no. in text; amount exact; payer = customer"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from schwifty import IBAN
@@ -105,15 +106,39 @@ def test_outgoing_money_is_negative(world: SynthData) -> None:
     assert (paid[rows["transaction_id"]] < 0).all()
 
 
-def test_unlisted_batch_that_another_run_adds_up_to_is_expected_as_review() -> None:
-    from dunwell.synth.payments import _batch_has_twin_run
+def _batch_truth(paid_by_number: bool) -> pd.DataFrame:
+    """Truth for two unlisted batches of C1, planted on the younger of two runs for 300
+    (100+200, 50+250) and on the only run for 1000 (400+600); a third payment pays the
+    100 by its number when asked to."""
+    from dunwell.synth.payments import truth_rows
 
+    ids = ["I1", "I2", "I3", "I4", "I5", "I6"]
     open_invoices = pd.DataFrame({
-        "customer_id": "C1", "currency": "EUR", "open_minor": [100, 200, 300, 50, 250],
+        "invoice_id": ids, "customer_id": "C1", "currency": "EUR",
+        "open_minor": [100, 200, 50, 250, 400, 600],
         "due_date": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04",
-                                    "2026-01-05"])})
-    table = pd.DataFrame({"tx_no": [0, 0, 1, 1], "customer_id": "C1", "currency": "EUR",
-                          "case_kind": "multi_invoice_unlisted"})
-    # 300 = 100+200 and 300 = 50+250: two runs; 500 = 200+300 only.
-    paid = pd.Series({0: 300, 1: 500})
-    assert _batch_has_twin_run(table, paid, open_invoices).tolist() == [True, True, False, False]
+                                    "2026-01-05", "2026-01-06"])})
+    planted = [(0, "I3"), (0, "I4"), (1, "I5"), (1, "I6")] + (
+        [(2, "I1")] if paid_by_number else [])
+    table = pd.DataFrame({"tx_no": [t for t, _ in planted],
+                          "invoice_id": [i for _, i in planted]}).merge(
+        open_invoices.drop(columns="due_date"), on="invoice_id")
+    table["amount_minor"] = table["open_minor"]
+    table["case_kind"] = np.where(table["tx_no"] == 2, "exact_reference",
+                                  "multi_invoice_unlisted")
+    paid = pd.Series({0: 300, 1: 1000, 2: 100})
+    return truth_rows(table, paid, open_invoices, np.zeros(len(table), dtype=bool))
+
+
+def test_unlisted_batch_that_two_runs_add_up_to_expects_the_oldest_run_in_review() -> None:
+    truth = _batch_truth(paid_by_number=False)
+    batch = truth[truth["tx_no"] == 0]
+    assert sorted(batch["invoice_id"]) == ["I1", "I2"]
+    assert set(batch["expected"]) == {"review"}
+    assert batch["applied_minor"].sum() == 300
+    assert set(truth.loc[truth["tx_no"] == 1, "expected"]) == {"auto"}
+
+
+def test_oldest_run_skips_invoices_another_payment_pays_by_number() -> None:
+    truth = _batch_truth(paid_by_number=True)
+    assert sorted(truth.loc[truth["tx_no"] == 0, "invoice_id"]) == ["I3", "I4"]

@@ -127,8 +127,9 @@ def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame
     coin_toss = no_ref & clashing.to_numpy().astype(bool)
     expected[coin_toss] = "review"
     # An unlisted batch that another run of the payer's invoices adds up to as well
-    # cannot be told apart without the payment advice: a clerk waits for it.
-    expected[_batch_has_twin_run(table, paid, open_invoices)] = "review"
+    # cannot be told apart without the payment advice: a clerk proposes the oldest run.
+    runs = _twin_runs(table, paid, open_invoices)
+    expected[table["tx_no"].isin(runs["tx_no"]).to_numpy()] = "review"
     # Without a reference, payer and clerk settle the oldest of identical invoices first,
     # of those no other payment of the statement pays by its number (a duplicate's
     # first leg among them).
@@ -143,32 +144,56 @@ def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame
     invoice_id = table["invoice_id"].where(
         ~coin_toss, pd.Series(oldest["invoice_id"].to_numpy(), index=oldest["row"].to_numpy())
         .reindex(table.index).fillna(table["invoice_id"]))
-    return pd.DataFrame({"tx_no": table["tx_no"], "invoice_id": invoice_id,
-                         "applied_minor": applied.astype("int64"),
-                         "case_kind": table["case_kind"], "expected": expected})
+    truth = pd.DataFrame({"tx_no": table["tx_no"], "invoice_id": invoice_id,
+                          "applied_minor": applied.astype("int64"),
+                          "case_kind": table["case_kind"], "expected": expected})
+    chosen = _oldest_free_run(runs, by_number)
+    chosen = chosen.assign(applied_minor=chosen["open_minor"].astype("int64"),
+                           case_kind="multi_invoice_unlisted", expected="review")
+    return pd.concat([truth[~truth["tx_no"].isin(chosen["tx_no"])], chosen[truth.columns]],
+                     ignore_index=True).sort_values("tx_no", kind="stable", ignore_index=True)
 
 
-def _batch_has_twin_run(table: pd.DataFrame, paid: pd.Series,
-                        open_invoices: pd.DataFrame) -> np.ndarray:
-    """Unlisted batches whose amount more than one run of 2-4 consecutive open invoices of
-    the customer (by due date, then export row) adds up to."""
-    ordered = open_invoices.sort_values(["customer_id", "currency", "due_date"], kind="stable")
-    account = pd.factorize(ordered["customer_id"] + "|" + ordered["currency"])[0]
+def _runs(open_invoices: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every run of 2-4 consecutive open invoices of a customer in a currency (by due
+    date, then export row): its account key, sum, first position and size; and the
+    invoices in that order."""
+    ordered = open_invoices.sort_values(["customer_id", "currency", "due_date"],
+                                        kind="stable").reset_index(drop=True)
+    key = (ordered["customer_id"] + "|" + ordered["currency"]).to_numpy()
     total = ordered["open_minor"].to_numpy().cumsum()
     windows = []
     for size in range(2, 5):
-        ends = np.flatnonzero(np.r_[np.zeros(min(size - 1, len(account)), dtype=bool),
-                                    account[size - 1:] == account[:len(account) - size + 1]])
+        ends = np.flatnonzero(np.r_[np.zeros(min(size - 1, len(key)), dtype=bool),
+                                    key[size - 1:] == key[:len(key) - size + 1]])
         before = np.where(ends >= size, total[np.maximum(ends - size, 0)], 0)
-        windows.append(pd.DataFrame({"account": account[ends], "sum": total[ends] - before}))
-    counts = pd.concat(windows).value_counts()
-    batch = table[table["case_kind"].eq("multi_invoice_unlisted")]
-    first = batch.drop_duplicates("tx_no")
-    codes = pd.Series(np.arange(account.max() + 1 if len(account) else 0),
-                      index=pd.unique(ordered["customer_id"] + "|" + ordered["currency"]))
-    keys = pd.MultiIndex.from_arrays([
-        (first["customer_id"] + "|" + first["currency"]).map(codes).fillna(-1).astype("int64"),
-        first["tx_no"].map(paid).astype("int64")], names=["account", "sum"])
-    twin_tx = first["tx_no"].to_numpy()[counts.reindex(keys).fillna(0).to_numpy() > 1]
-    return table["tx_no"].isin(twin_tx).to_numpy() & table["case_kind"].eq(
-        "multi_invoice_unlisted").to_numpy()
+        windows.append(pd.DataFrame({"key": key[ends], "sum": total[ends] - before,
+                                     "start": ends - size + 1, "size": size}))
+    return pd.concat(windows, ignore_index=True), ordered
+
+
+def _twin_runs(table: pd.DataFrame, paid: pd.Series,
+               open_invoices: pd.DataFrame) -> pd.DataFrame:
+    """The runs each unlisted batch adds up to, for batches more than one run adds up to:
+    one row per (tx_no, run, invoice) with start (position by age), size and open_minor."""
+    windows, ordered = _runs(open_invoices)
+    first = table[table["case_kind"].eq("multi_invoice_unlisted")].drop_duplicates("tx_no")
+    wanted = pd.DataFrame({"tx_no": first["tx_no"].to_numpy(),
+                           "key": (first["customer_id"] + "|" + first["currency"]).to_numpy(),
+                           "sum": first["tx_no"].map(paid).to_numpy(dtype="int64")})
+    found = wanted.merge(windows, on=["key", "sum"])
+    found = found[found.groupby("tx_no")["start"].transform("size") > 1]
+    members = found.loc[found.index.repeat(found["size"])].reset_index(names="run")
+    members["pos"] = members["start"] + members.groupby("run").cumcount()
+    members["invoice_id"] = ordered["invoice_id"].to_numpy()[members["pos"].to_numpy()]
+    members["open_minor"] = ordered["open_minor"].to_numpy()[members["pos"].to_numpy()]
+    return members[["tx_no", "run", "start", "size", "invoice_id", "open_minor"]]
+
+
+def _oldest_free_run(runs: pd.DataFrame, taken: pd.DataFrame) -> pd.DataFrame:
+    """(tx_no, invoice_id, open_minor) of each batch's oldest run without an invoice
+    another payment settles; `taken` holds (invoice_id, tx_no) of those payments."""
+    other = runs.merge(taken.rename(columns={"tx_no": "by"}), on="invoice_id")
+    free = runs[~runs["run"].isin(other.loc[other["by"] != other["tx_no"], "run"])]
+    oldest = free.sort_values(["tx_no", "start", "size"]).drop_duplicates("tx_no")["run"]
+    return free[free["run"].isin(oldest)][["tx_no", "invoice_id", "open_minor"]]

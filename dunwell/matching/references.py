@@ -52,11 +52,14 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     typos = _one_typo(doubtful, full, keys)
     typos = typos.assign(tx=tx[typos["tok"].to_numpy()], typos=1)
     typos = typos[_agrees(typos, payments, invoices, payers)]
-    # A number of the payer's whose amount does not fit may be a typo of one that does.
-    # Only an open one: a number naming a paid invoice is reported as already paid.
+    # A number of the payer's whose amount does not fit may be a typo of one that does:
+    # an open one, or a paid one whose amount does not fit either (a payment of a paid
+    # invoice's amount is reported as already paid).
     fits = _amount_fits(exact, payments, invoices)
     still_open = invoices["is_open"].to_numpy()[exact["inv"].to_numpy()]
-    unsure = exact[agree & ~fits & still_open]
+    gross_fits = invoices["amount_minor"].to_numpy()[exact["inv"].to_numpy()] == payments[
+        "amount_minor"].to_numpy()[exact["tx"].to_numpy()]
+    unsure = exact[agree & ~fits & (still_open | ~gross_fits)]
     unsure = unsure[~unsure["tok"].isin(exact.loc[fits, "tok"])]
     fitting = _fitting_neighbours(unsure, full, keys, payments, invoices)
     hits = pd.concat([exact, typos, fitting.assign(typos=1)], ignore_index=True)
@@ -127,6 +130,12 @@ def _digits(number_keys: np.ndarray) -> list[str]:
     return [str(k // 32).zfill(k % 32) for k in number_keys.tolist()]
 
 
+def _digit_at(keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The digit at position `pos` (0 = first) of each number key."""
+    length = keys % 32
+    return (keys // 32) // np.power(10, (length - 1 - pos).astype(np.int64)) % 10
+
+
 def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
     """Invoices one substitution, transposition, lost or extra digit away from a token."""
     inv_full = keys["full"].to_numpy()
@@ -138,7 +147,13 @@ def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.
     lost_t, lost_i = equi_join(full[doubtful], ikey, by_deletion)
     extra_t, extra_i = equi_join(tkey, inv_full)
     swap_t, swap_i = equi_join(tkey, ikey, by_deletion)
-    near = np.abs(tpos[swap_t].astype(np.int16) - ipos[swap_i]) <= 1
+    # One digit out of each at the same place: a substitution. At neighbouring places, a
+    # swapped pair only when it is the same digit; otherwise the numbers differ in two.
+    shift = np.abs(tpos[swap_t].astype(np.int16) - ipos[swap_i])
+    inv_kept = inv_full[inv_full % 32 >= _MIN_TYPO_DIGITS - 1]
+    same_digit = _digit_at(full[doubtful][tsrc[swap_t]], tpos[swap_t]) == _digit_at(
+        inv_kept[isrc[swap_i]], ipos[swap_i])
+    near = (shift == 0) | ((shift == 1) & same_digit)
     return pd.DataFrame({
         "tok": np.concatenate([doubtful[lost_t], doubtful[tsrc[extra_t]],
                                doubtful[tsrc[swap_t[near]]]]),

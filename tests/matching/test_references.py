@@ -45,6 +45,28 @@ def test_typo_landing_on_another_customers_invoice_of_the_same_amount_is_not_tru
     assert all(invoice != "INV-2026-780254" for _, invoice, _ in links(rec))
 
 
+def test_typo_landing_on_the_payers_paid_invoice_of_another_amount_finds_the_open_one() -> None:
+    ledger = invoices(("INV-2026-155182", "C1", 0, None, "2026-05-13", "paid"),
+                      ("INV-2026-155185", "C1", 35000, None, "2026-04-13"),
+                      ("INV-2026-008647", "C1", 35000, None, "2026-02-12"))
+    rec = run(ledger, payments(("T1", 35000, "Müller Maschinenbau GmbH", "INV-2026-155182",
+                                "DE89370400440532013000")))
+    first = rec.matches.sort_values("rank").iloc[0]
+    assert first["invoice_id"] == "INV-2026-155185"
+    assert "1 typo" in first["reasons"]
+
+
+@pytest.mark.parametrize(("typed", "typo"), [
+    ("INV-2026-568672", True),   # 86 swapped
+    ("INV-2026-548672", False),  # 4 lost before 6, 8 added after it: two changes
+])
+def test_only_a_swapped_pair_counts_as_one_typo_not_a_digit_moved(typed: str,
+                                                                  typo: bool) -> None:
+    ledger = invoices(("INV-2026-586672", "C1", 15000))
+    rec = run(ledger, payments(("T1", 15000, "Harrington Holdings", typed)))
+    assert ("1 typo" in " ".join(rec.matches["reasons"])) is typo
+
+
 def test_reasons_explain_the_match() -> None:
     rec = run(LEDGER, payments(("T1", 123456, "Müller Maschinenbau GmbH", "INV-2026-004711")))
     assert rec.matches["reasons"].iloc[0] == "invoice no. in text; amount exact; payer = customer"

@@ -16,7 +16,7 @@ from lxml import etree
 
 from dunwell.errors import InputError
 
-from .text import amount, check_precision, clean, currency, is_iban
+from .text import amount, check_precision, clean, currency, is_iban, with_behalf
 
 _BOOKED = {"BOOK", ""}
 Element = etree._Element
@@ -162,8 +162,9 @@ def _row(t: _Tree, ref: str, signed: Decimal, detail: Element | None, ntry: Elem
     booked, ccy, credit = when
     name = iban = remittance = None
     if detail is not None:
-        name, iban = _party(t, detail, "Dbtr" if credit else "Cdtr")
-        remittance = _remittance(t, detail)
+        role = "Dbtr" if credit else "Cdtr"
+        name, iban = _party(t, detail, role)
+        remittance = with_behalf(_remittance(t, detail), _ultimate(t, detail, role), name)
     remittance = remittance or clean(t.text(ntry, "AddtlNtryInf"))
     return Row(ref, booked, signed, ccy, name, iban, remittance, line)
 
@@ -179,6 +180,14 @@ def _party(t: _Tree, detail: Element, role: str) -> tuple[str | None, str | None
     account = (t.text(parties, f"{role}Acct/Id/IBAN")
                or t.text(parties, f"{role}Acct/Id/Othr/Id")).replace(" ", "").upper()
     return name, account if is_iban(account) else None
+
+
+def _ultimate(t: _Tree, detail: Element, role: str) -> str | None:
+    """The ultimate debtor or creditor: the party a payment is made for or to."""
+    parties = t.first(detail, "RltdPties")
+    if parties is None:
+        return None
+    return clean(t.text(parties, f"Ultmt{role}/Nm") or t.text(parties, f"Ultmt{role}/Pty/Nm"))
 
 
 def _remittance(t: _Tree, detail: Element) -> str | None:

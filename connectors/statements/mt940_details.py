@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .text import clean, is_iban
+from .text import clean, is_iban, with_behalf
 
 WRAP = 65
 _SUBFIELD = re.compile(r"\?(\d{2})")
@@ -59,15 +59,16 @@ def _subfields(raw: str) -> Details:
     remittance = "".join(v for k, v in sorted(fields.items()) if k in _REMITTANCE_FIELDS)
     name = clean(fields.get("32", "") + fields.get("33", ""))
     iban = (fields.get("31") or "").replace(" ", "").upper()
-    return Details(name, iban if is_iban(iban) else None, _purpose(remittance))
+    return Details(name, iban if is_iban(iban) else None, _purpose(remittance, name))
 
 
-def _purpose(remittance: str) -> str | None:
-    """SVWZ+ text when SEPA tags are present, else the whole remittance."""
+def _purpose(remittance: str, payer: str | None) -> str | None:
+    """SVWZ+ text when SEPA tags are present, else the whole remittance; the ultimate
+    debtor (ABWA+) as 'on behalf of NAME'."""
     parts = _SEPA_TAG.split(remittance)
     tags = dict(zip(parts[1::2], parts[2::2], strict=False))
     if "SVWZ" in tags and tags["SVWZ"].strip():
-        return clean(tags["SVWZ"])
+        return with_behalf(clean(tags["SVWZ"]), clean(tags.get("ABWA")), payer)
     return clean(remittance)
 
 
@@ -83,4 +84,8 @@ def _keyed(raw: str) -> Details | None:
     for prefix in ("USTD//", "USTD/", "STRD/CUR/"):
         remittance = remittance.removeprefix(prefix)
     iban = fields.get("IBAN", "").replace(" ", "").upper()
-    return Details(clean(fields.get("NAME")), iban if is_iban(iban) else None, clean(remittance))
+    # /ULTD/name/id: the ultimate debtor, the party the payer paid for.
+    ultimate = next((p for p in fields.get("ULTD", "").split("/") if p.strip()), None)
+    name = clean(fields.get("NAME"))
+    return Details(name, iban if is_iban(iban) else None,
+                   with_behalf(clean(remittance), clean(ultimate), name))

@@ -124,3 +124,11 @@ def clean(text: str | None) -> str | None:
         return None
     out = " ".join(text.split())
     return out or None
+
+
+def with_behalf(remittance: str | None, party: str | None, payer: str | None) -> str | None:
+    """The remittance text with the party the payer paid for, when a statement names one
+    other than the payer."""
+    if not party or party.casefold() == (payer or "").casefold():
+        return remittance
+    return f"{remittance} / on behalf of {party}" if remittance else f"on behalf of {party}"

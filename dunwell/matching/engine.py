@@ -68,15 +68,17 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     master = cust.drop_duplicates("cust").set_index("cust")["name"]
     inv["customer_name"] = inv["customer_name"].where(
         inv["customer_name"] != "", inv["cust"].map(master).fillna(""))
+    names = payers.known_names(cust, inv, alias)
     evidence = pd.concat([
         payers.iban_evidence(pay, cust, alias),
-        payers.name_evidence(pay, payers.known_names(cust, inv, alias), policy.name_score_cutoff),
+        payers.name_evidence(pay, names, policy.name_score_cutoff),
+        payers.name_evidence(pay, names, policy.name_score_cutoff, behalf=True),
     ], ignore_index=True)
     strength = candidates.payer_strength(evidence, policy.name_score_cutoff)
     hits = references.find(pay, references.invoice_keys(inv), inv, strength)
     strength = _with_accounts_seen(strength, evidence, payers.accounts_seen(pay, inv, hits),
                                    policy.name_score_cutoff)
-    del evidence, cust, alias
+    del evidence, cust, alias, names
     rows = options.enrich(options.build(pay, inv, hits, strength, policy), pay, inv, strength)
     fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
                                 for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")
@@ -262,6 +264,7 @@ def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
         return incoming.get(col, blank).fillna("").astype("str")
 
     names = text("counterparty_name")
+    behalf = normalise.on_behalf(text("remittance_info"))
     return pd.DataFrame({
         "tx": np.arange(len(incoming)),
         "transaction_id": incoming["transaction_id"].astype("str").to_numpy(),
@@ -270,6 +273,8 @@ def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
         "currency": incoming["currency"].astype("str").to_numpy(),
         "name_key": normalise.payer_name(names).to_numpy(),
         "name_cut": _shortened(names),
+        "behalf_key": normalise.payer_name(behalf).to_numpy(),
+        "behalf_cut": _shortened(behalf),
         "iban_key": normalise.iban(text("counterparty_iban")).to_numpy(),
         "remittance_info": text("remittance_info").to_numpy(),
         "several": normalise.says_several(text("remittance_info")),

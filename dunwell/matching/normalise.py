@@ -67,6 +67,26 @@ def says_several(texts: pd.Series) -> np.ndarray:
         t.translate(_TRANSLIT))))).astype(bool)
 
 
+# Who a payment is for when the payer pays for someone else: SEPA's ultimate debtor
+# ('ABWA+' in German statements, which `statement convert` writes as 'on behalf of')
+# and what payers type, in the languages served.
+_BEHALF = re.compile(
+    r"(?:\bABWA\+|\bon behalf of\b|\bo/b/o\b|\bi\.\s?A\.|\bim Auftrag(?: von| der| des)?\b|"
+    r"\bpour (?:le )?compte de\b|\bpor cuenta de\b|\bper conto di\b|\bnamens\b|"
+    r"\batas nama\b)\s*:?\s*([^/;|]*[^/;|\s])", re.IGNORECASE)
+_NEXT_TAG = re.compile(r"\s*\b(?:EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|IBAN|BIC)\+")
+
+
+def on_behalf(texts: pd.Series) -> pd.Series:
+    """The party a remittance text says the payment is made for ('i.A. Müller GmbH'), or ''."""
+    def extract(distinct: pd.Series) -> pd.Series:
+        found = distinct.map(lambda t: _BEHALF.search(t))
+        return pd.Series([_NEXT_TAG.split(m.group(1))[0].strip() if m else ""
+                          for m in found.tolist()], dtype="str")
+
+    return pd.Series(per_distinct(texts, extract), index=texts.index, dtype="str")
+
+
 def iban(values: pd.Series) -> pd.Series:
     """IBANs in electronic form: upper case, no spaces."""
     clean = per_distinct(values, lambda d: pd.Series(

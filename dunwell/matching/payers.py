@@ -1,7 +1,7 @@
 """Who is paying: customers behind a payment's IBAN and name, with learned aliases.
 
 Evidence rows are (tx, cust, via, score): `via` is iban, alias_iban, name,
-alias_name or iban_in_run; `score` is the payer-name similarity (100 for an
+alias_name, behalf or iban_in_run; `score` is the payer-name similarity (100 for an
 IBAN; for iban_in_run, 100 when the account paid one customer, less when it
 paid several).
 """
@@ -36,10 +36,16 @@ def iban_evidence(payments: pd.DataFrame, customers: pd.DataFrame,
     return hits.assign(score=100)[EVIDENCE_COLUMNS]
 
 
-def name_evidence(payments: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> pd.DataFrame:
-    """Payments whose payer name is, or closely resembles, a known customer name."""
-    payer = pd.DataFrame({"tx": payments["tx"], "key": payments["name_key"],
-                          "cut": payments["name_cut"]})
+def name_evidence(payments: pd.DataFrame, names: pd.DataFrame, cutoff: int,
+                  behalf: bool = False) -> pd.DataFrame:
+    """Payments whose payer name is, or closely resembles, a known customer name.
+
+    With `behalf`, the name is the party the text says the payment is for (a parent
+    company paying 'on behalf of' a subsidiary); its evidence comes `via` behalf.
+    """
+    prefix = "behalf" if behalf else "name"
+    payer = pd.DataFrame({"tx": payments["tx"], "key": payments[f"{prefix}_key"],
+                          "cut": payments[f"{prefix}_cut"]})
     payer = payer[payer["key"] != ""]
     distinct = payer.sort_values(["key", "cut"]).drop_duplicates("key", keep="last")[
         ["key", "cut"]]
@@ -47,7 +53,8 @@ def name_evidence(payments: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> p
     rest = distinct[~distinct["key"].isin(exact["key"])]
     fuzzy = _fuzzy_names(rest, names, cutoff)
     scored = pd.concat([exact[["key", "cust", "via", "score"]], fuzzy], ignore_index=True)
-    return payer.merge(scored, on="key")[EVIDENCE_COLUMNS]
+    found = payer.merge(scored, on="key")[EVIDENCE_COLUMNS]
+    return found.assign(via="behalf") if behalf else found
 
 
 def accounts_seen(payments: pd.DataFrame, invoices: pd.DataFrame,

@@ -79,7 +79,8 @@ _AMOUNT_TEXT = ["{n} consecutive open invoices add up to the amount",
                 "amount exact", FEE_REASON, "paid short", "paid over"]
 _PAYER_TEXT = ["payer looks like another customer", "IBAN on file", "IBAN learned from review",
                "payer name learned from review", "payer = customer", "payer ~ customer {n}",
-               "payer unknown", "account paid this customer by invoice no. in this statement"]
+               "payer unknown", "account paid this customer by invoice no. in this statement",
+               "paid on behalf of customer", "paid on behalf of ~ customer {n}"]
 
 
 def reasons(opt: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
@@ -101,8 +102,9 @@ def reasons(opt: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
         "payer": np.select(
             [opt["contradicted"].to_numpy(), facts["via"].eq("iban"),
              facts["via"].eq("alias_iban"), facts["via"].eq("alias_name"),
+             facts["via"].eq("behalf") & (facts["score"] >= 100), facts["via"].eq("behalf"),
              facts["score"] >= 100, facts["score"] > 0, facts["via"].eq("iban_in_run")],
-            [0, 1, 2, 3, 4, 5, 7], 6),
+            [0, 1, 2, 3, 8, 9, 4, 5, 7], 6),
         "score": facts["score"].fillna(0).astype("int64"),
         "disputed": opt["disputed"].astype(bool),
         "claimed": opt["claimed"].astype(bool) if "claimed" in opt else False,

@@ -51,6 +51,29 @@ def test_name_alias_learned_from_review_identifies_customer() -> None:
     assert links(rec) == {("T1", "INV-2026-000203", 12990)}
 
 
+@pytest.mark.parametrize("text", [
+    "Transfer on behalf of Dupont Logistique SARL", "Zahlung i.A. DUPONT LOGISTIQUE",
+    "Paiement pour le compte de Dupont Logistique", "Pago / por cuenta de: Dupont Logistique SL",
+    "SVWZ+Zahlung ABWA+Dupont Logistique SARL",
+])
+def test_parent_paying_on_behalf_of_a_customer_is_booked_to_that_customer(text: str) -> None:
+    # Every customer has an invoice of the amount; only the text says whose it is.
+    ledger = invoices(("INV-2026-000501", "C1", 24207), ("INV-2026-000502", "C2", 24207),
+                      ("INV-2026-000503", "C3", 24207))
+    rec = run(ledger, payments(("T1", 24207, "Navarro Holding S.L.", text,
+                                "ES9121000418450200051332")))
+    assert links(rec) == {("T1", "INV-2026-000502", 24207)}
+    assert "paid on behalf of" in rec.matches["reasons"].iloc[0]
+
+
+def test_parent_paying_for_nobody_named_is_left_to_review() -> None:
+    ledger = invoices(("INV-2026-000501", "C1", 24207), ("INV-2026-000502", "C2", 24207))
+    rec = run(ledger, payments(("T1", 24207, "Navarro Holding S.L.", "Pago proveedor",
+                                "ES9121000418450200051332")))
+    assert links(rec) == set()
+    assert set(rec.matches["invoice_id"]) == {"INV-2026-000501", "INV-2026-000502"}
+
+
 def test_two_equal_invoices_without_reference_go_to_review() -> None:
     ledger = invoices(("INV-2026-000401", "C1", 50000, None, "2026-09-01"),
                       ("INV-2026-000402", "C1", 50000, None, "2026-10-01"))

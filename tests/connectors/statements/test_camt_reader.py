@@ -32,6 +32,17 @@ def test_batch_whose_details_do_not_add_up_is_one_row(write) -> None:
     assert ids[:2] == ["E1", "E2"]
 
 
+def test_ultimate_debtor_beside_the_debtor_is_kept_as_on_behalf_of(write) -> None:
+    text = _replace("<c:Dbtr><c:Nm>Beta GmbH</c:Nm></c:Dbtr>",
+                    "<c:Dbtr><c:Nm>Beta Holding</c:Nm></c:Dbtr>"
+                    "<c:UltmtDbtr><c:Nm>Beta Maschinen GmbH</c:Nm></c:UltmtDbtr>")
+    rows = {t.counterparty_name: t.remittance_info
+            for t in read_statement(write("u.xml", text)).transactions}
+    assert rows["Beta Holding"] == "RF18539007547034 / on behalf of Beta Maschinen GmbH"
+    # An ultimate debtor alone stands in for the debtor's name.
+    assert rows["Gamma SA"] == "INV-3"
+
+
 def test_latin1_bytes_in_a_utf8_document_are_read_as_cp1252_with_a_warning(write) -> None:
     data = _replace("Beta GmbH", "B\xe9ta GmbH").encode("latin-1")
     imp = read_statement(write("l1.xml", data))

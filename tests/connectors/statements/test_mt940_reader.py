@@ -51,6 +51,20 @@ def test_dutch_keyed_details_give_name_iban_and_remittance() -> None:
     assert details == ("ACME BV", "NL91ABNA0417164300", "INV 2025-17")
 
 
+def test_ultimate_debtor_is_kept_as_on_behalf_of() -> None:
+    sepa = parse_details(["166?00SEPA-UEBERWEISUNG?20EREF+E2E-7?21SVWZ+Rechnung Maerz?22ABWA+M",
+                          "ueller Bau GmbH?31DE89370400440532013000?32Holding AG"])
+    dutch = parse_details(["/TRTP/SEPA OVERBOEKING/NAME/ACME HOLDING BV/REMI/Betaling/ULTD/",
+                           "ACME Installatie BV/NL123/EREF/E2E-1"])
+    assert sepa.remittance == "Rechnung Maerz / on behalf of Mueller Bau GmbH"
+    assert dutch.remittance == "Betaling / on behalf of ACME Installatie BV"
+
+
+def test_ultimate_debtor_naming_the_payer_adds_nothing() -> None:
+    details = parse_details(["166?20SVWZ+Rechnung 4711 ABWA+Holding AG?32Holding AG"])
+    assert details.remittance == "Rechnung 4711"
+
+
 def test_free_text_details_keep_line_breaks_as_spaces() -> None:
     assert join_lines(["short line", "next"]) == "short line next"
     assert join_lines(["x" * 65, "yz"]) == "x" * 65 + "yz"

@@ -126,6 +126,7 @@ def _batch_truth(paid_by_number: bool) -> pd.DataFrame:
     table["amount_minor"] = table["open_minor"]
     table["case_kind"] = np.where(table["tx_no"] == 2, "exact_reference",
                                   "multi_invoice_unlisted")
+    table["ref_text"] = np.where(table["tx_no"] == 2, table["invoice_id"], "Sammelzahlung")
     paid = pd.Series({0: 300, 1: 1000, 2: 100})
     return truth_rows(table, paid, open_invoices, np.zeros(len(table), dtype=bool))
 
@@ -139,6 +140,63 @@ def test_unlisted_batch_that_two_runs_add_up_to_expects_the_oldest_run_in_review
     assert set(truth.loc[truth["tx_no"] == 1, "expected"]) == {"auto"}
 
 
+def test_typo_as_near_to_another_invoice_of_the_amount_expects_the_oldest_in_review() -> None:
+    from dunwell.synth.payments import truth_rows
+
+    open_invoices = pd.DataFrame({
+        "invoice_id": ["INV-2026-586679", "INV-2026-586672", "INV-2026-777777"],
+        "customer_id": "C1", "currency": "USD", "open_minor": 15000,
+        "due_date": pd.to_datetime(["2026-08-08", "2026-08-20", "2026-01-01"])})
+    # '586671': one substitution from 586679 and from 586672 (the one paid).
+    table = pd.DataFrame({"tx_no": [0, 1], "invoice_id": ["INV-2026-586672", "INV-2026-777777"],
+                          "customer_id": "C1", "currency": "USD", "amount_minor": 15000,
+                          "open_minor": 15000, "case_kind": "reference_typo",
+                          "ref_text": ["INV-2026-586671", "INV-2026-777177"]})
+    truth = truth_rows(table, pd.Series({0: 15000, 1: 15000}), open_invoices,
+                       np.zeros(2, dtype=bool))
+    assert truth[["invoice_id", "expected"]].values.tolist() == [
+        ["INV-2026-586679", "review"], ["INV-2026-777777", "auto"]]
+
+
 def test_oldest_run_skips_invoices_another_payment_pays_by_number() -> None:
     truth = _batch_truth(paid_by_number=True)
     assert sorted(truth.loc[truth["tx_no"] == 0, "invoice_id"]) == ["I3", "I4"]
+
+
+@pytest.fixture(scope="module")
+def big_world() -> SynthData:
+    return generate(seed=3, n_customers=2500, n_invoices=100_000, as_of=AS_OF,
+                    n_transactions=100_000)
+
+
+def test_parents_paying_without_the_number_mostly_say_whom_for(big_world: SynthData) -> None:
+    from dunwell.matching.normalise import on_behalf
+
+    truth = big_world.truth[big_world.truth["case_kind"] == "parent_pays"]
+    text = big_world.transactions.set_index("transaction_id").loc[
+        truth["transaction_id"], "remittance_info"].reset_index(drop=True)
+    unnumbered = ~np.asarray([i in t for i, t in zip(truth["invoice_id"], text, strict=True)])
+    says = (on_behalf(text) != "").to_numpy()
+    assert 0.6 < says[unnumbered].mean() < 0.9
+    assert not says[~unnumbered].any()
+    # Naming the subsidiary makes it a payment a clerk books or proposes, never one to ask.
+    assert "ask" not in set(truth["expected"].to_numpy()[unnumbered & says])
+
+
+def test_payments_to_ask_about_name_nothing_and_share_their_amount(big_world: SynthData) -> None:
+    from dunwell.matching.normalise import on_behalf
+
+    asked = big_world.truth[big_world.truth["expected"] == "ask"]
+    assert len(asked) > 0
+    assert set(asked["case_kind"]) == {"parent_pays"}
+    tx = big_world.transactions.set_index("transaction_id").loc[asked["transaction_id"]]
+    assert not any(i in t for i, t in zip(asked["invoice_id"], tx["remittance_info"],
+                                          strict=True))
+    assert (on_behalf(tx["remittance_info"]) == "").all()
+    known = set(big_world.customers["iban"])
+    assert not tx["counterparty_iban"].isin(known).any()
+    open_now = big_world.invoices[big_world.invoices["status"].eq("open")
+                                  & big_world.invoices["open_minor"].gt(0)]
+    alike = open_now.groupby(["currency", "open_minor"]).size()
+    keys = list(zip(tx["currency"], tx["amount_minor"], strict=True))
+    assert all(alike.get(k, 0) >= 2 for k in keys)

@@ -24,7 +24,8 @@ class SynthData:
       invoices: invoice export (INVOICE_COLUMNS), as it stood before the statement.
       transactions: bank statement rows (TRANSACTION_COLUMNS), no customer_id.
       truth: transaction_id, invoice_id, applied_minor, case_kind and expected
-        (auto, review or none): what a careful clerk would book.
+        (auto, review or none): what a careful clerk would book; `ask` where nothing in
+        the payment tells the invoice from others (the payer has to be asked).
       parents: customer_id, parent_name, parent_iban of companies paying for others.
     """
 
@@ -107,7 +108,7 @@ def _statement(rng: np.random.Generator, table: pd.DataFrame, cases: np.ndarray,
                invoices: pd.DataFrame, parents: pd.DataFrame,
                as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Statement rows for the invoice cases plus unrelated money, and the truth."""
-    table["ref_text"] = payments.references(rng, table)
+    table["ref_text"], behalf = payments.references(rng, table)
     joiner = _join_references(rng, table)
     first = table.groupby("tx_no").first()
     total_open = table.groupby("tx_no")["open_minor"].sum()
@@ -124,10 +125,40 @@ def _statement(rng: np.random.Generator, table: pd.DataFrame, cases: np.ndarray,
     hidden[parent] = [inv not in text for inv, text in
                       zip(table["invoice_id"][parent], table["ref_text"][parent], strict=True)]
     truth = payments.truth_rows(table, paid, open_now, hidden)
-    # A parent paying without the number: the clerk has to find the subsidiary first.
-    truth.loc[hidden, "expected"] = "review"
+    # A parent paying without the number, saying nobody, from an account that pays no
+    # other invoice of the subsidiary by number: the clerk has to find the subsidiary
+    # first, and when other open invoices share the amount, only the payer can say which
+    # one it paid (expected "ask": no candidate is right or wrong).
+    unnamed = table[hidden & ~behalf & ~_account_named(table, rows, paid, hidden & ~behalf)]
+    shared = open_now.groupby(["currency", "open_minor"]).size().rename("alike").reset_index()
+    alike = unnamed[["currency", "open_minor"]].merge(shared, how="left")["alike"].fillna(0)
+    truth.loc[truth["tx_no"].isin(unnamed["tx_no"]), "expected"] = "review"
+    truth.loc[truth["tx_no"].isin(unnamed.loc[alike.to_numpy() > 1, "tx_no"]),
+              "expected"] = "ask"
     rows, truth = _add_other_money(rng, rows, truth, cases)
     return _finish(rng, rows, truth, as_of, len(cases))
+
+
+def _account_named(table: pd.DataFrame, rows: pd.DataFrame, paid: pd.Series,
+                   among: np.ndarray) -> np.ndarray:
+    """Rows (of those `among`) whose payer's account pays, in another payment of the
+    statement, an invoice of the same customer by its number and for its amount."""
+    iban = table["tx_no"].map(rows.set_index("tx_no")["counterparty_iban"]).fillna("")
+    named = np.asarray([inv in text for inv, text in
+                        zip(table["invoice_id"], table["ref_text"], strict=True)], dtype=bool)
+    fits = named & (table["tx_no"].map(paid).to_numpy() == table["open_minor"].to_numpy())
+    by_number = pd.DataFrame({"iban": iban, "customer_id": table["customer_id"],
+                              "by": table["tx_no"]})[fits & iban.ne("").to_numpy()]
+    by_number = by_number.groupby(["iban", "customer_id"], as_index=False).agg(
+        first=("by", "min"), payments=("by", "nunique"))
+    mine = pd.DataFrame({"row": np.flatnonzero(among), "iban": iban[among],
+                         "customer_id": table["customer_id"][among],
+                         "tx_no": table["tx_no"][among]})
+    found = mine.merge(by_number, on=["iban", "customer_id"])
+    other = found[(found["payments"] > 1) | (found["first"] != found["tx_no"])]
+    out = np.zeros(len(table), dtype=bool)
+    out[other["row"].to_numpy()] = True
+    return out
 
 
 def _join_references(rng: np.random.Generator, table: pd.DataFrame) -> pd.Series:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import OSA
 
 from dunwell.synth import names as nm
 from dunwell.synth import remittance as rm
@@ -15,6 +16,8 @@ _EXACT_LIKE = {"exact_reference", "partial_payment", "bank_fee", "overpayment",
                "multi_invoice_listed", "parent_pays"}
 _NO_REFERENCE = {"no_reference", "name_upper", "name_abbreviation", "name_suffix_dropped",
                  "name_truncated", "equal_amounts"}
+# Share of parents paying without the invoice number who name the subsidiary.
+BEHALF_SHARE = 0.75
 _SCALE = {"EUR": 1.0, "USD": 1.1, "GBP": 0.85, "CHF": 0.95, "IDR": 17000.0}
 _FX = {"EUR": ("USD", 1.08), "USD": ("EUR", 0.93), "GBP": ("EUR", 1.17), "CHF": ("EUR", 1.05),
        "IDR": ("USD", 0.000064)}
@@ -32,14 +35,19 @@ def link_table(links: pd.DataFrame, cases: np.ndarray, invoices: pd.DataFrame,
     return table.join(master, on="customer_id")
 
 
-def references(rng: np.random.Generator, table: pd.DataFrame) -> pd.Series:
-    """The invoice number as each payer wrote it, or a generic text when none."""
+def references(rng: np.random.Generator, table: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    """The invoice number as each payer wrote it, or a generic text when none; and which
+    rows name the customer a parent pays for instead."""
     case, ref = table["case_kind"], table["invoice_id"]
     out = pd.Series(rm.pick(rng, rm.GENERIC_TEXT, len(table)), index=table.index, dtype="str")
     lead = pd.Series(rm.pick(rng, ["", "", "", "RE ", "Payment ", "Zahlung ", "EREF+"],
                              len(table)), index=table.index, dtype="str")
-    exact = case.isin(_EXACT_LIKE) & ~(case.eq("parent_pays") & (rng.random(len(table)) < 0.3))
+    roll = rng.random(len(table))
+    exact = case.isin(_EXACT_LIKE) & ~(case.eq("parent_pays") & (roll < 0.3))
     out[exact] = (lead + ref)[exact]
+    # Most parents paying without the number say whom they pay for.
+    behalf = case.eq("parent_pays") & (roll < 0.3 * BEHALF_SHARE)
+    out[behalf] = rm.on_behalf(rng, table.loc[behalf, "name"], table.loc[behalf, "language"])
     for kind, variant in (("reference_no_dashes", rm.no_dashes),
                           ("reference_zeros_dropped", rm.zeros_dropped)):
         out[case.eq(kind)] = variant(ref[case.eq(kind)])
@@ -49,7 +57,7 @@ def references(rng: np.random.Generator, table: pd.DataFrame) -> pd.Series:
     out[pre] = rm.prefixed(rng, ref[pre], table.loc[pre, "language"])
     batch = case.eq("multi_invoice_unlisted")
     out[batch] = rm.pick(rng, rm.BATCH_TEXT, int(batch.sum()))
-    return out
+    return out, behalf.to_numpy()
 
 
 def payer_names(rng: np.random.Generator, first: pd.DataFrame,
@@ -124,7 +132,11 @@ def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame
     key = ["customer_id", "currency", "open_minor"]
     clashing = table[key].merge(clash.assign(hit=True), on=key, how="left")["hit"].fillna(False)
     no_ref = table["case_kind"].isin(_NO_REFERENCE).to_numpy() | unreferenced
-    coin_toss = no_ref & clashing.to_numpy().astype(bool)
+    # A mistyped number as near to another of the payer's invoices of the amount as to
+    # the right one names neither.
+    near = _near_typos(table, open_invoices)
+    typo_toss = table.index.isin(near.loc[near.duplicated("row", keep=False), "row"])
+    coin_toss = (no_ref & clashing.to_numpy().astype(bool)) | typo_toss
     expected[coin_toss] = "review"
     # An unlisted batch that another run of the payer's invoices adds up to as well
     # cannot be told apart without the payment advice: a clerk proposes the oldest run.
@@ -140,6 +152,9 @@ def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame
     found = toss.merge(open_invoices[[*key, "invoice_id", "due_date"]], on=key).merge(
         by_number.rename(columns={"tx_no": "by"}), on="invoice_id", how="left")
     found = found[found["by"].isna() | (found["by"] == found["tx_no"])]
+    # For a mistyped number, only the invoices one typo from it.
+    is_near = found.merge(near.assign(near=True), on=["row", "invoice_id"], how="left")["near"]
+    found = found[~found["row"].isin(near["row"]).to_numpy() | is_near.notna().to_numpy()]
     oldest = found.sort_values(["row", "due_date", "invoice_id"]).drop_duplicates("row")
     invoice_id = table["invoice_id"].where(
         ~coin_toss, pd.Series(oldest["invoice_id"].to_numpy(), index=oldest["row"].to_numpy())
@@ -152,6 +167,20 @@ def truth_rows(table: pd.DataFrame, paid: pd.Series, open_invoices: pd.DataFrame
                            case_kind="multi_invoice_unlisted", expected="review")
     return pd.concat([truth[~truth["tx_no"].isin(chosen["tx_no"])], chosen[truth.columns]],
                      ignore_index=True).sort_values("tx_no", kind="stable", ignore_index=True)
+
+
+def _near_typos(table: pd.DataFrame, open_invoices: pd.DataFrame) -> pd.DataFrame:
+    """(row, invoice_id) for mistyped numbers and the payer's open invoices of the paid amount
+    one typo from them (the right one among them)."""
+    key = ["customer_id", "currency", "open_minor"]
+    typo = table[table["case_kind"].eq("reference_typo")]
+    pairs = typo[[*key, "ref_text"]].reset_index(names="row").merge(
+        open_invoices[[*key, "invoice_id"]], on=key)
+    typed = pairs["ref_text"].str.replace(r"\D", "", regex=True).tolist()
+    numbers = pairs["invoice_id"].str.replace(r"\D", "", regex=True).tolist()
+    distance = np.asarray([OSA.distance(a, b) for a, b in zip(typed, numbers, strict=True)],
+                          dtype=np.int64)
+    return pairs.loc[distance <= 1, ["row", "invoice_id"]].reset_index(drop=True)
 
 
 def _runs(open_invoices: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

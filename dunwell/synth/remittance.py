@@ -5,10 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dunwell.synth import names as nm
+
 INVOICE_WORD = {"de": "Rechnung", "fr": "Facture", "es": "Factura", "id": "Faktur",
                 "en": "Invoice"}
 GENERIC_TEXT = ["", "Zahlung", "Payment", "Ueberweisung", "Virement", "Pago proveedor",
                 "Pembayaran", "Transfer", "Zahlung offene Posten", "Reglement fournisseur"]
+# How a parent company says whom it pays for, by the subsidiary's language; the last
+# is how `statement convert` writes a statement's ultimate debtor.
+BEHALF_TEXT = {"de": ["i.A. {}", "Zahlung im Auftrag von {}"], "fr": ["pour le compte de {}"],
+               "es": ["Pago por cuenta de {}"], "id": ["Pembayaran atas nama {}"],
+               "en": ["on behalf of {}"], "": ["{} / on behalf of {}"]}
 BATCH_TEXT = ["Sammelzahlung", "Payment advice follows", "Paiement groupe", "Pago agrupado",
               "Bulk payment", "Zahlungsavis folgt"]
 
@@ -16,6 +23,20 @@ BATCH_TEXT = ["Sammelzahlung", "Payment advice follows", "Paiement groupe", "Pag
 def pick(rng: np.random.Generator, options: list[str], n: int) -> np.ndarray:
     """n random choices from a list of texts."""
     return np.asarray(options, dtype=object)[rng.integers(len(options), size=n)]
+
+
+def on_behalf(rng: np.random.Generator, names: pd.Series, language: pd.Series) -> pd.Series:
+    """'i.A. Mueller Bau GmbH', 'Transfer / on behalf of MUELLER BAU GMBH': the subsidiary
+    a parent pays for, as typed or as a statement's ultimate debtor."""
+    roll = rng.random(len(names))
+    styles = [BEHALF_TEXT.get(lang, BEHALF_TEXT["en"]) for lang in language.tolist()]
+    generic = pick(rng, [t for t in GENERIC_TEXT if t], len(names))
+    pick_style = rng.integers(0, 2, size=len(names))
+    spelled = names.where(roll < 0.5, nm.upper_case(names).where(roll < 0.75, names))
+    out = [BEHALF_TEXT[""][0].format(g, n) if r >= 0.75 else style[k % len(style)].format(n)
+           for n, g, r, style, k in zip(spelled.tolist(), generic, roll, styles, pick_style,
+                                        strict=True)]
+    return pd.Series(out, index=names.index, dtype="str")
 
 
 def no_dashes(refs: pd.Series) -> pd.Series:

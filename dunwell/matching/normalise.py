@@ -63,17 +63,23 @@ _SEVERAL = re.compile(
 
 def says_several(texts: pd.Series) -> np.ndarray:
     """Remittance texts announcing a payment of several invoices ('Sammelzahlung')."""
-    return per_distinct(texts, lambda d: d.map(lambda t: bool(_SEVERAL.search(
-        t.translate(_TRANSLIT))))).astype(bool)
+    return _contains(texts, _SEVERAL)
+
+
+def _contains(texts: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
+    """Where a case-insensitive pattern occurs, in one vectorised pass (Arrow's RE2)."""
+    found = texts.fillna("").astype("str").str.contains(pattern.pattern, case=False, regex=True)
+    return found.to_numpy(dtype=bool)
 
 
 # Who a payment is for when the payer pays for someone else: SEPA's ultimate debtor
 # ('ABWA+' in German statements, which `statement convert` writes as 'on behalf of')
 # and what payers type, in the languages served.
-_BEHALF = re.compile(
-    r"(?:\bABWA\+|\bon behalf of\b|\bo/b/o\b|\bi\.\s?A\.|\bim Auftrag(?: von| der| des)?\b|"
-    r"\bpour (?:le )?compte de\b|\bpor cuenta de\b|\bper conto di\b|\bnamens\b|"
-    r"\batas nama\b)\s*:?\s*([^/;|]*[^/;|\s])", re.IGNORECASE)
+_BEHALF_WORDS = (r"(?:\bABWA\+|\bon behalf of\b|\bo/b/o\b|\bi\.\s?A\.|"
+                 r"\bim Auftrag(?: von| der| des)?\b|\bpour (?:le )?compte de\b|"
+                 r"\bpor cuenta de\b|\bper conto di\b|\bnamens\b|\batas nama\b)")
+_BEHALF_WORD = re.compile(_BEHALF_WORDS, re.IGNORECASE)
+_BEHALF = re.compile(_BEHALF_WORDS + r"\s*:?\s*([^/;|]*[^/;|\s])", re.IGNORECASE)
 _NEXT_TAG = re.compile(r"\s*\b(?:EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|IBAN|BIC)\+")
 
 
@@ -84,7 +90,12 @@ def on_behalf(texts: pd.Series) -> pd.Series:
         return pd.Series([_NEXT_TAG.split(m.group(1))[0].strip() if m else ""
                           for m in found.tolist()], dtype="str")
 
-    return pd.Series(per_distinct(texts, extract), index=texts.index, dtype="str")
+    out = pd.Series("", index=texts.index, dtype="str")
+    # Few texts name a party: find them in one vectorised pass, extract from those only.
+    some = _contains(texts, _BEHALF_WORD)
+    if some.any():
+        out[some] = per_distinct(texts[some], extract)
+    return out
 
 
 def iban(values: pd.Series) -> pd.Series:

@@ -150,10 +150,12 @@ def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.
     # One digit out of each at the same place: a substitution. At neighbouring places, a
     # swapped pair only when it is the same digit; otherwise the numbers differ in two.
     shift = np.abs(tpos[swap_t].astype(np.int16) - ipos[swap_i])
+    near = shift == 0
+    moved = np.flatnonzero(shift == 1)
     inv_kept = inv_full[inv_full % 32 >= _MIN_TYPO_DIGITS - 1]
-    same_digit = _digit_at(full[doubtful][tsrc[swap_t]], tpos[swap_t]) == _digit_at(
-        inv_kept[isrc[swap_i]], ipos[swap_i])
-    near = (shift == 0) | ((shift == 1) & same_digit)
+    t_at, i_at = swap_t[moved], swap_i[moved]
+    near[moved] = _digit_at(full[doubtful][tsrc[t_at]], tpos[t_at]) == _digit_at(
+        inv_kept[isrc[i_at]], ipos[i_at])
     return pd.DataFrame({
         "tok": np.concatenate([doubtful[lost_t], doubtful[tsrc[extra_t]],
                                doubtful[tsrc[swap_t[near]]]]),

@@ -9,6 +9,13 @@ measuring wall time and peak RSS. A naive baseline (invoice number by regex,
 else exact amount plus the best fuzzy payer name) runs the same way. Accuracy
 per case kind is scored against the generator's ground truth; a table is
 printed and everything lands in bench/out/matching.json.
+
+Ground truth says what a careful clerk would do with each payment: book it
+(`auto`), propose it (`review`, with the right invoice), leave it (`none`), or
+`ask` the payer, when nothing in the payment (number, account, name, the party
+it is paid on behalf of) tells its invoice from other open invoices of the
+amount. `ask` payments are not counted in rank-1 (no candidate is right) and an
+automatic booking of one counts as wrong.
 """
 
 from __future__ import annotations

@@ -11,11 +11,12 @@ INVOICE_WORD = {"de": "Rechnung", "fr": "Facture", "es": "Factura", "id": "Faktu
                 "en": "Invoice"}
 GENERIC_TEXT = ["", "Zahlung", "Payment", "Ueberweisung", "Virement", "Pago proveedor",
                 "Pembayaran", "Transfer", "Zahlung offene Posten", "Reglement fournisseur"]
-# How a parent company says whom it pays for, by the subsidiary's language; the last
-# is how `statement convert` writes a statement's ultimate debtor.
+# How a parent company says whom it pays for, by the subsidiary's language.
 BEHALF_TEXT = {"de": ["i.A. {}", "Zahlung im Auftrag von {}"], "fr": ["pour le compte de {}"],
                "es": ["Pago por cuenta de {}"], "id": ["Pembayaran atas nama {}"],
-               "en": ["on behalf of {}"], "": ["{} / on behalf of {}"]}
+               "en": ["on behalf of {}"]}
+# How `statement convert` writes a statement's ultimate debtor after the text.
+ULTIMATE_DEBTOR_TEXT = "{} / on behalf of {}"
 BATCH_TEXT = ["Sammelzahlung", "Payment advice follows", "Paiement groupe", "Pago agrupado",
               "Bulk payment", "Zahlungsavis folgt"]
 
@@ -33,7 +34,7 @@ def on_behalf(rng: np.random.Generator, names: pd.Series, language: pd.Series) -
     generic = pick(rng, [t for t in GENERIC_TEXT if t], len(names))
     pick_style = rng.integers(0, 2, size=len(names))
     spelled = names.where(roll < 0.5, nm.upper_case(names).where(roll < 0.75, names))
-    out = [BEHALF_TEXT[""][0].format(g, n) if r >= 0.75 else style[k % len(style)].format(n)
+    out = [ULTIMATE_DEBTOR_TEXT.format(g, n) if r >= 0.75 else style[k % len(style)].format(n)
            for n, g, r, style, k in zip(spelled.tolist(), generic, roll, styles, pick_style,
                                         strict=True)]
     return pd.Series(out, index=names.index, dtype="str")

@@ -147,7 +147,8 @@ def statement_convert(
     for line in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
     out.print(
-        f"{result.count} transactions ({result.format}) -> {output}"
+        f"{result.count} transaction{'' if result.count == 1 else 's'} ({result.format})"
+        f" -> {output}"
         + "".join(f"\n  {ccy} net {total}" for ccy, total in result.sums.items())
     )
 

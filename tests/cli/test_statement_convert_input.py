@@ -117,6 +117,7 @@ def test_utf8_bom_bank_csv_converts_without_warning(cli, workdir):
     outcome = cli("statement", "convert", source, "-o", "bank.csv")
     assert outcome.exit_code == 0, outcome
     assert outcome.stderr == ""
+    assert outcome.stdout.startswith("1 transaction (canonical) -> bank.csv")
     rows = list(csv.DictReader((workdir.path / "bank.csv").open(encoding="utf-8")))
     assert [r["transaction_id"] for r in rows] == ["T1"]
     assert rows[0]["amount"] == "1190.00"

@@ -139,8 +139,10 @@ def _digit_at(keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
 def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
     """Invoices one substitution, transposition, lost or extra digit away from a token."""
     inv_full = keys["full"].to_numpy()
-    isrc, ipos, ikey = normalise.deletions(inv_full[inv_full % 32 >= _MIN_TYPO_DIGITS - 1])
-    inv_ids = keys["inv"].to_numpy()[inv_full % 32 >= _MIN_TYPO_DIGITS - 1][isrc]
+    long_enough = inv_full % 32 >= _MIN_TYPO_DIGITS - 1
+    inv_kept = inv_full[long_enough]
+    isrc, ipos, ikey = normalise.deletions(inv_kept)
+    inv_ids = keys["inv"].to_numpy()[long_enough][isrc]
     tsrc, tpos, tkey = normalise.deletions(full[doubtful])
     # Ten deletions per invoice number: sorted once for both joins on them.
     by_deletion = sorted_index(ikey)
@@ -152,7 +154,6 @@ def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.
     shift = np.abs(tpos[swap_t].astype(np.int16) - ipos[swap_i])
     near = shift == 0
     moved = np.flatnonzero(shift == 1)
-    inv_kept = inv_full[inv_full % 32 >= _MIN_TYPO_DIGITS - 1]
     t_at, i_at = swap_t[moved], swap_i[moved]
     near[moved] = _digit_at(full[doubtful][tsrc[t_at]], tpos[t_at]) == _digit_at(
         inv_kept[isrc[i_at]], ipos[i_at])

@@ -201,6 +201,8 @@ def accuracy(truth: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     review = matches[matches["decision"] == "review"]
     shown = set(zip(review["transaction_id"], review["invoice_id"], strict=True)) & right
     top = top.assign(absent=~top["transaction_id"].isin({t for t, _ in shown}))
+    reasons = auto.get("reasons", pd.Series("", index=auto.index)).fillna("")
+    on_behalf = auto[reasons.str.contains("on behalf of", regex=False)]
     table = pd.DataFrame({
         "payments": truth.drop_duplicates("transaction_id").groupby("case_kind").size(),
         "auto_links": auto.groupby("kind").size(),
@@ -211,10 +213,22 @@ def accuracy(truth: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
         "review_coin_toss": top.groupby("kind")["coin_toss"].mean(),
         "review_absent": top.groupby("kind")["absent"].mean(),
         "ask_payer": asked.groupby("case_kind").size(),
-    }).fillna({"auto_links": 0, "review_items": 0, "ask_payer": 0})
-    table.loc["ALL"] = [truth["transaction_id"].nunique(), len(auto), auto["ok"].mean(),
-                        want["found"].mean(), len(top), top["ok"].mean(),
-                        top["coin_toss"].mean(), top["absent"].mean(), len(asked)]
+        # What the matcher did with those: booked (counted wrong above) or proposed.
+        "ask_auto": asked[asked["transaction_id"].isin(auto["transaction_id"])]
+        .groupby("case_kind").size(),
+        "ask_review": asked[asked["transaction_id"].isin(review["transaction_id"])
+                            & ~asked["transaction_id"].isin(auto["transaction_id"])]
+        .groupby("case_kind").size(),
+        "auto_on_behalf": on_behalf.groupby("kind").size(),
+    })
+    counts = ["auto_links", "review_items", "ask_payer", "ask_auto", "ask_review",
+              "auto_on_behalf"]
+    table = table.fillna(dict.fromkeys(counts, 0))
+    table.loc["ALL"] = table[counts].sum().reindex(table.columns)
+    table.loc["ALL", ["payments", "auto_precision", "auto_recall", "review_rank1",
+                      "review_coin_toss", "review_absent"]] = [
+        truth["transaction_id"].nunique(), auto["ok"].mean(), want["found"].mean(),
+        top["ok"].mean(), top["coin_toss"].mean(), top["absent"].mean()]
     return table
 
 

@@ -9,18 +9,29 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.dunwell/prefect
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: install demo test test-fast lint bench server clean
+.PHONY: install lock demo test test-fast lint bench server clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+# Installs exactly what requirements.lock says, hashes checked; the build tools
+# come from the lock too, so the editable install needs nothing unpinned.
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Refresh the lock on purpose (new dependency or upgrade): resolves pyproject.toml
+# and the build requirements, with hashes, in a throwaway tools venv.
+lock:
+	$(PYTHON) -m venv .dunwell/lock-tools
+	.dunwell/lock-tools/bin/pip install -q pip-tools
+	.dunwell/lock-tools/bin/pip-compile -q --generate-hashes --allow-unsafe --extra dev \
+	  --strip-extras --no-emit-index-url --no-emit-find-links \
+	  -o requirements.lock pyproject.toml requirements-build.in
 
 demo: $(STAMP)
 	@mkdir -p "$(PREFECT_HOME)"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from babel.numbers import get_currency_name
 
 from dunwell.connectors.csvio import RawTable, read_table
 from dunwell.errors import InputError, InputErrors
+from dunwell.currencies import is_currency
 from dunwell.money import exponent
 
 MAX_ERRORS = 20
@@ -76,13 +76,6 @@ def _currency(check: _Checker, column: str = "currency") -> pd.Series:
     bad = values.isin(unknown)
     check.flag(bad, column, lambda v: f"{v!r} is not an ISO 4217 currency code")
     return values
-
-
-def is_currency(code: str) -> bool:
-    """True for an ISO 4217 code babel knows (upper case, three letters)."""
-    if len(code) != 3 or not code.isalpha():
-        return False
-    return get_currency_name(code, locale="en") != code
 
 
 def _dates(check: _Checker, column: str, required: bool = True) -> pd.Series:

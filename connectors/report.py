@@ -20,13 +20,12 @@ from pathlib import Path
 import matplotlib
 import matplotlib.ticker
 import pandas as pd
-from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from dunwell.connectors.mail import Attachment, InlineImage, Transport, build_email
 from dunwell.connectors.quality import QualityResult
 from dunwell.frames import minor_to_text
-from dunwell.money import D, from_minor, to_minor
+from dunwell.money import D, format_money, from_minor, to_minor
 
 matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402 - the backend must be chosen first
@@ -369,15 +368,13 @@ def _environment(locale: str) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["money"] = lambda minor, ccy: _money(int(minor), ccy, locale)
-    env.filters["decimal_money"] = lambda amount, ccy: format_currency(
-        amount, ccy, _MONEY_PATTERN, locale=locale
-    )
+    env.filters["decimal_money"] = lambda amount, ccy: format_money(amount, ccy, locale, _MONEY_PATTERN)
     env.filters["label"] = lambda name: str(name).replace("_", " ").capitalize()
     return env
 
 
 def _money(minor: int, currency: str, locale: str) -> str:
-    return format_currency(from_minor(minor, currency), currency, _MONEY_PATTERN, locale=locale)
+    return format_money(from_minor(minor, currency), currency, locale, _MONEY_PATTERN)
 
 
 def _csv(frame: pd.DataFrame) -> bytes:

@@ -6,11 +6,15 @@ a float never passes the gate, and adding two currencies raises.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import get_currency_precision
+from babel import Locale
+from babel.numbers import parse_pattern
+
+from dunwell.currencies import MINOR_UNITS
 
 _CANONICAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 ROUNDING = ROUND_HALF_UP
@@ -40,8 +44,11 @@ def D(value: str | int | Decimal) -> Decimal:  # noqa: N802 - beancount's name f
 
 
 def exponent(currency: str) -> int:
-    """Digits after the decimal point for a currency (EUR 2, JPY 0, BHD 3)."""
-    return int(get_currency_precision(currency))
+    """Digits after the decimal point for a currency by ISO 4217 (EUR 2, JPY 0, BHD 3)."""
+    try:
+        return MINOR_UNITS[currency]
+    except KeyError:
+        raise MoneyError(f"{currency!r} is not an ISO 4217 currency code") from None
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:
@@ -72,6 +79,15 @@ def from_minor(minor: int, currency: str) -> Decimal:
 def format_plain(amount: Decimal, currency: str) -> str:
     """The contract's canonical text: a dot, the currency's decimals, no grouping."""
     return f"{quantize(amount, currency):f}"
+
+
+def format_money(amount: Decimal, currency: str, locale: str, pattern: str | None = None) -> str:
+    """An amount for people, in the locale's style but with ISO 4217 decimals, not CLDR's."""
+    where = Locale.parse(locale)
+    fixed = copy.copy(parse_pattern(pattern) if pattern else where.currency_formats["standard"])
+    digits = exponent(currency)
+    fixed.frac_prec = (digits, digits)
+    return fixed.apply(quantize(amount, currency), where, currency=currency, currency_digits=False)
 
 
 @dataclass(frozen=True, slots=True)

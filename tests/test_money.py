@@ -13,6 +13,7 @@ from dunwell.money import (
     Money,
     MoneyError,
     exponent,
+    format_money,
     format_plain,
     from_minor,
     has_excess_precision,
@@ -53,6 +54,29 @@ def test_quantize_rounds_half_up_to_the_currency_minor_unit(amount, currency, ro
 
 def test_exponents_follow_iso_4217():
     assert [exponent(c) for c in ("EUR", "JPY", "BHD", "CLF")] == [2, 0, 3, 4]
+
+
+@pytest.mark.parametrize("currency", ["IDR", "HUF", "TWD", "COP", "ISK", "UGX"])
+def test_exponents_come_from_iso_not_from_cldr_cash_digits(currency):
+    # CLDR (babel >= 2.19) gives IDR 0 digits, ISO 4217 gives 2; ISK and UGX are 0 in ISO
+    iso = {"IDR": 2, "HUF": 2, "TWD": 2, "COP": 2, "ISK": 0, "UGX": 0}
+    assert exponent(currency) == iso[currency]
+
+
+@pytest.mark.parametrize("code", ["XXX", "XAU", "XTS", "ABC", "eur", ""])
+def test_codes_without_a_minor_unit_are_not_money(code):
+    with pytest.raises(MoneyError):
+        exponent(code)
+
+
+@pytest.mark.parametrize(("amount", "currency", "locale", "text"), [
+    ("158432.46", "IDR", "id", "Rp158.432,46"),
+    ("1234.5", "EUR", "de", "1.234,50\xa0€"),
+    ("158432", "JPY", "ja", "￥158,432"),
+    ("1.5", "BHD", "en", "BHD1.500"),
+])
+def test_amounts_for_people_keep_the_iso_decimals(amount, currency, locale, text):
+    assert format_money(D(amount), currency, locale) == text
 
 
 def test_to_minor_refuses_an_amount_finer_than_the_currency():

@@ -73,7 +73,7 @@ def _sign(raw: str) -> tuple[str, bool]:
 
 @lru_cache(maxsize=512)
 def quantum(currency: str) -> Decimal:
-    """The currency's minor unit as a Decimal exponent (0.01 for EUR), cached: babel is slow."""
+    """The currency's minor unit as a Decimal exponent (0.01 for EUR), cached."""
     return Decimal(1).scaleb(-exponent(currency))
 
 

@@ -21,14 +21,13 @@ from urllib.parse import quote
 from weakref import WeakKeyDictionary
 
 from babel.dates import format_date
-from babel.numbers import format_currency
 from jinja2 import BaseLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from dunwell.dunning.records import EMAIL_ADDRESS, PlannedMessage
-from dunwell.money import format_plain
+from dunwell.money import format_money, format_plain
 
 LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "id": "id_ID"}
 PLAN_OFFER_STAGES = frozenset({"firm", "final"})
@@ -64,7 +63,7 @@ def make_env(loader: BaseLoader) -> SandboxedEnvironment:
 
 @pass_context
 def _money(ctx: Context, amount: Decimal, currency: str | None = None) -> str:
-    return format_currency(amount, currency or ctx["currency"], locale=ctx["locale"])
+    return format_money(amount, currency or ctx["currency"], ctx["locale"])
 
 
 @pass_context

@@ -306,7 +306,15 @@ def build(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, 
         (pay_psp if g["kind"].iloc[0] == "psp_payout" else pay_group)(led, g)
     extras(led, inv, int(inv["paid"].sum()))
     bank, truth = led.frame()
-    return cust, inv, bank, also_right(inv, truth)
+    return cust, inv, bank, also_right(inv, disputed(inv, truth))
+
+
+def disputed(inv: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """A payment of a disputed invoice is for a person to book, whatever its kind."""
+    hit = truth["invoice_id"].isin(inv.loc[inv["disputed"], "invoice_id"])
+    truth.loc[hit & (truth["expect"] == "auto"), "expect"] = "review"
+    truth.loc[hit, "noise"] = (truth.loc[hit, "noise"] + " invoice_disputed").str.strip()
+    return truth
 
 
 def also_right(inv: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:

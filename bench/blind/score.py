@@ -79,13 +79,16 @@ def score(truth: pd.DataFrame, matches: pd.DataFrame, review: pd.DataFrame | Non
 
 def per_kind(kind: str, txns: pd.DataFrame, hit: pd.DataFrame, auto: pd.DataFrame) -> dict:
     """Figures for the transactions of one kind."""
-    t, h, a = txns[txns["kind"] == kind], hit[hit["kind"] == kind], auto[auto["kind"] == kind]
+    t, a = txns[txns["kind"] == kind], auto[auto["kind"] == kind]
+    links = hit[hit["kind"] == kind]
+    h = links[links["expect"] == "auto"]
     rev = t[t["in_review"]]
     return {
-        "expect": str(t["expect"].iloc[0]), "transactions": len(t), "links": len(h),
+        "expect": str(t["expect"].iloc[0]), "transactions": len(t), "links": len(links),
         "auto_right": int(a["right"].sum()), "auto_wrong": int((~a["right"]).sum()),
         "recall": ratio(h["booked"].sum(), len(h)) if len(h) else None,
-        "recall_good_iban": ratio(h.loc[good_iban(h), "booked"].sum(), good_iban(h).sum()),
+        "recall_good_iban": ratio(h.loc[good_iban(h), "booked"].sum(), good_iban(h).sum())
+        if len(h) else None,
         "precision": ratio(a["right"].sum(), len(a)),
         "in_review": len(rev),
         "review_first_right": ratio(rev["first_right"].sum(), rev["has_link"].sum()),
@@ -101,7 +104,9 @@ def per_noise(want: pd.DataFrame) -> dict:
     """Recall of the expected-auto links that carry each payer-side noise tag."""
     tags = want.assign(tag=want["noise"].str.split()).explode("tag")
     tags["tag"] = tags["tag"].fillna("(none)")
-    return {tag: {"links": len(g), "recall": ratio(g["booked"].sum(), len(g))}
+    return {tag: {"links": len(g), "recall": ratio(g["booked"].sum(), len(g)),
+                  "recall_good_iban": ratio(g.loc[good_iban(g), "booked"].sum(),
+                                            good_iban(g).sum())}
             for tag, g in tags.groupby("tag")}
 
 
@@ -134,8 +139,8 @@ def table(result: dict) -> str:
               f"review: {o['review_transactions']} transactions, first-ranked invoice right "
               f"for {pct(o['review_first_right'])} of those that pay an invoice", "",
               "recall by payer-side noise (expect auto):"]
-    lines += [f"  {t:22} {v['links']:6d} {pct(v['recall']):>7}" for t, v in
-              result["noise"].items()]
+    lines += [f"  {t:22} {v['links']:6d} {pct(v['recall']):>7}  (good IBAN "
+              f"{pct(v['recall_good_iban'])})" for t, v in result["noise"].items()]
     return "\n".join(lines)
 
 

@@ -35,7 +35,9 @@ class Ledger:
     def txn(self, day, minor: int, ccy: str, name: str, iban: str, text: str,
             lang: str = "en") -> int:
         """Book one bank row; returns its index."""
-        self.bank.append((day, int(minor), ccy, name, iban, self._finish(text, lang),
+        # SEPA carries 70 characters of name (older formats fewer: see name_variant)
+        self.bank.append((day, int(minor), ccy, name[:70].rstrip(), iban,
+                          self._finish(text, lang),
                           OUR_ACCOUNTS[ccy]))
         return len(self.bank) - 1
 

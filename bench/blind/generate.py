@@ -194,16 +194,16 @@ def third_party(led: Ledger, ci: int) -> tuple[str, str, list[str]]:
 
 def pay_group(led: Ledger, g: pd.DataFrame) -> None:
     """One payment for several invoices of one customer, listed or not."""
-    rng, ci, kind = led.rng, int(g["ci"].iloc[0]), str(g["kind"].iloc[0])
+    rng, ci, kind = led.rng, int(g["ci"][0]), str(g["kind"][0])
     name, iban, tags = led.payer(ci)
     lang = str(led.c_lang[ci])
     if kind == "multi_listed":
         sep = R.pick(rng, R.SEPARATORS)
-        text = led.ref_text(ci, sep.join(g["invoice_id"]), g["issue_date"].iloc[0],
-                            int(g["open"].sum()), str(g["currency"].iloc[0]))
+        text = led.ref_text(ci, sep.join(g["invoice_id"]), g["issue_date"][0],
+                            int(g["open"].sum()), str(g["currency"][0]))
     else:
         text = R.pick(rng, R.MULTI_NOREF[lang]).format(c=led.c_id[ci])
-    t = led.txn(g["pay"].max(), int(g["open"].sum()), str(g["currency"].iloc[0]), name, iban,
+    t = led.txn(g["pay"].max(), int(g["open"].sum()), str(g["currency"][0]), name, iban,
                 text, lang)
     for inv_id, open_ in zip(g["invoice_id"], g["open"], strict=True):
         led.link(t, inv_id, open_, kind, "auto", " ".join(tags))
@@ -217,7 +217,7 @@ PSPS = [("STRIPE PAYMENTS EUROPE LTD", "IE29AIBK93115212345678", "STRIPE PAYOUT 
 
 def pay_psp(led: Ledger, g: pd.DataFrame) -> None:
     """A payment provider's payout: many customers' invoices, net of its fees."""
-    rng, ccy = led.rng, str(g["currency"].iloc[0])
+    rng, ccy = led.rng, str(g["currency"][0])
     name, iban, tpl = PSPS[int(rng.integers(len(PSPS)))]
     fixed = 200_000 if ccy == "IDR" else 25
     fees = (g["open"] * 0.015).round().astype(np.int64) + fixed
@@ -288,6 +288,17 @@ def extras(led: Ledger, inv: pd.DataFrame, n_paid: int) -> None:
                     "misdirected")
 
 
+def groups(inv: pd.DataFrame):
+    """The invoices paid together, one dict of column arrays per payment."""
+    grouped = inv[inv["group"] >= 0].sort_values("group", kind="stable")
+    cols = {c: grouped[c].to_numpy() for c in
+            ("ci", "kind", "invoice_id", "open", "currency", "pay", "issue_date")}
+    bounds = np.flatnonzero(np.diff(grouped["group"].to_numpy())) + 1
+    for part in np.split(np.arange(len(grouped)), bounds):
+        if len(part):
+            yield {c: a[part] for c, a in cols.items()}
+
+
 def build(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Customers, invoices, bank rows and truth for `n` invoices."""
     rng = np.random.default_rng(seed)
@@ -302,8 +313,8 @@ def build(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, 
     fx_rng = np.random.default_rng(seed + 1)
     for r in inv.loc[single].itertuples(index=False):
         pay_single(led, r, fx_rng)
-    for _, g in inv.loc[inv["group"] >= 0].groupby("group", sort=True):
-        (pay_psp if g["kind"].iloc[0] == "psp_payout" else pay_group)(led, g)
+    for g in groups(inv):
+        (pay_psp if g["kind"][0] == "psp_payout" else pay_group)(led, g)
     extras(led, inv, int(inv["paid"].sum()))
     bank, truth = led.frame()
     return cust, inv, bank, also_right(inv, disputed(inv, truth))
@@ -319,11 +330,12 @@ def disputed(inv: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
 
 def also_right(inv: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     """For a generic payment of one of several identical invoices, the others are as right."""
-    alike = inv[(inv["status"] == "open") & (inv["open"] > 0)]
-    ids = alike.groupby(["ci", "open"])["invoice_id"].agg(" ".join)
     key = inv.set_index("invoice_id")[["ci", "open"]]
     generic = truth["kind"] == "same_amount_generic"
     rows = key.loc[truth.loc[generic, "invoice_id"]]
+    alike = inv[(inv["status"] == "open") & (inv["open"] > 0)].merge(
+        rows.drop_duplicates(), on=["ci", "open"])
+    ids = alike.groupby(["ci", "open"])["invoice_id"].agg(" ".join)
     others = ids.reindex(pd.MultiIndex.from_frame(rows)).fillna("").to_numpy()
     mine = truth.loc[generic, "invoice_id"].to_numpy()
     truth["also_right"] = ""

@@ -122,12 +122,14 @@ def _words(country: str, table: dict[str, str], sep: str) -> list[str]:
     return [w.replace("_", " ") for w in table[country].split(sep)]
 
 
+WORDS = {c: (_words(c, SURNAMES, " "), _words(c, TRADES, "|"), _words(c, CITIES, "|"),
+             FORMS[c]) for c in COUNTRIES}
+
+
 def company_name(rng: np.random.Generator, country: str) -> tuple[str, str, str]:
     """A plausible company name, its family word and its trade, for one country."""
-    sur = _words(country, SURNAMES, " ")
-    trade = _words(country, TRADES, "|")
-    city = _words(country, CITIES, "|")
-    s, t, c, f = (str(rng.choice(x)) for x in (sur, trade, city, FORMS[country]))
+    sur = WORDS[country][0]
+    s, t, c, f = (str(rng.choice(x)) for x in WORDS[country])
     pattern = rng.integers(4)
     if country == "ID":
         s2 = str(rng.choice(sur))
@@ -144,7 +146,7 @@ def company_name(rng: np.random.Generator, country: str) -> tuple[str, str, str]
 def iban(rng: np.random.Generator, country: str) -> str:
     """A random IBAN with correct ISO 13616 check digits for `country`."""
     length = COUNTRIES[country]["iban"]
-    bban = "".join(str(d) for d in rng.integers(0, 10, length - 4))
+    bban = "".join(map(str, rng.integers(0, 10, length - 4).tolist()))
     if country in ("GB", "NL"):
         bban = "".join(chr(65 + int(x)) for x in rng.integers(0, 26, 4)) + bban[4:]
     return country + iban_check(country, bban) + bban

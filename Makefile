@@ -7,7 +7,6 @@ STAMP := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.dunwell/prefect
-export PREFECT_LOGGING_LEVEL ?= WARNING
 
 .PHONY: install lock demo test test-fast lint bench server clean
 

@@ -123,10 +123,19 @@ def demo(
     customers: Annotated[int, typer.Option(help="number of customers", min=1)] = 300,
     invoices: Annotated[int, typer.Option(help="number of invoices", min=1)] = 3000,
     as_of: AsOf = None,
+    data_only: Annotated[
+        bool, typer.Option("--data-only", help="only write the company's invoices.csv, "
+                           "customers.csv and bank.csv into --out (e.g. a server's data/)")
+    ] = False,
 ) -> None:
     """Generate realistic data and run the whole daily job on it (SQLite, file outbox)."""
     _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
+
+    if data_only:
+        for path in _run(lambda: commands.demo_data(out_dir, seed, customers, invoices)):
+            out.print(f"wrote {path}", highlight=False)
+        return
 
     summary = _run(lambda: commands.demo(out_dir, seed, customers, invoices, as_of))
     commands.print_summary(out, summary)

@@ -195,6 +195,23 @@ def report(invoices: Path, customers: Path | None, bank: list[Path], out: Path,
 DEMO_DAY = date(2026, 11, 20)  # the demo's data end here, so its examples work on any day
 
 
+def demo_data(out: Path, seed: int, customers: int, invoices: int) -> list[Path]:
+    """Only the demo company's files, written into `out` (e.g. a server's data/ folder)."""
+    from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
+    from dunwell.synth import generate
+
+    targets = [out / "customers.csv", out / "invoices.csv", out / "bank.csv"]
+    existing = [str(path) for path in targets if path.exists()]
+    if existing:
+        raise InputError(existing[0], "exists; demo data are only written into a folder "
+                         "without them")
+    data = generate(seed, customers, invoices, DEMO_DAY)
+    write_customers(data.customers, targets[0])
+    write_invoices(data.invoices, targets[1])
+    write_bank(data.transactions, targets[2])
+    return targets
+
+
 def demo(out: Path, seed: int, customers: int, invoices: int, as_of: str | None) -> RunSummary:
     """Generate a realistic company's data into out/data and run the daily job on it.
 

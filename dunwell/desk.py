@@ -35,16 +35,17 @@ def review_list(console: Console, limit: int) -> int:
         first = items.iloc[0]
         console.print(f"\n[bold]{transaction_id}[/bold]  {first['booking_date']}  "
                       f"{first['currency']} {first['amount']}  from {first['counterparty_name']}",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
         if first["remittance_info"]:
-            console.print(f"  text: {first['remittance_info']}", highlight=False)
+            console.print(f"  text: {first['remittance_info']}", highlight=False, soft_wrap=True)
         for item in items.itertuples(index=False):
             console.print(f"  {item.rank}. {item.invoice_id} ({item.customer_id}) "
                           f"{item.currency} {item.applied_amount}, confidence {item.confidence}: "
-                          f"{item.reasons}", highlight=False)
+                          f"{item.reasons}", highlight=False, soft_wrap=True)
     if waiting:
         console.print("\naccept: dunwell review accept TRANSACTION INVOICE   "
-                      "reject: dunwell review reject TRANSACTION INVOICE", highlight=False)
+                      "reject: dunwell review reject TRANSACTION INVOICE", highlight=False,
+                      soft_wrap=True)
     return waiting
 
 

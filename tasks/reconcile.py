@@ -133,10 +133,11 @@ def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
     """`last_payment_date` per invoice: the booking day of the latest payment booked to it,
     so that a reminder can say when a part payment arrived."""
     booked = matches[matches["decision"] == "auto"][["transaction_id", "invoice_id"]]
-    days = transactions.drop_duplicates("transaction_id").set_index("transaction_id")[
-        "booking_date"]
-    latest = (booked.assign(day=booked["transaction_id"].map(days))
-              .groupby("invoice_id")["day"].max())
+    days = transactions[["transaction_id", "booking_date"]].drop_duplicates("transaction_id")
+    paid = booked.merge(days, on="transaction_id", how="inner")
+    if paid.empty:
+        return invoices.assign(last_payment_date=pd.NaT)
+    latest = paid.groupby("invoice_id")["booking_date"].max()
     return invoices.assign(last_payment_date=pd.to_datetime(
         invoices["invoice_id"].map(latest)))
 

@@ -4,12 +4,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DUNWELL ?= $(BIN)/dunwell
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.dunwell/prefect
-export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: install lock demo test test-fast lint bench server clean
+.PHONY: install lock demo test test-fast test-cold lint bench server clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH"; exit 2; }
@@ -35,7 +35,7 @@ lock:
 
 demo: $(STAMP)
 	@mkdir -p "$(PREFECT_HOME)"
-	$(BIN)/dunwell demo --out demo-out
+	$(DUNWELL) demo --out demo-out
 
 test: $(STAMP)
 	@mkdir -p "$(PREFECT_HOME)"
@@ -46,6 +46,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	@mkdir -p "$(PREFECT_HOME)"
 	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
+# A new user's first hour in a throwaway folder: fresh venv from the lock, `make demo`
+# on a Saturday clock, then every README example; fails over 5 minutes.
+test-cold:
+	scripts/test_cold.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check dunwell flows tasks connectors tests bench

@@ -198,6 +198,16 @@ def write_rows_atomic(rows: Iterable[Sequence[str]], path: Path, header: Sequenc
     return path
 
 
+def readable_mode() -> int:
+    """0666 less the umask (0644 as usual): what a plain `open()` gives, where mkstemp gives 0600.
+
+    Output files are for people and other programs to read, not secrets.
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 class _atomic:  # noqa: N801 - used as a context manager
     """A text file that appears at `path` only when closed without error."""
 
@@ -206,6 +216,7 @@ class _atomic:  # noqa: N801 - used as a context manager
 
     def __enter__(self) -> io.TextIOWrapper:
         fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        os.fchmod(fd, readable_mode())
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         return self.handle
 

@@ -74,6 +74,11 @@ class Ledger:
         """Matches earlier runs recorded for these (already known) transactions."""
         return _previous(self.engine, MatchRow, transactions, self.known_keys)
 
+    def previous_review(self, transactions: pd.DataFrame) -> pd.DataFrame:
+        """Review items of earlier runs for these transactions still waiting for a person,
+        every ranked candidate."""
+        return _previous(self.engine, MatchRow, transactions, self.known_keys, waiting=True)
+
     def previous_discrepancies(self, transactions: pd.DataFrame) -> pd.DataFrame:
         """Discrepancies earlier runs recorded for these (already known) transactions."""
         return _previous(self.engine, DiscrepancyRow, transactions, self.known_keys)
@@ -118,8 +123,9 @@ def _history(session: Session) -> pd.DataFrame:
 
 
 def _previous(engine: Engine | None, table: type, transactions: pd.DataFrame,
-              known: Iterable[str]) -> pd.DataFrame:
-    """Rows of `table` for the transactions of this file that earlier runs saw."""
+              known: Iterable[str], waiting: bool = False) -> pd.DataFrame:
+    """Rows of `table` for the transactions of this file that earlier runs saw (with
+    `waiting`, the proposed matches of every rank instead of the rank-1 links)."""
     keys = (transactions["account"].astype("str") + "\x1f"
             + transactions["transaction_id"].astype("str"))
     ids = sorted(set(transactions.loc[keys.isin(set(known)), "transaction_id"]))
@@ -131,7 +137,9 @@ def _previous(engine: Engine | None, table: type, transactions: pd.DataFrame,
         for start in range(0, len(ids), 5000):
             stmt = select(*[getattr(table, c) for c in _db_columns(table)]).where(
                 table.transaction_id.in_(ids[start:start + 5000]))
-            if table is MatchRow:
+            if table is MatchRow and waiting:
+                stmt = stmt.where(MatchRow.status == "proposed")
+            elif table is MatchRow:
                 stmt = stmt.where(MatchRow.rank == 1, MatchRow.status != "rejected")
             rows.extend(session.execute(stmt).all())
     frame = pd.DataFrame(rows, columns=_db_columns(table))

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -235,3 +235,11 @@ def _is_permanent(exc: BaseException) -> bool:
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code >= 500
     return False
+
+
+def sender_domain(sender: str, fallback: str = "localhost") -> str:
+    """The domain of a From address (`Name <ar@example.com>` -> example.com), for Message-IDs
+    that name the sender's own domain, as receiving servers expect."""
+    _name, address = parseaddr(sender)
+    domain = address.rpartition("@")[2].strip().lower()
+    return domain or fallback

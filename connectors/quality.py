@@ -24,6 +24,7 @@ import pandas as pd
 import pycountry
 from schwifty import IBAN
 
+from dunwell.connectors.offline_docs import make_offline
 from dunwell.errors import CriticalQualityFailure
 from dunwell.frames import minor_to_text
 from dunwell.money import D, exponent, to_minor
@@ -142,6 +143,7 @@ def build_data_docs(results: Iterable[QualityResult], out_dir: Path) -> Path:
         context = _context(out_dir)
         context.build_data_docs(site_names=[DOCS_SITE])
         _CONTEXTS.pop(Path(out_dir).resolve(), None)
+    make_offline(_docs_dir(out_dir))  # readable without a network: no CDN, no scripts
     log.info("data docs for %s built in %s", names or "no dataset", _docs_dir(out_dir))
     return _docs_dir(out_dir) / "index.html"
 

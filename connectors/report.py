@@ -22,8 +22,15 @@ import matplotlib.ticker
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from dunwell.connectors.mail import Attachment, InlineImage, Transport, build_email
+from dunwell.connectors.mail import (
+    Attachment,
+    InlineImage,
+    Transport,
+    build_email,
+    sender_domain,
+)
 from dunwell.connectors.quality import QualityResult
+from dunwell.currencies import is_currency
 from dunwell.frames import minor_to_text
 from dunwell.money import D, format_money, from_minor, to_minor
 
@@ -89,6 +96,7 @@ class Report:
     attachments: tuple[Attachment, ...]
     critical: bool = False
     files: tuple[Path, ...] = field(default=())
+    as_of: date | None = None
 
 
 def build_report(inputs: ReportInputs, out_dir: Path) -> Report:
@@ -122,7 +130,8 @@ def build_report(inputs: ReportInputs, out_dir: Path) -> Report:
     html_path = _write(out_dir / "report.html", page.encode("utf-8"))
     image = InlineImage(CHART_CID, chart, "image/png", "aging.png")
     critical = any(r.critical_failures for r in inputs.quality)
-    return Report(html_path, email_html, text, (image,), attachments, critical, (*files, html_path))
+    return Report(html_path, email_html, text, (image,), attachments, critical, (*files, html_path),
+                  inputs.as_of)
 
 
 def send_report(
@@ -141,6 +150,7 @@ def send_report(
         report.email_html,
         report.inline_images,
         report.attachments,
+        domain=sender_domain(sender),
     )
     return transport.send(msg)
 
@@ -153,6 +163,7 @@ def _figures(inputs: ReportInputs, quarantined: pd.DataFrame, aging: pd.DataFram
     return {
         "company": inputs.company,
         "as_of": inputs.as_of.isoformat(),
+        "period": statement_period(inputs.transactions),
         "cash": cash_by_decision(inputs.transactions, inputs.matches),
         "discrepancy_kinds": _discrepancy_kinds(_discrepancies(inputs)),
         "largest": _largest(_discrepancies(inputs)),
@@ -170,11 +181,20 @@ def _figures(inputs: ReportInputs, quarantined: pd.DataFrame, aging: pd.DataFram
     }
 
 
+def statement_period(transactions: pd.DataFrame) -> str:
+    """`2026-10-24 to 2026-11-20`: the booking days the statements of this report cover."""
+    if transactions.empty:
+        return ""
+    days = pd.to_datetime(transactions["booking_date"])
+    first, last = days.min().date().isoformat(), days.max().date().isoformat()
+    return first if first == last else f"{first} to {last}"
+
+
 def cash_by_decision(transactions: pd.DataFrame, matches: pd.DataFrame) -> list[dict]:
     """Incoming payments per currency, each counted once by its strongest decision."""
     incoming = transactions[transactions["amount_minor"] > 0]
-    decided = matches.assign(rank=matches["decision"].map({"auto": 2, "review": 1}).fillna(0))
-    best = decided.groupby("transaction_id")["rank"].max()
+    strength = outcome_of(matches).map({"booked": 2, "waiting": 1}).fillna(0)
+    best = strength.groupby(level=0).max()
     rank = incoming["transaction_id"].map(best).fillna(0)
     status = rank.map({2: "auto", 1: "review", 0: "unmatched"})
     rows = []
@@ -184,6 +204,17 @@ def cash_by_decision(transactions: pd.DataFrame, matches: pd.DataFrame) -> list[
             row[name] = _sum(group[status.loc[group.index] == name])
         rows.append(row)
     return rows
+
+
+def outcome_of(matches: pd.DataFrame) -> pd.Series:
+    """Per match: `booked` (automatically, or by a person since), `waiting` for a person,
+    or `rejected`. Earlier runs' matches carry their status; this run's only a decision."""
+    status = matches["status"] if "status" in matches else pd.Series(index=matches.index)
+    fresh = matches["decision"].map({"auto": "booked", "review": "waiting"})
+    known = status.map({"booked": "booked", "accepted": "booked", "proposed": "waiting",
+                        "rejected": "rejected"})
+    return known.where(known.notna(), fresh).rename("outcome").set_axis(
+        matches["transaction_id"])
 
 
 def _payments_waiting(queue: pd.DataFrame) -> int:
@@ -205,6 +236,7 @@ def aging_buckets(invoices: pd.DataFrame, as_of: date) -> pd.DataFrame:
     table = open_.groupby(["currency", bucket], observed=False)["open_minor"].sum()
     table = table.unstack(fill_value=0).reindex(columns=list(BUCKETS), fill_value=0)
     table["total"] = table.sum(axis=1)
+    table["overdue"] = table["total"] - table["current"]
     return table.astype("int64").reset_index()
 
 
@@ -391,14 +423,26 @@ def _csv(frame: pd.DataFrame) -> bytes:
     for col in minor:
         target = names.get(col, col.removesuffix("_minor"))
         if target not in out:
-            out[target] = (
-                minor_to_text(out[col].astype("int64"), out["currency"]) if len(out) else ""
-            )
+            out[target] = _minor_text(out[col], out["currency"])
         out = out.drop(columns=[col])
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d").fillna("")
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def _minor_text(minor: pd.Series, currency: pd.Series) -> pd.Series:
+    """Decimal text where the row has an amount and a known currency, else blank.
+
+    Quarantined rows stack datasets and keep rows whose amount or currency is bad,
+    so blanks are normal here, not an error.
+    """
+    text = pd.Series("", index=minor.index, dtype="str")
+    currency = currency.fillna("").astype("str")
+    known = minor.notna() & currency.map(is_currency).astype(bool)
+    if known.any():
+        text[known] = minor_to_text(minor[known].astype("int64"), currency[known])
+    return text
 
 
 def _write(path: Path, content: bytes) -> Path:

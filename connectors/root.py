@@ -54,6 +54,49 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+POLICY_KEYS: dict[str, tuple[str, ...]] = {
+    "": ("sending", "limits", "segmentation", "segments", "instalment_reminder_days", "company",
+         "packs"),
+    "sending": ("send_time", "business_hours", "business_days", "default_timezone",
+                "default_country", "default_language", "languages"),
+    "sending.business_hours": ("start", "end"),
+    "limits": ("min_gap_days", "max_messages_per_30_days", "min_balance"),
+    "segmentation": ("history_days", "new_customer_days", "likelihood_high", "likelihood_low"),
+    "segmentation.likelihood_high": ("min_on_time_share", "max_avg_days_late"),
+    "segmentation.likelihood_low": ("max_on_time_share", "min_avg_days_late"),
+    "company": ("name", "bank_name", "iban", "bic", "contact_name", "contact_email",
+                "contact_phone", "mail_from", "payment_link"),
+    "packs": ("regulation_f", "eu_late_payment"),
+    "packs.regulation_f": ("enabled", "max_attempts_7_days", "hours"),
+    "packs.eu_late_payment": ("enabled", "fixed_compensation", "reference_rate", "margin_points"),
+}
+"""Every section of the dunning policy and the keys it takes: a misspelt key is an error."""
+
+
+def read_policy(path: Path) -> Any:
+    """The dunning policy from its YAML file; unknown keys and bad values are a ConfigError
+    naming the file, the key and what is allowed."""
+    from dunwell.connectors.settings import unknown_keys
+    from dunwell.dunning import load_policy
+
+    data = read_yaml(path)
+    problems = []
+    for section, allowed in POLICY_KEYS.items():
+        given: Any = data
+        for part in section.split(".") if section else []:
+            given = given.get(part) if isinstance(given, dict) else None
+        if section and given is None:
+            continue
+        lines = unknown_keys(str(path), section or "(top level)", given, allowed)
+        problems += [line.replace("(top level).", "") for line in lines]
+    if problems:
+        raise ConfigError("\n".join(problems))
+    try:
+        return load_policy(data)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
 def build(out_dir: Path, settings: Any | None = None, run_id: str = "run") -> Adapters:
     """Settings -> database engine, mail transport, policies.
 
@@ -63,7 +106,6 @@ def build(out_dir: Path, settings: Any | None = None, run_id: str = "run") -> Ad
     from dunwell.connectors.mail import FileOutbox, SmtpTransport
     from dunwell.connectors.settings import load_settings
     from dunwell.connectors.storage import open_db
-    from dunwell.dunning import load_policy
     from dunwell.matching import MatchPolicy
 
     settings = settings or load_settings()
@@ -73,8 +115,11 @@ def build(out_dir: Path, settings: Any | None = None, run_id: str = "run") -> Ad
     else:
         outbox = Path(settings.outbox_dir) if settings.outbox_dir else out_dir / "outbox"
         transport = FileOutbox(outbox)
-    dunning_policy = load_policy(read_yaml(settings.dunning_policy_path))
-    match_policy = MatchPolicy(**(settings.matching or {}))
+    dunning_policy = read_policy(settings.dunning_policy_path)
+    try:
+        match_policy = MatchPolicy(**(settings.matching or {}))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{settings.config_file}: matching: {exc}") from None
     templates = Path(settings.templates_dir)
     made_out_dir = not out_dir.exists()
     engine = open_db(settings.database_url)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +24,7 @@ from dunwell.errors import ConfigError
 ENV_PREFIX = "DUNWELL_"
 CONFIG_ENV = "DUNWELL_CONFIG"
 PACKAGED_CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
+SUITES_DIR = Path(__file__).resolve().parents[1] / "expectations"
 SECRET_KEYS = frozenset({"smtp_password"})
 _PATH_KEYS = ("dunning_policy_path", "profiles_dir", "templates_dir", "outbox_dir")
 _PATH_DEFAULTS = {
@@ -145,9 +146,52 @@ def load_settings(
     if not values.get("database_url"):
         values["database_url"] = _default_database_url(cwd)
     try:
-        return Settings(**values)
+        settings = Settings(**values)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path, set(from_env))) from None
+    problems = _section_problems(settings, path, set(from_env))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return settings
+
+
+def unknown_keys(where: str, section: str, given: Any, allowed: Iterable[str]) -> list[str]:
+    """One line per key of a config section that dunwell does not know, and what it knows.
+
+    A misspelt key would otherwise be ignored (the default silently used) or crash later.
+    """
+    if given is None:
+        return []
+    if not isinstance(given, Mapping):
+        return [f"{where}: {section}: expected a mapping of key: value"]
+    known = sorted(allowed)
+    return [f"{where}: {section}.{key}: unknown key; allowed: {', '.join(known)}"
+            for key in given if str(key) not in known]
+
+
+def _section_problems(settings: Settings, path: Path, env_keys: set[str]) -> list[str]:
+    """The free-form sections (`matching`, `quality`) checked against what reads them."""
+    from dataclasses import fields
+
+    from dunwell.matching import MatchPolicy
+
+    def where(key: str) -> str:
+        return f"environment {ENV_PREFIX}{key.upper()}" if key in env_keys else str(path)
+
+    return [
+        *unknown_keys(where("matching"), "matching", settings.matching,
+                      (f.name for f in fields(MatchPolicy))),
+        *unknown_keys(where("quality"), "quality", settings.quality, quality_bounds()),
+    ]
+
+
+def quality_bounds() -> set[str]:
+    """The bounds the quality suites take from config (their `meta.defaults`)."""
+    names: set[str] = set()
+    for suite in sorted(SUITES_DIR.glob("*.json")):
+        spec = json.loads(suite.read_text(encoding="utf-8"))
+        names.update(spec.get("meta", {}).get("defaults", {}))
+    return names
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -218,5 +262,9 @@ def _describe(exc: ValidationError, path: Path, env_keys: set[str]) -> str:
         key = ".".join(str(part) for part in error["loc"]) or "(settings)"
         top = str(error["loc"][0]) if error["loc"] else ""
         source = f"environment {ENV_PREFIX}{top.upper()}" if top in env_keys else str(path)
-        lines.append(f"{source}: {key}: {error['msg']}")
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            allowed = sorted(name for name in Settings.model_fields if name != "config_file")
+            message = f"unknown setting; allowed: {', '.join(allowed)}"
+        lines.append(f"{source}: {key}: {message}")
     return "\n".join(lines)

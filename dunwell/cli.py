@@ -70,6 +70,9 @@ AsOf = Annotated[
         "datetime; default now",
     ),
 ]
+Force = Annotated[
+    bool, typer.Option("--force", help="write into an --out folder that already holds files")
+]
 Strict = Annotated[
     bool, typer.Option("--strict", help="exit 1 when discrepancies or review items need a person")
 ]
@@ -120,10 +123,19 @@ def demo(
     customers: Annotated[int, typer.Option(help="number of customers", min=1)] = 300,
     invoices: Annotated[int, typer.Option(help="number of invoices", min=1)] = 3000,
     as_of: AsOf = None,
+    data_only: Annotated[
+        bool, typer.Option("--data-only", help="only write the company's invoices.csv, "
+                           "customers.csv and bank.csv into --out (e.g. a server's data/)")
+    ] = False,
 ) -> None:
     """Generate realistic data and run the whole daily job on it (SQLite, file outbox)."""
     _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
+
+    if data_only:
+        for path in _run(lambda: commands.demo_data(out_dir, seed, customers, invoices)):
+            out.print(f"wrote {path}", highlight=False)
+        return
 
     summary = _run(lambda: commands.demo(out_dir, seed, customers, invoices, as_of))
     commands.print_summary(out, summary)
@@ -160,12 +172,13 @@ def reconcile(
     out_dir: OutDir,
     customers: Annotated[Path | None, typer.Option(help="customers.csv")] = None,
     strict: Strict = False,
+    force: Force = False,
 ) -> None:
     """Match payments to invoices: writes matches.csv and discrepancies.csv into --out."""
     _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
-    summary = _run(lambda: commands.reconcile(invoices, customers, bank, out_dir))
+    summary = _run(lambda: commands.reconcile(invoices, customers, bank, out_dir, force))
     commands.print_summary(out, summary)
     _strict_exit(strict, summary)
 
@@ -189,13 +202,15 @@ def dunning(
         ),
     ] = False,
     strict: Strict = False,
+    force: Force = False,
 ) -> None:
     """Plan and send reminders: writes actions.csv (and the outbox) into --out."""
     _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
     summary = _run(
-        lambda: commands.dunning(invoices, customers, bank or [], out_dir, as_of, dry_run)
+        lambda: commands.dunning(invoices, customers, bank or [], out_dir, as_of, dry_run,
+                                 force)
     )
     commands.print_summary(out, summary)
     _strict_exit(strict, summary)
@@ -212,13 +227,14 @@ def report(
         list[str] | None,
         typer.Option("--email-to", help="recipient; repeatable (default: from config)"),
     ] = None,
+    force: Force = False,
 ) -> None:
     """Build the controller report (report.html) and email it."""
     _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
     summary = _run(
-        lambda: commands.report(invoices, customers, bank, out_dir, as_of, email_to or [])
+        lambda: commands.report(invoices, customers, bank, out_dir, as_of, email_to or [], force)
     )
     commands.print_summary(out, summary)
 
@@ -249,6 +265,33 @@ def review_reject(transaction_id: str, invoice_id: str) -> None:
 
     _run(lambda: desk.review_decide(transaction_id, invoice_id, accept=False))
     out.print(f"rejected {transaction_id} -> {invoice_id}")
+
+
+@app.command()
+def status() -> None:
+    """Where dunwell keeps its state and what it holds: database, last runs, review, messages."""
+    from dunwell import desk
+
+    _run(lambda: desk.status(out))
+
+
+@app.command()
+def reset(
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Forget everything: remove the local SQLite database (what was imported, booked, sent)."""
+    from dunwell import desk
+
+    database = _run(desk.local_database_file)
+    if not database.exists():
+        out.print(f"nothing to reset: {database} does not exist", highlight=False)
+        return
+    if not yes and not typer.confirm(
+            f"Remove {database}: every import, booking, review decision and sent reminder?"):
+        out.print("nothing removed")
+        raise typer.Exit(1)
+    desk.reset(database)
+    out.print(f"removed {database}; the next run starts from nothing", highlight=False)
 
 
 Note = Annotated[str, typer.Option(help="why, for the record")]

@@ -17,7 +17,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from dunwell.errors import InputError, InputErrors
+from dunwell.errors import ConfigError, InputError, InputErrors
 from dunwell.tasks.common import parse_as_of
 
 if TYPE_CHECKING:  # the summary module imports Prefect: not at import time of the CLI
@@ -80,20 +80,32 @@ def _folder_can_be_made(target: Path, folder: Path) -> None:
             raise InputError(str(target), problem)
 
 
+def _folder_is_free(out: Path, force: bool) -> None:
+    """--out must be empty or new, unless --force: files of an earlier run beside this run's
+    would disagree with them (an old review queue, old reminders in the outbox)."""
+    if force or not out.is_dir():
+        return
+    if any(not entry.name.startswith(".staging-") for entry in out.iterdir()):
+        raise InputError(str(out), "is not empty (an earlier run's files?); choose a new --out, "
+                         "or add --force to write over them")
+
+
 def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: str | None,
-              out: Path, email_to: list[str] | None = None) -> None:
+              out: Path, email_to: list[str] | None = None, force: bool = False) -> None:
     """Every input and argument checked before a flow starts; all problems reported at once."""
     from dunwell.tasks.inputs import load_inputs  # imports Prefect: not for `statement convert`
 
     errors: list[InputError] = [
         InputError("--email-to", f"{address!r} is not an email address (name@example.com)")
         for address in email_to or [] if not _EMAIL.fullmatch(address.strip())]
+    check_config()
     try:
         parse_as_of(as_of)
     except InputError as error:
         errors.append(error)
     try:
         _folder_can_be_made(out, out)
+        _folder_is_free(out, force)
     except InputError as error:
         errors.append(error)
     try:
@@ -107,13 +119,27 @@ def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: s
         _stderr.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
 
 
+def check_config() -> None:
+    """Settings, match policy and dunning policy readable: a ConfigError (exit 2) otherwise,
+    before any flow starts."""
+    from dunwell.connectors.root import read_policy
+    from dunwell.connectors.settings import load_settings
+    from dunwell.matching import MatchPolicy
+
+    settings = load_settings()
+    read_policy(settings.dunning_policy_path)
+    try:
+        MatchPolicy(**settings.matching)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{settings.config_file}: matching: {exc}") from None
+
+
 def policy_segments() -> list[str]:
     """Segment names of the configured dunning policy, in its order."""
-    from dunwell.connectors.root import read_yaml
+    from dunwell.connectors.root import read_policy
     from dunwell.connectors.settings import load_settings
-    from dunwell.dunning import load_policy
 
-    policy = load_policy(read_yaml(load_settings().dunning_policy_path))
+    policy = read_policy(load_settings().dunning_policy_path)
     return [rule.name for rule in policy.segments]
 
 
@@ -137,9 +163,10 @@ def _unknown_segments(customers: pd.DataFrame, path: Path | None) -> list[InputE
             for line, segment in bad.itertuples(index=False)]
 
 
-def reconcile(invoices: Path, customers: Path | None, bank: list[Path], out: Path) -> RunSummary:
+def reconcile(invoices: Path, customers: Path | None, bank: list[Path], out: Path,
+              force: bool = False) -> RunSummary:
     """Validate, then run the ad-hoc reconciliation flow."""
-    _validate(invoices, customers, bank, None, out)
+    _validate(invoices, customers, bank, None, out, force=force)
     from dunwell.flows.reconcile import reconcile as flow
 
     return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,
@@ -147,53 +174,107 @@ def reconcile(invoices: Path, customers: Path | None, bank: list[Path], out: Pat
 
 
 def dunning(invoices: Path, customers: Path, bank: list[Path], out: Path, as_of: str | None,
-            dry_run: bool) -> RunSummary:
+            dry_run: bool, force: bool = False) -> RunSummary:
     """Validate, then run the dunning flow."""
-    _validate(invoices, customers, bank, as_of, out)
+    _validate(invoices, customers, bank, as_of, out, force=force)
     from dunwell.flows.dunning import dunning as flow
 
     return flow(str(invoices), str(customers), [str(b) for b in bank], str(out), as_of, dry_run)
 
 
 def report(invoices: Path, customers: Path | None, bank: list[Path], out: Path,
-           as_of: str | None, email_to: list[str]) -> RunSummary:
+           as_of: str | None, email_to: list[str], force: bool = False) -> RunSummary:
     """Validate, then run the report flow."""
-    _validate(invoices, customers, bank, as_of, out, email_to)
+    _validate(invoices, customers, bank, as_of, out, email_to, force)
     from dunwell.flows.report import report as flow
 
     return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,
                 str(out), as_of, email_to or None)
 
 
+DEMO_DAY = date(2026, 11, 20)  # the demo's data end here, so its examples work on any day
+
+
+def demo_data(out: Path, seed: int, customers: int, invoices: int) -> list[Path]:
+    """Only the demo company's files, written into `out` (e.g. a server's data/ folder)."""
+    from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
+    from dunwell.synth import generate
+
+    targets = [out / "customers.csv", out / "invoices.csv", out / "bank.csv"]
+    existing = [str(path) for path in targets if path.exists()]
+    if existing:
+        raise InputError(existing[0], "exists; demo data are only written into a folder "
+                         "without them")
+    data = generate(seed, customers, invoices, DEMO_DAY)
+    write_customers(data.customers, targets[0])
+    write_invoices(data.invoices, targets[1])
+    write_bank(data.transactions, targets[2])
+    return targets
+
+
 def demo(out: Path, seed: int, customers: int, invoices: int, as_of: str | None) -> RunSummary:
-    """Generate a realistic company's data into out/data and run the daily job on it."""
-    when = parse_as_of(as_of) if as_of else parse_as_of(date.today().isoformat())
+    """Generate a realistic company's data into out/data and run the daily job on it.
+
+    Without --as-of the data are those of a fixed day (DEMO_DAY), the same on any
+    machine and any day, and the run is as of the last working day of the statement,
+    so the demo always has reminders to send.
+    """
+    parse_as_of(as_of)  # a bad --as-of or config is refused before anything is generated
+    check_config()
     from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
     from dunwell.flows.daily import daily
     from dunwell.synth import generate
 
     _fresh_demo_database(Path(out))
-    data = generate(seed, customers, invoices, when.date())
+    data_day = parse_as_of(as_of).date() if as_of else DEMO_DAY
+    data = generate(seed, customers, invoices, data_day)
+    as_of = as_of or last_working_day(data.transactions["booking_date"].max().date()).isoformat()
     folder = Path(out) / "data"
     write_customers(data.customers, folder / "customers.csv")
     write_invoices(data.invoices, folder / "invoices.csv")
     write_bank(data.transactions, folder / "bank.csv")
     return daily(str(folder / "invoices.csv"), str(folder / "customers.csv"),
-                 [str(folder / "bank.csv")], str(out), when.isoformat())
+                 [str(folder / "bank.csv")], str(out), as_of)
+
+
+def last_working_day(day: date) -> date:
+    """The latest day on or before `day` on which the policy sends in its home country."""
+    from datetime import timedelta
+
+    from dunwell.connectors.root import read_policy
+    from dunwell.connectors.settings import load_settings
+    from dunwell.dunning.window import is_business_day
+
+    sending = read_policy(load_settings().dunning_policy_path).sending
+    for _ in range(60):
+        if is_business_day(day, sending.default_country, sending):
+            return day
+        day -= timedelta(days=1)
+    return day  # pragma: no cover - a policy that never sends
 
 
 def _fresh_demo_database(out: Path) -> None:
     """The demo keeps its own SQLite file in its output folder, new each time.
 
+    A folder of an earlier demo (it has demo.sqlite) is emptied first, so that its old
+    reminders never mix with the new ones; any other folder with files is refused.
     A real DUNWELL_DATABASE_URL is left alone: the demo never writes generated
     customers into a team's database.
     """
     import os
+    import shutil
 
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / "demo.sqlite").exists():
+            raise InputError(str(out), "is not empty and holds no earlier demo; choose a new "
+                             "--out for the demo")
+        for entry in out.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
     out.mkdir(parents=True, exist_ok=True)
     database = (out / "demo.sqlite").resolve()
-    for leftover in out.glob("demo.sqlite*"):
-        leftover.unlink()
     os.environ["DUNWELL_DATABASE_URL"] = f"sqlite:///{database}"
 
 

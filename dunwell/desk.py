@@ -7,11 +7,12 @@ Each command is one short database transaction; a wrong id is a user error
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from rich.console import Console
 
 from dunwell.connectors import storage
-from dunwell.connectors.settings import load_settings
+from dunwell.connectors.settings import load_settings, mask_url
 from dunwell.connectors.storage.models import Customer, Invoice
 from dunwell.errors import InputError
 
@@ -34,16 +35,17 @@ def review_list(console: Console, limit: int) -> int:
         first = items.iloc[0]
         console.print(f"\n[bold]{transaction_id}[/bold]  {first['booking_date']}  "
                       f"{first['currency']} {first['amount']}  from {first['counterparty_name']}",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
         if first["remittance_info"]:
-            console.print(f"  text: {first['remittance_info']}", highlight=False)
+            console.print(f"  text: {first['remittance_info']}", highlight=False, soft_wrap=True)
         for item in items.itertuples(index=False):
             console.print(f"  {item.rank}. {item.invoice_id} ({item.customer_id}) "
                           f"{item.currency} {item.applied_amount}, confidence {item.confidence}: "
-                          f"{item.reasons}", highlight=False)
+                          f"{item.reasons}", highlight=False, soft_wrap=True)
     if waiting:
         console.print("\naccept: dunwell review accept TRANSACTION INVOICE   "
-                      "reject: dunwell review reject TRANSACTION INVOICE", highlight=False)
+                      "reject: dunwell review reject TRANSACTION INVOICE", highlight=False,
+                      soft_wrap=True)
     return waiting
 
 
@@ -85,3 +87,42 @@ def invoice_promise(invoice_id: str, promised: date, who: str, text: str) -> Non
     with storage.transaction(_engine()) as session:
         _known(session, Invoice, invoice_id, "invoice")
         storage.record_promise(session, invoice_id, promised, who=who, text=text)
+
+
+def status(console: Console) -> None:
+    """Where the state lives and what it holds: database, last runs, review, messages."""
+    settings = load_settings()
+    with storage.transaction(_engine()) as session:
+        seen = storage.overview(session)
+    console.print(f"database: {settings.database_url_display}", highlight=False, soft_wrap=True)
+    console.print(f"invoices: {seen.invoices:,} ({seen.open_invoices:,} open)", highlight=False)
+    console.print(f"review: {seen.review_payments:,} payments wait for a person"
+                  + ("  (dunwell review list)" if seen.review_payments else ""), highlight=False)
+    messages = ", ".join(f"{status} {count:,}" for status, count in sorted(seen.messages.items()))
+    console.print(f"messages: {messages or 'none yet'}", highlight=False)
+    console.print("last runs:" if seen.runs else "last runs: none yet", highlight=False)
+    for kind, state, as_of, started, run_id in seen.runs:
+        console.print(f"  {started[:16]}  {kind:<10} {state:<10} as of {as_of or '-'}  {run_id}",
+                      highlight=False, soft_wrap=True)
+
+
+def local_database_file() -> Path:
+    """The SQLite file of the configured database; `reset` removes nothing else."""
+    from sqlalchemy.engine import make_url
+
+    url = load_settings().database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        raise InputError("reset", f"the database is {mask_url(url)}: reset only "
+                         "removes a local SQLite file; drop a server database yourself")
+    return Path(parsed.database)
+
+
+def reset(database: Path) -> bool:
+    """Remove the SQLite file (and its journal files); True when there was one."""
+    found = False
+    for path in (database, *database.parent.glob(database.name + "-*")):
+        if path.exists():
+            path.unlink()
+            found = True
+    return found

@@ -35,7 +35,7 @@ def daily(invoices: str, customers: str | None = None, bank: list[str] | None = 
         books = reconcile_and_check(adapters, when, invoices, customers, bank or [])
         rec = books.reconciled
         planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
-                                 rec.unmatched_incoming, when, adapters.dunning_policy)
+                                 rec.unmatched_incoming, run.plan_at, adapters.dunning_policy)
         report = make_report(adapters, when, rec, planned.actions, books.checked)
         counts = record(adapters, run.run_id, "daily", when, params, books,
                         None if dry_run else planned)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from prefect import flow
 
@@ -17,7 +18,7 @@ from dunwell.flows.steps import a_run, deliver, finish_files, reconcile_and_chec
 from dunwell.tasks.dunning import plan_reminders, write_digest
 from dunwell.tasks.outputs import dunning_tables
 from dunwell.tasks.persist import ImportCounts, finish_run
-from dunwell.tasks.report import renderer_for
+from dunwell.tasks.report import outbox_path, renderer_for
 from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
 
 
@@ -33,7 +34,7 @@ def dunning(invoices: str, customers: str, bank: list[str] | None = None, out: s
         books = reconcile_and_check(adapters, when, invoices, customers, bank or [])
         rec = books.reconciled
         planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
-                                 rec.unmatched_incoming, when, adapters.dunning_policy)
+                                 rec.unmatched_incoming, run.plan_at, adapters.dunning_policy)
         if dry_run:
             write_digest(planned, adapters.work_dir, renderer_for(adapters))
             counts, actions = ImportCounts(), planned.actions
@@ -41,9 +42,16 @@ def dunning(invoices: str, customers: str, bank: list[str] | None = None, out: s
             counts = record(adapters, run.run_id, "dunning", when, params, books, planned)
             actions = deliver(adapters, planned, counts, when)
         paths = finish_files(adapters, dunning_tables(actions))
+        paths |= _dry_run_paths(adapters.out_dir) if dry_run else outbox_path(adapters)
         summary = replace(summarise(run.run_id, when, rec if bank else None, actions,
                                     books.checked, counts, paths), dry_run=dry_run)
         if not dry_run:
             finish_run(adapters.engine, run.run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)
     return summary
+
+
+def _dry_run_paths(out_dir: Path) -> dict[str, str]:
+    """The digest to approve and the email previews, when there are any."""
+    found = {"digest": out_dir / "digest.md", "preview": out_dir / "preview"}
+    return {name: str(path) for name, path in found.items() if path.exists()}

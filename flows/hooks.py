@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from dunwell.connectors.mail import FileOutbox, SmtpTransport, Transport, build_email
+from dunwell.connectors.mail import FileOutbox, SmtpTransport, Transport, build_email, sender_domain
 from dunwell.connectors.settings import Settings, load_settings, mask_url
 from dunwell.errors import ConfigError, DeliveryError
 
@@ -64,7 +64,8 @@ def alert_message(flow: Any, flow_run: Any, state: Any, settings: Settings | Non
     sender = settings.mail_from if settings else "dunwell@localhost"
     return build_email(f"dunwell: {flow_name} run {state_name.lower()} ({run_id[:8]})",
                        sender, recipients or ["operators@localhost"], "\n".join(lines),
-                       headers={"X-Dunwell-Alert": "flow-run-failed"})
+                       headers={"X-Dunwell-Alert": "flow-run-failed"},
+                       domain=sender_domain(sender))
 
 
 def deliver_alert(msg: EmailMessage, settings: Settings | None, alerts_dir: Path) -> str:

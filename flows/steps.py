@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,8 @@ import pandas as pd
 from dunwell.connectors.ledger import Ledger, load_ledger
 from dunwell.connectors.root import Adapters, build
 from dunwell.connectors.storage import run_lock
-from dunwell.tasks.common import parse_as_of
+from dunwell.dunning.window import zone
+from dunwell.tasks.common import parse_as_of, plan_moment
 from dunwell.tasks.dunning import Planned, send_reminders
 from dunwell.tasks.inputs import Inputs, read_inputs
 from dunwell.tasks.outputs import publish
@@ -35,11 +36,16 @@ LOCK_WAIT_SECONDS = 900.0  # a scheduled and an ad-hoc run take turns instead of
 
 @dataclass(frozen=True)
 class Run:
-    """One run: its id, its moment, and what it talks to."""
+    """One run: its id, its moment, and what it talks to.
+
+    `plan_at` is what dunning plans with: the moment itself, or for a bare date
+    that day, which each customer gets at the policy's send time in their timezone.
+    """
 
     run_id: str
     when: datetime
     adapters: Adapters
+    plan_at: date | datetime
 
 
 @contextmanager
@@ -49,9 +55,14 @@ def a_run(out: str, as_of: str | None) -> Iterator[Run]:
     run_id = str(uuid.uuid4())
     when = parse_as_of(as_of)
     adapters = build(Path(out), run_id=run_id)
+    plan_at = plan_moment(as_of, when)
+    if not isinstance(plan_at, datetime):  # a bare date: the send time at the company's home
+        sending = adapters.dunning_policy.sending
+        when = datetime.combine(plan_at, sending.send_time,
+                                tzinfo=zone("", sending.default_timezone))
     try:
         with run_lock(adapters.engine, "dunwell-run", wait_seconds=LOCK_WAIT_SECONDS):
-            yield Run(run_id, when, adapters)
+            yield Run(run_id, when, adapters, plan_at)
     finally:
         adapters.discard_work()
 

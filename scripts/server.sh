@@ -31,6 +31,8 @@ export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export PREFECT_HOME="${PREFECT_HOME:-$repo/.dunwell/prefect}"
 export PREFECT_API_URL="http://$host:$port/api"
 export PREFECT_UI_URL="http://$host:$port"
+# Flow-run logs reach the UI at INFO; the CLI alone keeps Prefect's own chatter at WARNING.
+export PREFECT_LOGGING_LEVEL="${DUNWELL_PREFECT_LOGGING_LEVEL:-INFO}"
 mkdir -p "$PREFECT_HOME/logs"
 if [[ -z "${PREFECT_API_DATABASE_CONNECTION_URL:-}" ]]; then
   export PREFECT_API_DATABASE_CONNECTION_URL="sqlite+aiosqlite:///$PREFECT_HOME/prefect.db"
@@ -71,6 +73,12 @@ if healthy; then
   say "a Prefect server already answers on $PREFECT_API_URL; stop it first"; exit 1
 fi
 
+if [[ ! -e "$deploy_dir/data/invoices.csv" ]]; then
+  say "no $deploy_dir/data/invoices.csv: seeding data/ with the demo company"
+  (cd "$deploy_dir" && "$bin/dunwell" demo --data-only --out data) \
+    || { say "could not seed data/"; exit 1; }
+fi
+
 say "starting the Prefect server on $PREFECT_UI_URL (database: ${PREFECT_API_DATABASE_CONNECTION_URL%%:*})"
 setsid "$prefect" server start --host "$host" --port "$port" \
   >"$PREFECT_HOME/logs/server.log" 2>&1 &
@@ -109,7 +117,8 @@ Schedules (Europe/Berlin): daily Mon-Fri 06:00, statements hourly, report Monday
 
 Run a deployment now (from another terminal, with PREFECT_API_URL=$PREFECT_API_URL):
   prefect deployment run 'dunwell-reconcile/adhoc' \\
-      -p invoices=data/invoices.csv -p 'bank=["data/bank-2026-11.sta"]' -p out=out/adhoc --watch
+      -p invoices=data/invoices.csv -p 'bank=["data/bank.csv"]' -p out=out/adhoc --watch
+  prefect deployment run 'dunwell-daily/daily' -p as_of=2026-11-20 --watch
   prefect deployment run 'dunwell-daily/daily' -p dry_run=true --watch
   prefect deployment run 'dunwell-report/weekly' -p 'email_to=["controller@example.com"]'
 Paths are relative to $deploy_dir. Ctrl-C stops the worker and the server.

@@ -39,3 +39,14 @@ def parse_as_of(value: str | date | datetime | None, default_time: time = time(9
     except ValueError:
         raise InputError(source, f"{text!r} is not a date (YYYY-MM-DD) or ISO datetime") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def plan_moment(value: str | date | datetime | None, when: datetime) -> date | datetime:
+    """What the dunning plan gets: a bare date stays a date, so that each customer's
+    reminder is due at the policy's send time in the customer's own timezone
+    (CONTRACT: "a date alone means that day at the policy's send time")."""
+    if isinstance(value, datetime):
+        return when
+    if isinstance(value, date) or (isinstance(value, str) and len(value.strip()) == 10):
+        return when.date()
+    return when

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -30,19 +30,26 @@ class Planned:
 
 @task(name="plan reminders", cache_policy=NO_CACHE)
 def plan_reminders(invoices: pd.DataFrame, customers: pd.DataFrame, ledger: Ledger,
-                   unmatched_incoming: pd.DataFrame, as_of: datetime, policy: Any,
+                   unmatched_incoming: pd.DataFrame, as_of: date | datetime, policy: Any,
                    payments_history: pd.DataFrame | None = None) -> Planned:
-    """Segments and the reminder plan, computed from facts as of this run."""
+    """Segments and the reminder plan, computed from facts as of this run.
+
+    A plain date means that day at the policy's send time in each customer's timezone.
+    """
     pinned = customers.copy()
     if ledger.pinned:
         manual = pinned["customer_id"].map(ledger.pinned)
         pinned["segment"] = manual.where(manual.notna(), pinned["segment"]).astype("str")
     history = payments_history if payments_history is not None else pd.DataFrame()
-    segments = segment_customers(pinned, invoices, history, as_of.date(), policy)
+    segments = segment_customers(pinned, invoices, history, _day(as_of), policy)
     result = plan_dunning(invoices, pinned, ledger.history, as_of, policy,
                           unmatched_incoming=unmatched_incoming, paused=ledger.paused,
                           segments=segments)
     return Planned(list(result.actions), list(result.messages), segments)
+
+
+def _day(as_of: date | datetime) -> date:
+    return as_of.date() if isinstance(as_of, datetime) else as_of
 
 
 @task(name="send reminders", retries=0, cache_policy=NO_CACHE)
@@ -125,8 +132,13 @@ def write_digest(planned: Planned, out_dir: Any, renderer: Any) -> dict[str, str
             preview.send(renderer(message))
         lines.append(f"| {message.customer_id} | {message.currency} | {message.stage} | "
                      f"{len(message.lines)} | {message.recipient} | {message.not_before} |")
+    if not planned.messages:
+        lines.append("| (none: no reminder is due in this run) | | | | | |")
     holds = [a for a in planned.actions if a.channel == Channel.HOLD]
-    lines += ["", f"{len(holds)} held back (see actions.csv for each reason)."]
+    lines += ["", f"## Held back: {len(holds)}", "",
+              "| customer | currency | stage | invoices | why |", "|---|---|---|---|---|"]
+    lines += [f"| {a.customer_id} | {a.currency} | {a.stage} | {' '.join(a.invoice_ids)} | "
+              f"{a.reason} |" for a in holds]
     digest = out / "digest.md"
     out.mkdir(parents=True, exist_ok=True)
     digest.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -118,11 +118,28 @@ def join(result: Reconciliation, given: MatchingInput, ledger: Ledger) -> Reconc
                               ignore_index=True)
     booked_now = result.matches[result.matches["decision"] == "auto"]["transaction_id"]
     unmatched = _waiting_for_a_person(given.new, ledger.unresolved_incoming, set(booked_now))
-    review = contract_matches(result.matches[result.matches["decision"] == "review"])
+    review = contract_matches(pd.concat(
+        [ledger.previous_review(transactions),
+         result.matches[result.matches["decision"] == "review"]], ignore_index=True))
+    invoices_after = with_last_payment(result.invoices_after, matches, transactions)
     return Reconciled(transactions, given.new, contract_matches(matches),
-                      contract_discrepancies(discrepancies), result.invoices_after, unmatched,
+                      contract_discrepancies(discrepancies), invoices_after, unmatched,
                       review, _pending_after(given.invoices, given.pending, given.open_now,
                                              result.invoices_after))
+
+
+def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
+                      transactions: pd.DataFrame) -> pd.DataFrame:
+    """`last_payment_date` per invoice: the booking day of the latest payment booked to it,
+    so that a reminder can say when a part payment arrived."""
+    booked = matches[matches["decision"] == "auto"][["transaction_id", "invoice_id"]]
+    days = transactions[["transaction_id", "booking_date"]].drop_duplicates("transaction_id")
+    paid = booked.merge(days, on="transaction_id", how="inner")
+    if paid.empty:
+        return invoices.assign(last_payment_date=pd.NaT)
+    latest = paid.groupby("invoice_id")["booking_date"].max()
+    return invoices.assign(last_payment_date=pd.to_datetime(
+        invoices["invoice_id"].map(latest)))
 
 
 @task(name="reconcile payments", cache_policy=NO_CACHE)

@@ -28,8 +28,9 @@ def renderer_for(adapters: Any) -> Callable[[Any], EmailMessage]:
 
     def to_email(message: Any) -> EmailMessage:
         rendered = render(message, env, company)
+        domain = mail.sender_domain(rendered.headers.get("From", sender))
         return mail.build_email(rendered.subject, sender, [message.recipient], rendered.text,
-                                rendered.html, headers=rendered.headers)
+                                rendered.html, headers=rendered.headers, domain=domain)
 
     return to_email
 
@@ -53,14 +54,27 @@ def make_report(adapters: Any, as_of: datetime, reconciled: Any,
 def deliver_report(adapters: Any, report: Any, email_to: list[str] | None) -> dict[str, str]:
     """Send the report to its recipients; a failed send leaves it on disk and says so."""
     recipients = list(email_to or adapters.settings.report_recipients)
-    paths = {"report": str(adapters.out_dir / report.html_path.name),
-             "outbox": str(adapters.out_dir / "outbox")}
+    paths = {"report": str(adapters.out_dir / report.html_path.name)}
     if not recipients:
-        return paths
+        return paths | outbox_path(adapters)
     try:
-        send_report(report, adapters.transport, recipients, adapters.settings.report_subject,
+        send_report(report, adapters.transport, recipients,
+                    report_subject(adapters.settings.report_subject, report.as_of),
                     adapters.settings.mail_from)
     except DeliveryError as exc:
         get_run_logger().error("report not delivered, kept at %s: %s", report.html_path, exc)
         paths["report_delivery"] = f"failed: {exc}"
-    return paths
+    return paths | outbox_path(adapters)
+
+
+def report_subject(subject: str, as_of: Any) -> str:
+    """`dunwell daily report, 2026-11-20`: which day a mail is about, visible in the inbox."""
+    return f"{subject}, {as_of.isoformat()}" if as_of else subject
+
+
+def outbox_path(adapters: Any) -> dict[str, str]:
+    """The outbox folder, named only when messages were written into it."""
+    folder = getattr(adapters.transport, "directory", None)
+    if folder is None or not Path(folder).is_dir() or not any(Path(folder).glob("*.eml")):
+        return {}
+    return {"outbox": str(folder)}

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from dunwell.connectors.report import outcome_of
 from dunwell.frames import minor_to_text
 from dunwell.model import Channel, DunningAction
 
@@ -67,9 +68,9 @@ def _by_currency(frame: pd.DataFrame, column: str = "amount_minor") -> dict[str,
 def _outcomes(reconciled: Any) -> dict[str, pd.DataFrame]:
     """Incoming payments of this run's statements split into auto / review / unmatched."""
     incoming = reconciled.transactions[reconciled.transactions["amount_minor"] > 0]
-    decided = reconciled.matches.groupby("transaction_id")["decision"].agg(set)
-    auto = incoming["transaction_id"].map(lambda t: "auto" in decided.get(t, set()))
-    review = incoming["transaction_id"].map(lambda t: decided.get(t, set()) == {"review"})
+    decided = outcome_of(reconciled.matches).groupby(level=0).agg(set)
+    auto = incoming["transaction_id"].map(lambda t: "booked" in decided.get(t, set()))
+    review = incoming["transaction_id"].map(lambda t: decided.get(t, set()) == {"waiting"})
     return {"incoming": incoming, "auto": incoming[auto.astype(bool)],
             "review": incoming[review.astype(bool)],
             "unmatched": incoming[~(auto.astype(bool) | review.astype(bool))]}

@@ -203,3 +203,14 @@ def test_payments_to_ask_about_name_nothing_and_share_their_amount(big_world: Sy
     alike = open_now.groupby(["currency", "open_minor"]).size()
     keys = list(zip(tx["currency"], tx["amount_minor"], strict=True))
     assert all(alike.get(k, 0) >= 2 for k in keys)
+
+
+@pytest.mark.parametrize("seed", [7, 11, 12])
+def test_every_customer_has_a_valid_address_of_its_own(seed: int) -> None:
+    from dunwell.synth import ledger
+
+    emails = ledger.customers(np.random.default_rng(seed), 2000)["email"]
+    label = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+    valid = emails.str.fullmatch(rf"billing@{label}(?:\.{label})+")
+    assert valid.all(), emails[~valid].head().tolist()
+    assert not emails.duplicated().any(), emails[emails.duplicated()].head().tolist()

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from dunwell.connectors.csvio import readable_mode
 from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
 from dunwell.money import format_plain
@@ -77,6 +78,7 @@ def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
     """Write bank.csv atomically: a temporary file beside the target, then os.replace."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    os.fchmod(fd, readable_mode())
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")

@@ -30,6 +30,7 @@ from dunwell.connectors.storage.outbox import (
     record_bounce,
     sent_history,
 )
+from dunwell.connectors.storage.overview import Overview, overview
 from dunwell.connectors.storage.receivables import (
     load_customers,
     load_invoices,
@@ -57,7 +58,8 @@ from dunwell.connectors.storage.statements import (
 )
 
 __all__ = [
-    "MIGRATIONS_DIR", "accept_review", "add_alias", "applied_transaction_ids", "claim_message",
+    "MIGRATIONS_DIR", "Overview", "overview",
+    "accept_review", "add_alias", "applied_transaction_ids", "claim_message",
     "create_db_engine", "find_migrations", "finish_run", "ImportOutcome", "invoice_events",
     "list_review", "load_aliases", "load_customers", "load_invoices", "load_pending",
     "set_pending", "load_transactions",

@@ -54,6 +54,8 @@ class _Columns:
         self.stage = names[lines["line_stage"].to_numpy(dtype="int64")]  # -2 credit, -1 instalment
         self.tagged = (pd.Series(self.ids) + "=" + pd.Series(self.stage)).to_numpy(dtype=object)
         self.broken = lines["broken"].to_numpy(dtype=bool)
+        paid = pd.to_datetime(lines["last_payment_date"])
+        self.paid_on = paid.dt.date.astype(object).where(paid.notna(), None).tolist()
 
 
 def _lines(cols: _Columns, s: int, n: int, ccy: str, final: bool, policy: DunningPolicy,
@@ -66,7 +68,7 @@ def _lines(cols: _Columns, s: int, n: int, ccy: str, final: bool, policy: Dunnin
             fee, interest = late_payment(open_amount, dpd, ccy, policy.packs)
         out.append(InvoiceLine(
             cols.ids[i], cols.issue[i], cols.due[i], Decimal(cols.amount[i]).scaleb(e),
-            open_amount, dpd, cols.stage[i], fee, interest,
+            open_amount, dpd, cols.stage[i], fee, interest, cols.paid_on[i],
         ))
     return tuple(out)
 

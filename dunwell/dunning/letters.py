@@ -29,7 +29,7 @@ from dunwell.money import from_minor
 
 LINE_COLUMNS = [
     "customer_id", "currency", "invoice_id", "issue_date", "due_date", "amount_minor",
-    "open_minor", "dpd", "line_stage", "due_now", "broken", "email", "kind",
+    "open_minor", "dpd", "line_stage", "due_now", "broken", "email", "kind", "last_payment_date",
 ]
 HUMAN_REVIEW_INDEX = STAGES.index("human_review")
 
@@ -158,10 +158,18 @@ def _sent_today(g: pd.DataFrame, history: pd.DataFrame | None, day: pd.Timestamp
                      index=g.index, dtype=bool)
 
 
+def _with_payment_date(frame: pd.DataFrame) -> pd.DataFrame:
+    """`last_payment_date` (when a part payment arrived) is optional in the invoices."""
+    if "last_payment_date" in frame.columns:
+        return frame
+    return frame.assign(last_payment_date=pd.NaT)
+
+
 def letters(listable: pd.DataFrame, extra: pd.DataFrame,
             run: RunFacts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Lines sorted by letter, and one row per letter with its channel, key and hold reason."""
-    parts = [listable[LINE_COLUMNS]] + ([extra[LINE_COLUMNS]] if len(extra) else [])
+    parts = [_with_payment_date(listable)[LINE_COLUMNS]]
+    parts += [_with_payment_date(extra)[LINE_COLUMNS]] if len(extra) else []
     lines = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     lines = lines.sort_values(["customer_id", "currency", "kind", "due_date", "invoice_id"])
     lines = lines.reset_index(drop=True)

@@ -29,6 +29,7 @@ class InvoiceLine:
       days_overdue: days past the due date on the run day (negative: not yet due).
       stage: this invoice's own stage (the message's tone is the highest of them).
       compensation, interest: EU late-payment pack amounts, None when the pack is off.
+      paid_on: when the latest payment towards it arrived, if known (a part payment).
     """
 
     invoice_id: str
@@ -40,6 +41,7 @@ class InvoiceLine:
     stage: str
     compensation: Decimal | None = None
     interest: Decimal | None = None
+    paid_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

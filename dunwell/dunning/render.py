@@ -33,6 +33,9 @@ LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "id": "id
 PLAN_OFFER_STAGES = frozenset({"firm", "final"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _SPACES = re.compile(r" {2,}")
+_FRENCH_PUNCTUATION = re.compile(
+    r"(<[^>]*>|&#?\w+;)|(?<=[^\s&;])[ \u00a0]?([:;?!])(?=[\s<)]|$)")
+NARROW_NBSP = "\u202f"
 
 
 class UnsafeAddress(ValueError):
@@ -145,6 +148,13 @@ def _text_env(env: SandboxedEnvironment) -> SandboxedEnvironment:
     return _TEXT_ENVS[env]
 
 
+def french_typography(value: str) -> str:
+    """A narrow no-break space before : ; ? ! as French typesetting wants (HTML tags and
+    entities, URLs and times such as 09:30 are left alone)."""
+    return _FRENCH_PUNCTUATION.sub(
+        lambda m: m.group(1) or NARROW_NBSP + m.group(2), value)
+
+
 def render(message: PlannedMessage, env: SandboxedEnvironment,
            company: dict[str, str]) -> RenderedEmail:
     """Subject, plain text, HTML and headers of one planned message, in its language."""
@@ -154,5 +164,7 @@ def render(message: PlannedMessage, env: SandboxedEnvironment,
     subject = one_line("".join(text_t.blocks["subject"](text_t.new_context(ctx))))
     text = text_t.render(layout="_layout.txt.j2", **ctx)
     html = env.get_template(name).render(layout="_layout.html.j2", **ctx)
+    if message.language == "fr":
+        subject, text, html = (french_typography(part) for part in (subject, text, html))
     headers = _headers(message, company, subject) if message.recipient else {"Subject": subject}
     return RenderedEmail(subject=subject, text=text, html=html, headers=headers)

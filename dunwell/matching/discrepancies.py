@@ -20,6 +20,16 @@ def _frame(kind: str, tx: np.ndarray, inv_ids: np.ndarray, amount: np.ndarray,
         "detail": detail.to_numpy() if isinstance(detail, pd.Series) else detail})
 
 
+def _readable(minor: pd.Series, currency: pd.Series) -> pd.Series:
+    """`IDR 15,843,246.00`: the currency and digit groups, for the person reading the detail."""
+    currency = currency.reset_index(drop=True)
+    plain = minor_to_text(minor.reset_index(drop=True), currency)
+    grouped = [f"{int(whole):,}{dot}{frac}" if not whole.startswith("-")
+               else f"-{int(whole[1:]):,}{dot}{frac}"
+               for whole, dot, frac in (text.partition(".") for text in plain)]
+    return currency + " " + pd.Series(grouped, dtype="str")
+
+
 def from_booking(booked: pd.DataFrame, duplicates: pd.DataFrame,
                  payments: pd.DataFrame) -> list[pd.DataFrame]:
     """Short payments, bank fees, overpayments and duplicates of the booked payments."""
@@ -32,10 +42,9 @@ def from_booking(booked: pd.DataFrame, duplicates: pd.DataFrame,
     over = pd.DataFrame({"tx": spent.index, "excess": paid - spent.to_numpy()})
     over = over[over["excess"] > 0]
     dup = duplicates.drop_duplicates(["tx", "inv"])
-    text = lambda m, c: minor_to_text(m.reset_index(drop=True), c.reset_index(drop=True))  # noqa: E731
     return [
         _frame("short_payment", short["tx"].to_numpy(), short["invoice_id"].to_numpy(),
-               left.to_numpy(), payments, "still open " + text(left, short["currency"])),
+               left.to_numpy(), payments, "still open " + _readable(left, short["currency"])),
         _frame("bank_fee", fee["tx"].to_numpy(), fee["invoice_id"].to_numpy(),
                fee["writeoff_minor"].to_numpy(), payments, "difference booked as bank fee"),
         _frame("overpayment", over["tx"].to_numpy(), over["tx"].map(last_inv).to_numpy(),

@@ -48,6 +48,15 @@ def german_ibans(bban: np.ndarray) -> np.ndarray:
     return ("DE" + text).to_numpy(dtype=object)
 
 
+def _billing_addresses(slugs: pd.Series, country: pd.Series) -> pd.Series:
+    """billing@<company>.<tld>, one domain per company: a repeated slug gets a number."""
+    domains = slugs.where(slugs != "", "company") + "." + country.map(nm.TLD)
+    seen = domains.groupby(domains).cumcount()
+    numbered = slugs.where(slugs != "", "company") + "-" + (seen + 1).astype(str)
+    unique = domains.where(seen == 0, numbered + "." + country.map(nm.TLD))
+    return "billing@" + unique
+
+
 def customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
     """The customer master: names with legal forms, languages, time zones, IBANs."""
     countries = rng.choice(nm.COUNTRIES, size=n, p=nm.COUNTRY_WEIGHTS)
@@ -57,7 +66,7 @@ def customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
     frame = pd.DataFrame({
         "customer_id": pd.Series([f"C{i:06d}" for i in range(1, n + 1)], dtype="str"),
         "name": names,
-        "email": "billing@" + nm.slug(names) + "." + country.map(nm.TLD),
+        "email": _billing_addresses(nm.slug(names), country),
         "iban": iban,
         "segment": pd.Series(np.where(rng.random(n) < 0.1, "standard", ""), dtype="str"),
         "language": country.map(nm.LANGUAGE),

@@ -119,8 +119,10 @@ def _with_suffix(name: str, country: str, rng: np.random.Generator) -> str:
 def slug(names: pd.Series) -> pd.Series:
     """A domain-like slug of a company name: ascii, lower case, two first words."""
     words = names.str.replace(r"^PT ", "", regex=True).str.split().str[:2].str.join("-")
-    return words.map(lambda s: s.translate(_TRANSLIT)).str.lower().str.replace(
+    plain = words.map(lambda s: s.translate(_TRANSLIT)).str.lower().str.replace(
         r"[^a-z0-9-]", "", regex=True)
+    # "Pérez & Co" must not leave "perez-": a label never starts or ends with a hyphen
+    return plain.str.replace(r"-{2,}", "-", regex=True).str.strip("-")
 
 
 def bank_spelling(names: pd.Series) -> pd.Series:

@@ -311,3 +311,25 @@ def test_a_day_without_incoming_payments_does_not_stop_the_run(tmp_path):
         rates = [o for o in result.outcomes if not o.row_level]
         assert [(o.success, o.observed) for o in rates] == [(True, "n/a"), (True, "n/a")]
         stop_on_critical([result])
+
+
+def test_data_docs_load_nothing_from_the_network_and_list_their_pages_without_scripts(
+        tmp_path):
+    import re
+
+    out = tmp_path / "out"
+    results = [check("invoices", invoices({}), as_of=AS_OF, out_dir=out),
+               check("transactions", transactions({}), as_of=AS_OF, out_dir=out)]
+    index = quality.build_data_docs(results, out)
+    site = index.parent
+    remote = re.compile(r"src=[\"']https?://|<link[^>]*href=[\"']https?://|url\(['\"]?https?://")
+    for path in [*site.rglob("*.html"), *site.rglob("*.css")]:
+        text = path.read_text(encoding="utf-8")
+        assert not remote.search(text), (path, remote.search(text)[0])
+        assert "<script" not in text, path
+    page = index.read_text(encoding="utf-8")
+    validations = sorted(site.glob("validations/*/*/*/*.html"))
+    assert len(validations) == 2
+    for validation in validations:  # each validation page linked from a plain table row
+        assert f'href="{validation.relative_to(site).as_posix()}"' in page
+    assert 'href="expectations/invoices.html"' in page and "<tbody><tr>" in page

@@ -332,3 +332,31 @@ def test_a_quiet_day_renders_without_figures(tmp_path):
         "No data-quality checks ran",
     ):
         assert phrase in text
+
+
+def test_quarantined_rows_without_an_amount_or_with_a_bad_currency_are_written_blank(tmp_path):
+    # quarantine stacks datasets: a customers row has no amount, a bad row no valid currency
+    quarantined = pd.DataFrame({
+        "dataset": ["invoices", "customers", "transactions"], "line": [4, 7, 9],
+        "reason": ["due date before issue date", "IBAN checksum", "unknown currency"],
+        "amount_minor": [123450, None, 500], "currency": ["EUR", None, "EURO"],
+    })
+    inputs = ReportInputs(**{**_fields(_inputs(tmp_path)), "quarantined": quarantined})
+    report = build_report(inputs, tmp_path)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "quarantine.csv").read_text())))
+    assert [r["amount"] for r in rows] == ["1234.50", "", ""]
+    assert "quarantine.csv" in [a.filename for a in report.attachments]
+
+
+def test_the_report_names_the_statement_period_and_what_is_overdue(tmp_path):
+    inputs = _inputs(tmp_path)
+    report = build_report(inputs, tmp_path)
+    days = pd.to_datetime(inputs.transactions["booking_date"])
+    period = f"{days.min().date().isoformat()} to {days.max().date().isoformat()}"
+    assert f"Statements: {period}" in report.text
+    open_ = inputs.invoices[(inputs.invoices["status"] == "open")
+                            & (inputs.invoices["open_minor"] != 0)]
+    overdue = open_[open_["due_date"] < pd.Timestamp(inputs.as_of)]
+    eur = int(overdue.loc[overdue["currency"] == "EUR", "open_minor"].sum())
+    assert eur > 0
+    assert f"overdue {_eur(Decimal(eur) / 100)}" in report.text

@@ -73,7 +73,7 @@ def _message(
             "1\u202f234,50\xa0€",
             "15 novembre 2026",
             "Bonjour Acme GmbH,",
-            "Rappel de paiement : 1\u202f234,50\xa0€ dû",
+            "Rappel de paiement\u202f: 1\u202f234,50\xa0€ dû",
         ),
         (
             "es",

@@ -66,6 +66,7 @@ def test_server_script_serves_deployments_and_stops_everything_on_ctrl_c(
         "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false", "PREFECT_WORKER_QUERY_SECONDS": "1",
     })
     env.pop("PREFECT_API_URL")  # the script sets it from the port
+    env["PREFECT_LOGGING_LEVEL"] = "WARNING"  # as `make` used to export: run logs still at INFO
     log = tmp_path / "server-sh.log"
     with log.open("wb") as sink:
         script = subprocess.Popen(["bash", str(SCRIPT)], env=env, cwd=tmp_path, stdout=sink,
@@ -86,6 +87,11 @@ def test_server_script_serves_deployments_and_stops_everything_on_ctrl_c(
         state = wait_for_run(api_url, run_id, 120)["state"]
         assert state["type"] == "COMPLETED", (state, tail(home / "logs" / "worker.log"))
         assert (project / "data" / "inbox" / "processed" / "bank-2026-11-20.csv").exists()
+        logs = httpx.post(f"{api_url}/logs/filter", timeout=10, json={
+            "logs": {"flow_run_id": {"any_": [run_id]}}}).json()
+        assert any(entry["level"] == 20 for entry in logs), logs  # INFO lines in the UI
+        for name in ("invoices.csv", "customers.csv", "bank.csv"):  # seeded from the demo
+            assert (project / "data" / name).stat().st_size > 1000, name
 
         os.killpg(script.pid, signal.SIGINT)
         assert script.wait(timeout=60) != 0

@@ -40,7 +40,9 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp_server():
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    # aiosmtpd waits 1 s for its thread by default: too short on a loaded machine
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(),
+                            ready_timeout=60)
     controller.start()
     try:
         yield controller, inbox
@@ -122,12 +124,14 @@ def test_a_failed_flow_run_emails_the_operators_over_smtp(
 
 def test_when_smtp_is_down_the_alert_falls_back_to_the_alerts_folder(
         settings_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DUNWELL_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("DUNWELL_SMTP_PORT", str(_free_port()))
-    monkeypatch.setenv("DUNWELL_SMTP_SECURITY", "none")
-    flow_obj, run, state = _failed_run("boom")
+    with socket.socket() as closed:  # bound but not listening: refused, and no one else's
+        closed.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("DUNWELL_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("DUNWELL_SMTP_PORT", str(closed.getsockname()[1]))
+        monkeypatch.setenv("DUNWELL_SMTP_SECURITY", "none")
+        flow_obj, run, state = _failed_run("boom")
 
-    alert_operators(flow_obj, run, state)
+        alert_operators(flow_obj, run, state)
 
     files = list((settings_env / ".dunwell" / "alerts").glob("*.eml"))
     assert len(files) == 1 and str(run.id) in files[0].read_text()

@@ -171,6 +171,7 @@ def test_a_run_stopped_by_a_critical_check_leaves_database_and_outputs_as_before
     bank.to_csv(moved, index=False)
     from dunwell.flows.daily import daily
 
+    monkeypatch.chdir(tmp_path)  # the failure alert goes to ./.dunwell/alerts: not the checkout's
     with pytest.raises(CriticalQualityFailure):
         daily(
             str(folder / "invoices.csv"),
@@ -181,3 +182,4 @@ def test_a_run_stopped_by_a_critical_check_leaves_database_and_outputs_as_before
         )
     assert _counts(db_url) == before_db
     assert _tree(dunwell_env) == before_files
+    assert len(list((tmp_path / ".dunwell" / "alerts").glob("*.eml"))) == 1

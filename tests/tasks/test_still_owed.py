@@ -85,3 +85,29 @@ def test_a_bank_fee_written_off_by_a_run_is_not_owed_in_the_next() -> None:
                                                  pending["pending_minor"], strict=True)))
     assert pending["pending_minor"].tolist() == [702267]
     assert owed["open_minor"].tolist() == [0]
+
+
+def test_last_payment_date_is_the_latest_booking_day_of_an_automatic_match() -> None:
+    from dunwell.tasks.reconcile import with_last_payment
+
+    invoices = pd.DataFrame({"invoice_id": ["A", "B", "C"]})
+    matches = pd.DataFrame({"transaction_id": ["T1", "T2", "T3"], "invoice_id": ["A", "A", "B"],
+                            "decision": ["auto", "auto", "review"]})
+    bank = pd.DataFrame({"transaction_id": ["T1", "T2", "T3"],
+                         "booking_date": pd.to_datetime(["2026-11-03", "2026-11-10",
+                                                         "2026-11-12"])})
+    dated = with_last_payment(invoices, matches, bank)["last_payment_date"]
+    assert dated.iloc[0] == pd.Timestamp("2026-11-10")
+    assert dated.iloc[1:].isna().all()  # a proposal is no payment yet; C has none
+
+
+def test_last_payment_date_without_a_statement_is_blank() -> None:
+    from dunwell.tasks.reconcile import with_last_payment
+
+    invoices = pd.DataFrame({"invoice_id": ["A"]})
+    empty = pd.DataFrame({"transaction_id": pd.Series([], dtype="str"),
+                          "invoice_id": pd.Series([], dtype="str"),
+                          "decision": pd.Series([], dtype="str")})
+    bank = pd.DataFrame({"transaction_id": pd.Series([], dtype="str"),
+                         "booking_date": pd.Series([], dtype="datetime64[ns]")})
+    assert with_last_payment(invoices, empty, bank)["last_payment_date"].isna().all()

@@ -24,11 +24,18 @@ from dunwell.connectors.storage.engine import (
     transaction,
 )
 from dunwell.connectors.storage.outbox import (
+    abandon_sending,
+    begin_attempt,
     claim_message,
+    deliveries,
+    mark_bounced,
     mark_failed,
     mark_sent,
+    mark_unknown,
     record_bounce,
     sent_history,
+    settle_unknown,
+    waiting_for_a_person,
 )
 from dunwell.connectors.storage.receivables import (
     load_customers,
@@ -49,7 +56,13 @@ from dunwell.connectors.storage.reconciliation import (
     rejected_pairs,
     save_reconciliation,
 )
-from dunwell.connectors.storage.runs import finish_run, run_lock, save_quarantine, start_run
+from dunwell.connectors.storage.runs import (
+    close_stale_runs,
+    finish_run,
+    run_lock,
+    save_quarantine,
+    start_run,
+)
 from dunwell.connectors.storage.statements import (
     ImportOutcome,
     load_transactions,
@@ -57,6 +70,8 @@ from dunwell.connectors.storage.statements import (
 )
 
 __all__ = [
+    "abandon_sending", "begin_attempt", "close_stale_runs", "deliveries", "mark_bounced",
+    "mark_unknown", "settle_unknown", "waiting_for_a_person",
     "MIGRATIONS_DIR", "accept_review", "add_alias", "applied_transaction_ids", "claim_message",
     "create_db_engine", "find_migrations", "finish_run", "ImportOutcome", "invoice_events",
     "list_review", "load_aliases", "load_customers", "load_invoices", "load_pending",

@@ -55,6 +55,21 @@ def finish_run(
     session.flush()
 
 
+def close_stale_runs(session: Session, current: str | None = None) -> list[str]:
+    """Runs still `running` that no process runs any more are closed as failed; their ids.
+
+    Call it while holding the run lock: then no other run can be alive.
+    """
+    stale = session.execute(select(Run).where(Run.status == "running", Run.id != (current or ""))
+                            ).scalars().all()
+    for run in stale:
+        run.status, run.finished_at = "failed", utcnow()
+        run.summary = {**(run.summary or {}),
+                       "notes": ["stopped before finishing; closed by the next run"]}
+    session.flush()
+    return [run.id for run in stale]
+
+
 def save_quarantine(
     session: Session, run_id: str | None, frame: pd.DataFrame, dataset: str | None = None
 ) -> int:

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
       quality: bounds for the quality suites (match_rate_min, ...), passed on as they are.
       dask_scheduler_address: a Dask scheduler for large runs; None runs in-process.
       outbox_dir: where .eml files go without SMTP; None means OUT/outbox of each run.
+      smtp_timeout: seconds any one SMTP step may take before it counts as failed.
+      mail_failure_limit, mail_failure_seconds: a run stops sending after this many
+        failed deliveries in a row, or once its failed attempts took this many seconds
+        in all; the rest stays planned for the next run.
+      lock_wait_seconds: how long a run waits for another run to finish.
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix=ENV_PREFIX)
@@ -72,6 +77,10 @@ class Settings(BaseSettings):
     quality: dict[str, Any] = Field(default_factory=dict)
     dask_scheduler_address: str | None = None
     outbox_dir: Path | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    mail_failure_limit: int = Field(default=5, ge=1)
+    mail_failure_seconds: float = Field(default=300.0, gt=0)
+    lock_wait_seconds: float = Field(default=900.0, ge=0)
 
     @classmethod
     def settings_customise_sources(

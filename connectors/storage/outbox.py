@@ -98,17 +98,20 @@ def claim_message(
     return _with_session(db, work)
 
 
-def begin_attempt(db: Session | Engine, key: str, message_id: str) -> bool:
+def begin_attempt(db: Session | Engine, key: str, message_id: str,
+                  at: datetime | None = None) -> bool:
     """Record, before any SMTP command, that the message is being sent; False if it may not be.
 
     Only a planned or temporarily failed row moves to `sending`, so a key can never
-    be handed to the mail server twice by two runs or by one run twice.
+    be handed to the mail server twice by two runs or by one run twice. `at` is the
+    run's moment (as `sent_at` will be), so that a delivery a person later confirms
+    counts on the day its run dunned.
     """
     def work(session: Session) -> bool:
         result = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.key == key, OutboxMessage.status.in_(RESUMABLE))
-            .values(status="sending", message_id=message_id, attempted_at=utcnow(),
+            .values(status="sending", message_id=message_id, attempted_at=at or utcnow(),
                     attempts=OutboxMessage.attempts + 1))
         return result.rowcount == 1
 
@@ -170,14 +173,18 @@ def abandon_sending(db: Session | Engine) -> int:
 
 
 def settle_unknown(db: Session | Engine, key: str, delivered: bool) -> None:
-    """A person's answer for an `unknown` delivery: it arrived (sent) or not (sent again)."""
+    """A person's answer for an `unknown` delivery: it arrived (sent) or not (sent again).
+
+    `key` is the message's key or its Message-ID (what the mail server's log shows).
+    """
     status = "sent" if delivered else "failed"
 
     def work(session: Session) -> None:
         row = session.execute(select(OutboxMessage).where(
-            OutboxMessage.key == key, OutboxMessage.status == "unknown")).scalar_one_or_none()
+            (OutboxMessage.key == key) | (OutboxMessage.message_id == key),
+            OutboxMessage.status == "unknown")).scalar_one_or_none()
         if row is None:
-            raise LookupError(f"no outbox message with key {key!r} waiting for a decision")
+            raise LookupError(f"no message {key!r} whose delivery is unknown")
         row.status = status
         row.detail = f"settled by a person: {'delivered' if delivered else 'not delivered'}"
         if delivered:

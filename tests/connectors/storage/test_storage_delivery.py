@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -90,11 +92,15 @@ def test_a_crash_while_sending_leaves_unknown_never_resent(db_engine: Engine) ->
                                                             (False, "failed", True)])
 def test_a_person_settles_an_unknown_delivery(db_engine: Engine, delivered: bool, status: str,
                                               again: bool) -> None:
+    run_moment = datetime(2026, 12, 14, 9, tzinfo=UTC)
     _claim(db_engine, "k6")
-    begin_attempt(db_engine, "k6", "<k6@x>")
+    begin_attempt(db_engine, "k6", "<k6@x>", run_moment)
     mark_unknown(db_engine, "k6", "SMTPServerDisconnected after the data")
     settle_unknown(db_engine, "k6", delivered)
     assert _row(db_engine, "k6").status == status
+    if delivered:  # it counts on the day its run dunned, not the day a person looked
+        assert _row(db_engine, "k6").sent_at == run_moment
+        assert sent_history(db_engine)["sent_at"].tolist() == [run_moment]
     assert claim_message(db_engine, "k6", "run-2") is again
     with pytest.raises(LookupError):
         settle_unknown(db_engine, "k6", delivered)

@@ -115,9 +115,11 @@ def send_reminders(planned: Planned, engine: Engine, transport: Any, renderer: A
     stopped = ""
     if spent.exhausted:
         left = sum(1 for v in outcome.values() if v == HOLD_PREFIX + "mail_budget_spent")
-        stopped = (f"sending stopped after {spent.in_a_row} failed deliveries in a row "
-                   f"({spent.seconds:.0f} s failing); {left} reminders stay planned for "
-                   "the next run")
+        why = (f"{spent.in_a_row} failed deliveries in a row"
+               if spent.in_a_row >= spent.budget.failures
+               else f"{spent.seconds:.0f} s spent on failed deliveries")
+        stopped = (f"sending stopped after {why} (mail server trouble); {left} reminders "
+                   "stay planned for the next run")
         logger.error(stopped)
     return Sent([_settle(a, outcome) for a in planned.actions], stopped)
 
@@ -160,9 +162,11 @@ def _record(engine: Engine, message: Any, mid: str, delivery: Delivery, as_of: d
         storage.mark_unknown(engine, message.key, delivery.detail)
     else:
         storage.mark_failed(engine, message.key, delivery.detail, delivery.code)
-    logger.warning("%s reminder for customer %s %s: %s %s", message.stage, message.customer_id,
-                   delivery.status, delivery.code or "", delivery.detail)
-    reason = "delivery_failed" if delivery.status == "failed" else delivery.status
+    # the server's text may quote the address: it stays in the outbox, out of the logs
+    logger.warning("%s reminder for customer %s: %s %s", message.stage, message.customer_id,
+                   delivery.status, delivery.code or "")
+    reason = {"failed": "delivery_failed", "unknown": "delivery_unknown"}.get(
+        delivery.status, delivery.status)
     code = f" {delivery.code}" if delivery.code else ""
     return HOLD_PREFIX + f"{reason}{code}"
 

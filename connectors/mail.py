@@ -31,6 +31,7 @@ from dunwell.errors import DeliveryError
 log = logging.getLogger(__name__)
 _HEADER_NAME = re.compile(r"^[!-9;-~]+$")  # printable ASCII without ':' (RFC 5322 ftext)
 _UNSAFE_FILE = re.compile(r"[^A-Za-z0-9._@+-]")
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +62,12 @@ class Transport(Protocol):
 def clean_header(value: str) -> str:
     """A header value on one line: CR, LF, other controls and Unicode line breaks become spaces.
 
-    Other characters, such as the no-break spaces in "2 661,95 €", are kept.
+    Bidirectional overrides and isolates (which can make "gpj.exe" read as "exe.jpg"
+    in a name) are dropped. Other characters, such as the no-break spaces in
+    "2 661,95 €", are kept.
     """
-    return re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]+", " ", str(value)).strip(" ")
+    text = _BIDI.sub("", str(value))
+    return re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]+", " ", text).strip(" ")
 
 
 def build_email(

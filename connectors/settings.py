@@ -29,7 +29,8 @@ _PATH_KEYS = ("dunning_policy_path", "profiles_dir", "templates_dir", "outbox_di
 _PATH_DEFAULTS = {
     "dunning_policy_path": "dunning.yaml", "profiles_dir": "profiles", "templates_dir": "templates",
 }
-_URL_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]*(@)")
+# the password runs to the LAST "@" of the URL: an unencoded "@" inside it stays hidden
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)\S*(@)")
 
 
 class Settings(BaseSettings):

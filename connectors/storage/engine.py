@@ -136,17 +136,30 @@ def open_db(url: str, migrations_dir: Path | None = None) -> Engine:
         engine = create_db_engine(url)
         migrate(engine, migrations_dir)
     except OperationalError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = _reason(exc, url)
         raise DatabaseUnavailable(f"database {_masked(url)} unavailable: {reason}") from None
     except (ArgumentError, NoSuchModuleError, OSError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise ConfigError(f"database {_masked(url)}: {reason}") from None
+        raise ConfigError(f"database {_masked(url)}: {_reason(exc, url)}") from None
     return engine
+
+
+def _reason(exc: BaseException, url: str) -> str:
+    """The driver's first line, without any piece of the password: with an unencoded "@"
+    in it, a driver takes the rest for the host name and prints it."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    found = re.search(r"://[^:/@\s]+:(\S*)@", url)
+    secret = found.group(1) if found else ""
+    for piece in sorted({secret, *secret.split("@")}, key=len, reverse=True):
+        if len(piece) >= 3:
+            reason = reason.replace(piece, "***")
+    return reason
 
 
 def _masked(url: str) -> str:
     """The URL with any password hidden."""
-    return re.sub(r"(://[^:/@]+:)[^@]*(@)", r"\1***\2", url)
+    from dunwell.connectors.settings import mask_url
+
+    return mask_url(url)
 
 
 @contextmanager

@@ -34,6 +34,19 @@ def test_an_unreachable_database_is_exit_1_with_one_line_and_no_password(
     assert "s3cret-pw" not in everything and not (workdir.path / "out").exists()
 
 
+def test_a_password_with_an_unencoded_at_sign_is_masked_whole(workdir: Workdir) -> None:
+    workdir.copy("valid_invoices.csv", "invoices.csv")
+    workdir.copy("valid_bank.csv", "bank.csv")
+    outcome = _run_on(workdir, "postgresql+psycopg://dunwell:s3cret@pw0rd@127.0.0.1:1/books",
+                      "reconcile", "--invoices", "invoices.csv", "--bank", "bank.csv",
+                      "--out", "out")
+    everything = outcome.stdout + outcome.stderr
+    assert outcome.exit_code in (1, 2), everything
+    assert "Traceback" not in everything
+    assert "s3cret" not in everything and "pw0rd" not in everything
+    assert "dunwell:***@127.0.0.1:1/books" in everything
+
+
 def test_a_statement_holding_only_a_byte_order_mark_is_refused(cli, workdir: Workdir) -> None:
     (workdir.path / "bom.csv").write_bytes(b"\xef\xbb\xbf")
     outcome = cli("statement", "convert", "bom.csv", "-o", "bank.csv")

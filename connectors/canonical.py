@@ -241,7 +241,8 @@ def read_bank_csv(path: Path, warnings: list[str] | None = None) -> pd.DataFrame
 
 def is_canonical_bank_csv(head: str) -> bool:
     """True when the first line is a canonical bank.csv header."""
-    first = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
+    lines = head.lstrip("\ufeff").splitlines()  # a file holding only a BOM has no line
+    first = lines[0] if lines else ""
     columns = {c.strip().strip('"') for c in first.split(",")}
     return set(BANK_REQUIRED) <= columns
 

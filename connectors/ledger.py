@@ -29,6 +29,7 @@ from dunwell.connectors.storage.models import (
     MatchRow,
     OutboxMessage,
 )
+from dunwell.connectors.storage.outbox import ATTEMPTED
 from dunwell.money import to_minor
 
 
@@ -41,7 +42,8 @@ class Ledger:
       pending: invoice_id, last_open_minor (the export's open amount last run) and
         pending_minor (booked by dunwell, not yet shown by the export).
       aliases: customer_id, kind (name|iban), value.
-      history: sent messages (customer_id, currency, stage, invoice_ids, sent_at, key).
+      history: messages handed to the mail server (customer_id, currency, stage,
+        invoice_ids, sent_at, key, status, channel); the ladder climbs on `sent` ones only.
       paused: customers paused by hand.
       unresolved_incoming: incoming money booked by the bank since `since` that no
         booking has used yet: it may be a customer's payment waiting for a person.
@@ -113,13 +115,14 @@ def _unresolved_incoming(session: Session, since: date | None) -> pd.DataFrame:
 def _history(session: Session) -> pd.DataFrame:
     rows = session.execute(select(
         OutboxMessage.customer_id, OutboxMessage.currency, OutboxMessage.stage,
-        OutboxMessage.invoice_ids, OutboxMessage.sent_at, OutboxMessage.created_at,
+        OutboxMessage.invoice_ids, OutboxMessage.sent_at, OutboxMessage.attempted_at,
         OutboxMessage.key, OutboxMessage.status, OutboxMessage.channel,
-    ).where(OutboxMessage.status.in_(("planned", "sent", "bounced")))).all()
+    ).where(OutboxMessage.status.in_(ATTEMPTED))).all()
+    # planned and failed rows never reached a customer: they are sent again, not counted
     frame = pd.DataFrame(rows, columns=["customer_id", "currency", "stage", "invoice_ids",
-                                        "sent_at", "created_at", "key", "status", "channel"])
-    frame["sent_at"] = pd.to_datetime(frame["sent_at"].fillna(frame["created_at"]), utc=True)
-    return frame.drop(columns=["created_at"])
+                                        "sent_at", "attempted_at", "key", "status", "channel"])
+    frame["sent_at"] = pd.to_datetime(frame["sent_at"].fillna(frame["attempted_at"]), utc=True)
+    return frame.drop(columns=["attempted_at"])
 
 
 def _previous(engine: Engine | None, table: type, transactions: pd.DataFrame,

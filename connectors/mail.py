@@ -4,7 +4,8 @@
 send: text, HTML with inline (CID) images, attachments, and headers cleaned
 of CR/LF so that no value can inject a header. `FileOutbox` writes RFC 5322
 `.eml` files; `SmtpTransport` delivers over SMTP through yagmail's connection
-with retries and exponential backoff, then raises `DeliveryError`.
+with retries and exponential backoff, then raises `DeliveryError`. Dunning
+sends in batches with a precise outcome per message: see `delivery.py`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import smtplib
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -29,6 +31,7 @@ from dunwell.errors import DeliveryError
 log = logging.getLogger(__name__)
 _HEADER_NAME = re.compile(r"^[!-9;-~]+$")  # printable ASCII without ':' (RFC 5322 ftext)
 _UNSAFE_FILE = re.compile(r"[^A-Za-z0-9._@+-]")
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +62,12 @@ class Transport(Protocol):
 def clean_header(value: str) -> str:
     """A header value on one line: CR, LF, other controls and Unicode line breaks become spaces.
 
-    Other characters, such as the no-break spaces in "2 661,95 €", are kept.
+    Bidirectional overrides and isolates (which can make "gpj.exe" read as "exe.jpg"
+    in a name) are dropped. Other characters, such as the no-break spaces in
+    "2 661,95 €", are kept.
     """
-    return re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]+", " ", str(value)).strip(" ")
+    text = _BIDI.sub("", str(value))
+    return re.sub(r"[\x00-\x1f\x7f\x85\u2028\u2029]+", " ", text).strip(" ")
 
 
 def build_email(
@@ -173,6 +179,7 @@ class SmtpTransport:
             "password": password or "",
             "security": settings.smtp_security,
             "mail_from": settings.mail_from,
+            "timeout": float(getattr(settings, "smtp_timeout", cls.timeout)),
         }
         return cls(**{**fields, **overrides})
 
@@ -186,7 +193,7 @@ class SmtpTransport:
                 log.info("sent %s via %s:%s", mid, self.host, self.port)
                 return mid
             except (smtplib.SMTPException, OSError) as exc:
-                last = self._describe(exc)
+                last = self.describe(exc)
                 if _is_permanent(exc) or attempt == self.attempts:
                     break
                 delay = self.backoff * 2 ** (attempt - 1)
@@ -203,9 +210,18 @@ class SmtpTransport:
             f"after {attempt} attempt(s): {last}"
         ) from None
 
-    def _deliver(self, msg: EmailMessage) -> None:
+    def connect(self) -> Any:
+        """An open, logged-in yagmail client (its smtplib connection is `.smtp`), with our
+        socket timeout. Keep the client while using the connection: yagmail closes it when
+        the client is garbage-collected.
+
+        yagmail appends "@gmail.com" to a login name without "@"; given as a one-entry
+        mapping {login: alias} (yagmail's own form), the name goes through unchanged,
+        so relays with logins such as `mailer` or `apikey` work.
+        """
+        login = {self.user: self.mail_from} if self.user else self.mail_from
         yag = yagmail.SMTP(
-            user=self.user or self.mail_from,
+            user=login,
             password=self.password,
             host=self.host,
             port=self.port,
@@ -218,11 +234,21 @@ class SmtpTransport:
         yag.set_logging(None)
         try:
             yag.login()
-            yag.smtp.send_message(msg, from_addr=self.mail_from)
-        finally:
-            yag.close()
+        except BaseException:
+            with suppress(smtplib.SMTPException, OSError):
+                yag.close()
+            raise
+        return yag
 
-    def _describe(self, exc: BaseException) -> str:
+    def _deliver(self, msg: EmailMessage) -> None:
+        client = self.connect()
+        try:
+            client.smtp.send_message(msg, from_addr=self.mail_from)
+        finally:
+            with suppress(smtplib.SMTPException, OSError):
+                client.close()
+
+    def describe(self, exc: BaseException) -> str:
         """The failure as one line, with the password scrubbed should a server echo it."""
         text = f"{type(exc).__name__}: {exc}"
         return text.replace(self.password, "***") if self.password else text

@@ -68,6 +68,8 @@ class ReportInputs:
       dso_history: earlier (date, DSO in days), oldest first.
       data_docs: the Data Docs index.html, linked from the report.
       locale: babel locale for money.
+      deliveries: stage -> delivery status (sent, failed, bounced, unknown, planned)
+        -> count, read from the outbox after sending; empty when nothing was sent.
     """
 
     as_of: date
@@ -83,6 +85,7 @@ class ReportInputs:
     dso_history: tuple[tuple[date, Decimal], ...] = ()
     data_docs: Path | None = None
     locale: str = "en_US"
+    deliveries: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +181,7 @@ def _figures(inputs: ReportInputs, quarantined: pd.DataFrame, aging: pd.DataFram
         "buckets": BUCKETS,
         "dso": dso(inputs.invoices, inputs.as_of),
         "dso_history": [(d.isoformat(), v) for d, v in inputs.dso_history],
+        "deliveries": delivery_table(inputs.deliveries),
     }
 
 
@@ -188,6 +192,15 @@ def statement_period(transactions: pd.DataFrame) -> str:
     days = pd.to_datetime(transactions["booking_date"])
     first, last = days.min().date().isoformat(), days.max().date().isoformat()
     return first if first == last else f"{first} to {last}"
+DELIVERY_STATUSES = ("sent", "failed", "bounced", "unknown", "planned")
+
+
+def delivery_table(deliveries: dict[str, dict[str, int]]) -> list[dict[str, object]]:
+    """One row per stage with a count per delivery status, when any email was not delivered."""
+    if not any(n for by in deliveries.values() for status, n in by.items() if status != "sent"):
+        return []
+    return [{"stage": stage, **{s: by.get(s, 0) for s in DELIVERY_STATUSES}}
+            for stage, by in sorted(deliveries.items())]
 
 
 def cash_by_decision(transactions: pd.DataFrame, matches: pd.DataFrame) -> list[dict]:

@@ -29,6 +29,19 @@ class Adapters:
     work_dir: Path
     made_out_dir: bool = False
 
+    def discard_stale_staging(self) -> list[Path]:
+        """Staging folders that runs killed earlier left in the output folder, removed.
+
+        Call it holding the run lock: no other run can be writing into one of them.
+        """
+        import shutil
+
+        stale = [p for p in self.out_dir.glob(".staging-*")
+                 if p.is_dir() and p != self.work_dir]
+        for folder in stale:
+            shutil.rmtree(folder, ignore_errors=True)
+        return stale
+
     def discard_work(self) -> None:
         """Remove the run's staging folder, and an output folder this run made but left empty."""
         import shutil

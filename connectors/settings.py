@@ -30,7 +30,8 @@ _PATH_KEYS = ("dunning_policy_path", "profiles_dir", "templates_dir", "outbox_di
 _PATH_DEFAULTS = {
     "dunning_policy_path": "dunning.yaml", "profiles_dir": "profiles", "templates_dir": "templates",
 }
-_URL_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]*(@)")
+# the password runs to the LAST "@" of the URL: an unencoded "@" inside it stays hidden
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)\S*(@)")
 
 
 class Settings(BaseSettings):
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
       quality: bounds for the quality suites (match_rate_min, ...), passed on as they are.
       dask_scheduler_address: a Dask scheduler for large runs; None runs in-process.
       outbox_dir: where .eml files go without SMTP; None means OUT/outbox of each run.
+      smtp_timeout: seconds any one SMTP step may take before it counts as failed.
+      mail_failure_limit, mail_failure_seconds: a run stops sending after this many
+        failed deliveries in a row, or once its failed attempts took this many seconds
+        in all; the rest stays planned for the next run.
+      lock_wait_seconds: how long a run waits for another run to finish.
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix=ENV_PREFIX)
@@ -73,6 +79,10 @@ class Settings(BaseSettings):
     quality: dict[str, Any] = Field(default_factory=dict)
     dask_scheduler_address: str | None = None
     outbox_dir: Path | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    mail_failure_limit: int = Field(default=5, ge=1)
+    mail_failure_seconds: float = Field(default=300.0, gt=0)
+    lock_wait_seconds: float = Field(default=900.0, ge=0)
 
     @classmethod
     def settings_customise_sources(

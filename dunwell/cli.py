@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from dunwell.errors import DunwellError, InputErrors
+from dunwell.errors import DunwellError, InputErrors, Unavailable
 
 app = typer.Typer(
     help="dunwell: match bank payments to invoices, flag discrepancies, and send polite reminders.",
@@ -40,7 +40,11 @@ invoice_app = typer.Typer(
 app.add_typer(statement_app, name="statement")
 app.add_typer(review_app, name="review")
 app.add_typer(customer_app, name="customer")
+delivery_app = typer.Typer(
+    help="Emails that need a person: bounced, or delivery unknown.", no_args_is_help=True
+)
 app.add_typer(invoice_app, name="invoice")
+app.add_typer(delivery_app, name="delivery")
 
 console = Console(stderr=True)
 out = Console()
@@ -93,17 +97,33 @@ def _quiet_prefect() -> None:
 
 
 def _without_traceback_for_our_errors(record: logging.LogRecord) -> bool:
-    """An error dunwell raises on purpose is reported in one line by `_run`, not as a traceback."""
+    """An error dunwell raises on purpose is reported in one line by `_run`, not as a traceback;
+    an outage (database down, lock held) only there."""
+    if record.exc_info and isinstance(record.exc_info[1], Unavailable):
+        return False
     if record.exc_info and isinstance(record.exc_info[1], DunwellError):
         record.exc_info = None
         record.exc_text = None
     return True
 
 
+def _say(lines: list[str]) -> None:
+    for line in lines:
+        console.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
+
+
 def _run(step: Callable[[], Any]) -> Any:
-    """Run a command body; user errors become one line each and exit 2."""
+    """Run a command body; user errors become one line each and exit 2; outages (database
+    down or locked, another run holding the lock) and an interruption one line and exit 1."""
     try:
         return step()
+    except KeyboardInterrupt:
+        _say(["interrupted: the run stopped and wrote no output; reminders it already sent "
+              "are recorded, so running it again resumes where it stopped"])
+        raise typer.Exit(1) from None
+    except Unavailable as error:
+        _say(str(error).splitlines()[:1] or [type(error).__name__])
+        raise typer.Exit(1) from None
     except InputErrors as many:
         for error in many.errors:
             console.print(
@@ -111,9 +131,20 @@ def _run(step: Callable[[], Any]) -> Any:
             )
         raise typer.Exit(2) from None
     except DunwellError as error:
-        for line in str(error).splitlines() or [type(error).__name__]:
-            console.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
+        _say(str(error).splitlines() or [type(error).__name__])
         raise typer.Exit(2) from None
+    except Exception as error:
+        if not _database_outage(error):
+            raise
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        _say([f"database unavailable: {reason}"])
+        raise typer.Exit(1) from None
+
+
+def _database_outage(error: Exception) -> bool:
+    """True for the database going away or staying locked in the middle of a run."""
+    module = sys.modules.get("sqlalchemy.exc")
+    return module is not None and isinstance(error, module.OperationalError | module.InterfaceError)
 
 
 @app.command()
@@ -292,6 +323,26 @@ def reset(
         raise typer.Exit(1)
     desk.reset(database)
     out.print(f"removed {database}; the next run starts from nothing", highlight=False)
+@delivery_app.command("list")
+def delivery_list() -> None:
+    """List bounced emails and emails whose delivery is unknown."""
+    from dunwell import desk
+
+    _run(lambda: desk.deliveries_waiting(out))
+
+
+@delivery_app.command("settle")
+def delivery_settle(
+    message_id: Annotated[str, typer.Argument(help="the Message-ID (or the outbox key)")],
+    delivered: Annotated[bool, typer.Option(
+        "--delivered/--not-delivered",
+        help="found in the mail server's log, or not (then the next run sends it again)")],
+) -> None:
+    """Settle an email whose delivery is unknown, after checking the mail server's log."""
+    from dunwell import desk
+
+    _run(lambda: desk.delivery_settle(message_id, delivered))
+    out.print(f"{message_id}: recorded as {'delivered' if delivered else 'not delivered'}")
 
 
 Note = Annotated[str, typer.Option(help="why, for the record")]
@@ -363,8 +414,16 @@ def _strict_exit(strict: bool, summary: Any) -> None:
         raise typer.Exit(1)
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM ends a run as Ctrl-C does: clean-up runs, transactions roll back."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point that never shows a traceback for a user's mistake."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     app(prog_name="dunwell")
 
 

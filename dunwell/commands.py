@@ -322,9 +322,23 @@ def _findings_table(summary: RunSummary) -> Table:
     return table
 
 
+def _print_deliveries(console: Console, summary: RunSummary) -> None:
+    """Emails by stage and outcome, when any was not delivered; then the run's notes."""
+    from dunwell.tasks.summary import delivery_rows
+
+    if summary.undelivered:
+        table = Table("stage", "delivery", "count", title_justify="left")
+        for stage, status, count in delivery_rows(summary):
+            table.add_row(stage, status, f"{count:,}")
+        console.print(table)
+    for note in summary.notes:
+        console.print(f"note: {note}", highlight=False, soft_wrap=True)
+
+
 def print_summary(console: Console, summary: RunSummary) -> None:
     """The tables an operator reads at the end of a run, then where the files are."""
     console.print(_payments_table(summary))
     console.print(_findings_table(summary))
+    _print_deliveries(console, summary)
     for name, path in summary.paths.items():
         console.print(f"{name}: {path}", highlight=False, soft_wrap=True)

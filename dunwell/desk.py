@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from rich.console import Console
 
 from dunwell.connectors import storage
@@ -126,3 +127,28 @@ def reset(database: Path) -> bool:
             path.unlink()
             found = True
     return found
+def deliveries_waiting(console: Console) -> int:
+    """Print the emails a person must look at (bounced, unknown); returns how many."""
+    waiting = storage.waiting_for_a_person(_engine())
+    console.print(f"[bold]{len(waiting)} deliveries wait for a person[/bold]")
+    for row in waiting.itertuples(index=False):
+        code = "" if pd.isna(row.smtp_code) else f" {int(row.smtp_code)}"
+        when = pd.Timestamp(row.attempted_at).isoformat(timespec="minutes")
+        console.print(f"\n[bold]{row.status}{code}[/bold]  {row.customer_id}  {row.stage}  "
+                      f"to {row.recipient}  {when}", highlight=False, soft_wrap=True)
+        console.print(f"  Message-ID {row.message_id}: {row.detail or ''}", highlight=False,
+                      soft_wrap=True)
+    if len(waiting):
+        console.print("\nunknown: look the Message-ID up in the mail server's log, then "
+                      "dunwell delivery settle MESSAGE-ID --delivered (or --not-delivered: "
+                      "the next run sends it again)\nbounced: correct the address, then "
+                      "dunwell customer resume CUSTOMER", highlight=False, soft_wrap=True)
+    return len(waiting)
+
+
+def delivery_settle(message: str, delivered: bool) -> None:
+    """Record a person's answer for an unknown delivery (by Message-ID or key)."""
+    try:
+        storage.settle_unknown(_engine(), message, delivered)
+    except LookupError as exc:
+        raise InputError("delivery", str(exc)) from None

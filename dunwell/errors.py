@@ -8,7 +8,9 @@
     +-- ConfigError              config/*.yaml or settings are wrong (exit 2)
     +-- CriticalQualityFailure   a critical data-quality suite failed: stop before sending
     +-- DeliveryError            email could not be delivered after retries
-    +-- ConcurrentRunError       another run holds the lock
+    +-- Unavailable              something dunwell needs cannot be reached now (exit 1)
+          +-- ConcurrentRunError   another run holds the lock
+          +-- DatabaseUnavailable  the database does not answer (also a ConfigError)
 
 Bugs are not wrapped: they surface as ordinary exceptions.
 """
@@ -79,5 +81,13 @@ class DeliveryError(DunwellError):
     """A message could not be delivered after its retries."""
 
 
-class ConcurrentRunError(DunwellError):
+class Unavailable(DunwellError):
+    """Not the user's input: a database, server or lock is not available now (exit 1)."""
+
+
+class ConcurrentRunError(Unavailable):
     """Another run holds the lock for the same work."""
+
+
+class DatabaseUnavailable(Unavailable, ConfigError):
+    """The configured database cannot be reached (down, wrong host or port, locked)."""

@@ -4,9 +4,10 @@
 2. Check data quality; hold back rows that fail (quarantine).
 3. Match new incoming money to open invoices; flag discrepancies.
 4. Stop here if a critical quality check failed: nobody gets a reminder on bad data.
-5. Plan reminders from facts; build the controller report.
+5. Plan reminders from facts.
 6. Record everything in one database transaction, the outgoing messages included.
-7. Send each message once; move the CSVs and the report into place; email the report.
+7. Send each message once; build the controller report with what was delivered;
+   move the CSVs and the report into place; email the report.
 """
 
 from __future__ import annotations
@@ -15,11 +16,17 @@ from prefect import flow
 
 from dunwell.flows.hooks import alert_operators
 from dunwell.flows.steps import a_run, deliver, finish_files, reconcile_and_check, record
-from dunwell.tasks.dunning import plan_reminders
+from dunwell.tasks.dunning import Sent, plan_reminders
 from dunwell.tasks.outputs import dunning_tables, reconciliation_tables
 from dunwell.tasks.persist import finish_run
 from dunwell.tasks.report import deliver_report, make_report
-from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
+from dunwell.tasks.summary import (
+    RunSummary,
+    deliveries,
+    publish_artifacts,
+    summarise,
+    with_deliveries,
+)
 
 
 @flow(name="dunwell-daily", log_prints=False, on_failure=[alert_operators],
@@ -36,15 +43,19 @@ def daily(invoices: str, customers: str | None = None, bank: list[str] | None = 
         rec = books.reconciled
         planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
                                  rec.unmatched_incoming, run.plan_at, adapters.dunning_policy)
-        report = make_report(adapters, when, rec, planned.actions, books.checked)
         counts = record(adapters, run.run_id, "daily", when, params, books,
                         None if dry_run else planned)
-        actions = planned.actions if dry_run else deliver(adapters, planned, counts, when)
+        sent = Sent(planned.actions) if dry_run else deliver(adapters, planned, counts, when)
+        actions = sent.actions
+        report = make_report(adapters, when, rec, actions, books.checked,
+                             deliveries(adapters.engine, run.run_id))
         paths = finish_files(adapters, {
             **reconciliation_tables(rec.matches, rec.discrepancies, rec.review_candidates),
             **dunning_tables(actions)})
         paths |= deliver_report(adapters, report, email_to)
-        summary = summarise(run.run_id, when, rec, actions, books.checked, counts, paths)
+        summary = with_deliveries(
+            summarise(run.run_id, when, rec, actions, books.checked, counts, paths),
+            adapters.engine, run.notes, sent.stopped)
         finish_run(adapters.engine, run.run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)
     return summary

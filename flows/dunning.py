@@ -15,11 +15,11 @@ from prefect import flow
 
 from dunwell.flows.hooks import alert_operators
 from dunwell.flows.steps import a_run, deliver, finish_files, reconcile_and_check, record
-from dunwell.tasks.dunning import plan_reminders, write_digest
+from dunwell.tasks.dunning import Sent, plan_reminders, write_digest
 from dunwell.tasks.outputs import dunning_tables
 from dunwell.tasks.persist import ImportCounts, finish_run
 from dunwell.tasks.report import outbox_path, renderer_for
-from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
+from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise, with_deliveries
 
 
 @flow(name="dunwell-dunning", log_prints=False, on_failure=[alert_operators],
@@ -37,14 +37,17 @@ def dunning(invoices: str, customers: str, bank: list[str] | None = None, out: s
                                  rec.unmatched_incoming, run.plan_at, adapters.dunning_policy)
         if dry_run:
             write_digest(planned, adapters.work_dir, renderer_for(adapters))
-            counts, actions = ImportCounts(), planned.actions
+            counts, sent = ImportCounts(), Sent(planned.actions)
+            actions = sent.actions
         else:
             counts = record(adapters, run.run_id, "dunning", when, params, books, planned)
-            actions = deliver(adapters, planned, counts, when)
+            sent = deliver(adapters, planned, counts, when)
+            actions = sent.actions
         paths = finish_files(adapters, dunning_tables(actions))
         paths |= _dry_run_paths(adapters.out_dir) if dry_run else outbox_path(adapters)
         summary = replace(summarise(run.run_id, when, rec if bank else None, actions,
                                     books.checked, counts, paths), dry_run=dry_run)
+        summary = with_deliveries(summary, adapters.engine, run.notes, sent.stopped)
         if not dry_run:
             finish_run(adapters.engine, run.run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)

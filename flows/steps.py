@@ -22,7 +22,7 @@ from dunwell.connectors.root import Adapters, build
 from dunwell.connectors.storage import run_lock
 from dunwell.dunning.window import zone
 from dunwell.tasks.common import parse_as_of, plan_moment
-from dunwell.tasks.dunning import Planned, send_reminders
+from dunwell.tasks.dunning import MailBudget, Planned, Sent, send_reminders
 from dunwell.tasks.inputs import Inputs, read_inputs
 from dunwell.tasks.outputs import publish
 from dunwell.tasks.persist import ImportCounts, record_run
@@ -31,7 +31,7 @@ from dunwell.tasks.reconcile import Reconciled, reconcile_payments
 from dunwell.tasks.report import renderer_for
 
 UNRESOLVED_LOOKBACK = timedelta(days=45)  # unbooked money older than this no longer holds reminders
-LOCK_WAIT_SECONDS = 900.0  # a scheduled and an ad-hoc run take turns instead of failing
+LOCK_WAIT_SECONDS = 900.0  # default of lock_wait_seconds: scheduled and ad-hoc runs take turns
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Run:
     when: datetime
     adapters: Adapters
     plan_at: date | datetime
+    notes: tuple[str, ...] = ()
 
 
 @contextmanager
@@ -60,11 +61,41 @@ def a_run(out: str, as_of: str | None) -> Iterator[Run]:
         sending = adapters.dunning_policy.sending
         when = datetime.combine(plan_at, sending.send_time,
                                 tzinfo=zone("", sending.default_timezone))
+    wait = float(getattr(adapters.settings, "lock_wait_seconds", LOCK_WAIT_SECONDS))
     try:
-        with run_lock(adapters.engine, "dunwell-run", wait_seconds=LOCK_WAIT_SECONDS):
-            yield Run(run_id, when, adapters, plan_at)
+        with run_lock(adapters.engine, "dunwell-run", wait_seconds=wait,
+                      on_wait=lambda holder: _say_waiting(holder, wait)):
+            adapters.discard_stale_staging()
+            yield Run(run_id, when, adapters, plan_at, recover(adapters.engine))
     finally:
         adapters.discard_work()
+
+
+def _say_waiting(holder: object, wait: float) -> None:
+    """Tell the operator why nothing happens: who holds the lock, since when, how long we wait."""
+    from prefect import get_run_logger
+
+    who = f" ({holder})" if holder else ""
+    get_run_logger().warning("another dunwell run holds the lock%s; waiting up to %.0f s "
+                             "(setting lock_wait_seconds)", who, wait)
+
+
+def recover(engine: Any) -> tuple[str, ...]:
+    """What a run killed earlier left behind, made safe: its record closed as failed, and
+    the messages it was sending marked `unknown` (never resent without a person)."""
+    from prefect import get_run_logger
+
+    from dunwell.connectors import storage
+
+    with storage.transaction(engine) as session:
+        closed = storage.close_stale_runs(session)
+    unknown = storage.abandon_sending(engine)
+    if not (closed or unknown):
+        return ()
+    note = (f"an earlier run stopped before finishing: {len(closed)} run record(s) closed as "
+            f"failed, {unknown} message(s) it was sending marked unknown for a person")
+    get_run_logger().warning(note)
+    return (note,)
 
 
 @dataclass(frozen=True)
@@ -106,10 +137,10 @@ def record(adapters: Any, run_id: str, kind: str, when: datetime, params: dict[s
                       planned.messages if planned else None, rec.pending_after)
 
 
-def deliver(adapters: Any, planned: Planned, counts: ImportCounts, when: datetime) -> list:
+def deliver(adapters: Any, planned: Planned, counts: ImportCounts, when: datetime) -> Sent:
     """Send what this run put in the outbox; returns the actions with Message-IDs."""
     return send_reminders(planned, adapters.engine, adapters.transport, renderer_for(adapters),
-                          counts.claimed, when)
+                          counts.claimed, when, MailBudget.of(adapters.settings))
 
 
 def finish_files(adapters: Any, tables: dict) -> dict[str, str]:

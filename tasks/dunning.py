@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from email.message import EmailMessage
 from typing import Any
 
 import pandas as pd
@@ -11,6 +13,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy.engine import Engine
 
+from dunwell.connectors.delivery import Delivery
 from dunwell.connectors.ledger import Ledger
 from dunwell.dunning import plan as plan_dunning
 from dunwell.dunning import segment_customers
@@ -52,42 +55,137 @@ def _day(as_of: date | datetime) -> date:
     return as_of.date() if isinstance(as_of, datetime) else as_of
 
 
+@dataclass(frozen=True)
+class MailBudget:
+    """When a run stops sending: after `failures` in a row, or `seconds` spent failing."""
+
+    failures: int = 5
+    seconds: float = 300.0
+
+    @classmethod
+    def of(cls, settings: Any) -> MailBudget:
+        """The budget from dunwell settings."""
+        return cls(int(settings.mail_failure_limit), float(settings.mail_failure_seconds))
+
+
+@dataclass
+class _Spent:
+    """Failures so far in this run."""
+
+    budget: MailBudget
+    in_a_row: int = 0
+    seconds: float = 0.0
+
+    def add(self, delivery: Delivery, took: float) -> None:
+        if delivery.status in ("failed", "unknown"):
+            self.in_a_row, self.seconds = self.in_a_row + 1, self.seconds + took
+        else:
+            self.in_a_row = 0
+
+    @property
+    def exhausted(self) -> bool:
+        return self.in_a_row >= self.budget.failures or self.seconds >= self.budget.seconds
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The actions with their outcome, and why sending stopped early (empty if it did not)."""
+
+    actions: list[DunningAction]
+    stopped: str = ""
+
+
 @task(name="send reminders", retries=0, cache_policy=NO_CACHE)
 def send_reminders(planned: Planned, engine: Engine, transport: Any, renderer: Any,
-                   claimed: frozenset[str], as_of: datetime) -> list[DunningAction]:
+                   claimed: frozenset[str], as_of: datetime,
+                   budget: MailBudget | None = None) -> Sent:
     """Deliver the messages this run put in the outbox; each key goes out once at most.
 
-    Just before sending, the invoices are checked again in the database: one paid
-    or disputed in the meantime stops the message.
+    Each attempt is committed as `sending` before the SMTP transaction. Just before
+    sending, the invoices are checked again: one paid or disputed meanwhile stops the
+    message. Once the failure budget is spent, the rest stays planned for the next run.
     """
-    from dunwell.connectors.storage import mark_failed, mark_sent
+    from dunwell.connectors.delivery import open_batch
 
     logger = get_run_logger()
     still_open = _dunnable_invoice_ids(engine)
+    spent = _Spent(budget or MailBudget())
     outcome: dict[str, str] = {}
-    for message in planned.messages:
-        if message.key not in claimed:
-            outcome[message.key] = HOLD_PREFIX + "already_sent"
-            continue
-        if not {line.invoice_id for line in message.lines if line.open_amount > 0} <= still_open:
-            mark_failed(engine, message.key, "invoice no longer open at send time")
-            outcome[message.key] = HOLD_PREFIX + "changed_before_sending"
-            continue
-        if message.channel != Channel.EMAIL:
-            mark_sent(engine, message.key, "", as_of)
-            outcome[message.key] = ""
-            continue
-        try:
-            message_id = transport.send(renderer(message))
-        except Exception as exc:  # noqa: BLE001 - recorded and reported, never resent blindly
-            mark_failed(engine, message.key, type(exc).__name__)
-            logger.warning("reminder for customer %s not delivered: %s",
-                           message.customer_id, type(exc).__name__)
-            outcome[message.key] = HOLD_PREFIX + f"delivery_failed {type(exc).__name__}"
-            continue
-        mark_sent(engine, message.key, message_id, as_of)
-        outcome[message.key] = message_id
-    return [_settle(a, outcome) for a in planned.actions]
+    with open_batch(transport) as batch:
+        for message in planned.messages:
+            if spent.exhausted:
+                outcome.setdefault(message.key, HOLD_PREFIX + (
+                    "already_sent" if message.key not in claimed else "mail_budget_spent"))
+                continue
+            outcome[message.key] = _send_one(message, engine, batch, renderer, claimed,
+                                             still_open, spent, as_of)
+    stopped = ""
+    if spent.exhausted:
+        left = sum(1 for v in outcome.values() if v == HOLD_PREFIX + "mail_budget_spent")
+        why = (f"{spent.in_a_row} failed deliveries in a row"
+               if spent.in_a_row >= spent.budget.failures
+               else f"{spent.seconds:.0f} s spent on failed deliveries")
+        stopped = (f"sending stopped after {why} (mail server trouble); {left} reminders "
+                   "stay planned for the next run")
+        logger.error(stopped)
+    return Sent([_settle(a, outcome) for a in planned.actions], stopped)
+
+
+def _send_one(message: Any, engine: Engine, batch: Any, renderer: Any, claimed: frozenset[str],
+              still_open: set[str], spent: _Spent, as_of: datetime) -> str:
+    """Send one claimed message; the Message-ID, or a hold reason saying why not."""
+    from dunwell.connectors import storage
+
+    if message.key not in claimed:
+        return HOLD_PREFIX + "already_sent"
+    if not {line.invoice_id for line in message.lines if line.open_amount > 0} <= still_open:
+        storage.mark_failed(engine, message.key, "invoice no longer open at send time")
+        return HOLD_PREFIX + "changed_before_sending"
+    if message.channel != Channel.EMAIL:
+        storage.mark_sent(engine, message.key, "", as_of)
+        return ""
+    msg = renderer(message)
+    mid = stable_message_id(msg, message.key)
+    if not storage.begin_attempt(engine, message.key, mid, as_of):
+        return HOLD_PREFIX + "already_sent"
+    started = time.monotonic()
+    delivery = batch.deliver(msg)
+    spent.add(delivery, time.monotonic() - started)
+    return _record(engine, message, mid, delivery, as_of)
+
+
+def _record(engine: Engine, message: Any, mid: str, delivery: Delivery, as_of: datetime) -> str:
+    """Store the outcome; the action's Message-ID or hold reason."""
+    from dunwell.connectors import storage
+
+    logger = get_run_logger()
+    if delivery.status == "sent":
+        storage.mark_sent(engine, message.key, mid, as_of, delivery.code)
+        return mid
+    if delivery.status == "bounced":
+        storage.mark_bounced(engine, message.key, delivery.detail, delivery.code,
+                             delivery.recipient or message.recipient)
+    elif delivery.status == "unknown":
+        storage.mark_unknown(engine, message.key, delivery.detail)
+    else:
+        storage.mark_failed(engine, message.key, delivery.detail, delivery.code)
+    # the server's text may quote the address: it stays in the outbox, out of the logs
+    logger.warning("%s reminder for customer %s: %s %s", message.stage, message.customer_id,
+                   delivery.status, delivery.code or "")
+    reason = {"failed": "delivery_failed", "unknown": "delivery_unknown"}.get(
+        delivery.status, delivery.status)
+    code = f" {delivery.code}" if delivery.code else ""
+    return HOLD_PREFIX + f"{reason}{code}"
+
+
+def stable_message_id(msg: EmailMessage, key: str) -> str:
+    """Give the message a Message-ID made from its key: every attempt of a key carries the
+    same id, so a mail system can tell a repeat from a new message."""
+    domain = str(msg["Message-ID"] or "").strip("<> ").rpartition("@")[2] or "dunwell.local"
+    mid = f"<dunning.{key[:40]}@{domain}>"
+    del msg["Message-ID"]
+    msg["Message-ID"] = mid
+    return mid
 
 
 def _dunnable_invoice_ids(engine: Engine) -> set[str]:
@@ -110,9 +208,6 @@ def _settle(action: DunningAction, outcome: dict[str, str]) -> DunningAction:
     if result.startswith(HOLD_PREFIX):
         return replace(action, channel=Channel.HOLD, reason=result[len(HOLD_PREFIX):])
     return replace(action, message_id=result)
-
-
-
 
 
 @task(name="write dunning digest", cache_policy=NO_CACHE)

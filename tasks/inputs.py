@@ -70,6 +70,7 @@ def load_inputs(invoices: str | Path, customers: str | Path | None,
         frames["customers"] = _collect(
             errors, lambda p: canonical.read_customers(p, warnings), Path(customers))
     banks = [_collect(errors, read_bank, Path(p)) for p in (bank or [])]
+    errors += _too_long(frames, invoices, customers, banks)
     if errors:
         raise InputErrors(errors)
     warnings += [w for b in banks for w in b.warnings]
@@ -77,6 +78,22 @@ def load_inputs(invoices: str | Path, customers: str | Path | None,
     cust = frames.get("customers")
     return Inputs(inv, cust if cust is not None else _empty_customers(inv), banks,  # type: ignore[arg-type]
                   warnings)
+
+
+def _too_long(frames: dict[str, object], invoices: str | Path, customers: str | Path | None,
+              banks: list) -> list[InputError]:
+    """Cells longer than the database keeps, found now rather than halfway through a run."""
+    from dunwell.connectors.storage.limits import too_long
+
+    found: list[InputError] = []
+    for name, source in (("invoices", invoices), ("customers", customers)):
+        frame = frames.get(name)
+        if isinstance(frame, pd.DataFrame):
+            found += too_long(frame, str(source), name)
+    for bank in banks:
+        if bank is not None:
+            found += too_long(bank.transactions, str(bank.path), "transactions")
+    return found
 
 
 def _collect(errors: list[InputError], reader, path: str | Path):  # noqa: ANN001, ANN202

@@ -37,8 +37,10 @@ def renderer_for(adapters: Any) -> Callable[[Any], EmailMessage]:
 
 @task(name="build report", cache_policy=NO_CACHE)
 def make_report(adapters: Any, as_of: datetime, reconciled: Any,
-                actions: list[DunningAction], checked: Any) -> Any:
-    """The controller report as files in the output folder."""
+                actions: list[DunningAction], checked: Any,
+                deliveries: dict[str, dict[str, int]] | None = None) -> Any:
+    """The controller report as files in the output folder; after sending, with the
+    deliveries that did not complete."""
     inputs = ReportInputs(
         as_of=as_of.date(), company=adapters.dunning_policy.company.get("name", "dunwell"),
         transactions=reconciled.transactions, invoices=reconciled.invoices_after,
@@ -46,6 +48,7 @@ def make_report(adapters: Any, as_of: datetime, reconciled: Any,
         review_queue=reconciled.review_candidates, actions=actions_frame(actions),
         quality=tuple(checked.results), quarantined=checked.quarantine,
         data_docs=Path(checked.data_docs) if checked.data_docs else None,
+        deliveries=deliveries or {},
     )
     return build_report(inputs, adapters.work_dir)
 
@@ -62,7 +65,7 @@ def deliver_report(adapters: Any, report: Any, email_to: list[str] | None) -> di
                     report_subject(adapters.settings.report_subject, report.as_of),
                     adapters.settings.mail_from)
     except DeliveryError as exc:
-        get_run_logger().error("report not delivered, kept at %s: %s", report.html_path, exc)
+        get_run_logger().error("report not delivered, kept at %s: %s", paths["report"], exc)
         paths["report_delivery"] = f"failed: {exc}"
     return paths | outbox_path(adapters)
 

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from dunwell.connectors.report import outcome_of
+from dunwell.connectors.report import DELIVERY_STATUSES, outcome_of
 from dunwell.frames import minor_to_text
 from dunwell.model import Channel, DunningAction
 
@@ -48,12 +48,19 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
+    deliveries: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def needs_a_person(self) -> bool:
         """True when something waits for a person (for --strict)."""
         return bool(self.review or self.unmatched or sum(self.discrepancies.values())
-                    or self.human_review or self.quarantined)
+                    or self.human_review or self.quarantined or self.undelivered)
+
+    @property
+    def undelivered(self) -> int:
+        """Emails of this run not delivered: failed, bounced, unknown, or left planned."""
+        return sum(n for by_status in self.deliveries.values()
+                   for status, n in by_status.items() if status != "sent")
 
 
 def _by_currency(frame: pd.DataFrame, column: str = "amount_minor") -> dict[str, str]:
@@ -118,7 +125,33 @@ def summary_rows(summary: RunSummary) -> list[dict[str, object]]:
              for k, v in summary.discrepancies.items()]
     rows += [{"what": f"reminder: {k}", "count": v, "amount": ""}
              for k, v in summary.reminders.items()]
+    rows += [{"what": f"delivery {status}: {stage}", "count": n, "amount": ""}
+             for stage, status, n in delivery_rows(summary)]
     return rows
+
+
+def delivery_rows(summary: RunSummary) -> list[tuple[str, str, int]]:
+    """(stage, status, count) of this run's emails; `planned` = left for the next run."""
+    return [(stage, status, by_status[status])
+            for stage, by_status in sorted(summary.deliveries.items())
+            for status in DELIVERY_STATUSES if by_status.get(status)]
+
+
+def deliveries(engine: Any, run_id: str) -> dict[str, dict[str, int]]:
+    """What became of this run's emails: stage -> status -> count, from the outbox."""
+    from dunwell.connectors import storage
+
+    return storage.deliveries(engine, run_id)
+
+
+def with_deliveries(summary: RunSummary, engine: Any, notes: tuple[str, ...] = (),
+                    stopped: str = "") -> RunSummary:
+    """The summary with what became of this run's emails, and the run's notes."""
+    from dataclasses import replace
+
+    extra = [n for n in (*notes, stopped) if n]
+    return replace(summary, deliveries=deliveries(engine, summary.run_id),
+                   notes=[*summary.notes, *extra])
 
 
 def publish_artifacts(summary: RunSummary) -> None:
@@ -127,7 +160,21 @@ def publish_artifacts(summary: RunSummary) -> None:
                           description="What this run did")
     links = "\n".join(f"- {name}: `{path}`" for name, path in summary.paths.items())
     note = f"# dunwell run {summary.run_id}\n\nas of {summary.as_of}\n\n{links}\n"
+    note += _deliveries_markdown(summary)
     create_markdown_artifact(note, key="dunwell-run-files", description="Where the outputs are")
+
+
+def _deliveries_markdown(summary: RunSummary) -> str:
+    """Emails by stage and outcome, and the run's notes, as markdown."""
+    if not summary.deliveries and not summary.notes:
+        return ""
+    lines = ["", "## Deliveries", "", "| stage | " + " | ".join(DELIVERY_STATUSES) + " |",
+             "|---" * (len(DELIVERY_STATUSES) + 1) + "|"]
+    for stage, by_status in sorted(summary.deliveries.items()):
+        lines.append(f"| {stage} | "
+                     + " | ".join(str(by_status.get(s, 0)) for s in DELIVERY_STATUSES) + " |")
+    lines += [f"\n- {n}" for n in summary.notes]
+    return "\n".join(lines) + "\n"
 
 
 def _fmt(amounts: dict[str, str]) -> str:

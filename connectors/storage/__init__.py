@@ -24,11 +24,18 @@ from dunwell.connectors.storage.engine import (
     transaction,
 )
 from dunwell.connectors.storage.outbox import (
+    abandon_sending,
+    begin_attempt,
     claim_message,
+    deliveries,
+    mark_bounced,
     mark_failed,
     mark_sent,
+    mark_unknown,
     record_bounce,
     sent_history,
+    settle_unknown,
+    waiting_for_a_person,
 )
 from dunwell.connectors.storage.overview import Overview, overview
 from dunwell.connectors.storage.receivables import (
@@ -50,7 +57,13 @@ from dunwell.connectors.storage.reconciliation import (
     rejected_pairs,
     save_reconciliation,
 )
-from dunwell.connectors.storage.runs import finish_run, run_lock, save_quarantine, start_run
+from dunwell.connectors.storage.runs import (
+    close_stale_runs,
+    finish_run,
+    run_lock,
+    save_quarantine,
+    start_run,
+)
 from dunwell.connectors.storage.statements import (
     ImportOutcome,
     load_transactions,
@@ -58,8 +71,9 @@ from dunwell.connectors.storage.statements import (
 )
 
 __all__ = [
-    "MIGRATIONS_DIR", "Overview", "overview",
-    "accept_review", "add_alias", "applied_transaction_ids", "claim_message",
+    "Overview", "overview", "abandon_sending", "begin_attempt", "close_stale_runs", "deliveries", "mark_bounced",
+    "mark_unknown", "settle_unknown", "waiting_for_a_person",
+    "MIGRATIONS_DIR", "accept_review", "add_alias", "applied_transaction_ids", "claim_message",
     "create_db_engine", "find_migrations", "finish_run", "ImportOutcome", "invoice_events",
     "list_review", "load_aliases", "load_customers", "load_invoices", "load_pending",
     "set_pending", "load_transactions",

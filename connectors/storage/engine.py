@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
-from dunwell.errors import ConfigError
+from dunwell.errors import ConfigError, DatabaseUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"  # the source checkout
 MIGRATION_LOCK_KEY = 7_331_004_211  # any fixed bigint, the same in every process
@@ -128,21 +128,38 @@ def migrate(engine_or_url: Engine | str, migrations_dir: Path | None = None) -> 
 def open_db(url: str, migrations_dir: Path | None = None) -> Engine:
     """An engine on an up-to-date database: folders created, pragmas set, migrated to head.
 
-    A URL that is not one, names an unknown driver, or leads nowhere is the
-    operator's setting to fix: ConfigError, with the password masked.
+    A URL that is not one or names an unknown driver is the operator's setting to
+    fix (ConfigError); a database that does not answer is DatabaseUnavailable
+    (exit 1). Either way the password is masked.
     """
     try:
         engine = create_db_engine(url)
         migrate(engine, migrations_dir)
-    except (ArgumentError, NoSuchModuleError, OperationalError, OSError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise ConfigError(f"database {_masked(url)}: {reason}") from None
+    except OperationalError as exc:
+        reason = _reason(exc, url)
+        raise DatabaseUnavailable(f"database {_masked(url)} unavailable: {reason}") from None
+    except (ArgumentError, NoSuchModuleError, OSError) as exc:
+        raise ConfigError(f"database {_masked(url)}: {_reason(exc, url)}") from None
     return engine
+
+
+def _reason(exc: BaseException, url: str) -> str:
+    """The driver's first line, without any piece of the password: with an unencoded "@"
+    in it, a driver takes the rest for the host name and prints it."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    found = re.search(r"://[^:/@\s]+:(\S*)@", url)
+    secret = found.group(1) if found else ""
+    for piece in sorted({secret, *secret.split("@")}, key=len, reverse=True):
+        if len(piece) >= 3:
+            reason = reason.replace(piece, "***")
+    return reason
 
 
 def _masked(url: str) -> str:
     """The URL with any password hidden."""
-    return re.sub(r"(://[^:/@]+:)[^@]*(@)", r"\1***\2", url)
+    from dunwell.connectors.settings import mask_url
+
+    return mask_url(url)
 
 
 @contextmanager

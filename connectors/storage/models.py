@@ -206,7 +206,12 @@ class Alias(Base):
 
 
 class OutboxMessage(Base):
-    """A dunning message: claimed once by its unique key, then sent, failed or bounced."""
+    """A dunning message, claimed once by its unique key, and where its delivery stands.
+
+    status: planned -> sending (attempt committed before SMTP) -> sent | failed
+    (temporary, retried by a later run) | bounced (permanent) | unknown (the
+    connection dropped after the message was transferred: a person decides).
+    """
 
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -223,10 +228,13 @@ class OutboxMessage(Base):
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     recipient: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(10), default="planned")
+    status: Mapped[str] = mapped_column(String(10), default="planned", index=True)
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    attempted_at: Mapped[datetime | None]
+    smtp_code: Mapped[int | None] = mapped_column(Integer)
 
 
 class CustomerState(Base):

@@ -1,9 +1,15 @@
-"""The dunning outbox: each message is claimed once by its unique key, then sent, failed or bounced.
+"""The dunning outbox: each message is claimed once by its unique key, then delivered once.
+
+A row moves planned -> sending -> sent | failed | bounced | unknown. `begin_attempt`
+commits `sending` before the SMTP transaction starts, so a crash mid-send
+leaves a row that the next run turns into `unknown` (`abandon_sending`) rather
+than sending again. Only `planned` and `failed` (temporary) rows are sent by a
+later run; `unknown` rows wait for a person (`settle_unknown`).
 
 `claim_message` inserts the key with ON CONFLICT DO NOTHING; of two runs
 claiming the same key at once, exactly one gets True. Functions take a
 Session (joining the caller's transaction) or an Engine (committing at once,
-so that a claim holds before the message leaves).
+so that a claim or an attempt holds before the message leaves).
 """
 
 from __future__ import annotations
@@ -14,10 +20,11 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import dialect_insert, json_safe
+from dunwell.connectors.storage.decisions import pause_customer
 from dunwell.connectors.storage.models import OutboxMessage, utcnow
 
 T = TypeVar("T")
@@ -59,13 +66,19 @@ def _message_row(message: Any, run_id: str | None, fields: dict[str, Any]) -> di
     return {**row, "run_id": run_id}
 
 
+RESUMABLE = ("planned", "failed")  # nothing left the building: a later run may send these
+ATTEMPTED = ("sending", "sent", "bounced", "unknown")  # never sent again automatically
+ABANDONED = "the run sending it stopped before the server's answer was recorded"
+
+
 def claim_message(
     db: Session | Engine, message: Any, run_id: str | None = None, **fields: Any
 ) -> bool:
-    """Insert the message's outbox row under its unique key; False if the key is already taken.
+    """Insert the message's outbox row under its unique key; False if it cannot be sent now.
 
     `message` is a key (then give customer_id, currency, stage, invoice_ids, ... as keywords)
-    or a planned message with those attributes. A key whose earlier send failed is reclaimed.
+    or a planned message with those attributes. A key still planned (its run stopped before
+    sending it) or temporarily failed is claimed again by this run; one attempted is not.
     """
     key = message if isinstance(message, str) else message.key
     row = _message_row(None if isinstance(message, str) else message, run_id, fields)
@@ -78,9 +91,29 @@ def claim_message(
         if session.execute(statement).first() is not None:
             return True
         retry = (update(OutboxMessage).where(OutboxMessage.key == key,
-                                             OutboxMessage.status == "failed")
-                 .values(status="planned", run_id=run_id, detail=None))
+                                             OutboxMessage.status.in_(RESUMABLE))
+                 .values(status="planned", run_id=run_id))
         return session.execute(retry).rowcount == 1
+
+    return _with_session(db, work)
+
+
+def begin_attempt(db: Session | Engine, key: str, message_id: str,
+                  at: datetime | None = None) -> bool:
+    """Record, before any SMTP command, that the message is being sent; False if it may not be.
+
+    Only a planned or temporarily failed row moves to `sending`, so a key can never
+    be handed to the mail server twice by two runs or by one run twice. `at` is the
+    run's moment (as `sent_at` will be), so that a delivery a person later confirms
+    counts on the day its run dunned.
+    """
+    def work(session: Session) -> bool:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key == key, OutboxMessage.status.in_(RESUMABLE))
+            .values(status="sending", message_id=message_id, attempted_at=at or utcnow(),
+                    attempts=OutboxMessage.attempts + 1))
+        return result.rowcount == 1
 
     return _with_session(db, work)
 
@@ -97,14 +130,67 @@ def _set(db: Session | Engine, key: str, **values: Any) -> None:
 
 
 def mark_sent(db: Session | Engine, key: str, message_id: str,
-              sent_at: datetime | None = None) -> None:
+              sent_at: datetime | None = None, code: int | None = None) -> None:
     """Record that the message left, with its RFC 5322 Message-ID."""
-    _set(db, key, status="sent", message_id=message_id, sent_at=sent_at or utcnow())
+    _set(db, key, status="sent", message_id=message_id, sent_at=sent_at or utcnow(),
+         smtp_code=code, detail=None)
 
 
-def mark_failed(db: Session | Engine, key: str, detail: str = "") -> None:
-    """Record that sending failed; the key can be claimed again by a later run."""
-    _set(db, key, status="failed", detail=detail)
+def mark_failed(db: Session | Engine, key: str, detail: str = "", code: int | None = None) -> None:
+    """Record a temporary failure (with the server's code and text); a later run sends it."""
+    _set(db, key, status="failed", detail=detail, smtp_code=code)
+
+
+def mark_bounced(db: Session | Engine, key: str, detail: str = "", code: int | None = None,
+                 recipient: str = "") -> None:
+    """Record a permanent refusal, and pause the customer until a person fixes the address."""
+    def work(session: Session) -> None:
+        row = session.execute(select(OutboxMessage).where(OutboxMessage.key == key)).scalar_one()
+        row.status, row.smtp_code = "bounced", code
+        row.detail = f"{recipient}: {detail}" if recipient else detail
+        pause_customer(session, row.customer_id,
+                       f"{row.stage} reminder bounced ({code or '-'} {recipient or row.recipient})")
+
+    _with_session(db, work)
+
+
+def mark_unknown(db: Session | Engine, key: str, detail: str = "") -> None:
+    """Record that nobody knows whether the server took the message: a person decides."""
+    _set(db, key, status="unknown", detail=detail)
+
+
+def abandon_sending(db: Session | Engine) -> int:
+    """Rows left `sending` by a run that died become `unknown`: never resent automatically.
+
+    Call it while holding the run lock, when no other run can be sending.
+    """
+    def work(session: Session) -> int:
+        result = session.execute(update(OutboxMessage).where(OutboxMessage.status == "sending")
+                                 .values(status="unknown", detail=ABANDONED))
+        return int(result.rowcount)
+
+    return _with_session(db, work)
+
+
+def settle_unknown(db: Session | Engine, key: str, delivered: bool) -> None:
+    """A person's answer for an `unknown` delivery: it arrived (sent) or not (sent again).
+
+    `key` is the message's key or its Message-ID (what the mail server's log shows).
+    """
+    status = "sent" if delivered else "failed"
+
+    def work(session: Session) -> None:
+        row = session.execute(select(OutboxMessage).where(
+            (OutboxMessage.key == key) | (OutboxMessage.message_id == key),
+            OutboxMessage.status == "unknown")).scalar_one_or_none()
+        if row is None:
+            raise LookupError(f"no message {key!r} whose delivery is unknown")
+        row.status = status
+        row.detail = f"settled by a person: {'delivered' if delivered else 'not delivered'}"
+        if delivered:
+            row.sent_at = row.attempted_at or utcnow()
+
+    _with_session(db, work)
 
 
 def record_bounce(db: Session | Engine, message_id: str, detail: str = "") -> bool:
@@ -117,14 +203,41 @@ def record_bounce(db: Session | Engine, message_id: str, detail: str = "") -> bo
     return _with_session(db, work)
 
 
+def deliveries(db: Session | Engine, run_id: str) -> dict[str, dict[str, int]]:
+    """Email messages this run handled: stage -> status -> count (planned = not sent yet)."""
+    statement = (select(OutboxMessage.stage, OutboxMessage.status, func.count())
+                 .where(OutboxMessage.run_id == run_id, OutboxMessage.channel == "email")
+                 .group_by(OutboxMessage.stage, OutboxMessage.status))
+
+    def work(session: Session) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for stage, status, count in session.execute(statement):
+            out.setdefault(stage, {})[status] = int(count)
+        return out
+
+    return _with_session(db, work)
+
+
+def waiting_for_a_person(db: Session | Engine) -> pd.DataFrame:
+    """Deliveries a person must look at: bounced or unknown, oldest first."""
+    columns = ["key", "customer_id", "stage", "recipient", "status", "smtp_code", "detail",
+               "message_id", "attempted_at"]
+    statement = (select(*[getattr(OutboxMessage, c) for c in columns])
+                 .where(OutboxMessage.status.in_(("bounced", "unknown")))
+                 .order_by(OutboxMessage.attempted_at, OutboxMessage.id))
+    return _with_session(db, lambda s: pd.DataFrame(s.execute(statement).all(), columns=columns))
+
+
 def sent_history(db: Session | Engine) -> pd.DataFrame:
-    """Messages claimed, sent or bounced: (customer_id, currency, stage, invoice_ids, sent_at,
-    key, status); invoice_ids space-separated, sent_at UTC (claim time while not yet sent)."""
+    """Messages handed to the mail server (sent, bounced, unknown, sending): (customer_id,
+    currency, stage, invoice_ids, sent_at, key, status); invoice_ids space-separated,
+    sent_at UTC (the attempt's time while not known as sent)."""
     statement = select(OutboxMessage).where(
-        OutboxMessage.status.in_(("planned", "sent", "bounced"))).order_by(OutboxMessage.id)
+        OutboxMessage.status.in_(ATTEMPTED)).order_by(OutboxMessage.id)
 
     def work(session: Session) -> pd.DataFrame:
-        rows = [(m.customer_id, m.currency, m.stage, m.invoice_ids, m.sent_at or m.created_at,
+        rows = [(m.customer_id, m.currency, m.stage, m.invoice_ids,
+                 m.sent_at or m.attempted_at or m.created_at,
                  m.key, m.status) for m in session.execute(statement).scalars()]
         frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
         frame["sent_at"] = pd.to_datetime(frame["sent_at"], utc=True)

@@ -2,7 +2,8 @@
 
 `run_lock` keeps two runs of the same work apart: a PostgreSQL advisory lock,
 or on SQLite a row in `run_locks` naming the owning process (taken over when
-that process is gone).
+that process is gone). Either way the row says who holds the lock and since
+when, for the run that waits.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,6 +29,7 @@ from dunwell.connectors.storage.models import QuarantineRow, Run, RunLock, utcno
 from dunwell.errors import ConcurrentRunError
 
 RUN_STATUSES = ("running", "succeeded", "failed", "cancelled")
+STALE_LOCK_SECONDS = 6 * 3600.0  # a lock from another host this old is a run that died
 
 
 def start_run(
@@ -55,6 +59,21 @@ def finish_run(
     session.flush()
 
 
+def close_stale_runs(session: Session, current: str | None = None) -> list[str]:
+    """Runs still `running` that no process runs any more are closed as failed; their ids.
+
+    Call it while holding the run lock: then no other run can be alive.
+    """
+    stale = session.execute(select(Run).where(Run.status == "running", Run.id != (current or ""))
+                            ).scalars().all()
+    for run in stale:
+        run.status, run.finished_at = "failed", utcnow()
+        run.summary = {**(run.summary or {}),
+                       "notes": ["stopped before finishing; closed by the next run"]}
+    session.flush()
+    return [run.id for run in stale]
+
+
 def save_quarantine(
     session: Session, run_id: str | None, frame: pd.DataFrame, dataset: str | None = None
 ) -> int:
@@ -81,42 +100,124 @@ def _advisory_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a run lock: host, process id (with its start time) and since when."""
+
+    owner: str
+    since: datetime | None
+
+    def __str__(self) -> str:
+        host, pid = _parts(self.owner)[:2]
+        when = self.since.isoformat(timespec="seconds") if self.since else "an unknown time"
+        return f"process {pid} on {host}, since {when}"
+
+
+OnWait = Callable[[LockHolder | None], None]
+
+
+def process_identity(pid: int | None = None) -> str:
+    """`host:pid:start` of a process; `start` (clock ticks after boot, from /proc) tells a
+    process from a later one that got the same pid. Empty start where /proc is missing."""
+    pid = os.getpid() if pid is None else pid
+    return f"{socket.gethostname()}:{pid}:{_started(pid)}"
+
+
+def _started(pid: int) -> str:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rpartition(")")[2].split()[19]  # field 22, after the command in parentheses
+
+
+def _parts(owner: str) -> list[str]:
+    return (owner.split(":") + ["", "", "", ""])[:4]
+
+
 @contextmanager
-def run_lock(engine: Engine, name: str, wait_seconds: float = 0.0,
-             poll_seconds: float = 0.5) -> Iterator[None]:
-    """Hold the lock `name` for the block; ConcurrentRunError if another run keeps it longer
-    than `wait_seconds`."""
-    locker = _pg_lock if engine.dialect.name == "postgresql" else _row_lock
-    with locker(engine, name, wait_seconds, poll_seconds):
+def run_lock(engine: Engine, name: str, wait_seconds: float = 0.0, poll_seconds: float = 0.5,
+             on_wait: OnWait | None = None, stale_seconds: float = STALE_LOCK_SECONDS
+             ) -> Iterator[None]:
+    """Hold the lock `name` for the block; ConcurrentRunError naming the holder if another
+    run keeps it longer than `wait_seconds`. `on_wait` hears once who it is waiting for.
+
+    A lock whose holder is gone is taken over: on PostgreSQL the server frees it with
+    the holder's connection; on SQLite, when the holder ran on this host and its process
+    (same pid and start time) is gone, or ran elsewhere and is older than `stale_seconds`.
+    """
+    owner = f"{process_identity()}:{uuid.uuid4().hex[:8]}"
+    if engine.dialect.name == "postgresql":
+        locker = _pg_lock(engine, name, owner, _Waiting(name, wait_seconds, poll_seconds, on_wait))
+    else:
+        waiting = _Waiting(name, wait_seconds, poll_seconds, on_wait)
+        locker = _row_lock(engine, name, owner, waiting, stale_seconds)
+    with locker:
         yield
 
 
-def _wait(try_once: Any, name: str, wait_seconds: float, poll_seconds: float) -> None:
-    deadline = time.monotonic() + wait_seconds
-    while not try_once():
-        if time.monotonic() >= deadline:
-            raise ConcurrentRunError(f"another run holds the lock {name!r}; try again later")
-        time.sleep(poll_seconds)
+@dataclass
+class _Waiting:
+    name: str
+    seconds: float
+    poll: float
+    on_wait: OnWait | None
+    told: bool = False
+
+    def until(self, try_once: Callable[[], bool], holder: Callable[[], LockHolder | None]
+              ) -> None:
+        deadline = time.monotonic() + self.seconds
+        while not try_once():
+            who = holder()
+            if time.monotonic() >= deadline:
+                held = f" held by {who}" if who else ""
+                raise ConcurrentRunError(
+                    f"another run holds the lock {self.name!r}{held}; waited "
+                    f"{self.seconds:.0f} s (setting lock_wait_seconds); try again later")
+            if not self.told and self.on_wait is not None:
+                self.on_wait(who)
+                self.told = True
+            time.sleep(self.poll)
+
+
+def _holder(engine: Engine, name: str) -> LockHolder | None:
+    with engine.connect() as connection:
+        row = connection.execute(select(RunLock.owner, RunLock.acquired_at)
+                                 .where(RunLock.name == name)).first()
+    return LockHolder(row[0], row[1]) if row else None
+
+
+def _note_holder(engine: Engine, name: str, owner: str) -> None:
+    """On PostgreSQL the row only says who holds the advisory lock, for those who wait."""
+    with engine.begin() as connection:
+        connection.execute(delete(RunLock).where(RunLock.name == name))
+        connection.execute(RunLock.__table__.insert().values(name=name, owner=owner,
+                                                              acquired_at=utcnow()))
 
 
 @contextmanager
-def _pg_lock(engine: Engine, name: str, wait: float, poll: float) -> Iterator[None]:
+def _pg_lock(engine: Engine, name: str, owner: str, waiting: _Waiting) -> Iterator[None]:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         # advisory locks span the whole server: two dunwell schemas must not block each other
         schema = connection.execute(text("SELECT current_schema()")).scalar_one()
         key = _advisory_key(f"{schema}:{name}")
-        _wait(lambda: connection.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                                         {"k": key}).scalar_one(), name, wait, poll)
+        waiting.until(lambda: connection.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                                                 {"k": key}).scalar_one(),
+                      lambda: _holder(engine, name))
         try:
+            _note_holder(engine, name, owner)
             yield
         finally:
+            with engine.begin() as tidy:
+                tidy.execute(delete(RunLock).where(RunLock.name == name, RunLock.owner == owner))
             connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
 
 
 @contextmanager
-def _row_lock(engine: Engine, name: str, wait: float, poll: float) -> Iterator[None]:
-    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    _wait(lambda: _take_row(engine, name, owner), name, wait, poll)
+def _row_lock(engine: Engine, name: str, owner: str, waiting: _Waiting,
+              stale_seconds: float) -> Iterator[None]:
+    waiting.until(lambda: _take_row(engine, name, owner, stale_seconds),
+                  lambda: _holder(engine, name))
     try:
         yield
     finally:
@@ -124,18 +225,19 @@ def _row_lock(engine: Engine, name: str, wait: float, poll: float) -> Iterator[N
             connection.execute(delete(RunLock).where(RunLock.name == name, RunLock.owner == owner))
 
 
-def _take_row(engine: Engine, name: str, owner: str) -> bool:
-    """Insert the lock row, or take it over from a process on this host that has died."""
+def _take_row(engine: Engine, name: str, owner: str, stale_seconds: float) -> bool:
+    """Insert the lock row, or take it over from a holder that is gone."""
     with engine.begin() as connection:
         statement = (dialect_insert(connection, RunLock.__table__)
                      .values(name=name, owner=owner, acquired_at=utcnow())
                      .on_conflict_do_nothing(index_elements=["name"]))
         if connection.execute(statement).rowcount == 1:
             return True
-        held_by = connection.execute(select(RunLock.owner).where(RunLock.name == name)).scalar()
-        if held_by is None or _owner_alive(held_by):
+        row = connection.execute(select(RunLock.owner, RunLock.acquired_at)
+                                 .where(RunLock.name == name)).first()
+        if row is None or not _stale(LockHolder(row[0], row[1]), stale_seconds):
             return False
-        return _steal(connection, name, held_by, owner)
+        return _steal(connection, name, row[0], owner)
 
 
 def _steal(connection: Connection, name: str, held_by: str, owner: str) -> bool:
@@ -144,14 +246,21 @@ def _steal(connection: Connection, name: str, held_by: str, owner: str) -> bool:
     return result.rowcount == 1
 
 
-def _owner_alive(owner: str) -> bool:
-    """False only when the owner ran on this host and its process is gone."""
-    host, _, rest = owner.partition(":")
-    pid = rest.partition(":")[0]
+def _stale(holder: LockHolder, stale_seconds: float) -> bool:
+    """True when the holder is surely gone: on this host, its process (pid and start time)
+    no longer runs; elsewhere, the lock is older than `stale_seconds`."""
+    host, pid, started = _parts(holder.owner)[:3]
     if host != socket.gethostname() or not pid.isdigit():
+        age = (utcnow() - holder.since).total_seconds() if holder.since else 0.0
+        return age > stale_seconds
+    if not _alive(int(pid)):
         return True
+    return started.isdigit() and _started(int(pid)) not in ("", started)  # the pid was reused
+
+
+def _alive(pid: int) -> bool:
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:

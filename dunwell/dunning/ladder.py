@@ -69,13 +69,18 @@ class Ladders:
 
 
 def explode_history(history: pd.DataFrame, before: pd.Timestamp) -> pd.DataFrame:
-    """One row per (sent message, invoice) for messages sent before the run day."""
+    """One row per (sent message, invoice) for messages sent before the run day.
+
+    Messages whose delivery failed, bounced or is unknown do not move the ladder on.
+    """
     cols = ["invoice_id", "customer_id", "sent_day", "msg_stage"]
     if history is None or history.empty:
         return pd.DataFrame({
             "invoice_id": pd.Series(dtype="str"), "customer_id": pd.Series(dtype="str"),
             "sent_day": pd.Series(dtype="datetime64[ns]"), "msg_stage": pd.Series(dtype="int64"),
         })
+    if "status" in history.columns:  # escalation counts only what reached the customer
+        history = history[history["status"] == "sent"]
     h = history.loc[:, ["customer_id", "invoice_ids", "stage", "sent_at"]].copy()
     h["sent_day"] = _days(h["sent_at"])
     h = h[(h["sent_day"] < before) & h["stage"].isin(STAGES)]

@@ -137,6 +137,7 @@ def _reasons(g: pd.DataFrame, cust: pd.DataFrame, run: RunFacts) -> pd.Series:
     return first_reason(
         [
             (g["key"].isin(sent_keys), "already_sent"),
+            (g["customer_id"].isin(_unknown_delivery(history)), "delivery_unknown"),
             (g["second"], "one_message_per_run"),
             (g["customer_id"].isin(list(run.paused)), "paused"),
             (payer != "", payer),
@@ -146,6 +147,13 @@ def _reasons(g: pd.DataFrame, cust: pd.DataFrame, run: RunFacts) -> pd.Series:
         ],
         g.index,
     )
+
+
+def _unknown_delivery(history: pd.DataFrame | None) -> list[str]:
+    """Customers with a message that may or may not have arrived: a person decides first."""
+    if history is None or history.empty or "status" not in history.columns:
+        return []
+    return sorted(set(history.loc[history["status"] == "unknown", "customer_id"].astype(str)))
 
 
 def _sent_today(g: pd.DataFrame, history: pd.DataFrame | None, day: pd.Timestamp) -> pd.Series:

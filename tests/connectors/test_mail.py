@@ -104,6 +104,14 @@ def test_header_values_cannot_inject_headers():
         _message(headers={"X-Bad\r\nBcc": "x"})
 
 
+def test_right_to_left_overrides_never_reach_a_header():
+    msg = _message(headers={"To": "Evil\u202eCod.exe <a@example.com>"},
+                   subject="Invoice \u2067due\u2069 \u200fnow")
+    parsed = message_from_bytes(msg.as_bytes(), policy=policy.default)
+    assert parsed["To"] == "\"EvilCod.exe\" <a@example.com>"
+    assert parsed["Subject"] == "Invoice due now"
+
+
 def test_given_headers_replace_the_built_ones():
     msg = _message(
         headers={

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage import (
+    begin_attempt,
     claim_message,
     mark_failed,
     mark_sent,
@@ -38,12 +39,16 @@ class Message:
     facts: dict[str, object] = field(default_factory=lambda: {"days_past_due": 9})
 
 
-def test_a_key_is_claimed_once(db_engine: Engine) -> None:
+def test_a_key_is_claimed_again_until_its_delivery_is_attempted(db_engine: Engine) -> None:
     assert claim_message(db_engine, Message("k1"), "run-1")
-    assert not claim_message(db_engine, Message("k1"), "run-2")
+    assert sent_history(db_engine).empty  # planned: nothing reached the customer
+    assert claim_message(db_engine, Message("k1"), "run-2")  # a killed run's plan resumes
+    assert begin_attempt(db_engine, "k1", "<k1@dunwell>")
+    assert not begin_attempt(db_engine, "k1", "<k1@dunwell>")
+    assert not claim_message(db_engine, Message("k1"), "run-3")
     history = sent_history(db_engine)
     assert history[["customer_id", "stage", "invoice_ids", "key", "status"]].values.tolist() == [
-        ["C1", "friendly", "INV-1 INV-2", "k1", "planned"]]
+        ["C1", "friendly", "INV-1 INV-2", "k1", "sending"]]
 
 
 def test_a_claim_by_key_and_keywords_works_in_the_callers_transaction(db_engine: Engine) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +29,7 @@ from dunwell.connectors.storage import (
     upsert_invoices,
 )
 from dunwell.connectors.storage.models import Base, QuarantineRow, Run, RunLock
+from dunwell.connectors.storage.runs import process_identity
 from dunwell.errors import ConcurrentRunError
 
 
@@ -126,5 +128,55 @@ def test_a_sqlite_lock_left_by_a_dead_process_is_taken_over(tmp_path: Path) -> N
     with transaction(engine) as session:
         session.add(RunLock(name="daily", owner=f"{socket.gethostname()}:{dead}:x"))
     with run_lock(engine, "daily"):
+        pass
+    engine.dispose()
+
+
+def test_a_waiting_run_hears_who_holds_the_lock_and_since_when(db_engine: Engine) -> None:
+    heard: list[object] = []
+    with run_lock(db_engine, "daily"), pytest.raises(ConcurrentRunError) as info:
+        with run_lock(db_engine, "daily", wait_seconds=0.3, poll_seconds=0.1,
+                      on_wait=heard.append):
+            pass
+    [holder] = heard
+    assert f"process {os.getpid()} on {socket.gethostname()}, since 20" in str(holder)
+    assert str(holder) in str(info.value) and "lock_wait_seconds" in str(info.value)
+
+
+def _lock_row(engine: Engine, owner: str, age_seconds: float = 0.0) -> None:
+    with transaction(engine) as session:
+        session.add(RunLock(name="daily", owner=owner,
+                            acquired_at=datetime.now(UTC) - timedelta(seconds=age_seconds)))
+
+
+def test_a_sqlite_lock_whose_pid_now_belongs_to_another_process_is_taken_over(
+        tmp_path: Path) -> None:
+    engine = open_db(f"sqlite:///{tmp_path / 'd.db'}")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        identity = process_identity(other.pid)
+        host, pid, started = identity.split(":")
+        _lock_row(engine, f"{host}:{pid}:{int(started) + 1}:x")  # same pid, not that process
+        with run_lock(engine, "daily"):
+            pass
+        _lock_row(engine, f"{identity}:x")  # that very process: still running, so it holds
+        with pytest.raises(ConcurrentRunError, match=f"process {pid} on {host}"):
+            with run_lock(engine, "daily"):
+                pass
+    finally:
+        other.kill()
+        other.wait()
+    with run_lock(engine, "daily"):  # and once it is gone, the lock is free
+        pass
+    engine.dispose()
+
+
+def test_a_sqlite_lock_from_another_host_is_broken_only_by_age(tmp_path: Path) -> None:
+    engine = open_db(f"sqlite:///{tmp_path / 'd.db'}")
+    _lock_row(engine, "elsewhere:123:456:x", age_seconds=60)
+    with pytest.raises(ConcurrentRunError, match="process 123 on elsewhere"):
+        with run_lock(engine, "daily", stale_seconds=3600):
+            pass
+    with run_lock(engine, "daily", stale_seconds=30):
         pass
     engine.dispose()

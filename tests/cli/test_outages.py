@@ -1,0 +1,55 @@
+"""Failures that are not the user's input: one line, exit 1, no password, no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from cli_harness import PREFECT_ENV, Outcome, Workdir, error_lines
+
+
+def _run_on(workdir: Workdir, url: str, *args: str) -> Outcome:
+    """The real CLI in the workdir, on the database `url`."""
+    env = {k: v for k, v in os.environ.items() if k not in PREFECT_ENV and k != "PREFECT_HOME"}
+    env.update(DUNWELL_DATABASE_URL=url, COLUMNS="200")
+    proc = subprocess.run([sys.executable, "-m", "dunwell.cli", *args], cwd=workdir.path,
+                          env=env, capture_output=True, text=True, timeout=300)
+    return Outcome(proc.returncode, proc.stdout, proc.stderr)
+
+
+def test_an_unreachable_database_is_exit_1_with_one_line_and_no_password(
+        workdir: Workdir) -> None:
+    workdir.copy("valid_invoices.csv", "invoices.csv")
+    workdir.copy("valid_bank.csv", "bank.csv")
+    outcome = _run_on(workdir, "postgresql+psycopg://dunwell:s3cret-pw@127.0.0.1:1/books",
+                      "reconcile", "--invoices", "invoices.csv", "--bank", "bank.csv",
+                      "--out", "out")
+    everything = outcome.stdout + outcome.stderr
+    assert outcome.exit_code == 1, everything
+    [line] = error_lines(outcome)
+    assert line.startswith(
+        "database postgresql+psycopg://dunwell:***@127.0.0.1:1/books unavailable")
+    assert [x for x in everything.splitlines() if x.strip()] == [f"error: {line}"]
+    assert "s3cret-pw" not in everything and not (workdir.path / "out").exists()
+
+
+def test_a_password_with_an_unencoded_at_sign_is_masked_whole(workdir: Workdir) -> None:
+    workdir.copy("valid_invoices.csv", "invoices.csv")
+    workdir.copy("valid_bank.csv", "bank.csv")
+    outcome = _run_on(workdir, "postgresql+psycopg://dunwell:s3cret@pw0rd@127.0.0.1:1/books",
+                      "reconcile", "--invoices", "invoices.csv", "--bank", "bank.csv",
+                      "--out", "out")
+    everything = outcome.stdout + outcome.stderr
+    assert outcome.exit_code in (1, 2), everything
+    assert "Traceback" not in everything
+    assert "s3cret" not in everything and "pw0rd" not in everything
+    assert "dunwell:***@127.0.0.1:1/books" in everything
+
+
+def test_a_statement_holding_only_a_byte_order_mark_is_refused(cli, workdir: Workdir) -> None:
+    (workdir.path / "bom.csv").write_bytes(b"\xef\xbb\xbf")
+    outcome = cli("statement", "convert", "bom.csv", "-o", "bank.csv")
+    assert outcome.exit_code == 2, outcome.stdout + outcome.stderr
+    assert error_lines(outcome)[0].startswith("bom.csv:1: ")
+    assert "Traceback" not in outcome.stderr and not (workdir.path / "bank.csv").exists()

@@ -1,0 +1,133 @@
+"""A failing mail server costs a run little: the failure budget stops sending, the rest stays
+planned and goes out exactly once with the next run; bounces are kept with code and recipient."""
+
+from __future__ import annotations
+
+import email
+import os
+import subprocess
+import sys
+import time
+from email import policy
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine, select
+
+from dunwell.connectors.storage.models import CustomerState, OutboxMessage
+from tests.smtp_faults import Fault, FaultySmtp, faulty_smtp, free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+DAY = "2026-12-07"
+
+
+def _statuses(db_url: str) -> pd.DataFrame:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(select(
+                OutboxMessage.key, OutboxMessage.customer_id, OutboxMessage.recipient,
+                OutboxMessage.status, OutboxMessage.smtp_code, OutboxMessage.attempts,
+                OutboxMessage.channel)).all()
+    finally:
+        engine.dispose()
+    frame = pd.DataFrame(rows, columns=["key", "customer_id", "recipient", "status", "smtp_code",
+                                        "attempts", "channel"])
+    return frame[frame["channel"] == "email"]
+
+
+def _smtp_env(monkeypatch: pytest.MonkeyPatch, port: int, **extra: str) -> None:
+    for name, value in {"DUNWELL_SMTP_HOST": "127.0.0.1", "DUNWELL_SMTP_PORT": str(port),
+                        "DUNWELL_SMTP_SECURITY": "none", "DUNWELL_SMTP_TIMEOUT": "2",
+                        **extra}.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_the_failure_budget_stops_sending_and_the_next_run_sends_the_rest_once(
+        prefect_server: None, company, dunwell_env: Path, db_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dunwell.flows.dunning import dunning
+
+    folder, _ = company
+    args = (str(folder / "invoices.csv"), str(folder / "customers.csv"), None)
+    server = FaultySmtp(faults={"*": Fault("data_code", "421 4.3.2 try later")})
+    with faulty_smtp(server) as (_, port):
+        _smtp_env(monkeypatch, port, DUNWELL_MAIL_FAILURE_LIMIT="3")
+        first = dunning(*args, str(dunwell_env / "1"), DAY)
+        after_first = _statuses(db_url)
+        server.faults.clear()
+        second = dunning(*args, str(dunwell_env / "2"), DAY)
+    assert sorted(after_first["status"].value_counts().items()) == [
+        ("failed", 3), ("planned", len(after_first) - 3)]
+    assert set(after_first.loc[after_first["status"] == "failed", "smtp_code"]) == {421}
+    assert any("sending stopped after 3 failed deliveries" in n for n in first.notes)
+    assert first.undelivered == len(after_first) and first.needs_a_person
+    assert first.reminders == {}
+    actions = pd.read_csv(dunwell_env / "1" / "actions.csv", dtype=str, keep_default_na=False)
+    assert set(actions.loc[actions["channel"] == "hold", "reason"]) >= {
+        "delivery_failed 421", "mail_budget_spent"}
+
+    final = _statuses(db_url)
+    assert set(final["status"]) == {"sent"} and len(final) == len(after_first)
+    ids = server.headers("Message-ID")
+    assert len(ids) == len(set(ids)) == len(final)
+    assert second.undelivered == 0
+    assert sum(v.get("sent", 0) for v in second.deliveries.values()) == len(final)
+    assert final.set_index("key").loc[after_first.loc[
+        after_first["status"] == "failed", "key"], "attempts"].tolist() == [2, 2, 2]
+
+
+def test_a_bounce_is_kept_with_code_and_recipient_and_the_customer_paused(
+        prefect_server: None, company, dunwell_env: Path, db_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dunwell.flows.dunning import dunning
+
+    folder, _ = company
+    args = (str(folder / "invoices.csv"), str(folder / "customers.csv"), None)
+    with faulty_smtp() as (server, port):
+        _smtp_env(monkeypatch, port)
+        dunning(*args, str(dunwell_env / "plan"), DAY, dry_run=True)
+        preview = next((dunwell_env / "plan" / "preview").glob("*.eml"))
+        to = email.message_from_bytes(preview.read_bytes(), policy=policy.default)["To"]
+        address = to.addresses[0].addr_spec
+        server.faults[address] = Fault("rcpt_code", "550 5.1.1 no such user")
+        summary = dunning(*args, str(dunwell_env / "1"), DAY)
+    rows = _statuses(db_url)
+    bounced = rows[rows["status"] == "bounced"]
+    assert bounced["recipient"].tolist() == [address]
+    assert bounced["smtp_code"].tolist() == [550]
+    assert sum(v.get("bounced", 0) for v in summary.deliveries.values()) == 1
+    assert address not in [r for _, rs, _ in server.accepted for r in rs]
+    customer = bounced["customer_id"].iloc[0]
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            paused, notes = connection.execute(select(CustomerState.paused, CustomerState.notes)
+                                               .where(CustomerState.customer_id == customer)).one()
+    finally:
+        engine.dispose()
+    assert paused and "550" in notes and address in notes
+
+
+def test_strict_exits_1_and_says_so_when_the_mail_server_is_down(
+        prefect_server: None, company, tmp_path: Path, db_url: str) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    folder, _ = company
+    env = {**os.environ, "DUNWELL_DATABASE_URL": db_url, "DUNWELL_SMTP_HOST": "127.0.0.1",
+           "DUNWELL_SMTP_PORT": str(free_port()), "DUNWELL_SMTP_SECURITY": "none",
+           "PREFECT_API_URL": str(PREFECT_API_URL.value()), "COLUMNS": "200"}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "dunwell.cli", "dunning", "--invoices",
+         str(folder / "invoices.csv"), "--customers", str(folder / "customers.csv"),
+         "--as-of", DAY, "--out", str(tmp_path / "out"), "--strict"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    took = time.monotonic() - started
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "sending stopped after 5 failed deliveries in a row" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+    rows = _statuses(db_url)
+    assert (rows["status"] == "failed").sum() == 5
+    assert took < 120

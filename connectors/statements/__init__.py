@@ -53,8 +53,8 @@ def read_statement(path: Path, profile: str | None = None, currency: str | None 
     reader = {"mt940": lambda: mt940.read(text, source),
               "ofx": lambda: ofx.read(text, source, currency),
               "bai2": lambda: bai2.read(text, source, currency)}[kind]
-    txns, lines, balances = reader()
-    return _result(kind, txns, lines, balances, warnings)
+    txns, lines, balances, more = reader()
+    return _result(kind, txns, lines, balances, warnings + more)
 
 
 def _result(kind: str, txns: list[BankTxn], lines: list[int], balances: list[StatementBalance],

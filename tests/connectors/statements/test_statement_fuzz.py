@@ -16,7 +16,8 @@ from tests.connectors.statements.statement_testkit import FIXTURE_PROFILES, FIXT
 
 SEEDS = ["sepa_86.sta", "reversal.sta", "camt053_batch.xml", "camt054.xml",
          "ofx_sgml_cp1252.ofx", "ofx_xml.ofx", "bai2_continuation.bai2", "debit_credit.csv",
-         "bank.csv"]
+         "bank.csv", "mt940_dialects_cp1250.sta", "camt053_dialects.xml", "ofx_investment.ofx",
+         "ofx_bad_balance.ofx", "bai2_wrapped.bai2"]
 FUZZ = settings(max_examples=80, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

@@ -24,6 +24,11 @@ CASES = {
     "bai2_continuation.bai2": "bai2",
     "debit_credit.csv": "csv",
     "bank.csv": "canonical",
+    "mt940_dialects_cp1250.sta": "mt940",
+    "camt053_dialects.xml": "camt053",
+    "ofx_investment.ofx": "ofx",
+    "ofx_bad_balance.ofx": "ofx",
+    "bai2_wrapped.bai2": "bai2",
 }
 
 

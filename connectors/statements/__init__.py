@@ -96,7 +96,8 @@ def _recognise(head: bytes, source: str, folders: list[Path]) -> CsvProfile | No
     return None
 
 
-def infer_profile(path: Path, name: str = "inferred") -> tuple[CsvProfile, list[str]]:
+def infer_profile(path: Path, name: str = "inferred", currency: str | None = None
+                  ) -> tuple[CsvProfile, list[str]]:
     """A profile for an unknown bank CSV and what was inferred; InferenceUnsure (an
     InputError) naming the columns it could not place."""
     path = Path(path)
@@ -108,7 +109,7 @@ def infer_profile(path: Path, name: str = "inferred") -> tuple[CsvProfile, list[
     if kind is not None:
         raise InputError(source, f"is {kind}, which dunwell reads without a profile", 1)
     text, warnings = decode(data, source)
-    profile, notes = infer(text, source, name)
+    profile, notes = infer(text, source, name, currency)
     if warnings:
         encoding = warnings[0].rsplit("read as ", 1)[-1]
         profile = replace(profile, encoding={"Windows-1252": "cp1252", "Windows-1250": "cp1250",
@@ -119,7 +120,7 @@ def infer_profile(path: Path, name: str = "inferred") -> tuple[CsvProfile, list[
 def _inferred(path: Path, source: str, currency: str | None) -> StatementImport:
     """An unknown CSV through an inferred profile; refused clearly when inference is unsure."""
     try:
-        profile, notes = infer_profile(path)
+        profile, notes = infer_profile(path, currency=currency)
     except InferenceUnsure as unsure:
         builtin = ", ".join(sorted(load_profiles(PROFILES_DIR)))
         raise FormatNotRecognised(

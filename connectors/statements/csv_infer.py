@@ -91,14 +91,26 @@ class InferenceUnsure(InputError):
 
 
 def fold(name: str) -> str:
-    """A header name compared loosely: lower case, no accents, single spaces, no quotes."""
+    """A header name compared loosely: lower case, no accents, single spaces, no quotes,
+    without a currency after it ("Betrag (EUR)", "Débit euros", "Amount in GBP")."""
     text = unicodedata.normalize("NFKD", name.strip().strip('"').lower())
     text = "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
-    return " ".join(text.replace("_", " ").split())
+    text = " ".join(text.replace("_", " ").split())
+    return _CURRENCY_SUFFIX.sub("", text) or text
 
 
-def infer(text: str, source: str, name: str = "inferred") -> tuple[CsvProfile, list[str]]:
-    """A profile for the CSV text and a line per decision, for the user to read."""
+_CURRENCY_SUFFIX = re.compile(r"\s*(\((?:[a-z]{3}|[€$£])\)|(?:in )?(?:eur|euros?|usd|gbp|chf|"
+                              r"pln|[€$£]))$")
+_DAY_FIRST = {"EUR", "GBP", "CHF", "PLN", "MXN", "SEK", "NOK", "DKK", "CZK", "HUF", "AUD", "NZD",
+              "BRL", "INR", "ZAR"}
+
+
+def infer(text: str, source: str, name: str = "inferred", currency: str | None = None
+          ) -> tuple[CsvProfile, list[str]]:
+    """A profile for the CSV text and a line per decision, for the user to read.
+
+    `currency` (the user's --currency) also settles 01/02/2025: day first for EUR, GBP
+    and most others, month first for USD; without it such dates are refused."""
     separator = _separator(text)
     table = _table(text, separator, source)
     header_at = _header_row(table)
@@ -116,18 +128,21 @@ def infer(text: str, source: str, name: str = "inferred") -> tuple[CsvProfile, l
     if missing:
         raise InferenceUnsure(source, _unsure(missing, names), line)
     date_column = names[columns["booking_date"]]
-    formats = _date_formats([_at(r, columns["booking_date"]) for r in body])
+    amount_cols = [columns[f] for f in ("amount", "debit", "credit") if f in columns]
+    found_ccy = None if "currency" in columns else (
+        _currency_in(names) or _symbol_currency([_at(r, i) for r in body for i in amount_cols]))
+    order = _order(currency or found_ccy)
+    formats = _date_formats([_at(r, columns["booking_date"]) for r in body], order)
     if not formats:
         raise InferenceUnsure(source, f"the dates in column {date_column!r} match no one date "
                               "format (or two ambiguously, like 01/02/2025); " + _HOW, line,
                               date_column)
-    amount_cols = [columns[f] for f in ("amount", "debit", "credit") if f in columns]
     decimal, thousands = _number_format([_at(r, i) for r in body for i in amount_cols])
     if decimal is None:
         raise InferenceUnsure(source, "the amounts use no one decimal mark; " + _HOW, line,
                               names[amount_cols[0]])
     mapped = {f: (names[i],) for f, i in columns.items() if f != "value_date"}
-    currency = None if "currency" in columns else _currency_in(names)
+    currency = found_ccy
     if currency is None and "currency" not in columns:
         notes.append("no currency column: pass --currency (or set currency: in the profile)")
     status_booked: tuple[str, ...] = ()
@@ -166,12 +181,22 @@ def _unsure(missing: list[str], names: list[str]) -> str:
 
 
 def _separator(text: str) -> str:
-    """The separator that splits the most lines into the same number (>1) of cells."""
-    lines = [ln for ln in text.splitlines()[:60] if ln.strip()]
+    """The separator that splits the most records into the same number (>1) of cells
+    (records, not lines: a quoted cell may span lines)."""
     best, score = ",", 0
     for sep in _SEPARATORS:
-        widths = Counter(len(next(csv.reader([ln], delimiter=sep))) for ln in lines)
-        width, count = max(widths.items(), key=lambda kv: (kv[1], kv[0]), default=(1, 0))
+        widths: Counter[int] = Counter()
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        try:
+            for count, cells in enumerate(reader):
+                if count >= 60:
+                    break
+                if any(c.strip() for c in cells):
+                    widths[len(cells)] += 1
+        except csv.Error:
+            continue
+        width, count = max(widths.items(), key=lambda kv: (kv[1] * (kv[0] > 1), kv[0]),
+                           default=(1, 0))
         if width > 1 and count * width > score:
             best, score = sep, count * width
     return best
@@ -243,24 +268,35 @@ def _values_fit(field: str, values: list[str]) -> bool:
     """Do a column's values look like the field (dates, amounts, a currency code)?"""
     filled = [v for v in values if v]
     if field in ("booking_date", "value_date"):
-        return bool(filled) and bool(_date_formats(filled))
-    if field in ("amount", "debit", "credit", "fee"):
+        return bool(filled) and bool(_date_formats(filled, "day"))
+    if field in ("debit", "credit"):  # one of the pair may be empty in a short export
+        return not filled or _number_format(filled)[0] is not None
+    if field in ("amount", "fee"):
         return bool(filled) and _number_format(filled)[0] is not None
     if field == "currency":
         return bool(filled) and all(re.fullmatch(r"[A-Za-z]{3}", v) for v in filled)
     return True
 
 
-def _date_formats(values: list[str]) -> tuple[str, ...]:
-    """The one format every non-empty value reads in; () when none or ambiguous."""
+def _order(currency: str | None) -> str | None:
+    """Which comes first in a d/m or m/d date where the currency's country says so."""
+    if currency == "USD":
+        return "month"
+    return "day" if currency in _DAY_FIRST else None
+
+
+def _date_formats(values: list[str], order: str | None = None) -> tuple[str, ...]:
+    """The one format every non-empty value reads in; () when none, or when day and month
+    could be either way round and `order` does not say which."""
     filled = [v for v in values if v][:_SAMPLE]
     if not filled:
         return ()
     fits = [f for f in _DATE_FORMATS if all(_is_date(v, f) for v in filled)]
-    if len(fits) == 1:
-        return (fits[0],)
-    if {"%d/%m/%Y", "%m/%d/%Y"} <= set(fits) or {"%d/%m/%y", "%m/%d/%y"} <= set(fits):
-        return ()  # 01/02/2025: January or February? Refuse rather than guess.
+    for day, month in (("%d/%m/%Y", "%m/%d/%Y"), ("%d/%m/%y", "%m/%d/%y")):
+        if {day, month} <= set(fits):
+            if order is None:
+                return ()  # 01/02/2025: January or February? Refuse rather than guess.
+            fits.remove(month if order == "day" else day)
     return (fits[0],) if fits else ()
 
 
@@ -318,5 +354,15 @@ def _currency_in(names: list[str]) -> str | None:
         found = re.search(r"\(([A-Z]{3})\)|\b(EUR|USD|GBP|CHF|PLN)\b", n)
         if found:
             return found.group(1) or found.group(2)
-    found = [n for n in names if "€" in n]
-    return "EUR" if found else None
+    if any("€" in n or re.search(r"\beuros?\b", n, re.I) for n in names):
+        return "EUR"
+    return None
+
+
+def _symbol_currency(values: list[str]) -> str | None:
+    """The currency of a symbol every amount carries that names one currency (€, £)."""
+    filled = [v for v in values if v.strip()]
+    for symbol, code in (("€", "EUR"), ("£", "GBP")):
+        if filled and all(symbol in v for v in filled):
+            return code
+    return None

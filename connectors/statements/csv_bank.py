@@ -202,6 +202,9 @@ def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
     remittance = " ".join(cell(c) for c in profile.columns.get("remittance_info", ()))
     optional = {k: (cell(profile.column(k)) if profile.column(k) else "") for k in
                 ("account", "counterparty_name", "counterparty_iban", "transaction_id")}
+    names = profile.columns.get("counterparty_name", ())
+    if profile.counterparty_by_sign and len(names) == 2:
+        optional["counterparty_name"] = cell(names[0] if value > 0 else names[1])
     iban = optional["counterparty_iban"].replace(" ", "").upper()
     return BankTxn(TransactionId(optional["transaction_id"]), booked, value, ccy,
                    clean(optional["counterparty_name"]), iban if is_iban(iban) else None,

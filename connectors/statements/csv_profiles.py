@@ -47,6 +47,8 @@ class CsvProfile:
       skip_if: regular expressions; a row whose text matches one is skipped (footers).
       continuation: a row without date and amount continues the previous transaction's text.
       account_pattern: a regular expression finding the account in the preamble (group 1).
+      counterparty_by_sign: counterparty_name lists the payer's column, then the payee's: the
+        payer names the counterparty of money in, the payee that of money out (DKB).
     """
 
     name: str
@@ -67,6 +69,7 @@ class CsvProfile:
     skip_if: tuple[str, ...] = ()
     continuation: bool = False
     account_pattern: str | None = None
+    counterparty_by_sign: bool = False
     description: str = field(default="", compare=False)
 
     def column(self, name: str) -> str | None:
@@ -120,7 +123,7 @@ def to_yaml(profile: CsvProfile) -> str:
     raw: dict[str, Any] = {"description": profile.description or f"{profile.name} export"}
     defaults = CsvProfile(name="", header=(), columns={})
     for key in ("separator", "encoding", "skip_rows", "decimal", "thousands", "currency",
-                "skip_undated", "continuation", "account_pattern"):
+                "skip_undated", "continuation", "account_pattern", "counterparty_by_sign"):
         value = getattr(profile, key)
         if value != getattr(defaults, key):
             raw[key] = value

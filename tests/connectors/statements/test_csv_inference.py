@@ -16,13 +16,13 @@ from tests.connectors.statements.statement_testkit import FIXTURE_PROFILES, FIXT
 DKB_LIKE = (
     "Kontonummer:;DE12500105170648489890;\n"
     "Zeitraum:;01.10.2025 - 31.10.2025;\n\n"
-    "Buchungsdatum;Wertstellung;Status;Zahlungspflichtige*r;Zahlungsempfänger*in;"
+    "Buchungsdatum;Wertstellung;Status;Zahlungspflichtige*r;"
     "Verwendungszweck;Umsatztyp;IBAN;Betrag (€);Gläubiger-ID\n"
-    "03.10.25;03.10.25;Gebucht;ACME GmbH;Max Muster;RE 2025-17;Eingang;"
+    "03.10.25;03.10.25;Gebucht;ACME GmbH;RE 2025-17;Eingang;"
     "DE89370400440532013000;1.234,56;\n"
-    "04.10.25;04.10.25;Gebucht;Max Muster;Stadtwerke;Strom;Ausgang;"
+    "04.10.25;04.10.25;Gebucht;Stadtwerke;Strom;Ausgang;"
     "DE02120300000000202051;-45,00;DE98ZZZ09999999999\n"
-    "05.10.25;05.10.25;Vorgemerkt;Max Muster;Shop;Order;Ausgang;;-9,99;\n"
+    "05.10.25;05.10.25;Vorgemerkt;Shop;Order;Ausgang;;-9,99;\n"
 )
 
 US_LIKE = ("Posting Date,Description,Debit,Credit,Balance\n"

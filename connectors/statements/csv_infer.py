@@ -120,7 +120,12 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     line, header = table[header_at]
     names = [c.strip().lstrip("\ufeff") for c in header]
     body = [cells for _, cells in table[header_at + 1:header_at + 1 + _SAMPLE]]
-    columns = _columns(names, body)
+    try:
+        columns = _columns(names, body)
+    except _Ambiguous as both:
+        raise InferenceUnsure(source, f"columns {' and '.join(repr(c) for c in both.columns)} "
+                              f"could both be the {both.field.replace('_', ' ')}; " + _HOW,
+                              line) from None
     notes: list[str] = []
     missing = [f for f in _REQUIRED if f not in columns]
     if "amount" not in columns and not {"debit", "credit"} <= columns.keys():
@@ -238,6 +243,17 @@ def _at(row: list[str], i: int) -> str:
     return row[i].strip() if i < len(row) else ""
 
 
+_MONEY_AND_DATE = ("booking_date", "amount", "debit", "credit")
+
+
+class _Ambiguous(Exception):
+    """Two columns fit a field equally well."""
+
+    def __init__(self, field: str, columns: list[str]) -> None:
+        super().__init__(field)
+        self.field, self.columns = field, columns
+
+
 def _columns(names: list[str], body: list[list[str]]) -> dict[str, int]:
     """Field -> column index, by name then checked (and tie-broken) by the values."""
     folded = [fold(n) for n in names]
@@ -249,6 +265,8 @@ def _columns(names: list[str], body: list[list[str]]) -> dict[str, int]:
             if not hits:
                 continue
             fits = [i for i in hits if _values_fit(field, [_at(r, i) for r in body])]
+            if len(fits) > 1 and field in _MONEY_AND_DATE:
+                raise _Ambiguous(field, [names[i] for i in fits])
             if fits:
                 placed[field] = fits[0]
                 taken.add(fits[0])

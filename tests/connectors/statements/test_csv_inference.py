@@ -105,3 +105,11 @@ def test_rich_profile_warns_about_every_row_it_skipped() -> None:
 def test_inference_refuses_a_file_without_a_header(write) -> None:
     with pytest.raises(InferenceUnsure):
         infer_profile(write("nohdr.csv", "03.11.2025;10,00\n04.11.2025;-2,00\n"))
+
+
+def test_two_columns_that_could_both_be_the_amount_are_refused_not_guessed(write) -> None:
+    text = ("Date;Amount (EUR);Amount (USD);Text\n03.11.2025;10,00;11,00;x\n"
+            "04.11.2025;-2,00;-2,20;y\n")
+    with pytest.raises(FormatNotRecognised) as info:
+        read_statement(write("two.csv", text))
+    assert "'Amount (EUR)' and 'Amount (USD)' could both be the amount" in str(info.value)

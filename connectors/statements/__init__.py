@@ -40,16 +40,16 @@ def read_statement(path: Path, profile: str | None = None, currency: str | None 
     head = _head(path, source)
     if not head.strip():
         raise InputError(source, "file is empty", 1)
-    folders = profile_folders(Path(profiles_dir) if profiles_dir else None)
-    profiles = load_all(folders)
+    user = Path(profiles_dir) if profiles_dir else None
     if profile is not None:
+        profiles = load_all(profile_folders(user))
         if profile not in profiles:
             raise InputError(source, f"unknown CSV profile {profile!r} (known: "
                              f"{', '.join(sorted(profiles))})")
         return _csv(path, source, profiles[profile], currency)
     kind = detect.sniff(detect.head_text(head))
     if kind is None:
-        found = _recognise(head, source, folders)
+        found = _recognise(head, source, profile_folders(user))
         if found is None:
             return _inferred(path, source, currency)
         return _csv(path, source, found, currency)

@@ -117,18 +117,18 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
 
 def _skip(cells: list[str], cell: Cell, profile: CsvProfile,
           patterns: list[re.Pattern[str]]) -> str | None:
-    """Why a data row is not a transaction: not booked, a footer, undated; None to read it."""
+    """Why a data row is not a transaction: a footer, a continuation, not booked, undated;
+    None to read it."""
+    if patterns and any(p.search(profile.separator.join(cells)) for p in patterns):
+        return "matching skip_if"
+    dated = bool(cell(profile.column("booking_date")))
+    amounts = [c for c in ("amount", "debit", "credit") if profile.column(c)]
+    if not dated and profile.continuation and not any(cell(profile.column(c)) for c in amounts):
+        return "continuation"
     status_column = profile.column("status") if profile.status_booked else None
     if status_column and cell(status_column) not in profile.status_booked:
         return f"not booked\0{cell(status_column)}"
-    if patterns and any(p.search(profile.separator.join(cells)) for p in patterns):
-        return "matching skip_if"
-    if cell(profile.column("booking_date")):
-        return None
-    amounts = [c for c in ("amount", "debit", "credit") if profile.column(c)]
-    if profile.continuation and not any(cell(profile.column(c)) for c in amounts):
-        return "continuation"
-    if profile.skip_undated:
+    if not dated and profile.skip_undated:
         return "without a date"
     return None
 

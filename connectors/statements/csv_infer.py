@@ -120,18 +120,8 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     line, header = table[header_at]
     names = [c.strip().lstrip("\ufeff") for c in header]
     body = [cells for _, cells in table[header_at + 1:header_at + 1 + _SAMPLE]]
-    try:
-        columns = _columns(names, body)
-    except _Ambiguous as both:
-        raise InferenceUnsure(source, f"columns {' and '.join(repr(c) for c in both.columns)} "
-                              f"could both be the {both.field.replace('_', ' ')}; " + _HOW,
-                              line) from None
+    columns = _placed(names, body, source, line)
     notes: list[str] = []
-    missing = [f for f in _REQUIRED if f not in columns]
-    if "amount" not in columns and not {"debit", "credit"} <= columns.keys():
-        missing.append("amount (or debit and credit)")
-    if missing:
-        raise InferenceUnsure(source, _unsure(missing, names), line)
     date_column = names[columns["booking_date"]]
     amount_cols = [columns[f] for f in ("amount", "debit", "credit") if f in columns]
     found_ccy = None if "currency" in columns else (
@@ -150,12 +140,9 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     currency = found_ccy
     if currency is None and "currency" not in columns:
         notes.append("no currency column: pass --currency (or set currency: in the profile)")
-    status_booked: tuple[str, ...] = ()
-    if "status" in columns:
-        values = {_at(r, columns["status"]) for r in body}
-        status_booked = tuple(sorted(v for v in values if fold(v) in _BOOKED))
-        if not status_booked:
-            del mapped["status"]
+    status_booked = _booked(columns, body)
+    if not status_booked:
+        mapped.pop("status", None)
     preamble = " ".join(" ".join(cells) for _, cells in table[:header_at])
     ibans = set(re.findall(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b", preamble))
     account_pattern = None
@@ -174,6 +161,31 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
                  f", decimal mark {decimal!r}",
                  "columns: " + ", ".join(f"{f} = {v[0]!r}" for f, v in mapped.items())]
     return profile, notes
+
+
+def _placed(names: list[str], body: list[list[str]], source: str, line: int
+            ) -> dict[str, int]:
+    """The columns placed, or InferenceUnsure naming what could not be placed."""
+    try:
+        columns = _columns(names, body)
+    except _Ambiguous as both:
+        raise InferenceUnsure(source, f"columns {' and '.join(repr(c) for c in both.columns)} "
+                              f"could both be the {both.field.replace('_', ' ')}; " + _HOW,
+                              line) from None
+    missing = [f for f in _REQUIRED if f not in columns]
+    if "amount" not in columns and not {"debit", "credit"} <= columns.keys():
+        missing.append("amount (or debit and credit)")
+    if missing:
+        raise InferenceUnsure(source, _unsure(missing, names), line)
+    return columns
+
+
+def _booked(columns: dict[str, int], body: list[list[str]]) -> tuple[str, ...]:
+    """Status values meaning booked ("Gebucht", "COMPLETED"), when there is a status column."""
+    if "status" not in columns:
+        return ()
+    values = {_at(r, columns["status"]) for r in body}
+    return tuple(sorted(v for v in values if fold(v) in _BOOKED))
 
 
 _HOW = ("write a profile for it (dunwell statement profile infer FILE -o NAME.yaml gives a "

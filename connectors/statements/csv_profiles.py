@@ -103,9 +103,10 @@ def _configured() -> Path | None:
     from dunwell.connectors.settings import load_settings
 
     try:
-        return load_settings().profiles_dir
+        folder = load_settings().profiles_dir
     except ConfigError:
         return None
+    return folder if folder.is_dir() else None  # a settings default that was never made
 
 
 def load_all(folders: list[Path]) -> dict[str, CsvProfile]:

@@ -169,11 +169,16 @@ def statement_convert(
 def statement_profile_infer(
     file: Annotated[Path, typer.Argument(help="a bank CSV export no profile describes")],
     output: Annotated[Path, typer.Option("-o", "--output", help="the profile to write, NAME.yaml")],
+    currency: Annotated[
+        str | None,
+        typer.Option(help="the account's currency, when the file states none (also settles "
+                     "whether 01/02 is January or February)"),
+    ] = None,
 ) -> None:
     """Infer a profile from a bank CSV and write it, for you to check and keep."""
     from dunwell import commands
 
-    notes = _run(lambda: commands.infer_profile(file, output))
+    notes = _run(lambda: commands.infer_profile(file, output, currency))
     for line in notes:
         out.print(f"inferred {line}", highlight=False, soft_wrap=True)
     out.print(f"-> {output} (put it in your profile folder: --profiles DIR or "

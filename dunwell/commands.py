@@ -63,7 +63,7 @@ def convert(file: Path, output: Path, profile: str | None, currency: str | None,
                      bank.warnings + bank.balance_findings)
 
 
-def infer_profile(file: Path, output: Path) -> list[str]:
+def infer_profile(file: Path, output: Path, currency: str | None = None) -> list[str]:
     """Write a profile inferred from an unknown bank CSV; returns what was inferred."""
     from dunwell.connectors.statements import infer_profile as infer
     from dunwell.connectors.statements.csv_profiles import to_yaml
@@ -73,7 +73,7 @@ def infer_profile(file: Path, output: Path) -> list[str]:
     if output.suffix not in (".yaml", ".yml"):
         raise InputError(str(output), "-o takes the profile's file name, NAME.yaml")
     _check_output(file, output)
-    profile, notes = infer(file, output.stem)
+    profile, notes = infer(file, output.stem, currency.strip().upper() if currency else None)
     tmp = output.with_name(f".{output.name}.tmp")
     try:
         tmp.write_text(to_yaml(profile), encoding="utf-8")

@@ -17,7 +17,7 @@ from dunwell.model import BankTxn
 from . import bai2, bank_csv, camt, csv_bank, detect, mt940, ofx
 from .balances import check_balances
 from .bank_csv import write_canonical_csv
-from .csv_infer import InferenceUnsure, infer
+from .csv_infer import HOW, InferenceUnsure, infer
 from .csv_profiles import PROFILES_DIR, CsvProfile, load_all, load_profiles, profile_folders
 from .identity import assign_ids
 from .records import StatementBalance, StatementImport
@@ -125,7 +125,8 @@ def _inferred(path: Path, source: str, currency: str | None) -> StatementImport:
         builtin = ", ".join(sorted(load_profiles(PROFILES_DIR)))
         raise FormatNotRecognised(
             source, "not a statement format we read (MT940, CAMT, OFX, BAI2, canonical bank.csv) "
-            f"nor a known bank CSV (built-in profiles: {builtin}); {unsure.problem}. "
+            f"nor a known bank CSV (built-in profiles: {builtin}); "
+            f"{unsure.problem.replace('; ' + HOW, '')}. "
             "Name a profile with --profile NAME, or write one: dunwell statement profile infer "
             "FILE -o NAME.yaml", unsure.line, unsure.column) from None
     imported = _csv(path, source, profile, currency)

@@ -130,14 +130,15 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     formats = _date_formats([_at(r, columns["booking_date"]) for r in body], order)
     if not formats:
         raise InferenceUnsure(source, f"the dates in column {date_column!r} match no one date "
-                              "format (or two ambiguously, like 01/02/2025); " + _HOW, line,
+                              "format (or two ambiguously, like 01/02/2025: --currency USD "
+                              "reads month first, EUR or GBP day first); " + HOW, line,
                               date_column)
     decimal, thousands = _number_format([_at(r, i) for r in body for i in amount_cols])
     if decimal is None:
-        raise InferenceUnsure(source, "the amounts use no one decimal mark; " + _HOW, line,
+        raise InferenceUnsure(source, "the amounts use no one decimal mark; " + HOW, line,
                               names[amount_cols[0]])
     mapped = {f: (names[i],) for f, i in columns.items() if f != "value_date"}
-    currency = found_ccy
+    currency = found_ccy or (None if "currency" in columns else currency)
     if currency is None and "currency" not in columns:
         notes.append("no currency column: pass --currency (or set currency: in the profile)")
     status_booked = _booked(columns, body)
@@ -170,7 +171,7 @@ def _placed(names: list[str], body: list[list[str]], source: str, line: int
         columns = _columns(names, body)
     except _Ambiguous as both:
         raise InferenceUnsure(source, f"columns {' and '.join(repr(c) for c in both.columns)} "
-                              f"could both be the {both.field.replace('_', ' ')}; " + _HOW,
+                              f"could both be the {both.field.replace('_', ' ')}; " + HOW,
                               line) from None
     missing = [f for f in _REQUIRED if f not in columns]
     if "amount" not in columns and not {"debit", "credit"} <= columns.keys():
@@ -188,13 +189,13 @@ def _booked(columns: dict[str, int], body: list[list[str]]) -> tuple[str, ...]:
     return tuple(sorted(v for v in values if fold(v) in _BOOKED))
 
 
-_HOW = ("write a profile for it (dunwell statement profile infer FILE -o NAME.yaml gives a "
+HOW = ("write a profile for it (dunwell statement profile infer FILE -o NAME.yaml gives a "
         "start; see connectors/statements/README.md) and pass --profiles DIR --profile NAME")
 
 
 def _unsure(missing: list[str], names: list[str]) -> str:
     return (f"cannot tell which column holds the {' and the '.join(missing)} among "
-            f"{', '.join(repr(n) for n in names)}; " + _HOW)
+            f"{', '.join(repr(n) for n in names)}; " + HOW)
 
 
 def _separator(text: str) -> str:

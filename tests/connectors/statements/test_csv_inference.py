@@ -113,3 +113,12 @@ def test_two_columns_that_could_both_be_the_amount_are_refused_not_guessed(write
     with pytest.raises(FormatNotRecognised) as info:
         read_statement(write("two.csv", text))
     assert "'Amount (EUR)' and 'Amount (USD)' could both be the amount" in str(info.value)
+
+
+@pytest.mark.parametrize(("currency", "first"), [("USD", "2025-01-02"), ("EUR", "2025-02-01")])
+def test_the_currency_settles_whether_the_day_or_the_month_comes_first(write, currency,
+                                                                       first) -> None:
+    text = "Date,Amount\n01/02/2025,10.00\n03/04/2025,-2.00\n"
+    imp = read_statement(write("amb.csv", text), currency=currency)
+    assert imp.transactions[0].booking_date.isoformat() == first
+    assert {t.currency for t in imp.transactions} == {currency}

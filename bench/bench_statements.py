@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -100,6 +101,14 @@ def measure(name: str, path: Path, n: int) -> dict[str, object]:
             "ok": min(seconds, cpu) < TARGET_SECONDS}
 
 
+def cli_seconds(path: Path, out: Path) -> float:
+    """Wall time of `dunwell statement convert` on the file, start-up and writing included."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "dunwell.cli", "statement", "convert", str(path),
+                    "-o", str(out)], check=True, capture_output=True)
+    return round(time.perf_counter() - start, 2)
+
+
 def main(n: int = 100_000) -> int:
     """Generate, time, print and save; exit 1 when a format misses the target."""
     results = []
@@ -109,9 +118,11 @@ def main(n: int = 100_000) -> int:
             writer(path, n)
             results.append(measure(name, path, n))
             r = results[-1]
+            r["cli_seconds"] = cli_seconds(path, Path(folder) / "bank.csv")
             print(f"{name:8} {r['transactions']:>7} txns {r['megabytes']:>6} MB "
                   f"{r['seconds']:>7.2f} s wall {r['cpu_seconds']:>6.2f} s cpu "
-                  f"{r['per_second']:>8}/s  {'ok' if r['ok'] else 'SLOW'} "
+                  f"{r['per_second']:>8}/s  CLI {r['cli_seconds']:>6.2f} s  "
+                  f"{'ok' if r['ok'] else 'SLOW'} "
                   f"(target < {TARGET_SECONDS:.0f} s)")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"python": platform.python_version(), "machine": platform.machine(),

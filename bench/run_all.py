@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 BENCHES = [
     ("statements", ["bench_statements.py"]),
+    ("bank_csv", ["bench_bank_csv.py"]),
     ("matching", ["bench_matching.py"]),
     ("dunning", ["bench_dunning.py"]),
     ("dask", ["bench_dask.py"]),

@@ -49,7 +49,8 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_bank(path: Path, profile: str | None = None, currency: str | None = None) -> BankFile:
+def read_bank(path: Path, profile: str | None = None, currency: str | None = None,
+              profiles_dir: Path | None = None) -> BankFile:
     """Read any supported statement (or canonical bank.csv) into a BankFile."""
     path = Path(path)
     if not path.is_file():
@@ -60,7 +61,7 @@ def read_bank(path: Path, profile: str | None = None, currency: str | None = Non
         return BankFile(path, file_hash(path), "canonical", frame, warnings=warnings)
     from dunwell.connectors.statements import check_balances, read_statement
 
-    imported = read_statement(path, profile=profile, currency=currency)
+    imported = read_statement(path, profile=profile, currency=currency, profiles_dir=profiles_dir)
     frame = transactions_frame(imported.transactions, imported.lines)
     fmt = f"csv:{imported.profile}" if imported.profile else imported.format
     return BankFile(

@@ -37,6 +37,10 @@ customer_app = typer.Typer(
 invoice_app = typer.Typer(
     help="What a customer said about an invoice: dispute, promise.", no_args_is_help=True
 )
+profile_app = typer.Typer(
+    help="Bank CSV profiles: describe a bank's CSV export once.", no_args_is_help=True
+)
+statement_app.add_typer(profile_app, name="profile")
 app.add_typer(statement_app, name="statement")
 app.add_typer(review_app, name="review")
 app.add_typer(customer_app, name="customer")
@@ -182,11 +186,19 @@ def statement_convert(
     currency: Annotated[
         str | None, typer.Option(help="currency when the file does not state one")
     ] = None,
+    profiles: Annotated[
+        Path | None,
+        typer.Option(
+            "--profiles",
+            help="folder of your own bank CSV profiles, searched before the built-in ones "
+            "(default: DUNWELL_PROFILES_DIR or profiles_dir of the settings)",
+        ),
+    ] = None,
 ) -> None:
     """Convert a statement to canonical bank.csv; reads no database, writes only OUTPUT."""
     from dunwell import commands
 
-    result = _run(lambda: commands.convert(file, output, profile, currency))
+    result = _run(lambda: commands.convert(file, output, profile, currency, profiles))
     for line in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
     out.print(
@@ -194,6 +206,26 @@ def statement_convert(
         f" -> {output}"
         + "".join(f"\n  {ccy} net {total}" for ccy, total in result.sums.items())
     )
+
+
+@profile_app.command("infer")
+def statement_profile_infer(
+    file: Annotated[Path, typer.Argument(help="a bank CSV export no profile describes")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="the profile to write, NAME.yaml")],
+    currency: Annotated[
+        str | None,
+        typer.Option(help="the account's currency, when the file states none (also settles "
+                     "whether 01/02 is January or February)"),
+    ] = None,
+) -> None:
+    """Infer a profile from a bank CSV and write it, for you to check and keep."""
+    from dunwell import commands
+
+    notes = _run(lambda: commands.infer_profile(file, output, currency))
+    for line in notes:
+        out.print(f"inferred {line}", highlight=False, soft_wrap=True)
+    out.print(f"-> {output} (put it in your profile folder: --profiles DIR or "
+              "DUNWELL_PROFILES_DIR)", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -37,7 +37,8 @@ class Converted:
     warnings: list[str] = field(default_factory=list)
 
 
-def convert(file: Path, output: Path, profile: str | None, currency: str | None) -> Converted:
+def convert(file: Path, output: Path, profile: str | None, currency: str | None,
+            profiles_dir: Path | None = None) -> Converted:
     """Any statement -> canonical bank.csv; reads no database, writes only `output`."""
     from dunwell.connectors.canonical import write_bank
     from dunwell.connectors.sources import read_bank
@@ -48,7 +49,9 @@ def convert(file: Path, output: Path, profile: str | None, currency: str | None)
     currency = currency.strip().upper() if currency is not None else None
     if currency is not None and not is_currency(currency):
         raise InputError("--currency", f"{currency!r} is not an ISO 4217 currency code")
-    bank = read_bank(file, profile=profile, currency=currency)
+    if profiles_dir is not None and not profiles_dir.is_dir():
+        raise InputError(str(profiles_dir), "--profiles takes a folder of profile .yaml files")
+    bank = read_bank(file, profile=profile, currency=currency, profiles_dir=profiles_dir)
     try:
         write_bank(bank.transactions, output)
     except OSError as exc:  # a read-only or vanished folder: the user's path, not a bug
@@ -58,6 +61,26 @@ def convert(file: Path, output: Path, profile: str | None, currency: str | None)
                          pd.Series(list(sums.index), dtype="str"))
     return Converted(len(bank.transactions), bank.format, dict(zip(sums.index, text, strict=True)),
                      bank.warnings + bank.balance_findings)
+
+
+def infer_profile(file: Path, output: Path, currency: str | None = None) -> list[str]:
+    """Write a profile inferred from an unknown bank CSV; returns what was inferred."""
+    from dunwell.connectors.statements import infer_profile as infer
+    from dunwell.connectors.statements.csv_profiles import to_yaml
+
+    if not file.is_file():
+        raise InputError(str(file), "file not found" if not file.exists() else "not a file")
+    if output.suffix not in (".yaml", ".yml"):
+        raise InputError(str(output), "-o takes the profile's file name, NAME.yaml")
+    _check_output(file, output)
+    profile, notes = infer(file, output.stem, currency.strip().upper() if currency else None)
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        tmp.write_text(to_yaml(profile), encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        raise InputError(str(output), f"cannot write: {exc.strerror or exc}") from None
+    return notes
 
 
 def _check_output(file: Path, output: Path) -> None:

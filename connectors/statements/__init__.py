@@ -8,6 +8,7 @@ Bad input raises `dunwell.errors.InputError` naming file, line and field.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from dunwell.errors import FormatNotRecognised, InputError
@@ -16,32 +17,42 @@ from dunwell.model import BankTxn
 from . import bai2, bank_csv, camt, csv_bank, detect, mt940, ofx
 from .balances import check_balances
 from .bank_csv import write_canonical_csv
-from .csv_profiles import PROFILES_DIR, CsvProfile, load_profiles
+from .csv_infer import HOW, InferenceUnsure, infer
+from .csv_profiles import PROFILES_DIR, CsvProfile, load_all, load_profiles, profile_folders
 from .identity import assign_ids
 from .records import StatementBalance, StatementImport
 from .text import decode
 
 __all__ = ["StatementBalance", "StatementImport", "check_balances", "read_statement",
-           "write_canonical_csv", "load_profiles", "CsvProfile"]
+           "write_canonical_csv", "load_profiles", "CsvProfile", "infer_profile", "PROFILES_DIR"]
 
 
 def read_statement(path: Path, profile: str | None = None, currency: str | None = None, *,
                    profiles_dir: Path | None = None) -> StatementImport:
-    """Read any supported statement file; `currency` fills in where the file states none."""
+    """Read any supported statement file; `currency` fills in where the file states none.
+
+    Bank CSV profiles are searched in `profiles_dir` (else DUNWELL_PROFILES_DIR, else the
+    settings' profiles_dir) before the built-in ones; a CSV no profile fits is read
+    through an inferred profile, said in the warnings, or refused naming what is unsure.
+    """
     path = Path(path)
     source = str(path)
     head = _head(path, source)
     if not head.strip():
         raise InputError(source, "file is empty", 1)
-    profiles = load_profiles(profiles_dir or PROFILES_DIR)
+    user = Path(profiles_dir) if profiles_dir else None
     if profile is not None:
+        profiles = load_all(profile_folders(user))
         if profile not in profiles:
             raise InputError(source, f"unknown CSV profile {profile!r} (known: "
                              f"{', '.join(sorted(profiles))})")
         return _csv(path, source, profiles[profile], currency)
     kind = detect.sniff(detect.head_text(head))
     if kind is None:
-        return _csv(path, source, _recognise(head, source, profiles), currency)
+        found = _recognise(head, source, profile_folders(user))
+        if found is None:
+            return _inferred(path, source, currency)
+        return _csv(path, source, found, currency)
     if kind.startswith("camt"):
         txns, lines, balances, warnings = camt.read(path, source)
         return _result(kind, txns, lines, balances, warnings)
@@ -53,8 +64,8 @@ def read_statement(path: Path, profile: str | None = None, currency: str | None 
     reader = {"mt940": lambda: mt940.read(text, source),
               "ofx": lambda: ofx.read(text, source, currency),
               "bai2": lambda: bai2.read(text, source, currency)}[kind]
-    txns, lines, balances = reader()
-    return _result(kind, txns, lines, balances, warnings)
+    txns, lines, balances, more = reader()
+    return _result(kind, txns, lines, balances, warnings + more)
 
 
 def _result(kind: str, txns: list[BankTxn], lines: list[int], balances: list[StatementBalance],
@@ -70,17 +81,58 @@ def _csv(path: Path, source: str, profile: CsvProfile, currency: str | None) -> 
     return _result("csv", txns, lines, [], warnings + skipped, profile.name)
 
 
-def _recognise(head: bytes, source: str, profiles: dict[str, CsvProfile]) -> CsvProfile:
-    """The profile whose identifying columns the header holds (the most specific one)."""
-    fits = []
-    for p in profiles.values():
-        text, _ = csv_bank.profile_text(head, source, p) if p.encoding else decode(head, source)
-        if csv_bank.matches(text, p, source):
-            fits.append(p)
-    if not fits:
-        raise FormatNotRecognised(source, "not a statement format we read (MT940, CAMT, OFX, "
-                                  "BAI2, canonical bank.csv or a known bank CSV)", 1)
-    return max(fits, key=lambda p: len(p.header))
+def _recognise(head: bytes, source: str, folders: list[Path]) -> CsvProfile | None:
+    """The profile whose identifying columns the header holds: the user's folder first,
+    the most specific profile within a folder."""
+    for folder in folders:
+        fits = []
+        for p in load_profiles(folder).values():
+            text, _ = (csv_bank.profile_text(head, source, p) if p.encoding
+                       else decode(head, source))
+            if p.header and csv_bank.matches(text, p, source):
+                fits.append(p)
+        if fits:
+            return max(fits, key=lambda p: len(p.header))
+    return None
+
+
+def infer_profile(path: Path, name: str = "inferred", currency: str | None = None
+                  ) -> tuple[CsvProfile, list[str]]:
+    """A profile for an unknown bank CSV and what was inferred; InferenceUnsure (an
+    InputError) naming the columns it could not place."""
+    path = Path(path)
+    source = str(path)
+    data = _bytes(path, source)
+    if not data.strip():
+        raise InputError(source, "file is empty", 1)
+    kind = detect.sniff(detect.head_text(data[: detect.HEAD]))
+    if kind is not None:
+        raise InputError(source, f"is {kind}, which dunwell reads without a profile", 1)
+    text, warnings = decode(data, source)
+    profile, notes = infer(text, source, name, currency)
+    if warnings:
+        encoding = warnings[0].rsplit("read as ", 1)[-1]
+        profile = replace(profile, encoding={"Windows-1252": "cp1252", "Windows-1250": "cp1250",
+                                             "ISO-8859-2": "iso8859_2"}[encoding])
+    return profile, notes
+
+
+def _inferred(path: Path, source: str, currency: str | None) -> StatementImport:
+    """An unknown CSV through an inferred profile; refused clearly when inference is unsure."""
+    try:
+        profile, notes = infer_profile(path, currency=currency)
+    except InferenceUnsure as unsure:
+        builtin = ", ".join(sorted(load_profiles(PROFILES_DIR)))
+        raise FormatNotRecognised(
+            source, "not a statement format we read (MT940, CAMT, OFX, BAI2, canonical bank.csv) "
+            f"nor a known bank CSV (built-in profiles: {builtin}); "
+            f"{unsure.problem.replace('; ' + HOW, '')}. "
+            "Name a profile with --profile NAME, or write one: dunwell statement profile infer "
+            "FILE -o NAME.yaml", unsure.line, unsure.column) from None
+    imported = _csv(path, source, profile, currency)
+    said = [f"{source}: no profile fits; inferred {note}" for note in notes]
+    return replace(imported, warnings=said + imported.warnings,
+                   profile="inferred")
 
 
 def _head(path: Path, source: str) -> bytes:

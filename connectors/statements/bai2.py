@@ -63,6 +63,9 @@ def records(text: str, source: str) -> list[_Record]:
             prev.last_len = len(line)
         elif code in ("01", "02", "03", "16", "49", "98", "99"):
             out.append(_Record(code, number, line, len(line)))
+        elif out and out[-1].code == "16" and not out[-1].text.endswith("/"):
+            out[-1].text += line  # a 16 record wrapped onto the next physical line
+            out[-1].last_len = len(line)
         else:
             raise InputError(source, f"unknown BAI2 record type {code!r}", number, "record")
     if not out or out[0].code != "01":
@@ -81,7 +84,7 @@ def _joiner(prev: _Record) -> str:
 
 
 def read(text: str, source: str, default_currency: str | None
-         ) -> tuple[list[BankTxn], list[int], list[StatementBalance]]:
+         ) -> tuple[list[BankTxn], list[int], list[StatementBalance], list[str]]:
     """Transactions and per-account balances of a BAI2 file."""
     group_ccy, as_of = default_currency or "USD", None
     accounts: list[_Account] = []
@@ -98,7 +101,8 @@ def read(text: str, source: str, default_currency: str | None
             accounts[-1].rows.append(_detail(fields, rec, accounts[-1], as_of, source))
             accounts[-1].lines.append(rec.line)
     txns = [t for a in accounts for t in a.rows]
-    return txns, [n for a in accounts for n in a.lines], [_balance(a, as_of) for a in accounts]
+    return (txns, [n for a in accounts for n in a.lines], [_balance(a, as_of) for a in accounts],
+            [])
 
 
 def _fields(text: str) -> list[str]:

@@ -22,7 +22,7 @@ from lxml import etree
 from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
 
-from .camt_entry import Row, entry_rows
+from .camt_entry import Row, entry_rows, iso_date
 from .records import StatementBalance
 from .text import amount, check_precision, cp1252, currency
 
@@ -61,6 +61,7 @@ class _Section:
     account: str
     statement_id: str
     line: int | None
+    day: date | None = None
     count: int = 0
     total: Decimal = Decimal(0)
     currencies: set[str] = field(default_factory=set)
@@ -91,6 +92,7 @@ def _read(src: str | IO[bytes], source: str, warnings: list[str]) -> Result:
     lines: list[int] = []
     balances: list[StatementBalance] = []
     skipped = 0
+    notes: list[tuple[str, int]] = []
     section: _Section | None = None
     tags = tuple("{*}" + t for t in ("Ntry", *_CONTAINERS))
     for _, elem in etree.iterparse(src, events=("end",), tag=tags, resolve_entities=False,
@@ -98,19 +100,24 @@ def _read(src: str | IO[bytes], source: str, warnings: list[str]) -> Result:
         parent = elem.getparent()
         if is_tag(elem, "Ntry"):
             if section is None or section.elem is not parent:
-                section = _section(parent, source)
-            rows = entry_rows(elem, source)
+                section = _section(parent, source, warnings)
+            rows = entry_rows(elem, source, section.day, notes)
             skipped += rows is None
             _add(rows or [], section, txns, lines)
             parent.remove(elem)
             continue
         if section is None or section.elem is not elem:
-            section = _section(elem, source)
-        balances.append(_balance(section, source))
+            section = _section(elem, source, warnings)
+        balances.append(_balance(section, source, warnings))
         section = None
         elem.clear()
     if skipped:
         warnings.append(f"{source}: {skipped} entries not booked (pending or information) skipped")
+    for how in dict.fromkeys(how for how, _ in notes):
+        at = [str(line) for kind, line in notes if kind == how]
+        more = ", ..." if len(at) > 10 else ""
+        warnings.append(f"{source}: {len(at)} entries without a booking date were booked on "
+                        f"{how}: lines {', '.join(at[:10])}{more}")
     return txns, lines, balances, warnings
 
 
@@ -125,21 +132,31 @@ def _add(rows: list[Row], section: _Section, txns: list[BankTxn], lines: list[in
         section.currencies.add(row.currency)
 
 
-def _section(elem: etree._Element, source: str) -> _Section:
-    """Header of a Stmt/Rpt/Ntfctn: account and id."""
+def _section(elem: etree._Element, source: str, warnings: list[str]) -> _Section:
+    """Header of a Stmt/Rpt/Ntfctn: account, id, and its date (for entries without one)."""
     account = text_at(elem, "Acct/Id/IBAN") or text_at(elem, "Acct/Id/Othr/Id")
     if not account:
-        raise InputError(source, "statement has no account (Acct/Id)", elem.sourceline, "Acct")
-    return _Section(elem, account, text_at(elem, "Id"), elem.sourceline)
+        warnings.append(f"{source}:{elem.sourceline}: statement has no account (Acct/Id); "
+                        "the account column stays blank")
+    when = text_at(elem, "FrToDt/ToDtTm") or text_at(elem, "CreDtTm")
+    try:
+        day = iso_date(when, source, elem.sourceline, "CreDtTm") if when else None
+    except InputError:
+        day = None
+    return _Section(elem, account, text_at(elem, "Id"), elem.sourceline, day)
 
 
-def _balance(section: _Section, source: str) -> StatementBalance:
-    """Opening (OPBD/PRCD) and closing (CLBD) booked balances of a finished statement."""
+def _balance(section: _Section, source: str, warnings: list[str]) -> StatementBalance:
+    """Opening (OPBD/PRCD) and closing (CLBD) booked balances of a finished statement;
+    a malformed balance is a warning (the balance check is then not possible)."""
     found: dict[str, tuple[date | None, Decimal, str]] = {}
     for bal in section.elem.iterfind(path(section.elem, "Bal")):
         code = text_at(bal, "Tp/CdOrPrtry/Cd")
         if code in (*_OPENING, "CLBD") and code not in found:
-            found[code] = _balance_amount(bal, source)
+            try:
+                found[code] = _balance_amount(bal, source)
+            except InputError as error:
+                warnings.append(f"{error.message}; balance ignored, it cannot be checked")
     opening = found.get("OPBD") or found.get("PRCD")
     closing = found.get("CLBD")
     ccy = (opening or closing or (None, None, ""))[2] or text_at(section.elem, "Acct/Ccy")
@@ -161,9 +178,6 @@ def _balance_amount(bal: etree._Element, source: str) -> tuple[date | None, Deci
     value = check_precision(amount(amt.text or "", source, amt.sourceline, "Bal/Amt"), ccy,
                             source, amt.sourceline, "Bal/Amt")
     sign = text_at(bal, "CdtDbtInd")
-    when = text_at(bal, "Dt/Dt") or text_at(bal, "Dt/DtTm")[:10]
-    try:
-        day = date.fromisoformat(when) if when else None
-    except ValueError:
-        raise InputError(source, f"not a date: {when!r}", bal.sourceline, "Bal/Dt") from None
+    when = text_at(bal, "Dt/Dt") or text_at(bal, "Dt/DtTm")
+    day = iso_date(when, source, bal.sourceline, "Bal/Dt") if when else None
     return day, -value if sign == "DBIT" else value, ccy

@@ -80,16 +80,22 @@ class _Tree:
         return kids
 
 
-def entry_rows(ntry: Element, source: str) -> list[Row] | None:
-    """Rows of a booked entry; None for a pending or information-only entry."""
+def entry_rows(ntry: Element, source: str, statement_date: date | None = None,
+               notes: list[tuple[str, int]] | None = None) -> list[Row] | None:
+    """Rows of a booked entry; None for a pending or information-only entry.
+
+    An entry without a booking date is booked on its value date, else on the
+    statement's date, and `notes` says so; one without Amt takes the amount of its
+    details (some banks state it only there).
+    """
     t = _Tree()
     status = t.text(ntry, "Sts") or t.text(ntry, "Sts/Cd")
     if status.upper() not in _BOOKED:
         return None
-    value, ccy = _money(t.first(ntry, "Amt"), ntry, source, "Ntry/Amt")
+    value, ccy = _entry_amount(t, ntry, source)
     credit = _credit(t, ntry, source, None)
     signed = value if credit else -value
-    booked = _booking_date(t, ntry, source)
+    booked = _booking_date(t, ntry, source, statement_date, notes)
     ref = t.text(ntry, "AcctSvcrRef") or t.text(ntry, "NtryRef")
     details = t.all(ntry, "NtryDtls/TxDtls")
     parts = _split(t, details, signed, ccy, credit, source)
@@ -122,6 +128,34 @@ def _split(t: _Tree, details: list[Element], signed: Decimal, ccy: str, credit: 
     return parts if sum(a for _, a in parts) == signed else None
 
 
+def _entry_amount(t: _Tree, ntry: Element, source: str) -> tuple[Decimal, str]:
+    """Ntry/Amt; without one, the sum of the details' amounts (Amt or AmtDtls/TxAmt/Amt)."""
+    amt = t.first(ntry, "Amt")
+    if amt is not None:
+        return _money(amt, ntry, source, "Ntry/Amt")
+    parts = []
+    for d in t.all(ntry, "NtryDtls/TxDtls"):
+        found = t.first(d, "Amt")
+        if found is None:
+            found = t.first(d, "AmtDtls/TxAmt/Amt")
+        parts.append(_money(found, d, source, "TxDtls/Amt"))
+    if not parts:
+        raise InputError(source, "entry without amount (no Amt, and no amount in its details)",
+                         ntry.sourceline, "Ntry/Amt")
+    if len({ccy for _, ccy in parts}) > 1:
+        raise InputError(source, "entry without amount whose details are in several currencies",
+                         ntry.sourceline, "Ntry/Amt")
+    return sum((v for v, _ in parts), Decimal(0)), parts[0][1]
+
+
+def iso_date(text: str, source: str, line: int | None, field: str) -> date:
+    """An ISO date, a date-time, or a date with a time-zone offset ("2017-04-01+02:00")."""
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise InputError(source, f"not a date: {text!r}", line, field) from None
+
+
 def _money(amt: Element | None, owner: Element, source: str, field: str) -> tuple[Decimal, str]:
     """(amount, currency) of an Amt element; a missing or negative one is an InputError."""
     if amt is None or not (amt.text or "").strip():
@@ -144,16 +178,24 @@ def _credit(t: _Tree, el: Element, source: str, inherited: bool | None) -> bool:
     return ind == "CRDT"
 
 
-def _booking_date(t: _Tree, ntry: Element, source: str) -> date:
-    """BookgDt (Dt or DtTm), else ValDt; an entry without either is an InputError."""
-    text = (t.text(ntry, "BookgDt/Dt") or t.text(ntry, "BookgDt/DtTm")[:10]
-            or t.text(ntry, "ValDt/Dt") or t.text(ntry, "ValDt/DtTm")[:10])
-    if not text:
-        raise InputError(source, "entry without booking date", ntry.sourceline, "BookgDt")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(source, f"not a date: {text!r}", ntry.sourceline, "BookgDt") from None
+def _booking_date(t: _Tree, ntry: Element, source: str, statement_date: date | None,
+                  notes: list[tuple[str, int]] | None) -> date:
+    """BookgDt (Dt or DtTm), else ValDt, else the statement's date (with a note)."""
+    text = t.text(ntry, "BookgDt/Dt") or t.text(ntry, "BookgDt/DtTm")
+    if text:
+        return iso_date(text, source, ntry.sourceline, "BookgDt")
+    text = t.text(ntry, "ValDt/Dt") or t.text(ntry, "ValDt/DtTm")
+    if text:
+        when = iso_date(text, source, ntry.sourceline, "ValDt")
+        if notes is not None:
+            notes.append(("their value date", ntry.sourceline))
+        return when
+    if statement_date is None:
+        raise InputError(source, "entry without booking or value date, in a statement without "
+                         "a date", ntry.sourceline, "BookgDt")
+    if notes is not None:
+        notes.append(("the statement's date (no value date either)", ntry.sourceline))
+    return statement_date
 
 
 def _row(t: _Tree, ref: str, signed: Decimal, detail: Element | None, ntry: Element,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
 
 from dunwell.errors import InputError
@@ -37,15 +40,29 @@ def rows(text: str, profile: CsvProfile, source: str) -> Iterator[tuple[int, lis
 
 
 def header_of(text: str, profile: CsvProfile, source: str) -> tuple[int, list[str]] | None:
-    """The header row after the preamble, names stripped; None for a file too short."""
+    """The header row after the preamble, names stripped; None for a file too short.
+
+    With identifying columns, the first row (after skip_rows) holding them all, so a
+    preamble of varying length (account, period, balance lines) needs no counting."""
+    first = None
     for line, cells in rows(text, profile, source):
-        if line > profile.skip_rows and any(c.strip() for c in cells):
-            return line, [c.strip().lstrip("\ufeff") for c in cells]
-    return None
+        if line <= profile.skip_rows or not any(c.strip() for c in cells):
+            continue
+        names = [c.strip().lstrip("\ufeff") for c in cells]
+        if first is None:
+            first = (line, names)
+        if not profile.header or set(profile.header) <= set(names):
+            return line, names
+        if line > profile.skip_rows + _HEADER_SEARCH:
+            break
+    return first
+
+
+_HEADER_SEARCH = 40
 
 
 def matches(text: str, profile: CsvProfile, source: str) -> bool:
-    """True when the header row holds every column the profile identifies itself by."""
+    """True when a header row holds every column the profile identifies itself by."""
     try:
         found = header_of(text, profile, source)
     except InputError:
@@ -55,30 +72,102 @@ def matches(text: str, profile: CsvProfile, source: str) -> bool:
 
 def read(text: str, profile: CsvProfile, source: str, default_currency: str | None
          ) -> tuple[list[BankTxn], list[int], list[str]]:
-    """Transactions of a bank CSV; rows whose status is not booked are skipped with a warning."""
+    """Transactions of a bank CSV. Rows whose status is not booked, undated rows
+    (skip_undated) and rows matching skip_if are skipped, each with a warning;
+    continuation rows add their text to the transaction before them."""
     found = header_of(text, profile, source)
     if found is None:
-        raise InputError(source, "no header row", profile.skip_rows + 1)
+        raise InputError(source, "no header row" + (f" with the columns {list(profile.header)}"
+                                                     if profile.header else ""),
+                         profile.skip_rows + 1)
     header_line, header = found
     index = _index(header, profile, source, header_line)
+    account = _preamble_account(text, profile, source, header_line)
     txns: list[BankTxn] = []
     lines: list[int] = []
-    skipped: list[str] = []
+    skipped: dict[str, list[str]] = {}
+    patterns = [re.compile(p) for p in profile.skip_if]
     for line, cells in rows(text, profile, source):
         if line <= header_line or not any(c.strip() for c in cells):
             continue
         cell = _cells(cells, index)
-        status_column = profile.column("status") if profile.status_booked else None
-        if status_column and cell(status_column) not in profile.status_booked:
-            skipped.append(f"{line} ({cell(status_column)})")
+        why = _skip(cells, cell, profile, patterns)
+        if why == "continuation" and txns:
+            txns[-1] = _continued(txns[-1], cells, cell, profile)
             continue
-        txns.append(_txn(cell, profile, source, line, default_currency))
+        if why:
+            why, _, status = why.partition("\0")
+            skipped.setdefault(why, []).append(f"{line} ({status})" if status else str(line))
+            continue
+        txn = _txn(cell, profile, source, line, default_currency)
+        if account and not txn.account:
+            txn = replace(txn, account=account)
+        txns.append(txn)
         lines.append(line)
-    warnings = [f"{source}: skipped {len(skipped)} rows not booked: lines {', '.join(skipped)}"
-                ] if skipped else []
-    if txns and not profile.column("account"):
+        fee = _fee(cell, profile, source, line, txn)
+        if fee is not None:
+            txns.append(fee)
+            lines.append(line)
+    warnings = [f"{source}: skipped {len(at)} rows {why}: lines {', '.join(at[:20])}"
+                + (", ..." if len(at) > 20 else "") for why, at in skipped.items()]
+    if txns and not profile.column("account") and not account:
         warnings.append(f"{source}: the export states no account; the account column stays blank")
     return txns, lines, warnings
+
+
+def _skip(cells: list[str], cell: Cell, profile: CsvProfile,
+          patterns: list[re.Pattern[str]]) -> str | None:
+    """Why a data row is not a transaction: a footer, a continuation, not booked, undated;
+    None to read it."""
+    if patterns and any(p.search(profile.separator.join(cells)) for p in patterns):
+        return "matching skip_if"
+    dated = bool(cell(profile.column("booking_date")))
+    amounts = [c for c in ("amount", "debit", "credit") if profile.column(c)]
+    if not dated and profile.continuation and not any(cell(profile.column(c)) for c in amounts):
+        return "continuation"
+    status_column = profile.column("status") if profile.status_booked else None
+    if status_column and cell(status_column) not in profile.status_booked:
+        return f"not booked\0{cell(status_column)}"
+    if not dated and profile.skip_undated:
+        return "without a date"
+    return None
+
+
+def _continued(txn: BankTxn, cells: list[str], cell: Cell, profile: CsvProfile) -> BankTxn:
+    """The transaction with a continuation row's text added to its remittance."""
+    columns = profile.columns.get("remittance_info", ())
+    more = " ".join(cell(c) for c in columns) if columns else " ".join(cells)
+    return replace(txn, remittance_info=clean(f"{txn.remittance_info or ''} {more}"))
+
+
+def _fee(cell: Cell, profile: CsvProfile, source: str, line: int, txn: BankTxn
+         ) -> BankTxn | None:
+    """A fee column's charge as its own row (money out), so the net sum is what the bank
+    booked and the payment keeps the amount the payer sent."""
+    column = profile.column("fee")
+    if not column or not cell(column):
+        return None
+    value = abs(_parse(cell, profile, source, line, column))
+    value = check_precision(value, txn.currency, source, line, column)
+    if not value:
+        return None
+    ref = f"{txn.transaction_id}-fee" if txn.transaction_id else ""
+    return BankTxn(TransactionId(ref), txn.booking_date, -value, txn.currency, None, None,
+                   clean(f"fee: {txn.remittance_info or txn.counterparty_name or ''}"),
+                   txn.account)
+
+
+def _preamble_account(text: str, profile: CsvProfile, source: str, header_line: int
+                      ) -> str | None:
+    """The account named in the lines before the header, by the profile's pattern."""
+    if not profile.account_pattern:
+        return None
+    preamble = "\n".join(text.splitlines()[: header_line - 1])
+    found = re.search(profile.account_pattern, preamble, re.MULTILINE)
+    if not found:
+        raise InputError(source, f"account_pattern {profile.account_pattern!r} finds no account "
+                         "before the header", header_line, "account")
+    return clean((found.group(1) if found.groups() else found.group(0)).replace(" ", ""))
 
 
 def _index(header: list[str], profile: CsvProfile, source: str, line: int) -> dict[str, int]:
@@ -102,8 +191,7 @@ def _cells(cells: list[str], index: dict[str, int]) -> Cell:
 def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
          default_currency: str | None) -> BankTxn:
     """One data row -> BankTxn."""
-    booked = parse_date(cell(profile.column("booking_date")), profile.date_format, source, line,
-                        profile.column("booking_date"))
+    booked = _date(cell(profile.column("booking_date")), profile, source, line)
     ccy_column = profile.column("currency")
     code = (cell(ccy_column) if ccy_column else "") or profile.currency or default_currency
     if not code:
@@ -114,6 +202,9 @@ def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
     remittance = " ".join(cell(c) for c in profile.columns.get("remittance_info", ()))
     optional = {k: (cell(profile.column(k)) if profile.column(k) else "") for k in
                 ("account", "counterparty_name", "counterparty_iban", "transaction_id")}
+    names = profile.columns.get("counterparty_name", ())
+    if profile.counterparty_by_sign and len(names) == 2:
+        optional["counterparty_name"] = cell(names[0] if value > 0 else names[1])
     iban = optional["counterparty_iban"].replace(" ", "").upper()
     return BankTxn(TransactionId(optional["transaction_id"]), booked, value, ccy,
                    clean(optional["counterparty_name"]), iban if is_iban(iban) else None,
@@ -121,23 +212,36 @@ def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
                    clean(optional["account"]))
 
 
+def _date(text: str, profile: CsvProfile, source: str, line: int) -> date:
+    """The booking date in the first of the profile's formats that reads it."""
+    column = profile.column("booking_date")
+    for fmt in profile.date_formats[:-1]:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return parse_date(text, profile.date_formats[-1], source, line, column)
+
+
+def _parse(cell: Cell, profile: CsvProfile, source: str, line: int, column: str) -> Decimal:
+    """A localised amount cell, currency symbols stripped."""
+    text = cell(column)
+    for symbol in profile.strip:
+        text = text.replace(symbol, "")
+    return amount(text, source, line, column, decimal=profile.decimal,
+                  thousands=profile.thousands)
+
+
 def _amount(cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
     """Signed amount from an amount column (with an optional sign column) or debit/credit."""
-    def parse(column: str) -> Decimal:
-        text = cell(column)
-        for symbol in profile.strip:
-            text = text.replace(symbol, "")
-        return amount(text, source, line, column, decimal=profile.decimal,
-                      thousands=profile.thousands)
-
     if profile.column("amount"):
-        value = parse(profile.column("amount"))
+        value = _parse(cell, profile, source, line, profile.column("amount"))
         return _signed(value, cell, profile, source, line)
     debit, credit = profile.column("debit"), profile.column("credit")
     if not cell(debit) and not cell(credit):
         raise InputError(source, "neither debit nor credit amount", line, f"{debit}/{credit}")
-    out = abs(parse(credit)) if cell(credit) else Decimal(0)
-    return out - (abs(parse(debit)) if cell(debit) else Decimal(0))
+    out = abs(_parse(cell, profile, source, line, credit)) if cell(credit) else Decimal(0)
+    return out - (abs(_parse(cell, profile, source, line, debit)) if cell(debit) else Decimal(0))
 
 
 def _signed(value: Decimal, cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:

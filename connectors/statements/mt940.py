@@ -18,15 +18,16 @@ from dunwell.model import BankTxn, TransactionId
 
 from .mt940_details import parse_details
 from .records import StatementBalance
-from .text import amount, check_precision, clean, is_iban, yymmdd
+from .text import amount, check_precision, clean, currency, is_iban, yymmdd
 
-_TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$", re.ASCII)
+_TAG = re.compile(r"^:(\d{2}[A-Z]?|NS):(.*)$", re.ASCII)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _END = re.compile(r"^-(\}.*|[A-Z]{0,4})\s*$")
-_BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d+,\d*)\s*$", re.ASCII)
+_BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d+(?:[,.]\d*)?)\s*$", re.ASCII)
 _LINE61 = re.compile(
     r"^(?P<vdate>\d{6})(?P<edate>\d{4}|\s{4})?\s*(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>\d+,\d*)\s*(?P<ttype>[NFS][A-Z0-9]{3})?(?P<ref>.*)$", re.ASCII
+    r"(?P<amount>\d+(?:[,.]\d*)?)(?=[NFS][A-Z0-9]{3}|[\s/]|$)"
+    r"\s*(?P<ttype>[NFS][A-Z0-9]{3})?(?P<ref>.*)$", re.ASCII
 )
 
 
@@ -72,26 +73,33 @@ def tokenize(text: str, source: str) -> list[_Statement]:
     return statements
 
 
-def read(text: str, source: str) -> tuple[list[BankTxn], list[int], list[StatementBalance]]:
-    """All transactions (with the line of their :61:) and per-statement balances."""
+def read(text: str, source: str
+         ) -> tuple[list[BankTxn], list[int], list[StatementBalance], list[str]]:
+    """All transactions (with the line of their :61:), per-statement balances and warnings."""
     txns: list[BankTxn] = []
     lines: list[int] = []
     balances: list[StatementBalance] = []
+    warnings: list[str] = []
     for stmt in tokenize(text, source):
-        rows, balance = _statement(stmt, source)
+        rows, balance = _statement(stmt, source, warnings)
         txns.extend(rows)
         lines.extend(f.line for f in stmt.fields if f.tag == "61")
         balances.append(balance)
-    return txns, lines, balances
+    return txns, lines, balances, warnings
 
 
-def _statement(stmt: _Statement, source: str) -> tuple[list[BankTxn], StatementBalance]:
+def _statement(stmt: _Statement, source: str, warnings: list[str]
+               ) -> tuple[list[BankTxn], StatementBalance]:
     """One statement: its header fields, balances and :61:/:86: pairs."""
     if stmt.fields[0].tag != "20":
         raise InputError(source, "statement does not start with :20:", stmt.line, ":20:")
     account = _account(_required(stmt, source, "25"))
     opening = _balance(_required(stmt, source, "60F", "60M"), source)
-    closing = _balance(_required(stmt, source, "62F", "62M"), source)
+    closing_field = stmt.first("62F", "62M")
+    closing = _balance(closing_field, source) if closing_field else None
+    if closing is None:
+        warnings.append(f"{source}:{stmt.line}: statement has no closing balance (:62F:); "
+                        "its balance cannot be checked")
     number = stmt.first("28C", "28")
     statement_id = stmt.fields[0].lines[0].strip()
     if number:
@@ -99,9 +107,11 @@ def _statement(stmt: _Statement, source: str) -> tuple[list[BankTxn], StatementB
     pairs = _pairs(stmt, source)
     rows = [_transaction(f, details, account, opening[2], source) for f, details in pairs]
     total = sum((t.amount for t in rows), Decimal(0))
-    balance = StatementBalance(account, statement_id, opening[2], opening[1], closing[1],
-                               opening[0], closing[0], len(rows), total, stmt.line,
-                               tuple(sorted({opening[2], closing[2]})))
+    currencies = {opening[2], closing[2]} if closing else {opening[2]}
+    balance = StatementBalance(account, statement_id, opening[2], opening[1],
+                               closing[1] if closing else None, opening[0],
+                               closing[0] if closing else None, len(rows), total, stmt.line,
+                               tuple(sorted(currencies)))
     return rows, balance
 
 
@@ -128,25 +138,40 @@ def _balance(f: _Field, source: str) -> tuple[date, Decimal, str]:
     if not match:
         raise InputError(source, f"bad balance {f.lines[0]!r}", f.line, f":{f.tag}:")
     tag = f":{f.tag}:"
-    value = amount(match.group(4), source, f.line, tag, decimal=",")
+    value = _amount(match.group(4), source, f.line, tag)
     when = yymmdd(match.group(2), source, f.line, tag)
-    return when, -value if match.group(1) == "D" else value, match.group(3)
+    code = currency(match.group(3), source, f.line, tag)
+    return when, -value if match.group(1) == "D" else value, code
 
 
 def _pairs(stmt: _Statement, source: str) -> list[tuple[_Field, list[str]]]:
-    """Each :61: with the lines of the :86: fields that follow it (not the statement's own)."""
-    pairs: list[tuple[_Field, list[str]]] = []
+    """Each :61: with the lines of the :86: fields that follow it (not the statement's own);
+    without an :86:, the text of its :NS: fields (banks that put the details there)."""
+    pairs: list[tuple[_Field, list[str], list[str]]] = []
     closed = False
     for f in stmt.fields:
         if f.tag == "61" and closed:
             raise InputError(source, ":61: after the closing balance (missing :20:?)", f.line,
                              ":61:")
         if f.tag == "61":
-            pairs.append((f, []))
+            pairs.append((f, [], []))
         elif f.tag == "86" and pairs and not closed:
             pairs[-1][1].extend(f.lines)
+        elif f.tag == "NS" and pairs and not closed:
+            pairs[-1][2].extend(_ns_text(f.lines))
         closed = closed or f.tag.startswith("62")
-    return pairs
+    return [(f, details or ([" ".join(ns)] if ns else [])) for f, details, ns in pairs]
+
+
+def _ns_text(lines: list[str]) -> list[str]:
+    """:NS: lines carry a two-digit code before each piece of text ("22Jan Kowalski")."""
+    return [line[2:].strip() if line[:2].isdigit() else line.strip() for line in lines
+            if line.strip()]
+
+
+def _amount(text: str, source: str, line: int, tag: str) -> Decimal:
+    """An MT940 amount: "1500,00" by the standard, "1500.00" or "500" as some banks write."""
+    return amount(text, source, line, tag, decimal="." if "." in text else ",")
 
 
 def _transaction(f: _Field, details: list[str], account: str, currency: str,
@@ -157,7 +182,7 @@ def _transaction(f: _Field, details: list[str], account: str, currency: str,
         raise InputError(source, f"bad statement line {f.lines[0]!r}", f.line, ":61:")
     value_date = yymmdd(match["vdate"], source, f.line, ":61:")
     booked = _entry_date(match["edate"], value_date, source, f.line)
-    value = amount(match["amount"], source, f.line, ":61:", decimal=",")
+    value = _amount(match["amount"], source, f.line, ":61:")
     value = check_precision(value, currency, source, f.line, ":61:")
     signed = -value if match["mark"] in ("D", "RC") else value
     name, iban, remittance = parse_details(details)

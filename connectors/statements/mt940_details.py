@@ -13,7 +13,7 @@ from typing import NamedTuple
 from .text import clean, is_iban, with_behalf
 
 WRAP = 65
-_SUBFIELD = re.compile(r"\?(\d{2})")
+_SUBFIELDS = {mark: re.compile(rf"\{mark}(\d{{2}})") for mark in "?>"}
 _SEPA_TAG = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|IBAN|BIC)\+")
 _KEYS = "TRTP|IBAN|BIC|NAME|REMI|EREF|MARF|CSID|ORDP|BENM|ADDR|ISDT|PREF|RTRN|ULTC|ULTD|PURP|CNTP"
 _KEY = re.compile(rf"/({_KEYS})/")
@@ -41,8 +41,9 @@ def join_lines(lines: list[str]) -> str:
 def parse_details(lines: list[str]) -> Details:
     """Counterparty name, IBAN and remittance text from the lines of a :86: field."""
     raw = "".join(lines)
-    if re.match(r"^\d{3}\?\d\d", raw) or raw.startswith("?"):
-        return _subfields(raw)
+    layout = re.match(r"^(?:\d{3})?([?>])\d\d", raw)
+    if layout:  # "?20" by the standard; some banks write ">20"
+        return _subfields(raw, layout.group(1))
     if raw.startswith("/") and _KEY.search(raw):
         found = _keyed(raw)
         if found is not None:
@@ -50,9 +51,9 @@ def parse_details(lines: list[str]) -> Details:
     return Details(None, None, clean(join_lines(lines)))
 
 
-def _subfields(raw: str) -> Details:
-    """German `?nn` layout: ?20-?29/?60-?63 remittance, ?31 IBAN, ?32/?33 name."""
-    parts = _SUBFIELD.split(raw)
+def _subfields(raw: str, mark: str) -> Details:
+    """German `?nn` (or `>nn`) layout: ?20-?29/?60-?63 remittance, ?31 IBAN, ?32/?33 name."""
+    parts = _SUBFIELDS[mark].split(raw)
     fields: dict[str, str] = {}
     for key, value in zip(parts[1::2], parts[2::2], strict=False):
         fields[key] = fields.get(key, "") + value

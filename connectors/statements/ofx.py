@@ -25,7 +25,12 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _DECLARED_8BIT = re.compile(
     r"CHARSET:\s*(1252|8859|ISO-8859|WINDOWS)|encoding=[\"'](iso-8859|windows-125|cp125|latin)",
     re.I)
-_STATEMENTS = ("STMTRS", "CCSTMTRS")
+_STATEMENTS = ("STMTRS", "CCSTMTRS", "INVSTMTRS")
+# Investment transactions of an INVSTMTRS: not bank transactions, counted and skipped.
+_INVESTMENT = frozenset({
+    "BUYDEBT", "BUYMF", "BUYOPT", "BUYOTHER", "BUYSTOCK", "CLOSUREOPT", "INCOME", "INVEXPENSE",
+    "JRNLFUND", "JRNLSEC", "MARGININTEREST", "REINVEST", "RETOFCAP", "SELLDEBT", "SELLMF",
+    "SELLOPT", "SELLOTHER", "SELLSTOCK", "SPLIT", "TRANSFER"})
 
 
 def decode(data: bytes, source: str) -> tuple[str, list[str]]:
@@ -49,6 +54,7 @@ class _Stmt:
     account: str = ""
     values: dict[str, str] = field(default_factory=dict)
     txns: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    investments: int = 0
 
 
 @dataclass
@@ -60,11 +66,12 @@ class _Scan:
     txn: dict[str, str] | None = None
     path: list[str] = field(default_factory=list)
     closed: bool = False
+    outer: list[str] = field(default_factory=list)
 
 
 def read(text: str, source: str, default_currency: str | None
-         ) -> tuple[list[BankTxn], list[int], list[StatementBalance]]:
-    """Transactions and (closing-only) balances of every statement in an OFX file."""
+         ) -> tuple[list[BankTxn], list[int], list[StatementBalance], list[str]]:
+    """Transactions, (closing-only) balances and warnings of every statement in an OFX file."""
     body = _COMMENT.sub("", _CDATA.sub(lambda m: html.escape(m.group(1)), text))
     scan = _Scan()
     line, last = 1, 0
@@ -76,14 +83,19 @@ def read(text: str, source: str, default_currency: str | None
     if not scan.closed or scan.stmt is not None:
         raise InputError(source, "file ends before </OFX> (truncated?)", line, "OFX")
     if not scan.stmts:
-        raise InputError(source, "no statement (STMTRS/CCSTMTRS) in the file", 1, "STMTRS")
+        raise InputError(source, "no statement (STMTRS, CCSTMTRS or INVSTMTRS) in the file", 1,
+                         "STMTRS")
     txns: list[BankTxn] = []
     balances: list[StatementBalance] = []
+    warnings: list[str] = []
     for stmt in scan.stmts:
-        rows, balance = _statement(stmt, source, default_currency)
+        rows, balance = _statement(stmt, source, default_currency, warnings)
         txns.extend(rows)
         balances.append(balance)
-    return txns, [line for stmt in scan.stmts for line, _ in stmt.txns], balances
+        if stmt.investments:
+            warnings.append(f"{source}:{stmt.line}: {stmt.investments} investment transactions "
+                            "(BUYSTOCK, INCOME, ...) are not bank transactions; skipped")
+    return txns, [line for stmt in scan.stmts for line, _ in stmt.txns], balances, warnings
 
 
 def _token(scan: _Scan, closing: bool, tag: str, value: str, line: int, source: str) -> None:
@@ -97,15 +109,26 @@ def _token(scan: _Scan, closing: bool, tag: str, value: str, line: int, source: 
         _transaction_tag(scan, closing, line, source)
     elif tag == "OFX" and closing:
         scan.closed = True
-    elif closing or scan.stmt is None:
-        if closing and tag in scan.path:
+    elif scan.stmt is None:
+        _outside(scan, closing, tag, value)
+    elif closing:
+        if tag in scan.path:
             del scan.path[len(scan.path) - 1 - scan.path[::-1].index(tag):]
     elif not value:
         scan.path.append(tag)
+        scan.stmt.investments += tag in _INVESTMENT and scan.txn is None
     elif scan.txn is not None:
         scan.txn[_key(scan.path, tag)] = value
     else:
         scan.stmt.values.setdefault(_key(scan.path, tag), value)
+
+
+def _outside(scan: _Scan, closing: bool, tag: str, value: str) -> None:
+    """Aggregates open outside any statement, to say where a stray STMTTRN was found."""
+    if closing and tag in scan.outer:
+        del scan.outer[len(scan.outer) - 1 - scan.outer[::-1].index(tag):]
+    elif not closing and not value:
+        scan.outer.append(tag)
 
 
 def _key(path: list[str], tag: str) -> str:
@@ -116,7 +139,9 @@ def _key(path: list[str], tag: str) -> str:
 def _transaction_tag(scan: _Scan, closing: bool, line: int, source: str) -> None:
     """<STMTTRN> opens a transaction, </STMTTRN> files it under the open statement."""
     if scan.stmt is None:
-        raise InputError(source, "STMTTRN outside a statement", line, "STMTTRN")
+        inside = " > ".join(scan.outer[-3:]) or "nothing"
+        raise InputError(source, f"STMTTRN outside a statement: found inside {inside}, not "
+                         "inside STMTRS, CCSTMTRS or INVSTMTRS", line, "STMTTRN")
     if not closing:
         if scan.txn is not None:
             raise InputError(source, "STMTTRN not closed before the next one", line, "STMTTRN")
@@ -139,7 +164,7 @@ def _close_stmt(scan: _Scan, line: int, source: str) -> None:
     scan.path = []
 
 
-def _statement(stmt: _Stmt, source: str, default_currency: str | None
+def _statement(stmt: _Stmt, source: str, default_currency: str | None, warnings: list[str]
                ) -> tuple[list[BankTxn], StatementBalance]:
     """Transactions and the ledger balance of one statement aggregate."""
     values = stmt.values
@@ -153,12 +178,19 @@ def _statement(stmt: _Stmt, source: str, default_currency: str | None
     rows = [_txn(line, t, account, ccy, source) for line, t in stmt.txns]
     total = sum((r.amount for r in rows), Decimal(0))
     closing = values.get("LEDGERBAL.BALAMT")
-    closing_value = _amount(closing, ccy, source, stmt.line, "BALAMT") if closing else None
+    closing_value = closing_date = start = None
+    try:  # the balance is optional: a malformed one is a warning, the transactions stay
+        closing_value = _amount(closing, ccy, source, stmt.line, "BALAMT") if closing else None
+        closing_date = _date(values.get("LEDGERBAL.DTASOF", ""), source, stmt.line, "DTASOF",
+                             True)
+        start = _date(values.get("BANKTRANLIST.DTSTART", ""), source, stmt.line, "DTSTART",
+                      True)
+    except InputError as error:
+        warnings.append(f"{error.message}; ignored, the balance cannot be checked")
+        closing_value = None
     return rows, StatementBalance(
-        account, values.get("BANKTRANLIST.DTEND", ""), ccy, None, closing_value,
-        _date(values.get("BANKTRANLIST.DTSTART", ""), source, stmt.line, "DTSTART", True),
-        _date(values.get("LEDGERBAL.DTASOF", ""), source, stmt.line, "DTASOF", True),
-        len(rows), total, stmt.line, (ccy,))
+        account, values.get("BANKTRANLIST.DTEND", ""), ccy, None, closing_value, start,
+        closing_date, len(rows), total, stmt.line, (ccy,))
 
 
 def _txn(line: int, t: dict[str, str], account: str, ccy: str, source: str) -> BankTxn:

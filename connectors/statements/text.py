@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from dunwell.currencies import display_exponent
+from dunwell.currencies import NO_CURRENCY, display_exponent, is_currency
 from dunwell.errors import InputError
 from dunwell.money import ROUNDING, D, MoneyError
 
@@ -21,7 +21,8 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f\t")
 
 
 def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, list[str]]:
-    """Text of a file: a named encoding, else UTF-8 (BOM ok), else Windows-1252 with a warning."""
+    """Text of a file: a named encoding, else UTF-8 (BOM ok), else the 8-bit code page
+    detected (Windows-1250 for Polish or Czech text, ...), else Windows-1252; with a warning."""
     if encoding:
         try:
             return data.decode(encoding).lstrip("\ufeff"), []
@@ -31,8 +32,53 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        warning = f"{source}:{line}: not valid UTF-8; read as Windows-1252"
-        return cp1252(data), [warning]
+        name = detect_8bit(data)
+        warning = f"{source}:{line}: not valid UTF-8; read as {_NAMES[name]}"
+        return (cp1252(data) if name == "cp1252" else data.decode(name, "replace")), [warning]
+
+
+_NAMES = {"cp1252": "Windows-1252", "cp1250": "Windows-1250", "iso8859_2": "ISO-8859-2"}
+
+
+def detect_8bit(data: bytes) -> str:
+    """The likeliest 8-bit code page of text that is not UTF-8: cp1252, cp1250 or iso8859_2.
+
+    Windows-1252 unless another reads the non-ASCII bytes as fewer symbols and controls
+    (Polish "OP\xa3ATA" is OPŁATA, not OP£ATA), or charset-normalizer finds Central
+    European language in it (Czech "zbo\x9e\xed \xe8." is zboží č., not zboží è.).
+    """
+    high = bytes(sorted({b for b in data if b >= 0x80}))
+    scores = {name: _odd(high, name) for name in _NAMES}
+    best = min(scores.values())
+    tied = [name for name in _NAMES if scores[name] == best]
+    if len(tied) == 1:
+        return tied[0]
+    if "cp1252" in tied and all(high.decode(n, "replace") == cp1252(high) for n in tied):
+        return "cp1252"  # German, say: the same letters in every candidate
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(data, cp_isolation=tied, preemptive_behaviour=False).best()
+    if guess is not None and guess.encoding in tied and (
+            guess.encoding == "cp1252" or guess.language in _CENTRAL):
+        return guess.encoding
+    return "cp1252" if "cp1252" in tied else tied[0]
+
+
+_CENTRAL = {"Polish", "Czech", "Slovak", "Hungarian", "Slovene", "Croatian", "Romanian",
+            "Bosnian", "Serbian"}
+
+
+def _odd(high: bytes, name: str) -> int:
+    """How many of the distinct high bytes decode to no letter in code page `name`."""
+    odd = 0
+    for byte in high:
+        try:
+            char = bytes([byte]).decode(name)
+        except UnicodeDecodeError:
+            odd += 2
+            continue
+        odd += not char.isalpha()
+    return odd
 
 
 def cp1252(data: bytes) -> str:
@@ -81,6 +127,9 @@ def quantum(currency: str) -> Decimal:
 def check_precision(value: Decimal, currency: str, source: str, line: int | None,
                     field: str) -> Decimal:
     """The amount at its currency's precision; more decimals than that is an InputError."""
+    if not _on_statements(currency):
+        raise InputError(source, f"{currency} is not an ISO 4217 currency money can be in", line,
+                         field)
     exact = value.quantize(quantum(currency), rounding=ROUNDING)
     if exact != value:
         raise InputError(source, f"{value} has more decimals than {currency} allows", line, field)
@@ -92,7 +141,15 @@ def currency(text: str, source: str, line: int | None, field: str) -> str:
     code = text.strip().upper()
     if not _CURRENCY.match(code):
         raise InputError(source, f"not a currency code: {text!r}", line, field)
+    if not _on_statements(code):
+        raise InputError(source, f"{code} is not an ISO 4217 currency money can be in", line,
+                         field)
     return code
+
+
+def _on_statements(code: str) -> bool:
+    """A currency a statement may state: ISO's, or XXX, which banks' test statements use."""
+    return is_currency(code) or code == NO_CURRENCY
 
 
 def parse_date(text: str, fmt: str, source: str, line: int | None, field: str) -> date:

@@ -168,3 +168,39 @@ def test_a_profile_that_does_not_fit_the_file_is_refused_naming_the_missing_colu
     before = workdir.snapshot()
     outcome = cli("statement", "convert", source, "-o", existing_output, "--profile", "ing_nl")
     assert_refused(outcome, [("export.csv", 1, "Datum")], before, workdir.snapshot(), workdir.db)
+
+
+UNKNOWN_BANK = ("Account:;DE89370400440532013000\n\n"
+                "Booking date;Counterparty;Description;Amount;Currency\n"
+                "03.11.2025;ACME GmbH;RE 17;1.234,56;EUR\n04.11.2025;Shop;Order;-9,99;EUR\n")
+
+
+def test_profile_infer_writes_a_profile_that_convert_then_uses(cli, workdir):
+    (workdir.path / "export.csv").write_text(UNKNOWN_BANK, encoding="utf-8")
+    (workdir.path / "profiles").mkdir()
+    outcome = cli("statement", "profile", "infer", "export.csv", "-o", "profiles/mybank.yaml")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "amount = 'Amount'" in outcome.stdout
+    converted = cli("statement", "convert", "export.csv", "-o", "bank.csv", "--profiles",
+                    "profiles")
+    assert converted.exit_code == 0, converted.stderr
+    assert "csv:mybank" in converted.stdout and "EUR net 1224.57" in converted.stdout
+    with open(workdir.path / "bank.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["account"] for r in rows] == ["DE89370400440532013000"] * 2
+
+
+def test_profile_infer_on_an_unplaceable_csv_exits_2_and_writes_nothing(cli, workdir):
+    (workdir.path / "x.csv").write_text("a;b;c\nfoo;bar;baz\nqux;quux;corge\n", encoding="utf-8")
+    before = workdir.snapshot()
+    outcome = cli("statement", "profile", "infer", "x.csv", "-o", "x.yaml")
+    assert outcome.exit_code == 2
+    assert workdir.snapshot() == before
+    assert len(error_lines(outcome)) == 1
+
+
+def test_profiles_option_must_name_a_folder(cli, workdir):
+    (workdir.path / "export.csv").write_text(UNKNOWN_BANK, encoding="utf-8")
+    outcome = cli("statement", "convert", "export.csv", "-o", "bank.csv", "--profiles", "nope")
+    assert outcome.exit_code == 2
+    assert "--profiles" in error_lines(outcome)[0]

@@ -62,7 +62,6 @@ def test_latin1_bytes_in_a_utf8_document_are_read_as_cp1252_with_a_warning(write
      "<c:Dt>2025-11-31</c:Dt></c:BookgDt><c:AcctSvcrRef>E2", "BookgDt"),
     ("<c:BookgDt><c:Dt>2025-11-03</c:Dt></c:BookgDt><c:AcctSvcrRef>E2", "<c:AcctSvcrRef>E2",
      "BookgDt"),
-    ("<c:IBAN>DE89370400440532013000</c:IBAN>", "", "Acct"),
 ])
 def test_bad_camt_raises_input_error_naming_line_and_field(write, old, new, column) -> None:
     error = raises_input_error(read_statement, write("bad.xml", _replace(old, new)))

@@ -16,7 +16,9 @@ from tests.connectors.statements.statement_testkit import FIXTURE_PROFILES, FIXT
 
 SEEDS = ["sepa_86.sta", "reversal.sta", "camt053_batch.xml", "camt054.xml",
          "ofx_sgml_cp1252.ofx", "ofx_xml.ofx", "bai2_continuation.bai2", "debit_credit.csv",
-         "bank.csv"]
+         "bank.csv", "mt940_dialects_cp1250.sta", "camt053_dialects.xml", "ofx_investment.ofx",
+         "ofx_bad_balance.ofx", "bai2_wrapped.bai2", "rich_profile.csv"]
+BENCH_CSV = sorted((FIXTURES.parents[2] / "bench" / "bank_csv").glob("*.csv"))
 FUZZ = settings(max_examples=80, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -104,3 +106,24 @@ def test_mutated_valid_file_parses_or_raises_input_error(seed: str, data: st.Dat
 def test_mutated_bank_csv_parses_or_raises_input_error(bank: str, data: st.DataObject) -> None:
     mutation = data.draw(mutated(BANK_CSV[bank].encode("utf-8")))
     assert _refused_or_well_formed(_read(mutation, profiles_dir=None))
+
+
+@pytest.mark.parametrize("name", [p.name for p in BENCH_CSV[:4]] + ["uk_nationwide.csv"])
+@FUZZ
+@given(data=st.data())
+def test_mutated_unknown_bank_csv_is_inferred_or_refused_with_input_error(
+        name: str, data: st.DataObject) -> None:
+    seed = (FIXTURES.parents[2] / "bench" / "bank_csv" / name).read_bytes()
+    assert _refused_or_well_formed(_read(data.draw(mutated(seed)), profiles_dir=None))
+
+
+@FUZZ
+@given(st.text(alphabet=st.sampled_from(list("ab;,.-0123456789/\n\" E€")), max_size=300))
+def test_inference_on_arbitrary_text_returns_a_profile_or_raises_input_error(text: str) -> None:
+    from dunwell.connectors.statements.csv_infer import infer
+
+    try:
+        profile, notes = infer(text, "fuzz.csv")
+    except InputError:
+        return
+    assert profile.columns["booking_date"] and notes

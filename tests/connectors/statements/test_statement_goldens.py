@@ -24,6 +24,12 @@ CASES = {
     "bai2_continuation.bai2": "bai2",
     "debit_credit.csv": "csv",
     "bank.csv": "canonical",
+    "mt940_dialects_cp1250.sta": "mt940",
+    "camt053_dialects.xml": "camt053",
+    "ofx_investment.ofx": "ofx",
+    "ofx_bad_balance.ofx": "ofx",
+    "bai2_wrapped.bai2": "bai2",
+    "rich_profile.csv": "csv",
 }
 
 
@@ -42,7 +48,8 @@ def test_fixture_converts_to_its_golden_canonical_csv(name: str, tmp_path: Path)
     assert written == golden_rows(_golden(name))
 
 
-@pytest.mark.parametrize("name", [n for n in CASES if n not in ("debit_credit.csv", "bank.csv")])
+@pytest.mark.parametrize("name", [n for n in CASES if n not in ("debit_credit.csv", "bank.csv",
+                                                                 "rich_profile.csv")])
 def test_fixture_statements_balance(name: str) -> None:
     imp = read_statement(FIXTURES / name, profiles_dir=FIXTURE_PROFILES)
     assert check_balances(imp) == []

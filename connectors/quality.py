@@ -24,7 +24,8 @@ import pandas as pd
 import pycountry
 from schwifty import IBAN
 
-from dunwell.errors import CriticalQualityFailure
+from dunwell.currencies import is_currency
+from dunwell.errors import CriticalQualityFailure, InvariantBroken
 from dunwell.frames import minor_to_text
 from dunwell.money import D, exponent, to_minor
 
@@ -60,6 +61,9 @@ class Outcome:
       critical: a failure stops the run before any reminder is sent.
       row_level: failing rows are quarantined rather than stopping the run.
       observed: the observed value of a dataset-level check (a rate), else "".
+      invariant: a rule dunwell's own results must always keep; failing it is a bug.
+      quarantines: failing rows are held back; false for a weak field that the rest of
+        the row outweighs (a payer IBAN that fails its checksum: the money still came).
     """
 
     name: str
@@ -70,6 +74,8 @@ class Outcome:
     critical: bool
     row_level: bool
     observed: str = ""
+    invariant: bool = False
+    quarantines: bool = True
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -92,6 +98,12 @@ class QualityResult:
     def critical_failures(self) -> tuple[Outcome, ...]:
         """Failed expectations that must stop the run."""
         return tuple(o for o in self.outcomes if o.critical and not o.success)
+
+    @property
+    def findings(self) -> tuple[Outcome, ...]:
+        """Failed dataset-level checks (a rate out of bounds): reported, never a stop."""
+        return tuple(o for o in self.outcomes
+                     if not o.success and not o.row_level and not o.critical)
 
 
 def check(
@@ -122,7 +134,17 @@ def check(
 
 
 def stop_on_critical(results: Iterable[QualityResult]) -> None:
-    """Raise CriticalQualityFailure naming every failed critical check; call before sending."""
+    """Raise CriticalQualityFailure naming every failed critical check; call before sending.
+
+    A broken invariant of dunwell's own results raises InvariantBroken first: a bug.
+    """
+    results = list(results)
+    broken = [f"{r.dataset}: {o.name} ({_where(o)})" for r in results for o in r.outcomes
+              if o.invariant and not o.success]
+    if broken:
+        raise InvariantBroken(
+            "dunwell bug, please report it: its own results break a rule that must always "
+            "hold, nothing was written: " + "; ".join(broken))
     problems = [
         f"{r.dataset}: {o.name} ({_where(o)})" for r in results for o in r.critical_failures
     ]
@@ -152,9 +174,12 @@ def reconciliation_frame(
     """The reconciliation dataset: a row per link, and one per unmatched transaction.
 
     `invoices_before` are the invoices as they stood before this statement, so
-    that "cleared twice" compares booked payments with what was open.
+    that "cleared twice" compares booked payments with what was open. Only the links
+    matches.csv shows count: a review item's alternatives (rank 2 and on) are proposals,
+    and two of them may well share an invoice.
     """
-    links = matches.copy()
+    rank = matches["rank"] if "rank" in matches else pd.Series(1, index=matches.index)
+    links = matches[rank.fillna(1).astype("int64") == 1].copy()
     if "applied_minor" not in links:
         ccy = links["transaction_id"].map(transactions.set_index("transaction_id")["currency"])
         links["applied_minor"] = [
@@ -259,8 +284,10 @@ def _outcome(exp: dict, res, frame: pd.DataFrame, suite_critical: bool):  # noqa
         critical=bool(meta.get("critical", suite_critical)),
         row_level=row_level,
         observed=_observed(observed, row_level),
+        invariant=bool(meta.get("invariant", False)),
+        quarantines=bool(meta.get("quarantine", True)),
     )
-    return outcome, rows if outcome.row_level else []
+    return outcome, rows if outcome.row_level and outcome.quarantines else []
 
 
 def _observed(value: object, row_level: bool) -> str:
@@ -326,7 +353,10 @@ def _amount_text(frame: pd.DataFrame, raw: str, minor: str) -> pd.Series:
     """The amount as the source wrote it when the frame keeps it, else rebuilt from minor units."""
     if raw in frame:
         return frame[raw].astype("str")
-    return minor_to_text(frame[minor], frame["currency"])
+    # A currency that is no ISO code is reported by its own check; its amount reads as EUR's.
+    currency = frame["currency"].astype("str")
+    known = currency.map({c: is_currency(c) for c in pd.unique(currency)}).astype(bool)
+    return minor_to_text(frame[minor], currency.where(known, "EUR"))
 
 
 def _iban_ok(values: pd.Series) -> pd.Series:

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from dunwell.errors import DunwellError, InputErrors
+from dunwell.errors import DunwellError, InputErrors, InvariantBroken
 
 app = typer.Typer(
     help="dunwell: match bank payments to invoices, flag discrepancies, and send polite reminders.",
@@ -98,9 +98,12 @@ def _without_traceback_for_our_errors(record: logging.LogRecord) -> bool:
 
 
 def _run(step: Callable[[], Any]) -> Any:
-    """Run a command body; user errors become one line each and exit 2."""
+    """Run a command body; user errors become one line each and exit 2, dunwell's bugs exit 1."""
     try:
         return step()
+    except InvariantBroken as bug:
+        console.print(f"[red]error:[/red] {bug}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     except InputErrors as many:
         for error in many.errors:
             console.print(

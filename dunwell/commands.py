@@ -245,5 +245,7 @@ def print_summary(console: Console, summary: RunSummary) -> None:
     """The tables an operator reads at the end of a run, then where the files are."""
     console.print(_payments_table(summary))
     console.print(_findings_table(summary))
+    for text in summary.findings:
+        _stderr.print(f"[yellow]finding:[/yellow] {text}", highlight=False, soft_wrap=True)
     for name, path in summary.paths.items():
         console.print(f"{name}: {path}", highlight=False, soft_wrap=True)

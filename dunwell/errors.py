@@ -9,6 +9,7 @@
     +-- CriticalQualityFailure   a critical data-quality suite failed: stop before sending
     +-- DeliveryError            email could not be delivered after retries
     +-- ConcurrentRunError       another run holds the lock
+    +-- InvariantBroken          dunwell broke a rule of its own (a bug): exit 1, not 2
 
 Bugs are not wrapped: they surface as ordinary exceptions.
 """
@@ -81,3 +82,7 @@ class DeliveryError(DunwellError):
 
 class ConcurrentRunError(DunwellError):
     """Another run holds the lock for the same work."""
+
+
+class InvariantBroken(DunwellError):
+    """dunwell's own results break a rule that must always hold: a bug, never the user's input."""

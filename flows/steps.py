@@ -21,11 +21,17 @@ from dunwell.connectors.ledger import Ledger, load_ledger
 from dunwell.connectors.root import Adapters, build
 from dunwell.connectors.storage import run_lock
 from dunwell.tasks.common import parse_as_of
-from dunwell.tasks.dunning import Planned, send_reminders
+from dunwell.tasks.dunning import Planned, held_back, plan_reminders, send_reminders
 from dunwell.tasks.inputs import Inputs, read_inputs
 from dunwell.tasks.outputs import publish
 from dunwell.tasks.persist import ImportCounts, record_run
-from dunwell.tasks.quality import Checked, check_inputs, check_results, stop_if_critical
+from dunwell.tasks.quality import (
+    Checked,
+    check_inputs,
+    check_results,
+    holds_dunning,
+    stop_if_critical,
+)
 from dunwell.tasks.reconcile import Reconciled, reconcile_payments
 from dunwell.tasks.report import renderer_for
 
@@ -83,6 +89,16 @@ def reconcile_and_check(adapters: Any, when: datetime, invoices: str, customers:
     checked = check_results(checked, reconciled, when, adapters)
     stop_if_critical(checked)
     return Books(inputs, checked, ledger, reconciled)
+
+
+def plan(adapters: Any, books: Books, when: datetime) -> Planned:
+    """The day's reminders; all held back when the config says result findings hold them."""
+    rec = books.reconciled
+    planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
+                             rec.unmatched_incoming, when, adapters.dunning_policy)
+    if holds_dunning(adapters, books.checked):
+        return held_back(planned, "quality_finding")
+    return planned
 
 
 def record(adapters: Any, run_id: str, kind: str, when: datetime, params: dict[str, object],

@@ -106,6 +106,15 @@ def _settle(action: DunningAction, outcome: dict[str, str]) -> DunningAction:
 
 
 
+def held_back(planned: Planned, reason: str) -> Planned:
+    """The plan with every email turned into a hold giving `reason`; nothing goes out.
+
+    Held messages are not put in the outbox, so a later run may send them.
+    """
+    actions = [replace(a, channel=Channel.HOLD, reason=reason) if a.channel == Channel.EMAIL
+               else a for a in planned.actions]
+    messages = [m for m in planned.messages if m.channel != Channel.EMAIL]
+    return Planned(actions, messages, planned.segments)
 
 
 @task(name="write dunning digest", cache_policy=NO_CACHE)

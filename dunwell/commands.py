@@ -40,8 +40,8 @@ class Converted:
 def convert(file: Path, output: Path, profile: str | None, currency: str | None) -> Converted:
     """Any statement -> canonical bank.csv; reads no database, writes only `output`."""
     from dunwell.connectors.canonical import write_bank
-    from dunwell.currencies import is_currency
     from dunwell.connectors.sources import read_bank
+    from dunwell.currencies import is_currency
     from dunwell.frames import minor_to_text
 
     _check_output(file, output)
@@ -141,9 +141,10 @@ def reconcile(invoices: Path, customers: Path | None, bank: list[Path], out: Pat
     """Validate, then run the ad-hoc reconciliation flow."""
     _validate(invoices, customers, bank, None, out)
     from dunwell.flows.reconcile import reconcile as flow
+    from dunwell.tasks.local import run_flow
 
-    return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,
-                str(out))
+    return run_flow(flow, str(invoices), [str(b) for b in bank],
+                    str(customers) if customers else None, str(out))
 
 
 def dunning(invoices: Path, customers: Path, bank: list[Path], out: Path, as_of: str | None,
@@ -151,8 +152,10 @@ def dunning(invoices: Path, customers: Path, bank: list[Path], out: Path, as_of:
     """Validate, then run the dunning flow."""
     _validate(invoices, customers, bank, as_of, out)
     from dunwell.flows.dunning import dunning as flow
+    from dunwell.tasks.local import run_flow
 
-    return flow(str(invoices), str(customers), [str(b) for b in bank], str(out), as_of, dry_run)
+    return run_flow(flow, str(invoices), str(customers), [str(b) for b in bank], str(out),
+                    as_of, dry_run)
 
 
 def report(invoices: Path, customers: Path | None, bank: list[Path], out: Path,
@@ -160,9 +163,10 @@ def report(invoices: Path, customers: Path | None, bank: list[Path], out: Path,
     """Validate, then run the report flow."""
     _validate(invoices, customers, bank, as_of, out, email_to)
     from dunwell.flows.report import report as flow
+    from dunwell.tasks.local import run_flow
 
-    return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,
-                str(out), as_of, email_to or None)
+    return run_flow(flow, str(invoices), [str(b) for b in bank],
+                    str(customers) if customers else None, str(out), as_of, email_to or None)
 
 
 def demo(out: Path, seed: int, customers: int, invoices: int, as_of: str | None) -> RunSummary:
@@ -178,7 +182,9 @@ def demo(out: Path, seed: int, customers: int, invoices: int, as_of: str | None)
     write_customers(data.customers, folder / "customers.csv")
     write_invoices(data.invoices, folder / "invoices.csv")
     write_bank(data.transactions, folder / "bank.csv")
-    return daily(str(folder / "invoices.csv"), str(folder / "customers.csv"),
+    from dunwell.tasks.local import run_flow
+
+    return run_flow(daily, str(folder / "invoices.csv"), str(folder / "customers.csv"),
                  [str(folder / "bank.csv")], str(out), when.isoformat())
 
 

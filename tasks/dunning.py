@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy.engine import Engine
 
@@ -15,6 +14,7 @@ from dunwell.connectors.ledger import Ledger
 from dunwell.dunning import plan as plan_dunning
 from dunwell.dunning import segment_customers
 from dunwell.model import Channel, DunningAction
+from dunwell.tasks.local import run_logger, task
 
 HOLD_PREFIX = "hold:"
 
@@ -55,7 +55,7 @@ def send_reminders(planned: Planned, engine: Engine, transport: Any, renderer: A
     """
     from dunwell.connectors.storage import mark_failed, mark_sent
 
-    logger = get_run_logger()
+    logger = run_logger()
     still_open = _dunnable_invoice_ids(engine)
     outcome: dict[str, str] = {}
     for message in planned.messages:

@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import quality
 from dunwell.tasks.inputs import Inputs
+from dunwell.tasks.local import task
 
 # The one quality setting that is not a suite parameter: findings hold back reminders.
 HOLD_SETTING = "hold_dunning_on_findings"

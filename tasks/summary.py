@@ -12,6 +12,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from dunwell.frames import minor_to_text
 from dunwell.model import Channel, DunningAction
+from dunwell.tasks.local import is_local
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,9 @@ def summary_rows(summary: RunSummary) -> list[dict[str, object]]:
 
 
 def publish_artifacts(summary: RunSummary) -> None:
-    """A table and a short markdown note on the flow run, for the Prefect UI."""
+    """A table and a short markdown note on the flow run, for the Prefect UI (none locally)."""
+    if is_local():
+        return
     create_table_artifact(summary_rows(summary), key="dunwell-run-summary",
                           description="What this run did")
     links = "\n".join(f"- {name}: `{path}`" for name, path in summary.paths.items())

@@ -71,12 +71,13 @@ def _by_currency(frame: pd.DataFrame, column: str = "amount_minor") -> dict[str,
 def _outcomes(reconciled: Any) -> dict[str, pd.DataFrame]:
     """Incoming payments of this run's statements split into auto / review / unmatched."""
     incoming = reconciled.transactions[reconciled.transactions["amount_minor"] > 0]
-    decided = reconciled.matches.groupby("transaction_id")["decision"].agg(set)
-    auto = incoming["transaction_id"].map(lambda t: "auto" in decided.get(t, set()))
-    review = incoming["transaction_id"].map(lambda t: decided.get(t, set()) == {"review"})
-    return {"incoming": incoming, "auto": incoming[auto.astype(bool)],
-            "review": incoming[review.astype(bool)],
-            "unmatched": incoming[~(auto.astype(bool) | review.astype(bool))]}
+    matches = reconciled.matches
+    ids = incoming["transaction_id"]
+    auto = ids.isin(matches.loc[matches["decision"] == "auto", "transaction_id"]).to_numpy()
+    proposed = ids.isin(matches.loc[matches["decision"] == "review", "transaction_id"])
+    review = proposed.to_numpy() & ~auto
+    return {"incoming": incoming, "auto": incoming[auto], "review": incoming[review],
+            "unmatched": incoming[~(auto | review)]}
 
 
 def summarise(run_id: str, as_of: datetime, reconciled: Any, actions: list[DunningAction],

@@ -178,11 +178,17 @@ def compact_id(values: pd.Series) -> pd.Series:
 
 def remittance_words(texts: pd.Series, longest: int) -> pd.DataFrame:
     """(row position, word) for every word of at most `longest` characters with a digit,
-    compacted like `compact_id`."""
-    words = texts.fillna("").astype("str").str.split(_WORDS).explode()
+    compacted like `compact_id`; a short prefix spaced from its number ('R 102') too."""
+    texts = texts.fillna("").astype("str")
+    words = texts.str.split(_WORDS).explode()
     words = words[(words.str.len() <= longest + 4) & words.str.contains(r"\d", regex=True)]
-    frame = pd.DataFrame({"row": words.index.to_numpy(), "word": compact_id(words).to_numpy()})
+    spaced = texts.str.findall(_SPACED).explode().dropna()
+    both = pd.concat([words, spaced.map("".join) if len(spaced) else spaced.astype("str")])
+    frame = pd.DataFrame({"row": both.index.to_numpy(), "word": compact_id(both).to_numpy()})
     return frame[frame["word"] != ""].drop_duplicates(ignore_index=True)
+
+
+_SPACED = r"\b([A-Za-z]{1,4}) (\d{1,3})\b"
 
 
 def deletions(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

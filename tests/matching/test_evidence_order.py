@@ -6,6 +6,8 @@ parties paying a named invoice, coincidental subset sums, short invoice numbers.
 
 from __future__ import annotations
 
+import pytest
+
 from matching.builders import invoices, kinds, links, payments, run
 
 LEDGER = invoices(("INV-2026-004711", "C1", 123456), ("INV-2026-004712", "C2", 98700),
@@ -71,9 +73,10 @@ def test_a_subset_sum_from_a_sure_payer_is_still_booked() -> None:
     assert links(rec) == {("T1", "INV-2026-000101", 41000), ("T1", "INV-2026-000102", 29050)}
 
 
-def test_a_short_invoice_number_written_as_printed_is_a_reference() -> None:
+@pytest.mark.parametrize("text", ["Rechnung R-102 danke", "r102", "Rg. R 102", "EREF+R-102"])
+def test_a_short_invoice_number_written_as_printed_is_a_reference(text: str) -> None:
     ledger = invoices(("R-102", "C3", 25000), ("R-103", "C3", 25000))
-    rec = run(ledger, payments(("T1", 25000, "Someone Else", "Rechnung R-102 danke")))
+    rec = run(ledger, payments(("T1", 25000, "Someone Else", text)))
     assert links(rec) == {("T1", "R-102", 25000)}
 
 

@@ -24,6 +24,7 @@ BENCHES = [
     ("dunning", ["bench_dunning.py"]),
     ("dask", ["bench_dask.py"]),
     ("demo", ["bench_demo.py"]),
+    ("cli", ["bench_cli.py"]),
 ]
 
 
@@ -106,12 +107,48 @@ def _matching(data: list[dict]) -> list[str]:
     return lines
 
 
+def _cli(data: list[dict]) -> list[str]:
+    """`dunwell reconcile` beside the engine alone and the naive baseline, per generator and
+    size; then growth between sizes; then recall per kind."""
+    runs = ("cli", "engine", "baseline")
+    rows = [{"generator": d["generator"], "invoices": d["size"], "run": name,
+             "exit": d[name].get("exit", 0), "wall s": d[name].get("wall_s"),
+             "cpu s": d[name].get("cpu_s"), "peak MB": d[name].get("peak_rss_mb"),
+             "auto precision": d[name].get("precision"), "auto recall": d[name].get("recall"),
+             "review first right": d[name].get("review_first_right"),
+             "load before": d.get("load_before", [None])[0]}
+            for d in data for name in runs]
+    lines = _table(rows)
+    for generator in dict.fromkeys(d["generator"] for d in data):
+        cli = {d["size"]: d["cli"] for d in data if d["generator"] == generator}
+        for small, large in zip(sorted(cli), sorted(cli)[1:], strict=False):
+            a, b = cli[small], cli[large]
+            if a.get("cpu_s") and b.get("cpu_s"):
+                lines += ["", f"{generator}, CLI growth {small:,} -> {large:,} invoices "
+                          f"({large // small}x): wall {b['wall_s'] / a['wall_s']:.1f}x, "
+                          f"cpu {b['cpu_s'] / a['cpu_s']:.1f}x."]
+    for d in data:
+        kinds = d["cli"].get("kinds", {})
+        table = [{"kind": k, "expect": v.get("expect"), "cli recall": v.get("recall"),
+                  "cli precision": v.get("precision"),
+                  "cli review first right": v.get("review_first_right"),
+                  "engine recall": d["engine"].get("kinds", {}).get(k, {}).get("recall"),
+                  "baseline recall": d["baseline"].get("kinds", {}).get(k, {}).get("recall")}
+                 for k, v in kinds.items()]
+        if table:
+            lines += ["", f"Per kind, {d['generator']} generator, {d['size']:,} invoices:", "",
+                      *_table(table)]
+    return lines
+
+
 def section(name: str, data: object) -> list[str]:
     """One bench's figures as Markdown."""
     if isinstance(data, dict) and data.get("markdown"):
         return [str(data["markdown"])]
     if name == "matching" and isinstance(data, list):
         return _matching(data)
+    if name == "cli" and isinstance(data, list):
+        return _cli(data)
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         return _table([_flat(r) for r in data["results"]])
     if isinstance(data, list):

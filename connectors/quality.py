@@ -10,6 +10,7 @@ statistics, no progress bars; Data Docs are written into the output folder.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -22,10 +23,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pycountry
-from schwifty import IBAN
+from schwifty.registry import get_iban_spec
 
 from dunwell.connectors.offline_docs import make_offline
-from dunwell.errors import CriticalQualityFailure
+from dunwell.currencies import is_currency
+from dunwell.errors import CriticalQualityFailure, InvariantBroken
 from dunwell.frames import minor_to_text
 from dunwell.money import D, exponent, to_minor
 
@@ -61,6 +63,9 @@ class Outcome:
       critical: a failure stops the run before any reminder is sent.
       row_level: failing rows are quarantined rather than stopping the run.
       observed: the observed value of a dataset-level check (a rate), else "".
+      invariant: a rule dunwell's own results must always keep; failing it is a bug.
+      quarantines: failing rows are held back; false for a weak field that the rest of
+        the row outweighs (a payer IBAN that fails its checksum: the money still came).
     """
 
     name: str
@@ -71,6 +76,8 @@ class Outcome:
     critical: bool
     row_level: bool
     observed: str = ""
+    invariant: bool = False
+    quarantines: bool = True
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -93,6 +100,12 @@ class QualityResult:
     def critical_failures(self) -> tuple[Outcome, ...]:
         """Failed expectations that must stop the run."""
         return tuple(o for o in self.outcomes if o.critical and not o.success)
+
+    @property
+    def findings(self) -> tuple[Outcome, ...]:
+        """Failed dataset-level checks (a rate out of bounds): reported, never a stop."""
+        return tuple(o for o in self.outcomes
+                     if not o.success and not o.row_level and not o.critical)
 
 
 def check(
@@ -123,7 +136,17 @@ def check(
 
 
 def stop_on_critical(results: Iterable[QualityResult]) -> None:
-    """Raise CriticalQualityFailure naming every failed critical check; call before sending."""
+    """Raise CriticalQualityFailure naming every failed critical check; call before sending.
+
+    A broken invariant of dunwell's own results raises InvariantBroken first: a bug.
+    """
+    results = list(results)
+    broken = [f"{r.dataset}: {o.name} ({_where(o)})" for r in results for o in r.outcomes
+              if o.invariant and not o.success]
+    if broken:
+        raise InvariantBroken(
+            "dunwell bug, please report it: its own results break a rule that must always "
+            "hold, nothing was written: " + "; ".join(broken))
     problems = [
         f"{r.dataset}: {o.name} ({_where(o)})" for r in results for o in r.critical_failures
     ]
@@ -154,9 +177,12 @@ def reconciliation_frame(
     """The reconciliation dataset: a row per link, and one per unmatched transaction.
 
     `invoices_before` are the invoices as they stood before this statement, so
-    that "cleared twice" compares booked payments with what was open.
+    that "cleared twice" compares booked payments with what was open. Only the links
+    matches.csv shows count: a review item's alternatives (rank 2 and on) are proposals,
+    and two of them may well share an invoice.
     """
-    links = matches.copy()
+    rank = matches["rank"] if "rank" in matches else pd.Series(1, index=matches.index)
+    links = matches[rank.fillna(1).astype("int64") == 1].copy()
     if "applied_minor" not in links:
         ccy = links["transaction_id"].map(transactions.set_index("transaction_id")["currency"])
         links["applied_minor"] = [
@@ -261,8 +287,10 @@ def _outcome(exp: dict, res, frame: pd.DataFrame, suite_critical: bool):  # noqa
         critical=bool(meta.get("critical", suite_critical)),
         row_level=row_level,
         observed=_observed(observed, row_level),
+        invariant=bool(meta.get("invariant", False)),
+        quarantines=bool(meta.get("quarantine", True)),
     )
-    return outcome, rows if outcome.row_level else []
+    return outcome, rows if outcome.row_level and outcome.quarantines else []
 
 
 def _observed(value: object, row_level: bool) -> str:
@@ -311,10 +339,15 @@ def _blank_to_null(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 def _decimals_ok(text: pd.Series, currency: pd.Series) -> pd.Series:
     """True where an amount's text has no more significant decimals than its currency allows."""
-    frac = text.astype("str").str.strip().str.extract(r"\.(\d*)$")[0].fillna("")
-    used = frac.str.rstrip("0").str.len()
-    allowed = pd.to_numeric(currency.map(_safe_exponent))  # numeric also when empty
-    return (used <= allowed).astype(bool)
+    text = text.astype("str").str.strip()
+    dot = text.str.rfind(".").to_numpy()
+    length = text.str.len().to_numpy()
+    # Decimals written, less the trailing zeros (which say nothing): '1.50' uses one.
+    zeros = length - text.str.rstrip("0").str.len().to_numpy()
+    used = np.where(dot < 0, 0, np.maximum(length - dot - 1 - zeros, 0))
+    exps = currency.map({c: _safe_exponent(c) for c in pd.unique(currency)})
+    allowed = pd.to_numeric(exps).to_numpy()  # numeric also when empty
+    return pd.Series(used <= allowed, index=text.index, dtype=bool)
 
 
 def _safe_exponent(currency: str) -> int:
@@ -328,20 +361,44 @@ def _amount_text(frame: pd.DataFrame, raw: str, minor: str) -> pd.Series:
     """The amount as the source wrote it when the frame keeps it, else rebuilt from minor units."""
     if raw in frame:
         return frame[raw].astype("str")
-    return minor_to_text(frame[minor], frame["currency"])
+    # A currency that is no ISO code is reported by its own check; its amount reads as EUR's.
+    currency = frame["currency"].astype("str")
+    known = currency.map({c: is_currency(c) for c in pd.unique(currency)}).astype(bool)
+    return minor_to_text(frame[minor], currency.where(known, "EUR"))
 
 
 def _iban_ok(values: pd.Series) -> pd.Series:
-    """True/False per IBAN checksum and length, null where the IBAN is blank."""
-    out = pd.Series(None, index=values.index, dtype="object")
-    for i, text in values.items():
-        if isinstance(text, str) and text.strip():
-            try:
-                IBAN(text, validate_bban=False)
-                out[i] = True
-            except ValueError:
-                out[i] = False
-    return out
+    """True/False per IBAN checksum and length, null where the IBAN is blank.
+
+    Judged once per distinct IBAN: a statement repeats its payers' accounts.
+    """
+    text = values.astype("object").where(values.notna(), "").astype("str").str.strip()
+    codes, distinct = pd.factorize(text, sort=False)
+    verdicts = np.array([_one_iban_ok(v) for v in distinct], dtype=object)
+    return pd.Series(verdicts[codes] if len(codes) else [], index=values.index, dtype="object")
+
+
+def _one_iban_ok(text: str) -> bool | None:
+    """schwifty's structural check (characters, country length and format, mod 97),
+    with the country's spec looked up once: constructing an IBAN object costs 30x more."""
+    if not text:
+        return None
+    iban = "".join(text.split()).upper()
+    spec = _iban_spec(iban[:2])
+    if spec is None or len(iban) != spec.iban_length or not iban.isalnum() or not iban.isascii():
+        return False
+    if not iban[2:4].isdigit() or not spec.regex.match(iban[4:]):
+        return False
+    moved = iban[4:] + iban[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+@functools.cache
+def _iban_spec(country: str):  # noqa: ANN202 - schwifty's IBANSpec
+    try:
+        return get_iban_spec(country)
+    except Exception:  # noqa: BLE001 - an unknown country code is simply no IBAN
+        return None
 
 
 def _derive_invoices(frame: pd.DataFrame) -> pd.DataFrame:

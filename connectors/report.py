@@ -17,8 +17,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import matplotlib
-import matplotlib.ticker
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -33,9 +31,6 @@ from dunwell.connectors.quality import QualityResult
 from dunwell.currencies import is_currency
 from dunwell.frames import minor_to_text
 from dunwell.money import D, format_money, from_minor, to_minor
-
-matplotlib.use("Agg")
-from matplotlib import pyplot as plt  # noqa: E402 - the backend must be chosen first
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "config" / "templates" / "report"
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
@@ -375,6 +370,11 @@ def _quarantined(inputs: ReportInputs) -> pd.DataFrame:
 
 def aging_chart(aging: pd.DataFrame, as_of: date, locale: str = "en_US") -> bytes:
     """A PNG: per currency one bar split by aging bucket (shares, so currencies never mix)."""
+    import matplotlib  # imported when a chart is drawn: a reconcile run draws none
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
     rows = aging.iloc[::-1]
     fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.42 * max(len(rows), 1)), dpi=150)
     left = [0.0] * len(rows)

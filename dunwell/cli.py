@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from dunwell.errors import DunwellError, InputErrors, Unavailable
+from dunwell.errors import DunwellError, InputErrors, InvariantBroken, Unavailable
 
 app = typer.Typer(
     help="dunwell: match bank payments to invoices, flag discrepancies, and send polite reminders.",
@@ -118,12 +118,16 @@ def _say(lines: list[str]) -> None:
 
 def _run(step: Callable[[], Any]) -> Any:
     """Run a command body; user errors become one line each and exit 2; outages (database
-    down or locked, another run holding the lock) and an interruption one line and exit 1."""
+    down or locked, another run holding the lock), an interruption and dunwell's own bugs
+    (a broken invariant) one line and exit 1."""
     try:
         return step()
     except KeyboardInterrupt:
         _say(["interrupted: the run stopped and wrote no output; reminders it already sent "
               "are recorded, so running it again resumes where it stopped"])
+        raise typer.Exit(1) from None
+    except InvariantBroken as bug:
+        _say([str(bug)])
         raise typer.Exit(1) from None
     except Unavailable as error:
         _say(str(error).splitlines()[:1] or [type(error).__name__])

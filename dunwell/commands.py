@@ -191,9 +191,10 @@ def reconcile(invoices: Path, customers: Path | None, bank: list[Path], out: Pat
     """Validate, then run the ad-hoc reconciliation flow."""
     _validate(invoices, customers, bank, None, out, force=force)
     from dunwell.flows.reconcile import reconcile as flow
+    from dunwell.tasks.local import run_flow
 
-    return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,
-                str(out))
+    return run_flow(flow, str(invoices), [str(b) for b in bank],
+                    str(customers) if customers else None, str(out))
 
 
 def dunning(invoices: Path, customers: Path, bank: list[Path], out: Path, as_of: str | None,
@@ -201,8 +202,10 @@ def dunning(invoices: Path, customers: Path, bank: list[Path], out: Path, as_of:
     """Validate, then run the dunning flow."""
     _validate(invoices, customers, bank, as_of, out, force=force)
     from dunwell.flows.dunning import dunning as flow
+    from dunwell.tasks.local import run_flow
 
-    return flow(str(invoices), str(customers), [str(b) for b in bank], str(out), as_of, dry_run)
+    return run_flow(flow, str(invoices), str(customers), [str(b) for b in bank], str(out),
+                    as_of, dry_run)
 
 
 def report(invoices: Path, customers: Path | None, bank: list[Path], out: Path,
@@ -210,9 +213,10 @@ def report(invoices: Path, customers: Path | None, bank: list[Path], out: Path,
     """Validate, then run the report flow."""
     _validate(invoices, customers, bank, as_of, out, email_to, force)
     from dunwell.flows.report import report as flow
+    from dunwell.tasks.local import run_flow
 
-    return flow(str(invoices), [str(b) for b in bank], str(customers) if customers else None,
-                str(out), as_of, email_to or None)
+    return run_flow(flow, str(invoices), [str(b) for b in bank],
+                    str(customers) if customers else None, str(out), as_of, email_to or None)
 
 
 DEMO_DAY = date(2026, 11, 20)  # the demo's data end here, so its examples work on any day
@@ -256,8 +260,10 @@ def demo(out: Path, seed: int, customers: int, invoices: int, as_of: str | None)
     write_customers(data.customers, folder / "customers.csv")
     write_invoices(data.invoices, folder / "invoices.csv")
     write_bank(data.transactions, folder / "bank.csv")
-    return daily(str(folder / "invoices.csv"), str(folder / "customers.csv"),
-                 [str(folder / "bank.csv")], str(out), as_of)
+    from dunwell.tasks.local import run_flow
+
+    return run_flow(daily, str(folder / "invoices.csv"), str(folder / "customers.csv"),
+                    [str(folder / "bank.csv")], str(out), as_of)
 
 
 def last_working_day(day: date) -> date:
@@ -363,5 +369,7 @@ def print_summary(console: Console, summary: RunSummary) -> None:
     console.print(_payments_table(summary))
     console.print(_findings_table(summary))
     _print_deliveries(console, summary)
+    for text in summary.findings:
+        _stderr.print(f"[yellow]finding:[/yellow] {text}", highlight=False, soft_wrap=True)
     for name, path in summary.paths.items():
         console.print(f"{name}: {path}", highlight=False, soft_wrap=True)

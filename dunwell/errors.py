@@ -9,8 +9,9 @@
     +-- CriticalQualityFailure   a critical data-quality suite failed: stop before sending
     +-- DeliveryError            email could not be delivered after retries
     +-- Unavailable              something dunwell needs cannot be reached now (exit 1)
-          +-- ConcurrentRunError   another run holds the lock
-          +-- DatabaseUnavailable  the database does not answer (also a ConfigError)
+    |     +-- ConcurrentRunError   another run holds the lock
+    |     +-- DatabaseUnavailable  the database does not answer (also a ConfigError)
+    +-- InvariantBroken          dunwell broke a rule of its own (a bug): exit 1, not 2
 
 Bugs are not wrapped: they surface as ordinary exceptions.
 """
@@ -91,3 +92,7 @@ class ConcurrentRunError(Unavailable):
 
 class DatabaseUnavailable(Unavailable, ConfigError):
     """The configured database cannot be reached (down, wrong host or port, locked)."""
+
+
+class InvariantBroken(DunwellError):
+    """dunwell's own results break a rule that must always hold: a bug, never the user's input."""

@@ -3,7 +3,8 @@
 1. Read the invoice export, the customers and the bank statements; validate them.
 2. Check data quality; hold back rows that fail (quarantine).
 3. Match new incoming money to open invoices; flag discrepancies.
-4. Stop here if a critical quality check failed: nobody gets a reminder on bad data.
+4. Stop here if a critical input check failed: nobody gets a reminder on bad data;
+   findings about the results (a low match rate) hold reminders back where configured.
 5. Plan reminders from facts.
 6. Record everything in one database transaction, the outgoing messages included.
 7. Send each message once; build the controller report with what was delivered;
@@ -15,8 +16,8 @@ from __future__ import annotations
 from prefect import flow
 
 from dunwell.flows.hooks import alert_operators
-from dunwell.flows.steps import a_run, deliver, finish_files, reconcile_and_check, record
-from dunwell.tasks.dunning import Sent, plan_reminders
+from dunwell.flows.steps import a_run, deliver, finish_files, plan, reconcile_and_check, record
+from dunwell.tasks.dunning import Sent
 from dunwell.tasks.outputs import dunning_tables, reconciliation_tables
 from dunwell.tasks.persist import finish_run
 from dunwell.tasks.report import deliver_report, make_report
@@ -41,8 +42,7 @@ def daily(invoices: str, customers: str | None = None, bank: list[str] | None = 
         adapters, when = run.adapters, run.when
         books = reconcile_and_check(adapters, when, invoices, customers, bank or [])
         rec = books.reconciled
-        planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
-                                 rec.unmatched_incoming, run.plan_at, adapters.dunning_policy)
+        planned = plan(adapters, books, run.plan_at)
         counts = record(adapters, run.run_id, "daily", when, params, books,
                         None if dry_run else planned)
         sent = Sent(planned.actions) if dry_run else deliver(adapters, planned, counts, when)

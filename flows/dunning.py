@@ -14,8 +14,8 @@ from pathlib import Path
 from prefect import flow
 
 from dunwell.flows.hooks import alert_operators
-from dunwell.flows.steps import a_run, deliver, finish_files, reconcile_and_check, record
-from dunwell.tasks.dunning import Sent, plan_reminders, write_digest
+from dunwell.flows.steps import a_run, deliver, finish_files, plan, reconcile_and_check, record
+from dunwell.tasks.dunning import Sent, write_digest
 from dunwell.tasks.outputs import dunning_tables
 from dunwell.tasks.persist import ImportCounts, finish_run
 from dunwell.tasks.report import outbox_path, renderer_for
@@ -33,8 +33,7 @@ def dunning(invoices: str, customers: str, bank: list[str] | None = None, out: s
         adapters, when = run.adapters, run.when
         books = reconcile_and_check(adapters, when, invoices, customers, bank or [])
         rec = books.reconciled
-        planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
-                                 rec.unmatched_incoming, run.plan_at, adapters.dunning_policy)
+        planned = plan(adapters, books, run.plan_at)
         if dry_run:
             write_digest(planned, adapters.work_dir, renderer_for(adapters))
             counts, sent = ImportCounts(), Sent(planned.actions)

@@ -22,11 +22,25 @@ from dunwell.connectors.root import Adapters, build
 from dunwell.connectors.storage import run_lock
 from dunwell.dunning.window import zone
 from dunwell.tasks.common import parse_as_of, plan_moment
-from dunwell.tasks.dunning import MailBudget, Planned, Sent, send_reminders
+from dunwell.tasks.dunning import (
+    MailBudget,
+    Planned,
+    Sent,
+    held_back,
+    plan_reminders,
+    send_reminders,
+)
 from dunwell.tasks.inputs import Inputs, read_inputs
+from dunwell.tasks.local import run_logger
 from dunwell.tasks.outputs import publish
 from dunwell.tasks.persist import ImportCounts, record_run
-from dunwell.tasks.quality import Checked, check_inputs, check_results, stop_if_critical
+from dunwell.tasks.quality import (
+    Checked,
+    check_inputs,
+    check_results,
+    holds_dunning,
+    stop_if_critical,
+)
 from dunwell.tasks.reconcile import Reconciled, reconcile_payments
 from dunwell.tasks.report import renderer_for
 
@@ -73,18 +87,14 @@ def a_run(out: str, as_of: str | None) -> Iterator[Run]:
 
 def _say_waiting(holder: object, wait: float) -> None:
     """Tell the operator why nothing happens: who holds the lock, since when, how long we wait."""
-    from prefect import get_run_logger
-
     who = f" ({holder})" if holder else ""
-    get_run_logger().warning("another dunwell run holds the lock%s; waiting up to %.0f s "
+    run_logger().warning("another dunwell run holds the lock%s; waiting up to %.0f s "
                              "(setting lock_wait_seconds)", who, wait)
 
 
 def recover(engine: Any) -> tuple[str, ...]:
     """What a run killed earlier left behind, made safe: its record closed as failed, and
     the messages it was sending marked `unknown` (never resent without a person)."""
-    from prefect import get_run_logger
-
     from dunwell.connectors import storage
 
     with storage.transaction(engine) as session:
@@ -94,7 +104,7 @@ def recover(engine: Any) -> tuple[str, ...]:
         return ()
     note = (f"an earlier run stopped before finishing: {len(closed)} run record(s) closed as "
             f"failed, {unknown} message(s) it was sending marked unknown for a person")
-    get_run_logger().warning(note)
+    run_logger().warning(note)
     return (note,)
 
 
@@ -125,6 +135,16 @@ def reconcile_and_check(adapters: Any, when: datetime, invoices: str, customers:
     checked = check_results(checked, reconciled, when, adapters)
     stop_if_critical(checked)
     return Books(inputs, checked, ledger, reconciled)
+
+
+def plan(adapters: Any, books: Books, when: date | datetime) -> Planned:
+    """The day's reminders; all held back when the config says result findings hold them."""
+    rec = books.reconciled
+    planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
+                             rec.unmatched_incoming, when, adapters.dunning_policy)
+    if holds_dunning(adapters, books.checked):
+        return held_back(planned, "quality_finding")
+    return planned
 
 
 def record(adapters: Any, run_id: str, kind: str, when: datetime, params: dict[str, object],

@@ -9,7 +9,6 @@ from email.message import EmailMessage
 from typing import Any
 
 import pandas as pd
-from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy.engine import Engine
 
@@ -18,6 +17,7 @@ from dunwell.connectors.ledger import Ledger
 from dunwell.dunning import plan as plan_dunning
 from dunwell.dunning import segment_customers
 from dunwell.model import Channel, DunningAction
+from dunwell.tasks.local import run_logger, task
 
 HOLD_PREFIX = "hold:"
 
@@ -107,7 +107,7 @@ def send_reminders(planned: Planned, engine: Engine, transport: Any, renderer: A
     """
     from dunwell.connectors.delivery import open_batch
 
-    logger = get_run_logger()
+    logger = run_logger()
     still_open = _dunnable_invoice_ids(engine)
     spent = _Spent(budget or MailBudget())
     outcome: dict[str, str] = {}
@@ -158,7 +158,7 @@ def _record(engine: Engine, message: Any, mid: str, delivery: Delivery, as_of: d
     """Store the outcome; the action's Message-ID or hold reason."""
     from dunwell.connectors import storage
 
-    logger = get_run_logger()
+    logger = run_logger()
     if delivery.status == "sent":
         storage.mark_sent(engine, message.key, mid, as_of, delivery.code)
         return mid
@@ -208,6 +208,17 @@ def _settle(action: DunningAction, outcome: dict[str, str]) -> DunningAction:
     if result.startswith(HOLD_PREFIX):
         return replace(action, channel=Channel.HOLD, reason=result[len(HOLD_PREFIX):])
     return replace(action, message_id=result)
+
+
+def held_back(planned: Planned, reason: str) -> Planned:
+    """The plan with every email turned into a hold giving `reason`; nothing goes out.
+
+    Held messages are not put in the outbox, so a later run may send them.
+    """
+    actions = [replace(a, channel=Channel.HOLD, reason=reason) if a.channel == Channel.EMAIL
+               else a for a in planned.actions]
+    messages = [m for m in planned.messages if m.channel != Channel.EMAIL]
+    return Planned(actions, messages, planned.segments)
 
 
 @task(name="write dunning digest", cache_policy=NO_CACHE)

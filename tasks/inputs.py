@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import canonical
@@ -15,6 +14,7 @@ from dunwell.connectors.sources import BankFile, read_bank
 from dunwell.errors import InputError, InputErrors
 from dunwell.frames import CUSTOMER_COLUMNS
 from dunwell.tasks.common import retry_unless_user_error
+from dunwell.tasks.local import task
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,41 @@ def _empty_customers(invoices: pd.DataFrame) -> pd.DataFrame:
 
 def load_inputs(invoices: str | Path, customers: str | Path | None,
                 bank: list[str] | list[Path] | None) -> Inputs:
-    """Read and validate every input; all problems of all files are reported together."""
+    """Read and validate every input; all problems of all files are reported together.
+
+    The CLI validates the files before the flow starts and the flow reads them again:
+    unchanged files (same size and modification time) are parsed once per process.
+    """
+    key = _files_key([invoices, customers, *(bank or [])])
+    if key is not None and _LAST.get("key") == key:
+        return _LAST["inputs"]  # type: ignore[return-value]
+    inputs = _load(invoices, customers, bank)
+    _LAST.clear()
+    if key is not None:
+        _LAST.update(key=key, inputs=inputs)
+    return inputs
+
+
+_LAST: dict[str, object] = {}
+
+
+def _files_key(paths: list[str | Path | None]) -> tuple | None:
+    """(path, size, mtime) of every input file; None when one is no plain file (a query)."""
+    key = []
+    for path in paths:
+        if path is None:
+            key.append(None)
+            continue
+        try:
+            stat = Path(path).stat()
+        except OSError:
+            return None
+        key.append((str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns))
+    return tuple(key)
+
+
+def _load(invoices: str | Path, customers: str | Path | None,
+          bank: list[str] | list[Path] | None) -> Inputs:
     errors: list[InputError] = []
     warnings: list[str] = []
     frames: dict[str, object] = {}

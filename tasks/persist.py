@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from prefect import task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy.engine import Engine
 
@@ -15,6 +14,7 @@ from dunwell.connectors import storage
 from dunwell.connectors.sources import BankFile
 from dunwell.model import BankTxn
 from dunwell.money import from_minor
+from dunwell.tasks.local import task
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Quality checkpoints inside the flows: quarantine failing rows, stop on critical failures."""
+"""Quality checkpoints inside the flows: quarantine failing rows, stop on critical failures.
+
+Findings about the results (a match rate out of bounds) never stop a run; where the
+config says so they hold back reminders.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,24 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import quality
 from dunwell.tasks.inputs import Inputs
+from dunwell.tasks.local import task
+
+# The one quality setting that is not a suite parameter: findings hold back reminders.
+HOLD_SETTING = "hold_dunning_on_findings"
+
+
+def _bounds(adapters: Any) -> dict[str, Any]:
+    return {k: v for k, v in dict(adapters.settings.quality or {}).items() if k != HOLD_SETTING}
+
+
+def holds_dunning(adapters: Any, checked: Checked) -> bool:
+    """True when the config asks to hold reminders back and a result check found something."""
+    wanted = bool(dict(adapters.settings.quality or {}).get(HOLD_SETTING, False))
+    return wanted and any(r.findings for r in checked.results)
 
 
 @dataclass(frozen=True)
@@ -35,7 +52,7 @@ def _quarantined(result: Any) -> pd.DataFrame:
 @task(name="check input quality", cache_policy=NO_CACHE)
 def check_inputs(inputs: Inputs, as_of: datetime, adapters: Any) -> Checked:
     """Run the invoices, customers and transactions suites; failing rows go to quarantine."""
-    bounds = dict(adapters.settings.quality or {})
+    bounds = _bounds(adapters)
     results = [
         quality.check(name, frame, as_of=as_of.date(), out_dir=adapters.work_dir, bounds=bounds)
         for name, frame in (("invoices", inputs.invoices), ("customers", inputs.customers),
@@ -56,7 +73,7 @@ def check_results(checked: Checked, reconciled: Any, as_of: datetime, adapters: 
     frame = quality.reconciliation_frame(reconciled.transactions, reconciled.matches,
                                          checked.invoices)
     result = quality.check("reconciliation", frame, as_of=as_of.date(),
-                           out_dir=adapters.work_dir, bounds=dict(adapters.settings.quality or {}))
+                           out_dir=adapters.work_dir, bounds=_bounds(adapters))
     results = [*checked.results, result]
     docs = quality.build_data_docs(results, adapters.work_dir)
     return replace(checked, results=results, data_docs=str(docs))
@@ -64,5 +81,5 @@ def check_results(checked: Checked, reconciled: Any, as_of: datetime, adapters: 
 
 @task(name="stop if a critical check failed", cache_policy=NO_CACHE)
 def stop_if_critical(checked: Checked) -> None:
-    """No reminder is sent on data that failed a critical suite."""
+    """No reminder is sent on data that failed a critical suite; a broken invariant is a bug."""
     quality.stop_on_critical(checked.results)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import mail
@@ -17,6 +16,7 @@ from dunwell.connectors.report import ReportInputs, build_report, send_report
 from dunwell.dunning import make_env, render
 from dunwell.errors import DeliveryError
 from dunwell.model import DunningAction
+from dunwell.tasks.local import run_logger, task
 from dunwell.tasks.outputs import actions_frame
 
 
@@ -65,7 +65,7 @@ def deliver_report(adapters: Any, report: Any, email_to: list[str] | None) -> di
                     report_subject(adapters.settings.report_subject, report.as_of),
                     adapters.settings.mail_from)
     except DeliveryError as exc:
-        get_run_logger().error("report not delivered, kept at %s: %s", paths["report"], exc)
+        run_logger().error("report not delivered, kept at %s: %s", paths["report"], exc)
         paths["report_delivery"] = f"failed: {exc}"
     return paths | outbox_path(adapters)
 

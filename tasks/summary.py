@@ -13,6 +13,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from dunwell.connectors.report import DELIVERY_STATUSES, outcome_of
 from dunwell.frames import minor_to_text
 from dunwell.model import Channel, DunningAction
+from dunwell.tasks.local import is_local
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class RunSummary:
       reminders: count per stage (held back ones under `holds`).
       paths: name -> file or folder the run wrote (report, outbox, csvs).
       quality: dataset -> failed expectations count.
+      findings: results outside their configured bounds ("match rate outside the
+        configured bounds (observed 41.0%)"): reported, never a reason to stop.
     """
 
     run_id: str = ""
@@ -46,6 +49,7 @@ class RunSummary:
     quarantined: int = 0
     quality_failures: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
     deliveries: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -107,8 +111,16 @@ def summarise(run_id: str, as_of: datetime, reconciled: Any, actions: list[Dunni
         quarantined=len(checked.quarantine) if checked is not None else 0,
         quality_failures={r.dataset: sum(1 for o in r.outcomes if not o.success)
                           for r in (checked.results if checked is not None else [])},
+        findings=result_findings(checked),
         paths=paths,
     )
+
+
+def result_findings(checked: Any) -> list[str]:
+    """Dataset-level checks out of bounds, one line each ('reconciliation: match rate ...')."""
+    results = checked.results if checked is not None else []
+    return [f"{r.dataset}: {o.name} (observed {o.observed})" for r in results
+            for o in getattr(r, "findings", ())]
 
 
 def summary_rows(summary: RunSummary) -> list[dict[str, object]]:
@@ -127,6 +139,7 @@ def summary_rows(summary: RunSummary) -> list[dict[str, object]]:
              for k, v in summary.reminders.items()]
     rows += [{"what": f"delivery {status}: {stage}", "count": n, "amount": ""}
              for stage, status, n in delivery_rows(summary)]
+    rows += [{"what": f"finding: {text}", "count": 1, "amount": ""} for text in summary.findings]
     return rows
 
 
@@ -155,12 +168,17 @@ def with_deliveries(summary: RunSummary, engine: Any, notes: tuple[str, ...] = (
 
 
 def publish_artifacts(summary: RunSummary) -> None:
-    """A table and a short markdown note on the flow run, for the Prefect UI."""
+    """A table and a short markdown note on the flow run, for the Prefect UI (none locally)."""
+    if is_local():
+        return
     create_table_artifact(summary_rows(summary), key="dunwell-run-summary",
                           description="What this run did")
     links = "\n".join(f"- {name}: `{path}`" for name, path in summary.paths.items())
+    found = "".join(f"- {text}\n" for text in summary.findings)
     note = f"# dunwell run {summary.run_id}\n\nas of {summary.as_of}\n\n{links}\n"
     note += _deliveries_markdown(summary)
+    if found:
+        note += f"\n## Findings about the results\n\n{found}"
     create_markdown_artifact(note, key="dunwell-run-files", description="Where the outputs are")
 
 

@@ -71,8 +71,8 @@ from dunwell.connectors.storage.statements import (
 )
 
 __all__ = [
-    "Overview", "overview", "abandon_sending", "begin_attempt", "close_stale_runs", "deliveries", "mark_bounced",
-    "mark_unknown", "settle_unknown", "waiting_for_a_person",
+    "Overview", "overview", "abandon_sending", "begin_attempt", "close_stale_runs", "deliveries",
+    "mark_bounced", "mark_unknown", "settle_unknown", "waiting_for_a_person",
     "MIGRATIONS_DIR", "accept_review", "add_alias", "applied_transaction_ids", "claim_message",
     "create_db_engine", "find_migrations", "finish_run", "ImportOutcome", "invoice_events",
     "list_review", "load_aliases", "load_customers", "load_invoices", "load_pending",

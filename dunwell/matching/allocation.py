@@ -13,6 +13,9 @@ import pandas as pd
 
 from dunwell.matching.policy import MatchPolicy
 
+# An IBAN on file, a learned alias, or the payer's name as the customer's.
+_SURE_PAYER = 0.95
+
 
 def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     """Rank each payment's options and mark the decision of the best one.
@@ -49,12 +52,21 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     runner_up = _group_max(np.where(rival, cf, -1000), heads)[group]
     most = _group_max(cf, heads)[group]
     tied = best & ((runner_up >= cf - policy.ambiguity_margin) | (most > cf))
+    # A named invoice the amount does not fit, while another open invoice is exactly paid:
+    # a partial payment, or the wrong number typed. A person decides.
+    exact_elsewhere = _group_max(np.where(~best & (rel == 0), cf, -1000), heads)[group]
+    named_short = (strength == 8) & (exact_elsewhere >= cf - policy.ambiguity_margin)
+    tied = tied | (best & named_short)
     # Text naming a paid invoice, or one in another currency, outweighs an amount that
     # happens to fit another invoice.
     overruled = opt["names_elsewhere"].to_numpy()[order] & (
         (ev <= 1) | ((ev == 2) & (rel != 0)))
+    # Invoices that add up to the amount are a coincidence unless the payer is surely their
+    # customer: a generic 'Sammelzahlung' does not say whose. Review at most.
+    loose = (opt["kind"].isin(["subset", "subset_partial", "run"]).to_numpy()
+             & (opt["p_payer"].to_numpy() < _SURE_PAYER))
     auto = best & (cf >= policy.auto_threshold) & ~tied & ~opt["disputed"].to_numpy()[
-        order] & ~overruled
+        order] & ~overruled & ~loose[order]
     reviewed = best & ~auto & (cf >= policy.review_threshold)
     code = np.where(auto, 2, np.where(reviewed, 1, 0))[heads][group]
     keep = ((code == 2) & best) | ((code == 1) & (rank <= policy.max_review_candidates))

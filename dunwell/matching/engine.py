@@ -87,7 +87,9 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     opt = allocation.demote_claimed(allocation.decide(scored, policy), rows, policy)
     kept = rows[rows["option"].isin(opt.index[opt["kept"]])]
     # Reasons only for the options shown; the rest never reach matches.csv.
-    opt = opt[opt["kept"]].assign(reasons=scoring.reasons(opt[opt["kept"]], kept))
+    opt = opt[opt["kept"]]
+    opt = opt.assign(bad_iban=pay["iban_bad"].to_numpy()[opt["tx"].to_numpy()])
+    opt = opt.assign(reasons=scoring.reasons(opt, kept))
     del scored, fee
     rows = rows[["tx", "option", "inv", "invoice_id", "currency", "open_minor", "due_date",
                  "id_order", "paid"]]
@@ -265,6 +267,9 @@ def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
 
     names = text("counterparty_name")
     behalf = normalise.on_behalf(text("remittance_info"))
+    iban_key = normalise.iban(text("counterparty_iban"))
+    # A payer IBAN that fails its checksum is a typo or garbage: no evidence, still money.
+    iban_bad = normalise.iban_fails_checksum(iban_key)
     return pd.DataFrame({
         "tx": np.arange(len(incoming)),
         "transaction_id": incoming["transaction_id"].astype("str").to_numpy(),
@@ -275,7 +280,8 @@ def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
         "name_cut": _shortened(names),
         "behalf_key": normalise.payer_name(behalf).to_numpy(),
         "behalf_cut": _shortened(behalf),
-        "iban_key": normalise.iban(text("counterparty_iban")).to_numpy(),
+        "iban_key": iban_key.where(~iban_bad, "").to_numpy(),
+        "iban_bad": iban_bad,
         "remittance_info": text("remittance_info").to_numpy(),
         "several": normalise.says_several(text("remittance_info")),
     })

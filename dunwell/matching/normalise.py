@@ -106,6 +106,26 @@ def iban(values: pd.Series) -> pd.Series:
     return pd.Series(clean, index=values.index, dtype="str")
 
 
+_IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+
+
+def iban_fails_checksum(keys: pd.Series) -> np.ndarray:
+    """True for values shaped like an IBAN whose ISO 7064 check (mod 97) fails.
+
+    Other account identifiers (a domestic account number) are not IBANs and pass.
+    """
+    def judge(distinct: pd.Series) -> pd.Series:
+        return pd.Series([bool(_IBAN_SHAPE.fullmatch(k)) and _mod97(k) != 1
+                          for k in distinct.tolist()], dtype=bool)
+
+    return per_distinct(keys, judge).astype(bool)
+
+
+def _mod97(iban_key: str) -> int:
+    moved = iban_key[4:] + iban_key[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97
+
+
 def number_keys(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Two keys per number token: all digits, and digits with groups' leading zeros dropped.
 
@@ -145,6 +165,30 @@ def remittance_tokens(texts: pd.Series) -> pd.DataFrame:
     full, short = number_keys(tokens["token"]) if len(tokens) else (np.zeros(0, "int64"),) * 2
     keep = (full >= 0) & (full % 32 >= MIN_DIGITS)
     return tokens[keep].assign(full=full[keep], short=short[keep]).reset_index(drop=True)
+
+
+_WORDS = r"[\s,;:()+]+"
+
+
+def compact_id(values: pd.Series) -> pd.Series:
+    """An identifier as printed, upper case, letters and digits only: 'r-102' -> 'R102'."""
+    return pd.Series(per_distinct(values, lambda d: d.str.upper().str.replace(
+        r"[^0-9A-Z]", "", regex=True)), index=values.index, dtype="str")
+
+
+def remittance_words(texts: pd.Series, longest: int) -> pd.DataFrame:
+    """(row position, word) for every word of at most `longest` characters with a digit,
+    compacted like `compact_id`; a short prefix spaced from its number ('R 102') too."""
+    texts = texts.fillna("").astype("str")
+    words = texts.str.split(_WORDS).explode()
+    words = words[(words.str.len() <= longest + 4) & words.str.contains(r"\d", regex=True)]
+    spaced = texts.str.findall(_SPACED).explode().dropna()
+    both = pd.concat([words, spaced.map("".join) if len(spaced) else spaced.astype("str")])
+    frame = pd.DataFrame({"row": both.index.to_numpy(), "word": compact_id(both).to_numpy()})
+    return frame[frame["word"] != ""].drop_duplicates(ignore_index=True)
+
+
+_SPACED = r"\b([A-Za-z]{1,4}) (\d{1,3})\b"
 
 
 def deletions(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -122,10 +122,24 @@ def enrich(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
     out["p"] = out["p"].fillna(0.0)
     out["name_score"] = out["name_score"].fillna(0).astype("int64")
     out["via"] = out["iban_via"].where(out["iban_via"].fillna("") != "", out["via"]).fillna("")
-    strong = payers.loc[payers["strong"], "tx"].unique()
-    out["contradicted"] = (out["p"] == 0) & out["tx"].isin(strong)
+    out["contradicted"] = _contradicted(out, payers)
     out["name_hint"] = _name_hint(out, payments, invoices)
     return out.rename(columns={"p": "p_payer"}).drop(columns="iban_via")
+
+
+def _contradicted(rows: pd.DataFrame, payers: pd.DataFrame) -> np.ndarray:
+    """Rows of a customer other than the one the payer surely is.
+
+    An invoice number the text names exactly outranks the payer's name: a third party
+    paying a named invoice is normal (parents, factoring, payroll providers). Only an
+    IBAN on file for another customer speaks against it.
+    """
+    other = (rows["p"].to_numpy() == 0) & rows["tx"].isin(
+        payers.loc[payers["strong"], "tx"].unique()).to_numpy()
+    by_iban = rows["tx"].isin(
+        payers.loc[payers["strong"] & (payers["iban_via"] != ""), "tx"].unique()).to_numpy()
+    named = rows["typos"].to_numpy() == 0
+    return other & (~named | by_iban)
 
 
 def _name_hint(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame) -> np.ndarray:

@@ -34,7 +34,7 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     `best` marks the hits with the fewest typos for their token.
     """
     tokens = normalise.remittance_tokens(payments["remittance_info"])
-    if tokens.empty:
+    if tokens.empty and not (keys["full"] % 32 < normalise.MIN_DIGITS).any():
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in HIT_COLUMNS}).astype(
             {"best": bool})
     tx = payments["tx"].to_numpy()[tokens["row"].to_numpy()]
@@ -62,10 +62,32 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     unsure = exact[agree & ~fits & (still_open | ~gross_fits)]
     unsure = unsure[~unsure["tok"].isin(exact.loc[fits, "tok"])]
     fitting = _fitting_neighbours(unsure, full, keys, payments, invoices)
-    hits = pd.concat([exact, typos, fitting.assign(typos=1)], ignore_index=True)
+    short = _short_ids(payments, keys, invoices, len(tokens))
+    hits = pd.concat([exact, typos, fitting.assign(typos=1), short], ignore_index=True)
     hits = hits.sort_values(["tok", "inv", "typos"]).drop_duplicates(["tok", "inv"])
     hits["best"] = hits["typos"] == hits.groupby("tok")["typos"].transform("min")
     return hits[HIT_COLUMNS].reset_index(drop=True)
+
+
+def _short_ids(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
+               first_tok: int) -> pd.DataFrame:
+    """Invoices numbered with fewer digits than a number search needs ('R-102'), named in
+    the text exactly as printed: a reference whatever its length. Never searched for typos.
+
+    Token numbers start at `first_tok`, after the number tokens'.
+    """
+    digits = keys["full"].to_numpy() % 32
+    short = (keys["full"].to_numpy() >= 0) & (digits >= 1) & (digits < normalise.MIN_DIGITS)
+    if not short.any():
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in ["tok", "inv", "tx", "typos"]})
+    ids = pd.DataFrame({"inv": keys["inv"].to_numpy()[short], "word": normalise.compact_id(
+        pd.Series(invoices["invoice_id"].to_numpy()[short], dtype="str")).to_numpy()})
+    words = normalise.remittance_words(payments["remittance_info"],
+                                       int(ids["word"].str.len().max()))
+    found = words.merge(ids, on="word")
+    tok = first_tok + pd.factorize(found["row"].astype("str") + " " + found["word"])[0]
+    return pd.DataFrame({"tok": tok, "inv": found["inv"].to_numpy(),
+                         "tx": payments["tx"].to_numpy()[found["row"].to_numpy()], "typos": 0})
 
 
 def _agrees(hits: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,

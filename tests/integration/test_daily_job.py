@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import hashlib
+import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -137,7 +139,50 @@ def test_a_second_run_on_the_same_day_sends_nothing_twice(
     assert (actions["reason"] == "already_sent").sum() >= len(first)
 
 
-def test_a_run_stopped_by_a_critical_check_leaves_database_and_outputs_as_before(
+def _config_with(tmp_path: Path, **quality: object) -> Path:
+    """config/dunwell.yaml with some quality settings changed and absolute folders."""
+    text = Path("config/dunwell.yaml").read_text(encoding="utf-8")
+    for key, value in quality.items():
+        text = re.sub(rf"(?m)^  {key}: .*$", f"  {key}: {value}", text)
+    for name in ("dunning_policy_path: dunning.yaml", "profiles_dir: profiles",
+                 "templates_dir: templates"):
+        key, _, relative = name.partition(": ")
+        text = text.replace(name, f"{key}: {Path('config', relative).resolve()}")
+    path = tmp_path / "dunwell.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_match_rate_out_of_bounds_is_reported_and_the_run_writes_everything(
+    prefect_server: None, company, dunwell_env: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DUNWELL_CONFIG", str(_config_with(tmp_path, match_rate_min=0.999)))
+    summary = _run_daily(company, dunwell_env)
+    assert summary.findings == [
+        next(f for f in summary.findings if f.startswith(
+            "reconciliation: match rate outside the configured bounds (observed "))]
+    assert len(_read(dunwell_env / "matches.csv")) > 0
+    assert _emails(dunwell_env)
+    assert "match rate outside the configured bounds" in (dunwell_env / "report.html").read_text(
+        encoding="utf-8")
+
+
+def test_a_finding_holds_back_reminders_where_the_config_says_so(
+    prefect_server: None, company, dunwell_env: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DUNWELL_CONFIG", str(_config_with(
+        tmp_path, match_rate_min=0.999, hold_dunning_on_findings="true")))
+    summary = _run_daily(company, dunwell_env)
+    actions = _read(dunwell_env / "actions.csv")
+    assert summary.findings and not _emails(dunwell_env)
+    assert (actions["channel"] != "email").all()
+    assert (actions["reason"] == "quality_finding").sum() > 0
+    assert len(_read(dunwell_env / "matches.csv")) > 0
+
+
+def test_a_broken_invariant_is_a_bug_and_leaves_database_and_outputs_as_before(
     prefect_server: None,
     company,
     dunwell_env: Path,
@@ -145,25 +190,22 @@ def test_a_run_stopped_by_a_critical_check_leaves_database_and_outputs_as_before
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from dunwell.errors import CriticalQualityFailure
+    from dunwell.errors import InvariantBroken
+    from dunwell.tasks import reconcile as matching_task
 
     _run_daily(company, dunwell_env)
     before_db, before_files = _counts(db_url), _tree(dunwell_env)
-    strict = tmp_path / "strict.yaml"
-    config = Path("config/dunwell.yaml").read_text(encoding="utf-8")
-    strict.write_text(
-        config.replace("match_rate_min: 0.5", "match_rate_min: 0.999")
-        .replace(
-            "dunning_policy_path: dunning.yaml",
-            f"dunning_policy_path: {Path('config/dunning.yaml').resolve()}",
-        )
-        .replace("profiles_dir: profiles", f"profiles_dir: {Path('config/profiles').resolve()}")
-        .replace(
-            "templates_dir: templates", f"templates_dir: {Path('config/templates').resolve()}"
-        ),
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("DUNWELL_CONFIG", str(strict))
+    engine = matching_task.reconcile
+
+    def clears_twice(*args, **kwargs):  # noqa: ANN002,ANN003,ANN202 - a planted bug
+        result = engine(*args, **kwargs)
+        auto = result.matches[result.matches["decision"] == "auto"]
+        # Another payment of this run books the whole invoice again.
+        again = auto.head(1).assign(transaction_id=auto["transaction_id"].iloc[-1],
+                                    applied_minor=10**12)
+        return replace(result, matches=pd.concat([result.matches, again], ignore_index=True))
+
+    monkeypatch.setattr(matching_task, "reconcile", clears_twice)
     folder, data = company
     moved = tmp_path / "bank2.csv"
     bank = _read(folder / "bank.csv")
@@ -172,7 +214,7 @@ def test_a_run_stopped_by_a_critical_check_leaves_database_and_outputs_as_before
     from dunwell.flows.daily import daily
 
     monkeypatch.chdir(tmp_path)  # the failure alert goes to ./.dunwell/alerts: not the checkout's
-    with pytest.raises(CriticalQualityFailure):
+    with pytest.raises(InvariantBroken, match="dunwell bug.*invoice cleared twice"):
         daily(
             str(folder / "invoices.csv"),
             str(folder / "customers.csv"),

@@ -9,6 +9,7 @@
     +-- CriticalQualityFailure   a critical data-quality suite failed: stop before sending
     +-- DeliveryError            email could not be delivered after retries
     +-- ConcurrentRunError       another run holds the lock
+    +-- Forbidden                the person's role does not allow this action
 
 Bugs are not wrapped: they surface as ordinary exceptions.
 """
@@ -81,3 +82,7 @@ class DeliveryError(DunwellError):
 
 class ConcurrentRunError(DunwellError):
     """Another run holds the lock for the same work."""
+
+
+class Forbidden(DunwellError):
+    """The signed-in person's role does not allow the action (HTTP 403 in the workbench)."""

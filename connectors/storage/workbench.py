@@ -26,6 +26,7 @@ from dunwell.connectors.storage.models import (
     OutboxMessage,
     Run,
 )
+from dunwell.money import format_plain
 
 OTHER_OPEN_ITEMS = 25
 
@@ -232,7 +233,8 @@ def _day(value: datetime | date | None) -> date:
 def _timeline(session: Session, customer_id: str, invoices: list[Invoice]) -> list[TimelineEntry]:
     ids = [i.invoice_id for i in invoices]
     entries = [TimelineEntry(i.issue_date, "invoice", f"Invoice {i.invoice_id} issued",
-                             f"{i.currency} {i.amount}, due {i.due_date}", i.invoice_id)
+                             f"{i.currency} {format_plain(i.amount, i.currency)}, due {i.due_date}",
+                             i.invoice_id)
                for i in invoices]
     for match, txn in session.execute(
             select(MatchRow, BankTransaction).join(
@@ -242,7 +244,8 @@ def _timeline(session: Session, customer_id: str, invoices: list[Invoice]) -> li
         verb = "paid" if match.status == "booked" else "payment waiting for review"
         entries.append(TimelineEntry(
             txn.booking_date if txn else _day(match.created_at), "payment",
-            f"{match.invoice_id} {verb}: {match.currency} {match.applied_amount}",
+            f"{match.invoice_id} {verb}: {match.currency} "
+            f"{format_plain(match.applied_amount, match.currency)}",
             f"{match.transaction_id}, confidence {match.confidence}", match.invoice_id))
     for message in session.execute(select(OutboxMessage).where(
             OutboxMessage.customer_id == customer_id)).scalars():

@@ -69,7 +69,8 @@ class Pages:
         self.engine = engine
         self.env = _environment()
 
-    def render(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    def render(self, request: Request, template: str, status: int = 200,
+               **context: Any) -> Response:
         """A page, with the signed-in person (if any) and their CSRF token in its context."""
         signed = getattr(request.state, "signed", None)
         html = self.env.get_template(template).render(

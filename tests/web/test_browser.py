@@ -138,7 +138,7 @@ def test_a_clerk_books_one_payment_to_two_invoices(page, desk):
     assert page.get_by_role("cell", name="customer paid both").is_visible()
     _shot(page, "audit")
     page.goto("/customer?id=C1")
-    assert page.get_by_text("INV-2 paid: EUR 200.00").is_visible()
+    assert page.get_by_text("INV-2 paid: EUR 200.00", exact=True).is_visible()
     _shot(page, "customer")
 
 

@@ -40,8 +40,8 @@ class Converted:
 def convert(file: Path, output: Path, profile: str | None, currency: str | None) -> Converted:
     """Any statement -> canonical bank.csv; reads no database, writes only `output`."""
     from dunwell.connectors.canonical import write_bank
-    from dunwell.currencies import is_currency
     from dunwell.connectors.sources import read_bank
+    from dunwell.currencies import is_currency
     from dunwell.frames import minor_to_text
 
     _check_output(file, output)

@@ -23,6 +23,7 @@ BENCHES = [
     ("dunning", ["bench_dunning.py"]),
     ("dask", ["bench_dask.py"]),
     ("demo", ["bench_demo.py"]),
+    ("web", ["bench_web.py"]),
 ]
 
 

@@ -161,7 +161,8 @@ class MatchRow(Base):
     """A (transaction, invoice) link: proposed, accepted, rejected or booked."""
 
     __tablename__ = "matches"
-    __table_args__ = (Index(None, "status", "transaction_id"),)
+    __table_args__ = (Index(None, "status", "transaction_id"),
+                      Index(None, "status", "confidence", "transaction_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
     transaction_id: Mapped[str] = mapped_column(String(200))

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from dunwell.connectors.storage.models import (
     AuditEntry,
@@ -95,19 +95,35 @@ def _queue_filter(text: str) -> list[Any]:
 
 def review_queue(session: Session, *, text: str = "", limit: int = 50,
                  offset: int = 0) -> tuple[list[QueueRow], int]:
-    """Payments with proposals waiting, most confident first; a page of them and the total."""
-    where = [MatchRow.status == "proposed", *_queue_filter(text)]
-    grouped = select(MatchRow.transaction_id, func.max(MatchRow.confidence).label("best"),
-                     func.count().label("n")).where(*where).group_by(MatchRow.transaction_id)
+    """Payments with proposals waiting, most confident first; a page of them and the total.
+
+    Each payment is represented by its best proposal (no better one for the same payment),
+    so a page walks the (status, confidence, transaction_id) index and stops after
+    offset + limit rows instead of grouping the whole queue.
+    """
+    better = aliased(MatchRow)
+    best_only = ~exists().where(
+        better.transaction_id == MatchRow.transaction_id, better.status == "proposed",
+        or_(better.confidence > MatchRow.confidence,
+            and_(better.confidence == MatchRow.confidence, better.id < MatchRow.id)))
+    page = select(MatchRow.transaction_id).where(MatchRow.status == "proposed", best_only)
+    waiting = select(MatchRow.transaction_id).where(MatchRow.status == "proposed")
     if text:
-        grouped = grouped.join(BankTransaction,
-                               BankTransaction.transaction_id == MatchRow.transaction_id,
-                               isouter=True)
-    page = grouped.subquery()
-    total = session.execute(select(func.count()).select_from(page)).scalar_one()
-    ids = session.execute(select(page.c.transaction_id, page.c.n).order_by(
-        page.c.best.desc(), page.c.transaction_id).limit(limit).offset(offset)).all()
-    return _queue_rows(session, [(str(t), int(n)) for t, n in ids]), int(total)
+        found = select(MatchRow.transaction_id).join(
+            BankTransaction, BankTransaction.transaction_id == MatchRow.transaction_id,
+            isouter=True).where(MatchRow.status == "proposed", *_queue_filter(text))
+        page = page.where(MatchRow.transaction_id.in_(found))
+        waiting = found
+    total = session.execute(select(func.count()).select_from(
+        waiting.distinct().subquery())).scalar_one()
+    ids = session.execute(page.order_by(MatchRow.confidence.desc(),
+                                        MatchRow.transaction_id.desc())
+                          .limit(limit).offset(offset)).scalars().all()
+    counts = dict(session.execute(
+        select(MatchRow.transaction_id, func.count()).where(
+            MatchRow.transaction_id.in_(ids), MatchRow.status == "proposed")
+        .group_by(MatchRow.transaction_id)).all())
+    return _queue_rows(session, [(str(t), int(counts[t])) for t in ids]), int(total)
 
 
 def _queue_rows(session: Session, ids: list[tuple[str, int]]) -> list[QueueRow]:

@@ -52,10 +52,14 @@ def upgrade() -> None:
     )
     op.create_index('ix_audit_log_at', 'audit_log', ['at'])
     op.create_index('ix_audit_log_customer_id', 'audit_log', ['customer_id'])
+    # the review queue walks proposals by confidence: one page reads one page of the index
+    op.create_index('ix_matches_status_confidence_transaction_id', 'matches',
+                    ['status', 'confidence', 'transaction_id'])
 
 
 def downgrade() -> None:
     """Drop the workbench's tables."""
+    op.drop_index('ix_matches_status_confidence_transaction_id', table_name='matches')
     op.drop_index('ix_audit_log_customer_id', table_name='audit_log')
     op.drop_index('ix_audit_log_at', table_name='audit_log')
     op.drop_table('audit_log')

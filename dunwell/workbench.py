@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Engine
 
@@ -54,10 +55,12 @@ def next_waiting(engine: Engine, actor: Actor, after: str = "") -> str | None:
     return next((r.transaction_id for r in rows if r.transaction_id != after), None)
 
 
-def _currency_of(session, transaction_id: str) -> str:  # noqa: ANN001 - a Session
-    """The currency of a stored payment."""
-    txn = workbench.find_payment(session, transaction_id)
-    return txn.currency if txn else "EUR"
+def _book_several(session, transaction_id: str,  # noqa: ANN001 - a Session
+                  invoice_ids: list[str]) -> str:
+    """Book the payment to these invoices in order; what was booked, for the audit log."""
+    booked = storage.accept_several(session, transaction_id, invoice_ids)
+    currency = workbench.find_payment(session, transaction_id).currency
+    return "booked to " + ", ".join(f"{i} ({format_plain(a, currency)})" for i, a in booked)
 
 
 def _customer_of(session, invoice_id: str) -> str | None:  # noqa: ANN001 - a Session
@@ -77,10 +80,7 @@ def review_accept(engine: Engine, actor: Actor, transaction_id: str, invoice_ids
             storage.accept_review(session, transaction_id, invoice_ids[0])
             detail = f"booked to {invoice_ids[0]}"
         else:
-            booked = storage.accept_several(session, transaction_id, invoice_ids)
-            currency = _currency_of(session, transaction_id)
-            detail = "booked to " + ", ".join(f"{i} ({format_plain(a, currency)})"
-                                              for i, a in booked)
+            detail = _book_several(session, transaction_id, invoice_ids)
         _audit(session, actor, "review.accept", transaction_id,
                customer_id=_customer_of(session, invoice_ids[0]), detail=detail, why=why)
 
@@ -209,3 +209,49 @@ def check_segment(segment: str | None) -> None:
     if segment and segment not in known:
         raise InputError("SEGMENT", f"{segment!r} is not a segment of the dunning policy "
                          f"(known: {', '.join(known)})")
+
+
+def unmatched(engine: Engine, actor: Actor, *, limit: int = 50,
+              offset: int = 0) -> tuple[list, int]:
+    """Incoming money no run could match and nobody booked yet: a page and the total."""
+    require(actor, "view")
+    with storage.transaction(engine) as session:
+        return workbench.unmatched_payments(session, limit=limit, offset=offset)
+
+
+def search_open_invoices(engine: Engine, actor: Actor, currency: str, *, amount: str = "",
+                         tolerance: str = "", text: str = "") -> list:
+    """Open invoices to allocate money to by hand: by amount (give or take), number or name."""
+    require(actor, "view")
+    wanted = _decimal(amount, "amount") if amount.strip() else None
+    give = _decimal(tolerance, "tolerance") if tolerance.strip() else Decimal(0)
+    if give < 0:
+        raise InputError("tolerance", "a tolerance is not negative")
+    if wanted is None and not text.strip():
+        raise InputError("search", "give an amount, an invoice number or a name to search for")
+    with storage.transaction(engine) as session:
+        return workbench.search_open_invoices(session, currency, amount=wanted, tolerance=give,
+                                              text=text.strip())
+
+
+def _decimal(value: str, what: str) -> Decimal:
+    try:
+        number = Decimal(value.strip().replace(",", ""))
+    except InvalidOperation:
+        raise InputError(what, f"{value!r} is not an amount (like 1250.00)") from None
+    if not number.is_finite():
+        raise InputError(what, f"{value!r} is not an amount (like 1250.00)")
+    return number
+
+
+def allocate(engine: Engine, actor: Actor, transaction_id: str, invoice_ids: list[str],
+             why: str = "") -> None:
+    """Book money no run could match to invoices chosen by hand, in the order given;
+    the payer is learned as the customer's alias, as on accept."""
+    require(actor, "review.decide")
+    if not invoice_ids:
+        raise InputError("allocate", "choose at least one invoice")
+    with storage.transaction(engine) as session:
+        detail = _book_several(session, transaction_id, invoice_ids)
+        _audit(session, actor, "payment.allocate", transaction_id,
+               customer_id=_customer_of(session, invoice_ids[0]), detail=detail, why=why)

@@ -20,6 +20,7 @@ from dunwell.connectors.storage.models import (
     BankTransaction,
     Customer,
     CustomerState,
+    DiscrepancyRow,
     Invoice,
     InvoiceEvent,
     MatchRow,
@@ -298,3 +299,39 @@ def waiting_counts(session: Session) -> dict[str, int]:
     planned = session.execute(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.status.in_(("planned", "failed")))).scalar_one()
     return {"review": int(review), "messages_pending": int(planned)}
+
+
+def unmatched_payments(session: Session, *, limit: int = 50,
+                       offset: int = 0) -> tuple[list[BankTransaction], int]:
+    """Incoming money no run could match and no person has booked yet, newest first."""
+    still_open = ~exists().where(MatchRow.transaction_id == BankTransaction.transaction_id,
+                                 MatchRow.status.in_(("proposed", "booked", "accepted")))
+    found = (select(BankTransaction.id).join(
+        DiscrepancyRow, DiscrepancyRow.transaction_id == BankTransaction.transaction_id)
+        .where(DiscrepancyRow.kind == "unmatched_payment", BankTransaction.amount > 0,
+               still_open).distinct())
+    total = session.execute(select(func.count()).select_from(found.subquery())).scalar_one()
+    rows = session.execute(select(BankTransaction).where(BankTransaction.id.in_(found))
+                           .order_by(BankTransaction.booking_date.desc(), BankTransaction.id)
+                           .limit(limit).offset(offset)).scalars().all()
+    return list(rows), int(total)
+
+
+def search_open_invoices(session: Session, currency: str, *, amount: Decimal | None = None,
+                         tolerance: Decimal = Decimal(0), text: str = "",
+                         limit: int = 50) -> list[Candidate]:
+    """Open invoices in a currency whose still-owed amount is within `tolerance` of `amount`,
+    and/or whose number or customer name contains `text`; closest amount first."""
+    owed = Invoice.open_amount - Invoice.pending_applied
+    where = [Invoice.currency == currency, owed > 0]
+    if amount is not None:
+        where.append(owed.between(amount - tolerance, amount + tolerance))
+    if text:
+        like = f"%{text.lower()}%"
+        where.append(or_(func.lower(Invoice.invoice_id).like(like),
+                         func.lower(Invoice.customer_name).like(like),
+                         func.lower(Invoice.customer_id).like(like)))
+    order = [func.abs(owed - amount)] if amount is not None else []
+    rows = session.execute(select(Invoice).where(*where)
+                           .order_by(*order, Invoice.due_date, Invoice.invoice_id).limit(limit))
+    return [_candidate(invoice) for invoice in rows.scalars()]

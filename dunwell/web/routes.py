@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from dunwell import access, workbench
 from dunwell.errors import Forbidden, InputError
+from dunwell.money import format_plain
 from dunwell.web.app import LOGIN_COOKIE, SESSION_COOKIE, Pages, first, login_token, read_form
 
 PAGE = 50
@@ -20,6 +21,7 @@ DONE = {  # what a redirect after an action says; codes, so no text is reflected
     "dispute": "Dispute recorded: no reminders for that invoice.",
     "resolved": "Dispute resolved: the invoice is dunned again.",
     "promise": "Promise to pay recorded.",
+    "allocated": "Booked by hand. The payer is remembered for this customer.",
 }
 
 
@@ -44,6 +46,7 @@ def register(app: FastAPI, pages: Pages) -> None:
     _review_routes(app, pages)
     _customer_routes(app, pages)
     _audit_routes(app, pages)
+    _unmatched_routes(app, pages)
 
 
 def _sign_in_routes(app: FastAPI, pages: Pages) -> None:
@@ -212,3 +215,37 @@ def _audit_routes(app: FastAPI, pages: Pages) -> None:
         name = quote(f"dunwell-audit-{date.today().isoformat()}.csv")
         return Response(body, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+def _unmatched_routes(app: FastAPI, pages: Pages) -> None:
+    @app.get("/unmatched")
+    async def unmatched(request: Request) -> Response:
+        signed = pages.signed_in(request)
+        number = _page_number(request)
+        rows, total = workbench.unmatched(pages.engine, signed.actor, limit=PAGE,
+                                          offset=(number - 1) * PAGE)
+        return pages.render(request, "unmatched_list.html", title="Unmatched money", rows=rows,
+                            total=total, page=number, pages=max(1, -(-total // PAGE)),
+                            done=DONE.get(request.query_params.get("done", ""), ""))
+
+    @app.get("/unmatched/payment")
+    async def unmatched_payment(request: Request) -> Response:
+        signed = pages.signed_in(request)
+        params = request.query_params
+        payment = workbench.review_payment(pages.engine, signed.actor, params.get("id", ""))
+        amount = params.get("amount", format_plain(payment.amount - payment.booked,
+                                                   payment.currency))
+        tolerance, text = params.get("tolerance", "1.00"), params.get("q", "")
+        found = workbench.search_open_invoices(pages.engine, signed.actor, payment.currency,
+                                               amount=amount, tolerance=tolerance, text=text)
+        return pages.render(request, "unmatched_item.html",
+                            title=f"Payment {payment.transaction_id}", payment=payment,
+                            found=found, amount=amount, tolerance=tolerance, q=text)
+
+    @app.post("/unmatched/allocate")
+    async def allocate(request: Request) -> Response:
+        signed, form = await pages.posted(request)
+        workbench.allocate(pages.engine, signed.actor, first(form, "transaction_id"),
+                           [v.strip() for v in form.get("invoice", []) if v.strip()],
+                           first(form, "why"))
+        return _redirect("/unmatched", done="allocated")

@@ -5,6 +5,7 @@ Payments, best first in the queue:
   T-2  EUR 300.00 from Acme Payments, "INV-1 and INV-2": INV-2 (60, 200.00), INV-1 (55, 100.00)
   T-3  EUR 50.00 from a name with markup in it: INV-3 (50)
 INV-4 (EUR 80.00) is another open item of Acme that no payment proposes.
+T-4 (EUR 80.00 from Unknown Payer Ltd) is money no run could match.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dunwell.connectors.storage import people
 from dunwell.connectors.storage.models import (
     BankTransaction,
     Customer,
+    DiscrepancyRow,
     Invoice,
     MatchRow,
     Run,
@@ -91,6 +93,10 @@ def seed(engine: Engine) -> None:
             _match("T-1", "INV-1", "100.00", 85, 1), _match("T-1", "INV-9", "100.00", 40, 2),
             _match("T-2", "INV-2", "200.00", 60, 1), _match("T-2", "INV-1", "100.00", 55, 2),
             _match("T-3", "INV-3", "50.00", 50, 1),
+            _txn(statement.id, "T-4", "80.00", "Unknown Payer Ltd", "GB33BUKB20201555555555",
+                 "thanks"),
+            DiscrepancyRow(run_id="run-1", kind="unmatched_payment", transaction_id="T-4",
+                           amount=Decimal("80.00"), currency="EUR", detail="no candidate"),
         ])
     with storage.transaction(engine) as session:
         for name, role in USERS.items():

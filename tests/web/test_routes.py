@@ -181,3 +181,15 @@ def test_signing_out_ends_the_session(app_client):
     _sign_in(app_client, "clara")
     app_client.post("/logout", data={"csrf": _csrf(app_client)})
     assert app_client.get("/today").status_code == 303
+
+
+def test_unmatched_money_is_searched_and_booked_from_the_browser(app_client, desk):
+    _sign_in(app_client, "clara")
+    listing = app_client.get("/unmatched").text
+    assert "Unknown Payer Ltd" in listing and "1 payment" in listing
+    page = app_client.get("/unmatched/payment?id=T-4").text
+    assert 'value="INV-4"' in page and 'value="INV-9"' not in page  # 80.00 give or take 1.00
+    response = app_client.post("/unmatched/allocate", data={
+        "csrf": CSRF.search(page).group(1), "transaction_id": "T-4", "invoice": "INV-4"})
+    assert response.headers["location"] == "/unmatched?done=allocated"
+    assert _status(desk, "T-4", "INV-4") == "booked"

@@ -174,3 +174,38 @@ def test_a_bad_user_is_refused(desk, name, role, password, source):
 def test_only_an_admin_adds_users(desk):
     with pytest.raises(Forbidden):
         access.add_user(desk, actor("conrad"), "eve", "admin", PASSWORD)
+
+
+def test_unmatched_money_is_found_and_booked_by_hand_to_an_invoice_searched_by_amount(desk):
+    rows, total = workbench.unmatched(desk, actor("vera"))
+    assert (total, [t.transaction_id for t in rows]) == (1, ["T-4"])
+    found = workbench.search_open_invoices(desk, actor("vera"), "EUR", amount="79.50",
+                                           tolerance="1")
+    assert [c.invoice_id for c in found] == ["INV-4"]
+    assert [c.invoice_id for c in workbench.search_open_invoices(
+        desk, actor("vera"), "EUR", text="borealis")] == ["INV-9"]
+    workbench.allocate(desk, actor("clara"), "T-4", ["INV-4"], why="phoned them")
+    assert _statuses(desk, "T-4") == {"INV-4": ("booked", Decimal("80.00"))}
+    assert workbench.unmatched(desk, actor("vera")) == ([], 0)
+    entry = _audit(desk)[-1]
+    assert (entry.action, entry.detail, entry.customer_id) == (
+        "payment.allocate", "booked to INV-4 (80.00)", "C1")
+    with storage.transaction(desk) as session:
+        assert ("C1", "name", "Unknown Payer Ltd") in set(session.execute(
+            select(Alias.customer_id, Alias.kind, Alias.value)).all())
+
+
+@pytest.mark.parametrize(("amount", "tolerance", "text", "source"), [
+    ("eighty", "1", "", "amount"), ("80", "-1", "", "tolerance"), ("", "", "", "search"),
+    ("NaN", "1", "", "amount")])
+def test_a_bad_search_for_open_invoices_says_which_field(desk, amount, tolerance, text, source):
+    with pytest.raises(InputError) as caught:
+        workbench.search_open_invoices(desk, actor("vera"), "EUR", amount=amount,
+                                       tolerance=tolerance, text=text)
+    assert caught.value.source == source
+
+
+def test_a_viewer_may_not_allocate_money(desk):
+    with pytest.raises(Forbidden):
+        workbench.allocate(desk, actor("vera"), "T-4", ["INV-4"])
+    assert _statuses(desk, "T-4") == {}

@@ -85,6 +85,25 @@ def review_accept(engine: Engine, actor: Actor, transaction_id: str, invoice_ids
                customer_id=_customer_of(session, invoice_ids[0]), detail=detail, why=why)
 
 
+def review_accept_best(engine: Engine, actor: Actor, transaction_ids: list[str],
+                       why: str = "") -> int:
+    """Accept the best candidate of each of these payments (a filtered page of the queue),
+    all or none; each decision is audited on its own line. Returns how many were booked."""
+    require(actor, "review.decide")
+    with storage.transaction(engine) as session:
+        best = workbench.best_proposals(session, transaction_ids)
+        missing = [t for t in transaction_ids if t not in best]
+        if missing:
+            raise InputError("review", f"{missing[0]!r} no longer waits for a person; "
+                             "reload the list and try again")
+        for transaction_id, invoice_id in best.items():
+            storage.accept_review(session, transaction_id, invoice_id)
+            _audit(session, actor, "review.accept", transaction_id,
+                   customer_id=_customer_of(session, invoice_id),
+                   detail=f"booked to {invoice_id} (bulk)", why=why)
+    return len(best)
+
+
 def review_reject(engine: Engine, actor: Actor, transaction_id: str, invoice_id: str,
                   why: str = "") -> None:
     """Reject a proposed match: it is not proposed again."""

@@ -149,6 +149,17 @@ def _queue_rows(session: Session, ids: list[tuple[str, int]]) -> list[QueueRow]:
     return rows
 
 
+def best_proposals(session: Session, transaction_ids: list[str]) -> dict[str, str]:
+    """transaction_id -> the invoice of its best waiting proposal (the queue's order)."""
+    best: dict[str, str] = {}
+    for transaction_id, invoice_id in session.execute(
+            select(MatchRow.transaction_id, MatchRow.invoice_id)
+            .where(MatchRow.transaction_id.in_(transaction_ids), MatchRow.status == "proposed")
+            .order_by(MatchRow.confidence.desc(), MatchRow.id)):
+        best.setdefault(transaction_id, invoice_id)
+    return best
+
+
 def _still_owed(invoice: Invoice) -> Decimal:
     return invoice.open_amount - invoice.pending_applied
 

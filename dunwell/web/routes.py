@@ -131,6 +131,13 @@ def _review_routes(app: FastAPI, pages: Pages) -> None:
                                 first(form, "why"))
         return _after_decision(pages, signed, form, transaction_id, "accepted")
 
+    @app.post("/review/accept-best")
+    async def review_accept_best(request: Request) -> Response:
+        signed, form = await pages.posted(request)
+        ids = [v.strip() for v in form.get("transaction_id", []) if v.strip()]
+        workbench.review_accept_best(pages.engine, signed.actor, ids, first(form, "why"))
+        return _redirect("/review", done="accepted")
+
     @app.post("/review/reject")
     async def review_reject(request: Request) -> Response:
         signed, form = await pages.posted(request)

@@ -193,3 +193,15 @@ def test_unmatched_money_is_searched_and_booked_from_the_browser(app_client, des
         "csrf": CSRF.search(page).group(1), "transaction_id": "T-4", "invoice": "INV-4"})
     assert response.headers["location"] == "/unmatched?done=allocated"
     assert _status(desk, "T-4", "INV-4") == "booked"
+
+
+def test_a_filtered_list_is_accepted_in_bulk(app_client, desk):
+    _sign_in(app_client, "clara")
+    page = app_client.get("/review?q=acme").text
+    assert "Accept the best candidate of all 2 shown" in page
+    assert "Accept the best candidate of all" not in app_client.get("/review").text
+    response = app_client.post("/review/accept-best", data={
+        "csrf": CSRF.search(page).group(1), "transaction_id": ["T-1", "T-2"]})
+    assert response.headers["location"] == "/review?done=accepted"
+    assert (_status(desk, "T-1", "INV-1"), _status(desk, "T-2", "INV-2")) == ("booked", "booked")
+    assert _status(desk, "T-3", "INV-3") == "proposed"

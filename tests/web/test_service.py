@@ -209,3 +209,20 @@ def test_a_viewer_may_not_allocate_money(desk):
     with pytest.raises(Forbidden):
         workbench.allocate(desk, actor("vera"), "T-4", ["INV-4"])
     assert _statuses(desk, "T-4") == {}
+
+
+def test_bulk_accept_books_the_best_candidate_of_each_payment_shown(desk):
+    rows, _ = workbench.review_queue(desk, actor("clara"), text="acme")
+    assert [r.transaction_id for r in rows] == ["T-1", "T-2"]
+    booked = workbench.review_accept_best(desk, actor("clara"), ["T-1", "T-2"], why="checked")
+    assert booked == 2
+    assert _statuses(desk, "T-1")["INV-1"][0] == "booked"
+    assert _statuses(desk, "T-2")["INV-2"][0] == "booked"
+    assert [e.subject for e in _audit(desk) if e.action == "review.accept"] == ["T-1", "T-2"]
+
+
+def test_bulk_accept_of_a_stale_list_books_nothing(desk):
+    workbench.review_accept(desk, actor("clara"), "T-3", ["INV-3"])
+    with pytest.raises(InputError):
+        workbench.review_accept_best(desk, actor("clara"), ["T-1", "T-3"])
+    assert _statuses(desk, "T-1")["INV-1"][0] == "proposed"

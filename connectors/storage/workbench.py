@@ -304,12 +304,16 @@ def last_runs(session: Session, limit: int = 10) -> list[Run]:
 
 
 def waiting_counts(session: Session) -> dict[str, int]:
-    """What waits for a person now: payments in review, messages planned but not sent."""
+    """What waits for a person now: payments in review, messages planned but not sent,
+    deliveries that failed or bounced."""
     review = session.execute(select(func.count(func.distinct(MatchRow.transaction_id))).where(
         MatchRow.status == "proposed")).scalar_one()
-    planned = session.execute(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status.in_(("planned", "failed")))).scalar_one()
-    return {"review": int(review), "messages_pending": int(planned)}
+    by_status = dict(session.execute(select(OutboxMessage.status, func.count()).where(
+        OutboxMessage.status.in_(("planned", "failed", "bounced")))
+        .group_by(OutboxMessage.status)).all())
+    return {"review": int(review), "messages_pending": int(by_status.get("planned", 0)),
+            "deliveries_failed": int(by_status.get("failed", 0)),
+            "deliveries_bounced": int(by_status.get("bounced", 0))}
 
 
 def unmatched_payments(session: Session, *, limit: int = 50,

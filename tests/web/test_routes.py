@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from dunwell.connectors import storage
-from dunwell.connectors.storage.models import MatchRow
+from dunwell.connectors.storage.models import MatchRow, OutboxMessage
 from tests.web.seed import HOSTILE, PASSWORD
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -170,11 +170,15 @@ def test_audit_log_lists_decisions_and_a_controller_exports_it(app_client):
     assert "clara,clerk,web,review.reject,T-1,C2,not INV-9,other customer" in export.text
 
 
-def test_today_shows_the_last_run(app_client):
+def test_today_shows_the_last_run_and_deliveries_that_bounced(app_client, desk):
+    with storage.transaction(desk) as session:
+        session.add(OutboxMessage(key="k1", customer_id="C1", currency="EUR", stage="firm",
+                                  invoice_ids="INV-1", status="bounced", facts={}))
     _sign_in(app_client, "vera")
     page = app_client.get("/today").text
     assert "Cash in" in page and "EUR 450.00" in page
     assert "ambiguous match" in page and "promise to pay" in page
+    assert "deliveries failed (0) or bounced (1)" in page
 
 
 def test_signing_out_ends_the_session(app_client):

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from dunwell.connectors.csvio import RawTable, read_table
-from dunwell.errors import InputError, InputErrors
 from dunwell.currencies import is_currency
+from dunwell.errors import InputError, InputErrors
 from dunwell.money import exponent
 
 MAX_ERRORS = 20

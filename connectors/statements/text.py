@@ -11,8 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
+from dunwell.currencies import display_exponent
 from dunwell.errors import InputError
-from dunwell.money import ROUNDING, D, MoneyError, exponent
+from dunwell.money import ROUNDING, D, MoneyError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _DIGITS = re.compile(r"[0-9]+")
@@ -73,8 +74,8 @@ def _sign(raw: str) -> tuple[str, bool]:
 
 @lru_cache(maxsize=512)
 def quantum(currency: str) -> Decimal:
-    """The currency's minor unit as a Decimal exponent (0.01 for EUR), cached."""
-    return Decimal(1).scaleb(-exponent(currency))
+    """The currency's minor unit as a Decimal exponent (0.01 for EUR; XXX as 0.01), cached."""
+    return Decimal(1).scaleb(-display_exponent(currency))
 
 
 def check_precision(value: Decimal, currency: str, source: str, line: int | None,

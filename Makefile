@@ -36,6 +36,7 @@ lock:
 demo: $(STAMP)
 	@mkdir -p "$(PREFECT_HOME)"
 	$(DUNWELL) demo --out demo-out
+	@echo "Workbench on this data: export DUNWELL_DATABASE_URL=sqlite:///$(CURDIR)/demo-out/demo.sqlite; $(BIN)/dunwell web user add me --role admin; $(BIN)/dunwell web  # then open http://127.0.0.1:8000/"
 
 test: $(STAMP)
 	@mkdir -p "$(PREFECT_HOME)"

@@ -25,6 +25,7 @@ BENCHES = [
     ("dask", ["bench_dask.py"]),
     ("demo", ["bench_demo.py"]),
     ("cli", ["bench_cli.py"]),
+    ("web", ["bench_web.py"]),
 ]
 
 

@@ -49,6 +49,10 @@ delivery_app = typer.Typer(
 )
 app.add_typer(invoice_app, name="invoice")
 app.add_typer(delivery_app, name="delivery")
+web_app = typer.Typer(help="The finance-ops workbench (login required).")
+web_user_app = typer.Typer(help="Workbench users and their roles.", no_args_is_help=True)
+web_app.add_typer(web_user_app, name="user")
+app.add_typer(web_app, name="web")
 
 console = Console(stderr=True)
 out = Console()
@@ -443,6 +447,42 @@ def invoice_promise(
         )
     )
     out.print(f"{invoice_id}: promise to pay by {promised} recorded")
+
+
+@web_app.callback(invoke_without_command=True)
+def web(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
+) -> None:
+    """Start the workbench: review queue, customers, audit log, in a browser."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import uvicorn
+
+    from dunwell import workbench
+    from dunwell.web import create_app
+
+    engine = _run(workbench.open_engine)
+    out.print(f"dunwell workbench on http://{host}:{port}/ (add people with "
+              "`dunwell web user add NAME --role ROLE`); Ctrl-C stops it", highlight=False)
+    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+
+
+@web_user_app.command("add")
+def web_user_add(
+    name: Annotated[str, typer.Argument(help="the name they sign in with")],
+    role: Annotated[str, typer.Option(help="viewer, clerk, controller or admin")] = "clerk",
+) -> None:
+    """Add a user, or reset their role and password. The password comes from
+    DUNWELL_WEB_PASSWORD, else from a prompt."""
+    from dunwell import access, workbench
+
+    password = os.environ.get("DUNWELL_WEB_PASSWORD") or typer.prompt(
+        f"password for {name}", hide_input=True, confirmation_prompt=True, err=True)
+    created = _run(lambda: access.add_user(workbench.open_engine(), access.cli_actor(), name,
+                                           role, password))
+    out.print(f"{'added' if created else 'updated'} {name} ({role})", highlight=False)
 
 
 def _strict_exit(strict: bool, summary: Any) -> None:

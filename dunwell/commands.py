@@ -159,19 +159,16 @@ def check_config() -> None:
 
 def policy_segments() -> list[str]:
     """Segment names of the configured dunning policy, in its order."""
-    from dunwell.connectors.root import read_policy
-    from dunwell.connectors.settings import load_settings
+    from dunwell.workbench import policy_segments as segments
 
-    policy = read_policy(load_settings().dunning_policy_path)
-    return [rule.name for rule in policy.segments]
+    return segments()
 
 
 def check_segment(segment: str) -> None:
     """A segment pinned by hand must be one the policy knows ("" unpins)."""
-    known = policy_segments()
-    if segment and segment not in known:
-        raise InputError("SEGMENT", f"{segment!r} is not a segment of the dunning policy "
-                         f"(known: {', '.join(known)})")
+    from dunwell.workbench import check_segment as check
+
+    check(segment)
 
 
 def _unknown_segments(customers: pd.DataFrame, path: Path | None) -> list[InputError]:

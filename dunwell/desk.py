@@ -1,7 +1,6 @@
-"""What people do at their desk: decide review items, record what customers said.
-
-Each command is one short database transaction; a wrong id is a user error
-(exit 2), and nothing changes.
+"""What people do at their desk, from the shell: decide review items, record what
+customers said. The rules live in `dunwell.workbench`, shared with the web; the
+shell user acts as an admin and every decision lands in the audit log.
 """
 
 from __future__ import annotations
@@ -12,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 from rich.console import Console
 
+from dunwell import workbench
+from dunwell.access import cli_actor
 from dunwell.connectors import storage
 from dunwell.connectors.settings import load_settings, mask_url
-from dunwell.connectors.storage.models import Customer, Invoice
 from dunwell.errors import InputError
 
 
@@ -52,42 +52,26 @@ def review_list(console: Console, limit: int) -> int:
 
 def review_decide(transaction_id: str, invoice_id: str, accept: bool) -> None:
     """Accept (book, and learn the payer's name and IBAN) or reject a proposed match."""
-    with storage.transaction(_engine()) as session:
-        decide = storage.accept_review if accept else storage.reject_review
-        decide(session, transaction_id, invoice_id)
-
-
-def _known(session, model: type, key: str, what: str) -> None:  # noqa: ANN001
-    if session.get(model, key) is None:
-        raise InputError(what, f"no {what} with id {key!r} in the database (run an import first)")
+    if accept:
+        workbench.review_accept(_engine(), cli_actor(), transaction_id, [invoice_id])
+    else:
+        workbench.review_reject(_engine(), cli_actor(), transaction_id, invoice_id)
 
 
 def customer_state(customer_id: str, action: str, segment: str | None = None,
                    note: str = "") -> None:
     """Pause or resume a customer's reminders, or pin their dunning segment."""
-    with storage.transaction(_engine()) as session:
-        _known(session, Customer, customer_id, "customer")
-        if action == "pause":
-            storage.pause_customer(session, customer_id, note)
-        elif action == "resume":
-            storage.resume_customer(session, customer_id, note)
-        else:
-            storage.pin_segment(session, customer_id, segment, note)
+    workbench.customer_state(_engine(), cli_actor(), customer_id, action, segment, note)
 
 
 def invoice_dispute(invoice_id: str, resolved: bool, who: str, text: str) -> None:
     """Record that a customer disputes an invoice (no reminders) or that it was resolved."""
-    with storage.transaction(_engine()) as session:
-        _known(session, Invoice, invoice_id, "invoice")
-        record = storage.resolve_dispute if resolved else storage.record_dispute
-        record(session, invoice_id, who=who, text=text)
+    workbench.invoice_dispute(_engine(), cli_actor(), invoice_id, resolved, who, text)
 
 
 def invoice_promise(invoice_id: str, promised: date, who: str, text: str) -> None:
     """Record a promise to pay by a date: reminders wait until then."""
-    with storage.transaction(_engine()) as session:
-        _known(session, Invoice, invoice_id, "invoice")
-        storage.record_promise(session, invoice_id, promised, who=who, text=text)
+    workbench.invoice_promise(_engine(), cli_actor(), invoice_id, promised, who, text)
 
 
 def status(console: Console) -> None:
@@ -127,6 +111,8 @@ def reset(database: Path) -> bool:
             path.unlink()
             found = True
     return found
+
+
 def deliveries_waiting(console: Console) -> int:
     """Print the emails a person must look at (bounced, unknown); returns how many."""
     waiting = storage.waiting_for_a_person(_engine())

@@ -12,6 +12,7 @@
     |     +-- ConcurrentRunError   another run holds the lock
     |     +-- DatabaseUnavailable  the database does not answer (also a ConfigError)
     +-- InvariantBroken          dunwell broke a rule of its own (a bug): exit 1, not 2
+    +-- Forbidden                the person's role does not allow this action
 
 Bugs are not wrapped: they surface as ordinary exceptions.
 """
@@ -96,3 +97,5 @@ class DatabaseUnavailable(Unavailable, ConfigError):
 
 class InvariantBroken(DunwellError):
     """dunwell's own results break a rule that must always hold: a bug, never the user's input."""
+class Forbidden(DunwellError):
+    """The signed-in person's role does not allow the action (HTTP 403 in the workbench)."""

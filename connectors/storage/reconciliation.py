@@ -282,3 +282,64 @@ def reject_review(session: Session, transaction_id: str, invoice_id: str) -> Non
     match = _proposal(session, transaction_id, invoice_id)
     match.status, match.decided_at = "rejected", utcnow()
     session.flush()
+
+
+def _run_of(session: Session, transaction_id: str) -> str:
+    """The run that proposed this payment's matches, or that found it unmatched."""
+    run_id = session.execute(select(MatchRow.run_id).where(
+        MatchRow.transaction_id == transaction_id).order_by(MatchRow.id).limit(1)).scalar()
+    run_id = run_id or session.execute(select(DiscrepancyRow.run_id).where(
+        DiscrepancyRow.transaction_id == transaction_id).order_by(DiscrepancyRow.id)
+        .limit(1)).scalar()
+    if run_id is None:
+        raise InputError("review", f"no run has seen payment {transaction_id!r}")
+    return str(run_id)
+
+
+def accept_several(session: Session, transaction_id: str,
+                   invoice_ids: list[str]) -> list[tuple[str, Decimal]]:
+    """Book one payment to several invoices, in the order given, each taking what it still
+    owes up to what is left of the payment. An invoice that was not proposed (another open
+    item of the customer, or any open invoice for money no run could match) is booked as a
+    manual match. Aliases are learned as on accept."""
+    run_id = _run_of(session, transaction_id)
+    txn = session.execute(select(BankTransaction).where(
+        BankTransaction.transaction_id == transaction_id).limit(1)).scalars().first()
+    if txn is None:
+        raise InputError("review", f"transaction {transaction_id!r} is not stored")
+    left = abs(txn.amount) - Decimal(session.execute(
+        select(func.coalesce(func.sum(MatchRow.applied_amount), 0)).where(
+            MatchRow.transaction_id == transaction_id, MatchRow.status.in_(BOOKED))).scalar_one())
+    booked: list[tuple[str, Decimal]] = []
+    for invoice_id in dict.fromkeys(invoice_ids):
+        if left <= 0:
+            raise InputError("review", f"nothing of {transaction_id} is left for {invoice_id}")
+        invoice = session.get(Invoice, invoice_id)
+        if invoice is None or invoice.currency != txn.currency:
+            raise InputError("review", f"no open {txn.currency} invoice {invoice_id!r}")
+        match = _open_proposal(session, run_id, transaction_id, invoice, left)
+        match.applied_amount = min(match.applied_amount, left)
+        accept_review(session, transaction_id, invoice_id)
+        left -= match.applied_amount
+        booked.append((invoice_id, match.applied_amount))
+    return booked
+
+
+def _open_proposal(session: Session, run_id: str, transaction_id: str, invoice: Invoice,
+                   left: Decimal) -> MatchRow:
+    """The invoice's proposal for this payment, or a manual one for what it still owes."""
+    found = session.execute(select(MatchRow).where(
+        MatchRow.transaction_id == transaction_id, MatchRow.invoice_id == invoice.invoice_id,
+        MatchRow.status == "proposed")).scalars().first()
+    if found is not None:
+        return found
+    owed = invoice.open_amount - invoice.pending_applied
+    if owed <= 0:
+        raise InputError("review", f"invoice {invoice.invoice_id} owes nothing")
+    manual = MatchRow(run_id=run_id, transaction_id=transaction_id,
+                      invoice_id=invoice.invoice_id, applied_amount=min(owed, left),
+                      currency=invoice.currency, confidence=0, decision="manual",
+                      reasons="chosen by hand", rank=99, status="proposed")
+    session.add(manual)
+    session.flush()
+    return manual

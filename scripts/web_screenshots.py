@@ -1,0 +1,79 @@
+"""Screenshots of every workbench page on a real database (the demo's), for docs/web/.
+
+    .venv/bin/python scripts/web_screenshots.py sqlite:///demo-out/demo.sqlite docs/web
+
+Adds a user `screenshots` (admin) to that database, serves the workbench on a
+free loopback port, and drives Debian's Chromium (/usr/bin/chromium) through
+the pages a clerk uses. Changes nothing else in the database.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+from dunwell import access
+from dunwell.connectors.storage import open_db
+from dunwell.web import create_app
+
+PASSWORD = "screenshots only"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update"]
+
+
+def _serve(url: str) -> tuple[uvicorn.Server, str]:
+    engine = open_db(url)
+    access.add_user(engine, access.cli_actor(), "screenshots", "admin", PASSWORD)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(engine), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def main(url: str, folder: Path) -> None:
+    """Sign in, then save one PNG per page into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    server, base = _serve(url)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(base_url=base, viewport={"width": 1360, "height": 900})
+        page.goto("/login")
+        page.screenshot(path=str(folder / "login.png"))
+        page.get_by_label("Name").fill("screenshots")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/today")
+        page.screenshot(path=str(folder / "today.png"), full_page=True)
+        page.goto("/review")
+        page.keyboard.press("j")
+        page.screenshot(path=str(folder / "review-queue.png"))
+        page.locator("tr[data-row] a.open").nth(1).click()
+        page.wait_for_url("**/review/payment**")
+        page.screenshot(path=str(folder / "review-payment.png"), full_page=True)
+        page.locator("td a[href^='/customer']").first.click()
+        page.wait_for_url("**/customer**")
+        page.screenshot(path=str(folder / "customer.png"))
+        page.goto("/unmatched")
+        page.screenshot(path=str(folder / "unmatched.png"))
+        page.locator("tr[data-row] a.open").first.click()
+        page.wait_for_url("**/unmatched/payment**")
+        page.screenshot(path=str(folder / "unmatched-payment.png"), full_page=True)
+        page.goto("/audit")
+        page.screenshot(path=str(folder / "audit.png"))
+        browser.close()
+    server.should_exit = True
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], Path(sys.argv[2]))

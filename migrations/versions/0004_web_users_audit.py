@@ -1,7 +1,7 @@
 """The workbench: users with roles, signed-in sessions, and the audit log of decisions.
 
-Revision ID: 0003_web
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-05
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0003_web'
-down_revision: str | Sequence[str] | None = '0002'
+revision: str = '0004'
+down_revision: str | Sequence[str] | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -191,8 +191,13 @@ def _section_problems(settings: Settings, path: Path, env_keys: set[str]) -> lis
     return [
         *unknown_keys(where("matching"), "matching", settings.matching,
                       (f.name for f in fields(MatchPolicy))),
-        *unknown_keys(where("quality"), "quality", settings.quality, quality_bounds()),
+        *unknown_keys(where("quality"), "quality", settings.quality,
+                      quality_bounds() | {HOLD_SETTING}),
     ]
+
+
+HOLD_SETTING = "hold_dunning_on_findings"
+"""The one `quality` key that is not a suite bound: result findings hold reminders back."""
 
 
 def quality_bounds() -> set[str]:

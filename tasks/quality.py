@@ -14,11 +14,9 @@ import pandas as pd
 from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import quality
+from dunwell.connectors.settings import HOLD_SETTING
 from dunwell.tasks.inputs import Inputs
 from dunwell.tasks.local import task
-
-# The one quality setting that is not a suite parameter: findings hold back reminders.
-HOLD_SETTING = "hold_dunning_on_findings"
 
 
 def _bounds(adapters: Any) -> dict[str, Any]:

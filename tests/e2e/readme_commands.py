@@ -115,7 +115,7 @@ Outcome = tuple[Example, str, list[str]]
 def run_all(workdir: Path, clock: str, stop: int | None = None) -> list[Outcome]:
     """Run the examples (the first `stop` of them) in `workdir`; (example, output, missing)."""
     env = prepare(workdir, clock)
-    assert MAKE_DEMO in (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "$(DUNWELL) demo --out demo-out" in (REPO / "Makefile").read_text(encoding="utf-8")
     results = []
     for example in examples(README.read_text(encoding="utf-8"))[:stop]:
         command = example.command

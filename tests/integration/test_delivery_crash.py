@@ -23,7 +23,7 @@ from sqlalchemy import select
 from dunwell.dunning.ladder import STAGES
 from tests.smtp_faults import Fault, FaultySmtp, faulty_smtp
 
-pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.timeout(1500)]  # real CLI runs
 DAYS = ["2026-12-07", "2026-12-14", "2026-12-21"]
 KILL_AFTER = {0: [2, 9], 1: [5]}  # day index -> kill once the server holds this many new ones
 

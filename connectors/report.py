@@ -368,7 +368,9 @@ def _environment(locale: str) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["money"] = lambda minor, ccy: _money(int(minor), ccy, locale)
-    env.filters["decimal_money"] = lambda amount, ccy: format_money(amount, ccy, locale, _MONEY_PATTERN)
+    env.filters["decimal_money"] = lambda amount, ccy: format_money(
+        amount, ccy, locale, _MONEY_PATTERN
+    )
     env.filters["label"] = lambda name: str(name).replace("_", " ").capitalize()
     return env
 

@@ -37,8 +37,19 @@ _WITHDRAWN: dict[str, int] = {
 MINOR_UNITS: dict[str, int] = {**{code: 2 for code in _TWO}, **_NOT_TWO, **_WITHDRAWN}
 """Every ISO 4217 currency with a minor unit -> its number of decimals."""
 
+NO_CURRENCY = "XXX"
+"""ISO's code for 'no currency': banks' test statements use it, invoices never can."""
+
+STATEMENT_DECIMALS = 2
+"""How a statement's amounts in a code without a minor unit (XXX) are kept: as written, 2 places."""
+
 
 def is_currency(code: str) -> bool:
-    """True for an active ISO 4217 code (upper case) that money can be in."""
+    """True for an ISO 4217 code (upper case) that money can be in; XXX and metals are not."""
     return code in MINOR_UNITS
+
+
+def display_exponent(code: str) -> int:
+    """Decimals to print a code with: ISO's where it has one, else 2 (validation names the code)."""
+    return MINOR_UNITS.get(code, STATEMENT_DECIMALS)
 

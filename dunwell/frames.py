@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dunwell.money import exponent
+from dunwell.currencies import display_exponent
 
 INVOICE_COLUMNS: dict[str, str] = {
     "invoice_id": "str",
@@ -80,13 +80,17 @@ ACTION_COLUMNS = [
 
 def scale(currency: pd.Series) -> np.ndarray:
     """10**exponent per row, so that minor units can be turned back into amounts."""
-    exps = {c: exponent(c) for c in pd.unique(currency)}
-    return np.power(10, currency.map(exps).to_numpy(dtype="int64"))
+    return np.power(10, currency.map(scale_exponents(currency)).to_numpy(dtype="int64"))
+
+
+def scale_exponents(currency: pd.Series) -> dict[str, int]:
+    """Each distinct code's decimals (unknown codes as 2: validation reports them)."""
+    return {c: display_exponent(c) for c in pd.unique(currency)}
 
 
 def minor_to_text(minor: pd.Series, currency: pd.Series) -> pd.Series:
     """Canonical decimal strings (`1234.50`) from minor units, vectorised."""
-    exps = currency.map({c: exponent(c) for c in pd.unique(currency)}).to_numpy(dtype="int64")
+    exps = currency.map(scale_exponents(currency)).to_numpy(dtype="int64")
     values = minor.to_numpy(dtype="int64")
     out = np.empty(len(values), dtype=object)
     for e in np.unique(exps):

@@ -11,9 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from dunwell.currencies import is_currency
+from dunwell.currencies import NO_CURRENCY, display_exponent, is_currency
 from dunwell.errors import InputError
-from dunwell.money import ROUNDING, D, MoneyError, exponent
+from dunwell.money import ROUNDING, D, MoneyError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _DIGITS = re.compile(r"[0-9]+")
@@ -120,16 +120,15 @@ def _sign(raw: str) -> tuple[str, bool]:
 
 @lru_cache(maxsize=512)
 def quantum(currency: str) -> Decimal:
-    """The currency's minor unit as a Decimal exponent (0.01 for EUR), cached."""
-    return Decimal(1).scaleb(-exponent(currency))
+    """The currency's minor unit as a Decimal exponent (0.01 for EUR; XXX as 0.01), cached."""
+    return Decimal(1).scaleb(-display_exponent(currency))
 
 
 def check_precision(value: Decimal, currency: str, source: str, line: int | None,
                     field: str) -> Decimal:
     """The amount at its currency's precision; more decimals than that is an InputError."""
-    if not is_currency(currency):
-        raise InputError(source, f"{currency} is not an ISO 4217 currency money can be in", line,
-                         field)
+    if not _statement_currency(currency):
+        raise InputError(source, f"{currency} is not an ISO 4217 currency code", line, field)
     exact = value.quantize(quantum(currency), rounding=ROUNDING)
     if exact != value:
         raise InputError(source, f"{value} has more decimals than {currency} allows", line, field)
@@ -141,10 +140,14 @@ def currency(text: str, source: str, line: int | None, field: str) -> str:
     code = text.strip().upper()
     if not _CURRENCY.match(code):
         raise InputError(source, f"not a currency code: {text!r}", line, field)
-    if not is_currency(code):
-        raise InputError(source, f"{code} is not an ISO 4217 currency money can be in", line,
-                         field)
+    if not _statement_currency(code):
+        raise InputError(source, f"{code} is not an ISO 4217 currency code", line, field)
     return code
+
+
+def _statement_currency(code: str) -> bool:
+    """An ISO 4217 currency, or XXX ('no currency') that banks' test statements carry."""
+    return is_currency(code) or code == NO_CURRENCY
 
 
 def parse_date(text: str, fmt: str, source: str, line: int | None, field: str) -> date:

@@ -127,9 +127,8 @@ def quantum(currency: str) -> Decimal:
 def check_precision(value: Decimal, currency: str, source: str, line: int | None,
                     field: str) -> Decimal:
     """The amount at its currency's precision; more decimals than that is an InputError."""
-    if not _on_statements(currency):
-        raise InputError(source, f"{currency} is not an ISO 4217 currency money can be in", line,
-                         field)
+    if not _statement_currency(currency):
+        raise InputError(source, f"{currency} is not an ISO 4217 currency code", line, field)
     exact = value.quantize(quantum(currency), rounding=ROUNDING)
     if exact != value:
         raise InputError(source, f"{value} has more decimals than {currency} allows", line, field)
@@ -141,14 +140,13 @@ def currency(text: str, source: str, line: int | None, field: str) -> str:
     code = text.strip().upper()
     if not _CURRENCY.match(code):
         raise InputError(source, f"not a currency code: {text!r}", line, field)
-    if not _on_statements(code):
-        raise InputError(source, f"{code} is not an ISO 4217 currency money can be in", line,
-                         field)
+    if not _statement_currency(code):
+        raise InputError(source, f"{code} is not an ISO 4217 currency code", line, field)
     return code
 
 
-def _on_statements(code: str) -> bool:
-    """A currency a statement may state: ISO's, or XXX, which banks' test statements use."""
+def _statement_currency(code: str) -> bool:
+    """An ISO 4217 currency, or XXX ('no currency') that banks' test statements carry."""
     return is_currency(code) or code == NO_CURRENCY
 
 

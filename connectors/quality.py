@@ -391,7 +391,7 @@ def _one_iban_ok(text: str) -> bool | None:
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _iban_spec(country: str):  # noqa: ANN202 - schwifty's IBANSpec
     try:
         return get_iban_spec(country)

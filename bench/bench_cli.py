@@ -102,7 +102,7 @@ def scores(generator: str, folder: Path, matches: Path, review: Path | None) -> 
     if not matches.exists():
         return {}
     found = _read(matches)
-    if "decision" not in found:  # the naive baseline books everything it finds
+    if "confidence" not in found:  # the naive baseline books everything it finds
         found = found.assign(decision="auto", confidence="100")
     if generator == "blind":
         result = blind_score.score(_read(folder / "truth.csv"), found,

@@ -155,9 +155,28 @@ def number_keys(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return full_key, short_key
 
 
+# ISO 11649 creditor reference: RF, two check digits, up to 21 characters, on paper in
+# groups of four ('RF18 2026 0021 07'). The characters after the check digits are ours.
+_RF = r"\bRF\d{2} ?((?:[A-Za-z0-9]{4} ){0,5}[A-Za-z0-9]{1,21})\b"
+
+
+def creditor_references(texts: pd.Series) -> pd.Series:
+    """Texts with each RF creditor reference replaced by its reference part, unspaced."""
+    texts = texts.fillna("").astype("str")
+    has = texts.str.contains(r"\bRF\d{2}", case=False, regex=True).to_numpy(dtype=bool)
+    if not has.any():
+        return texts
+    out = texts.copy()
+    out[has] = per_distinct(texts[has], lambda d: d.str.replace(
+        _RF, lambda m: " " + m.group(1).replace(" ", "") + " ", case=False, regex=True))
+    return out
+
+
 def remittance_tokens(texts: pd.Series) -> pd.DataFrame:
-    """Number tokens found in free text with their keys: one row per (row position, token)."""
-    found = texts.fillna("").str.findall(_TOKEN)
+    """Number tokens found in free text with their keys: one row per (row position, token).
+
+    An RF creditor reference counts by its reference part."""
+    found = creditor_references(texts).str.findall(_TOKEN)
     exploded = found.explode().dropna()
     tokens = pd.DataFrame({"row": exploded.index.to_numpy(),
                            "token": exploded.to_numpy(dtype=object)})

@@ -84,3 +84,11 @@ def test_a_short_number_alone_in_text_does_not_match_a_longer_invoice_number() -
     ledger = invoices(("R-102", "C3", 25000), ("R-103", "C3", 25000))
     rec = run(ledger, payments(("T1", 25000, "Someone Else", "Kundennr 102-77")))
     assert links(rec) == set()
+
+
+@pytest.mark.parametrize("text", ["RF18INV2026004711", "RF182026004711", "RF18 2026 0047 11",
+                                  "rf18 2026 0047 11 Danke"])
+def test_an_iso_11649_creditor_reference_names_its_invoice(text: str) -> None:
+    ledger = invoices(("INV-2026-004711", "C1", 123456), ("INV-2026-004712", "C1", 123456))
+    rec = run(ledger, payments(("T1", 123456, "Someone Else", text)))
+    assert links(rec) == {("T1", "INV-2026-004711", 123456)}

@@ -70,6 +70,21 @@ def _required(check: _Checker, column: str) -> pd.Series:
     return values
 
 
+# Control and format characters (zero-width space, bidi marks, BOM): invisible on paper,
+# so an id holding one can never be matched to the number printed on an invoice.
+_INVISIBLE = r"[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+
+
+def _identifier(check: _Checker, column: str) -> pd.Series:
+    """A required id; one holding an invisible character is refused with its code point."""
+    values = _required(check, column)
+    hidden = values.str.extract(f"({_INVISIBLE})", expand=False)
+    check.flag(hidden.notna(), column,
+               lambda v: f"{v!r} contains an invisible character (U+"
+                         f"{ord(re.search(_INVISIBLE, v).group()):04X}); type the id as printed")
+    return values
+
+
 def _currency(check: _Checker, column: str = "currency") -> pd.Series:
     values = _required(check, column).str.upper()
     unknown = [c for c in pd.unique(values) if c and not is_currency(c)]
@@ -163,8 +178,8 @@ def read_invoices(path: Path | RawTable, warnings: list[str] | None = None) -> p
     check.flag(~status.isin(STATUSES), "status",
                lambda v: f"{v!r} is not one of {', '.join(sorted(STATUSES))}")
     frame = pd.DataFrame({
-        "invoice_id": _required(check, "invoice_id"),
-        "customer_id": _required(check, "customer_id"),
+        "invoice_id": _identifier(check, "invoice_id"),
+        "customer_id": _identifier(check, "customer_id"),
         "customer_name": _text(raw, "customer_name"),
         "currency": currency,
         "amount_minor": amount,
@@ -196,7 +211,7 @@ def read_customers(path: Path, warnings: list[str] | None = None) -> pd.DataFram
     check.flag(~country.str.fullmatch(r"([A-Z]{2})?"), "country",
                lambda v: f"{v!r} is not an ISO 3166 country code")
     frame = pd.DataFrame({
-        "customer_id": _required(check, "customer_id"),
+        "customer_id": _identifier(check, "customer_id"),
         "name": _required(check, "name"),
         "email": _text(raw, "email"),
         "iban": _text(raw, "iban").str.replace(" ", "", regex=False).str.upper(),
@@ -217,7 +232,7 @@ def read_bank_csv(path: Path, warnings: list[str] | None = None) -> pd.DataFrame
     _warn(raw, warnings)
     check = _Checker(raw)
     currency = _currency(check)
-    ids = _required(check, "transaction_id")
+    ids = _identifier(check, "transaction_id")
     again = ids.duplicated() & (ids != "")
     first = raw.frame.loc[~again & ids.isin(ids[again]), "line"]
     first_line = dict(zip(ids[first.index], first, strict=True))

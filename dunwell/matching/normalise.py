@@ -132,7 +132,9 @@ def number_keys(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Keys are value * 32 + digit count, computed on a byte matrix, one column at a time;
     more than MAX_DIGITS digits gives -1.
     """
-    raw = np.array(tokens.tolist(), dtype="S").reshape(-1)
+    # only ASCII digits count; any other character becomes '?' so it cannot break the bytes
+    ascii_tokens = tokens.astype("str").str.encode("ascii", errors="replace")
+    raw = np.array(ascii_tokens.tolist(), dtype="S").reshape(-1)
     width = max(raw.dtype.itemsize, 1)
     chars = np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(len(raw), width)
     digit = (chars >= 48) & (chars <= 57)

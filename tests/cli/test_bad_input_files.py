@@ -31,6 +31,7 @@ INVOICE_CASES = {
     "invoices_duplicate_header.csv": [(1, "amount")],
     "invoices_semicolons.csv": [(1, 1)],
     "invoices_arabic_digits.csv": [(2, "amount")],
+    "invoices_zero_width_space.csv": [(3, "invoice_id")],
     "invoices_too_large.csv": [(2, "amount")],
     "invoices_header_case.csv": [(1, "amount"), (1, "due_date")],
     "invoices_utf16.csv": [(1, None)],
@@ -72,6 +73,7 @@ def test_bad_customers_file_is_refused_for_dunning(cli, workdir):
 
 @pytest.mark.parametrize(("fixture", "expected"), [
     ("bank_duplicate_transaction_id.csv", [(4, "transaction_id")]),
+    ("bank_invisible_character.csv", [(2, "transaction_id")]),
     ("bank_bad_cells.csv", [(2, "amount"), (3, "booking_date"), (4, "currency"), (5, "amount")]),
 ])
 def test_bad_bank_csv_is_refused_by_reconcile(cli, workdir, fixture, expected):

@@ -101,3 +101,13 @@ def test_known_payer_paying_in_a_currency_without_open_invoices_is_a_currency_mi
                                 "DE89370400440532013000", "EUR")))
     assert links(rec) == set()
     assert kinds(rec) == [("currency_mismatch", "T1", "")]
+
+
+@pytest.mark.parametrize("text", ["INV-2026-004711\u200b",
+                                  "Rechnung Nr\u00b0 INV-2026-004711 \u00fcber",
+                                  "Zahlung \u0660\u0661 INV-2026-004711"])
+def test_characters_outside_ascii_beside_a_reference_do_not_hide_it(text: str) -> None:
+    # the number keys are built on bytes: a zero-width space, a degree sign or Arabic digits
+    # once raised UnicodeEncodeError there
+    rec = run(LEDGER, payments(("T1", 123456, "Muller Maschinenbau", text)))
+    assert links(rec) == {("T1", "INV-2026-004711", 123456)}

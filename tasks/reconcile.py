@@ -44,9 +44,11 @@ def still_owed(invoices: pd.DataFrame, pending: pd.DataFrame) -> tuple[pd.DataFr
     invoices with what is still owed, and the pending amount per invoice.
     """
     known = pending.drop_duplicates("invoice_id").set_index("invoice_id")
-    last = invoices["invoice_id"].map(known["last_open_minor"])
+    # float64 whatever the map returns: an empty invoice list (every row quarantined) maps
+    # to an empty text series, which cannot be subtracted from
+    last = invoices["invoice_id"].map(known["last_open_minor"]).astype("float64")
     caught_up = (last - invoices["open_minor"]).clip(lower=0).fillna(0)
-    before = invoices["invoice_id"].map(known["pending_minor"]).fillna(0)
+    before = invoices["invoice_id"].map(known["pending_minor"]).astype("float64").fillna(0)
     owed = invoices["open_minor"].clip(lower=0)
     pending_now = (before - caught_up).clip(lower=0).clip(upper=owed).astype("int64")
     out = invoices.copy()

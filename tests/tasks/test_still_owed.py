@@ -111,3 +111,14 @@ def test_last_payment_date_without_a_statement_is_blank() -> None:
     bank = pd.DataFrame({"transaction_id": pd.Series([], dtype="str"),
                          "booking_date": pd.Series([], dtype="datetime64[ns]")})
     assert with_last_payment(invoices, empty, bank)["last_payment_date"].isna().all()
+
+
+def test_no_invoice_left_after_quarantine_owes_nothing() -> None:
+    # every row of the export quarantined: an empty frame must not break the arithmetic
+    empty = pd.DataFrame({"invoice_id": pd.Series([], dtype="str"),
+                          "amount_minor": pd.Series([], dtype="int64"),
+                          "open_minor": pd.Series([], dtype="int64"),
+                          "currency": pd.Series([], dtype="str")})
+    owed, pending = still_owed(empty, _pending(("I1", 10000, 6000)))
+    assert owed.empty and pending.empty
+    assert owed["open_minor"].dtype == "int64"

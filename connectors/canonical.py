@@ -18,13 +18,12 @@ import pandas as pd
 from dunwell.connectors.csvio import RawTable, read_table
 from dunwell.currencies import is_currency
 from dunwell.errors import InputError, InputErrors
-from dunwell.money import exponent
+from dunwell.money import MAX_WHOLE_DIGITS, exponent
 
 MAX_ERRORS = 20
 # ASCII digits only: \d would also take Arabic-Indic or full-width digits
 _AMOUNT = r"-?[0-9]+(?:\.[0-9]+)?"
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-MAX_WHOLE_DIGITS = 15
 _TRUE = {"true", "1", "yes", "y"}
 _BOOLS = _TRUE | {"false", "0", "no", "n", ""}
 STATUSES = {"open", "paid", "cancelled", "credit_note"}
@@ -70,9 +69,11 @@ def _required(check: _Checker, column: str) -> pd.Series:
     return values
 
 
-# Control and format characters (zero-width space, bidi marks, BOM): invisible on paper,
-# so an id holding one can never be matched to the number printed on an invoice.
-_INVISIBLE = r"[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+# Control and format characters (zero-width space, bidi marks, BOM; line breaks and tabs
+# are left to the cell's own checks) are invisible on paper, so an id holding one can
+# never be matched to the number printed on an invoice.
+_INVISIBLE = (r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad"
+              r"\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
 def _identifier(check: _Checker, column: str) -> pd.Series:

@@ -18,6 +18,8 @@ from dunwell.currencies import MINOR_UNITS
 
 _CANONICAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 ROUNDING = ROUND_HALF_UP
+MAX_WHOLE_DIGITS = 15
+"""Digits before the decimal point an amount may have: int64 minor units must hold it."""
 
 
 class MoneyError(ValueError):

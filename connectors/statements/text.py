@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from dunwell.currencies import NO_CURRENCY, display_exponent, is_currency
 from dunwell.errors import InputError
-from dunwell.money import ROUNDING, D, MoneyError
+from dunwell.money import MAX_WHOLE_DIGITS, ROUNDING, D, MoneyError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _DIGITS = re.compile(r"[0-9]+")
@@ -129,6 +129,9 @@ def check_precision(value: Decimal, currency: str, source: str, line: int | None
     """The amount at its currency's precision; more decimals than that is an InputError."""
     if not _statement_currency(currency):
         raise InputError(source, f"{currency} is not an ISO 4217 currency code", line, field)
+    if value.adjusted() >= MAX_WHOLE_DIGITS:
+        raise InputError(source, f"{value} is too large (at most {MAX_WHOLE_DIGITS} digits "
+                         "before the decimal mark)", line, field)
     exact = value.quantize(quantum(currency), rounding=ROUNDING)
     if exact != value:
         raise InputError(source, f"{value} has more decimals than {currency} allows", line, field)

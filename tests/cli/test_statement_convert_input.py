@@ -31,6 +31,8 @@ def existing_output(workdir):
     ("invoices_binary.csv", 1),
     ("bank_utf16.csv", 1),
     ("bank_duplicate_transaction_id.csv", 4),
+    ("statement_amount_40_digits.sta", 5),  # once a decimal.InvalidOperation traceback
+    ("bank_invisible_character.csv", 2),
 ])
 def test_unreadable_statement_is_refused_and_the_old_output_kept(cli, workdir, existing_output,
                                                                 fixture, line):

@@ -20,6 +20,7 @@ OUT = HERE / "out"
 BENCHES = [
     ("statements", ["bench_statements.py"]),
     ("bank_csv", ["bench_bank_csv.py"]),
+    ("bank_csv_blind", ["bench_bank_csv_blind.py"]),
     ("matching", ["bench_matching.py"]),
     ("dunning", ["bench_dunning.py"]),
     ("dask", ["bench_dask.py"]),

@@ -1,5 +1,6 @@
 """Built-in profiles for more banks' CSV exports (bunq, ZKB, PostFinance, Raiffeisen CH,
-KBC, BNP Paribas Fortis, Santander ES, Capital One 360, Deutsche Bank).
+KBC, BNP Paribas Fortis, Santander ES, Capital One 360, Deutsche Bank, Starling,
+BoursoBank, Société Générale, UBS German).
 
 Each fixture in tests/fixtures/statements/banks was written from the bank's published
 layout (sources in that folder's README); the counts and net sums below were added up by
@@ -39,6 +40,15 @@ CASES = {
     "capital_one_360.csv": ("capital_one_360", 4, "USD", "2391.90", "1234"),
     # -13.99 + 2500.00 - 1086.40 - 13.99 (Soll/Haben); the Kontostand footer is skipped
     "deutsche_bank.csv": ("deutsche_bank", 4, "EUR", "1385.62", None),
+    # 2500.00 - 1100.00 - 50.00 - 42.10 + 1.27
+    "starling.csv": ("starling", 5, "GBP", "1309.17", None),
+    # -568.13 - 8.99 + 2450.00 - 1100.50 (space thousands)
+    "boursobank.csv": ("boursobank", 4, "EUR", "772.38", "00040613484"),
+    # -26.01 + 2100.00 - 100.00 - 8.30; the account from the line above the header
+    "societe_generale.csv": ("societe_generale", 4, "EUR", "1965.69", "00012345678"),
+    # -23.40 - 150.00 + 5200.00 - 8.50: the pending row (no Buchungsdatum) and the
+    # collective order's two Einzelbetrag rows are not booked transactions
+    "ubs_ch_de.csv": ("ubs_ch_de", 4, "CHF", "5018.10", "CH9300762011623852957"),
 }
 
 
@@ -89,3 +99,12 @@ def test_capital_one_360_sign_comes_from_the_transaction_type() -> None:
     amounts = [t.amount for t in read_statement(BANKS / "capital_one_360.csv").transactions]
     assert amounts == [Decimal("-45.50"), Decimal("1500.00"), Decimal("-75.00"),
                        Decimal("1012.40")]
+
+
+def test_ubs_de_skips_pending_and_single_amounts_and_says_so() -> None:
+    imp = read_statement(BANKS / "ubs_ch_de.csv")
+    assert [t.amount for t in imp.transactions] == [Decimal("-23.40"), Decimal("-150.00"),
+                                                     Decimal("5200.00"), Decimal("-8.50")]
+    assert imp.transactions[1].counterparty_name == "Sammelauftrag"
+    assert any("without a date" in w for w in imp.warnings)
+    assert any("skip_if" in w for w in imp.warnings)

@@ -17,11 +17,11 @@ from dunwell.model import BankTxn
 from . import bai2, bank_csv, camt, csv_bank, detect, mt940, ofx
 from .balances import check_balances
 from .bank_csv import write_canonical_csv
-from .csv_infer import HOW, InferenceUnsure, infer
+from .csv_infer import HOW, InferenceUnsure, infer, known_names
 from .csv_profiles import PROFILES_DIR, CsvProfile, load_all, load_profiles, profile_folders
 from .identity import assign_ids
 from .records import StatementBalance, StatementImport
-from .text import decode
+from .text import cp1252, decode
 
 __all__ = ["StatementBalance", "StatementImport", "check_balances", "read_statement",
            "write_canonical_csv", "load_profiles", "CsvProfile", "infer_profile", "PROFILES_DIR"]
@@ -109,11 +109,17 @@ def infer_profile(path: Path, name: str = "inferred", currency: str | None = Non
     if kind is not None:
         raise InputError(source, f"is {kind}, which dunwell reads without a profile", 1)
     text, warnings = decode(data, source)
-    profile, notes = infer(text, source, name, currency)
+    encoding = None
     if warnings:
-        encoding = warnings[0].rsplit("read as ", 1)[-1]
-        profile = replace(profile, encoding={"Windows-1252": "cp1252", "Windows-1250": "cp1250",
-                                             "ISO-8859-2": "iso8859_2"}[encoding])
+        encoding = {"Windows-1252": "cp1252", "Windows-1250": "cp1250",
+                    "ISO-8859-2": "iso8859_2"}[warnings[0].rsplit("read as ", 1)[-1]]
+        western = cp1252(data)
+        if encoding != "cp1252" and known_names(western) > known_names(text):
+            encoding, text = "cp1252", western  # the header reads as words in Windows-1252
+    profile, notes = infer(text, source, name, currency)
+    if encoding:
+        profile = replace(profile, encoding=encoding)
+        notes.append(f"encoding {encoding} (not UTF-8)")
     return profile, notes
 
 

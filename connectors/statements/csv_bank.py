@@ -48,6 +48,8 @@ def header_of(text: str, profile: CsvProfile, source: str) -> tuple[int, list[st
     for line, cells in rows(text, profile, source):
         if line <= profile.skip_rows or not any(c.strip() for c in cells):
             continue
+        if not profile.header_row:  # columns by position; the data starts here
+            return line - 1, positional(len(cells))
         names = [c.strip().lstrip("\ufeff") for c in cells]
         if first is None:
             first = (line, names)
@@ -59,6 +61,11 @@ def header_of(text: str, profile: CsvProfile, source: str) -> tuple[int, list[st
 
 
 _HEADER_SEARCH = 40
+
+
+def positional(width: int) -> list[str]:
+    """Column names of an export without a header row: "column 1", "column 2", ..."""
+    return [f"column {i}" for i in range(1, width + 1)]
 
 
 def matches(text: str, profile: CsvProfile, source: str) -> bool:
@@ -195,7 +202,8 @@ def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
     ccy_column = profile.column("currency")
     code = (cell(ccy_column) if ccy_column else "") or profile.currency or default_currency
     if not code:
-        raise InputError(source, "no currency in the row or the profile (pass a currency)", line,
+        raise InputError(source, "no currency in the row or the profile: pass --currency CODE "
+                         "(or set currency: in the profile)", line,
                          ccy_column or "currency")
     ccy = currency(code, source, line, ccy_column or "currency")
     value = check_precision(_amount(cell, profile, source, line), ccy, source, line, "amount")

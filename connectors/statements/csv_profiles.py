@@ -49,6 +49,8 @@ class CsvProfile:
       account_pattern: a regular expression finding the account in the preamble (group 1).
       counterparty_by_sign: counterparty_name lists the payer's column, then the payee's: the
         payer names the counterparty of money in, the payee that of money out (DKB).
+      header_row: False for an export without a row of column names (ASN, Triodos, TD):
+        its columns are then named by position, "column 1", "column 2", ...
     """
 
     name: str
@@ -70,6 +72,7 @@ class CsvProfile:
     continuation: bool = False
     account_pattern: str | None = None
     counterparty_by_sign: bool = False
+    header_row: bool = True
     description: str = field(default="", compare=False)
 
     def column(self, name: str) -> str | None:
@@ -124,7 +127,8 @@ def to_yaml(profile: CsvProfile) -> str:
     raw: dict[str, Any] = {"description": profile.description or f"{profile.name} export"}
     defaults = CsvProfile(name="", header=(), columns={})
     for key in ("separator", "encoding", "skip_rows", "decimal", "thousands", "currency",
-                "skip_undated", "continuation", "account_pattern", "counterparty_by_sign"):
+                "skip_undated", "continuation", "account_pattern", "counterparty_by_sign",
+                "header_row"):
         value = getattr(profile, key)
         if value != getattr(defaults, key):
             raw[key] = value

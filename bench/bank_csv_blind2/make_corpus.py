@@ -381,11 +381,11 @@ def credit_mutuel() -> tuple[bytes, list[Txn], str]:
 
 
 @writer("es_sabadell.csv", "Banco Sabadell (ES)",
-        "Banco Sabadell movements download (cooperm81/ofxgen bs.profile: separator '|', "
-        "date field 0 dd/mm/yyyy, description 1, amount 3; public Sabadell parser: "
-        "'pipe-delimited TXT, 7 columns, no header'): F.Operativa|Concepto|F.Valor|Importe|"
-        "Saldo|Referencia 1|Referencia 2, Spanish numbers '-1.234,56', Windows-1252; "
-        "no currency anywhere")
+        "Banco Sabadell movements download as in cooperm81/ofxgen data.txt and bs.profile "
+        "(separator '|', no header, date field 0 dd/mm/yyyy, description 1, amount 3): "
+        "F.Operativa|Concepto|F.Valor|Importe|Saldo|Referencia 1|Referencia 2, dot "
+        "decimals without thousands ('-1659.00', '19908.82'), newest first; Windows-1252 "
+        "assumed (the sample's encoding is not stated); no currency anywhere")
 def sabadell() -> tuple[bytes, list[Txn], str]:
     txns = make_txns(113, 22, date(2026, 3, 2), "es", big=True)
     bals = running(txns, Decimal("96150.00"))
@@ -396,8 +396,9 @@ def sabadell() -> tuple[bytes, list[Txn], str]:
                     else f"COMPRA TARJ. 5402XXXXXXXX3012 {t.party}")
         rows.append("|".join([f"{t.day:%d/%m/%Y}", concepto,
                               f"{t.day + timedelta(days=i % 2):%d/%m/%Y}",
-                              comma(t.amount, "."), comma(bals[i], "."),
-                              f"{7000000 + i:010d}", ""]))
+                              dot(t.amount), dot(bals[i]),
+                              f"A{48037642010 + i}" if i % 3 == 0 else "",
+                              "5402052566057018" if t.amount < 0 else ""]))
     return ("\r\n".join(rows) + "\r\n").encode("cp1252"), txns, "EUR"
 
 

@@ -13,6 +13,11 @@ FILE -o out.csv`, no --profile and no --currency. Verdicts:
   failed   any other exit (a crash, exit 1)
 A second pass gives each file --currency (what a user knows of their own
 account) and is reported beside the first.
+
+Usage: python bench/bench_bank_csv_blind.py [FOLDER]
+FOLDER is a corpus folder with a truth.json (a path, or a name under bench/);
+the default is bench/bank_csv_blind. The figures go to bench/out/<folder name>.json.
+bench/bank_csv_blind2 is the second, held-out corpus (see its README).
 """
 
 from __future__ import annotations
@@ -27,8 +32,19 @@ from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FILES = HERE / "bank_csv_blind"
-OUT = HERE / "out" / "bank_csv_blind.json"
+DEFAULT_FILES = HERE / "bank_csv_blind"
+
+
+def corpus_folder(argv: list[str]) -> Path:
+    """The corpus folder named on the command line, or the first blind corpus."""
+    if not argv:
+        return DEFAULT_FILES
+    given = Path(argv[0])
+    for folder in (given, HERE / given):
+        if (folder / "truth.json").is_file():
+            return folder.resolve()
+    raise SystemExit(f"{argv[0]}: no truth.json there (a corpus folder, a path or a name "
+                     "under bench/)")
 
 
 def _dunwell() -> list[str]:
@@ -75,9 +91,9 @@ def judge(path: Path, truth: dict, currency: str | None, folder: Path) -> dict:
             "message": lines[0] if lines else "", "stdout": stdout.strip()[:400]}
 
 
-def markdown(results: list[dict], summary: dict) -> str:
+def markdown(results: list[dict], summary: dict, corpus: str = "bench/bank_csv_blind") -> str:
     """The table RESULTS.md shows: one row per file, both passes."""
-    lines = ["Blind corpus (bench/bank_csv_blind, banks without a built-in profile), "
+    lines = [f"Blind corpus ({corpus}, banks without a built-in profile), "
              "`dunwell statement convert FILE -o out.csv`, then with `--currency`.", "",
              f"Without --currency: {summary['plain']}; with --currency: "
              f"{summary['with_currency']}.", "",
@@ -91,14 +107,20 @@ def markdown(results: list[dict], summary: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    truth = json.loads((FILES / "truth.json").read_text(encoding="utf-8"))
+def main(argv: list[str] | None = None) -> int:
+    files = corpus_folder(sys.argv[1:] if argv is None else argv)
+    out = HERE / "out" / f"{files.name}.json"
+    try:
+        corpus = str(files.relative_to(HERE.parent))
+    except ValueError:
+        corpus = str(files)
+    truth = json.loads((files / "truth.json").read_text(encoding="utf-8"))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, want in truth.items():
-            plain = judge(FILES / name, want, None, folder)
-            given = judge(FILES / name, want, want["currency"], folder)
+            plain = judge(files / name, want, None, folder)
+            given = judge(files / name, want, want["currency"], folder)
             results.append({"file": name, "bank": want["bank"], "expected_count": want["count"],
                             "expected_net": want["net_sum"], "currency": want["currency"],
                             "plain": plain, "with_currency": given})
@@ -114,9 +136,10 @@ def main() -> int:
         summary[mode] = {v: verdicts.count(v) for v in ("ok", "refused", "WRONG", "failed")}
     print(f"{len(results)} files; plain: {summary['plain']}; --currency: "
           f"{summary['with_currency']}")
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"files": len(results), **summary,
-                               "markdown": markdown(results, summary), "results": results},
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"files": len(results), **summary,
+                               "markdown": markdown(results, summary, corpus),
+                               "results": results},
                               indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 

@@ -21,6 +21,7 @@ BENCHES = [
     ("statements", ["bench_statements.py"]),
     ("bank_csv", ["bench_bank_csv.py"]),
     ("bank_csv_blind", ["bench_bank_csv_blind.py"]),
+    ("bank_csv_blind2", ["bench_bank_csv_blind.py", "bank_csv_blind2"]),
     ("matching", ["bench_matching.py"]),
     ("dunning", ["bench_dunning.py"]),
     ("dask", ["bench_dask.py"]),

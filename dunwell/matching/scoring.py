@@ -62,11 +62,18 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
     # any of them settles the debt. They tie with each other, so none is booked alone.
     # An open invoice named exactly is the strongest evidence there is, whatever was paid:
     # an instalment, a round sum too much, a fee kept by a bank (booked with the difference).
+    # An overpayment is a small excess (rounded up, a fee added, a credit kept): money
+    # exceeding what the named invoices are open for by more than that amount again and by
+    # more than twenty bank fees is something else sharing the number (an insurer's claim,
+    # an order): a person decides.
+    excess = opt["paid"].to_numpy() - opt["open_sum"].to_numpy()
+    far_over = (excess > opt["open_sum"].to_numpy()) & (excess > 20 * opt["fee_minor"].to_numpy())
     invoice = np.select(
-        [has_ref & (typos == 0) & fits, has_ref & (typos == 0), has_ref & fits, has_ref,
+        [has_ref & (typos == 0) & fits, has_ref & (typos == 0) & far_over,
+         has_ref & (typos == 0), has_ref & fits, has_ref,
          subset & (opt["kind"].eq("subset_partial") | round_sum), opt["kind"].eq("run"),
          subset, opt["relation"].eq("exact"), opt["relation"].eq("fee")],
-        [0.995, _NAMED_UNFIT, 0.97, 0.85, 0.85, 0.95, 0.95, 0.97, 0.80], 0.0)
+        [0.995, 0.85, _NAMED_UNFIT, 0.97, 0.85, 0.85, 0.95, 0.95, 0.97, 0.80], 0.0)
     complete = subset & ~opt["kind"].eq("subset_partial").to_numpy()
     invoice = np.where(several & complete, np.maximum(invoice, 0.98), invoice)
     invoice = np.where(several & ~subset & ~has_ref, invoice * 0.8, invoice)

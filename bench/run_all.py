@@ -21,6 +21,7 @@ BENCHES = [
     ("statements", ["bench_statements.py"]),
     ("bank_csv", ["bench_bank_csv.py"]),
     ("matching", ["bench_matching.py"]),
+    ("accuracy", ["bench_accuracy.py"]),
     ("dunning", ["bench_dunning.py"]),
     ("dask", ["bench_dask.py"]),
     ("demo", ["bench_demo.py"]),

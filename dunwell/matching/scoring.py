@@ -43,11 +43,22 @@ def option_scores(rows: pd.DataFrame, fee_minor: np.ndarray, fee_percent: float)
     return opt
 
 
+def round_unit(fee_minor: np.ndarray) -> np.ndarray:
+    """What counts as a round sum, in minor units: a hundred euros' worth.
+
+    The bank-fee tolerance sets each currency's scale (15 EUR, 250,000 IDR); a hundred
+    euros is 20/3 of it, taken to the nearest power of ten: 100.00 EUR, 1,000,000 IDR,
+    10,000 JPY. Every rupiah amount is whole thousands: 100 rupiah are no round sum.
+    """
+    scale = np.maximum(fee_minor.astype(np.float64) * 20 / 3, 1.0)
+    return np.power(10, np.round(np.log10(scale))).astype(np.int64)
+
+
 def _confidence(opt: pd.DataFrame) -> np.ndarray:
     fits = opt["relation"].isin(["exact", "fee"]).to_numpy()
     typos = opt["typos"].to_numpy()
     has_ref = typos >= 0
-    round_sum = (opt["paid"].to_numpy() % 10000) == 0
+    round_sum = (opt["paid"].to_numpy() % round_unit(opt["fee_minor"].to_numpy())) == 0
     p_ref = np.where(typos == 0, _P_REF[0], np.where(typos == 1, _P_REF[1], 0.0))
     p_amount = np.where(opt["relation"].eq("exact"), np.where(round_sum, 0.4, 0.8),
                         np.where(opt["relation"].eq("fee"), 0.6, 0.0))

@@ -206,7 +206,9 @@ def is_date(tokens: pd.Series) -> np.ndarray:
     return per_distinct(tokens, lambda d: d.str.fullmatch(_DATE.pattern)).astype(bool)
 
 
-_WORDS = r"[\s,;:()+]+"
+# Spaces and punctuation between words; '*', backslash and '~' separate the elements and
+# segments of a US ACH addendum ('RMR*IV*R-102*57.98' and a backslash, ANSI X12 820).
+_WORDS = r"[\s,;:()+*\\~]+"
 
 
 def compact_id(values: pd.Series) -> pd.Series:

@@ -57,3 +57,12 @@ def test_the_real_payment_after_a_far_larger_one_naming_the_invoice_is_booked() 
                    ("T2", 118194, "Müller Maschinenbau GmbH", "Re.-Nr. INV-2026-041044",
                     IBAN_C1, None, "2026-11-17"))
     assert links(run(ledger, pay)) == {("T2", "INV-2026-041044", 118194)}
+
+
+def test_a_short_invoice_number_in_an_ach_addendum_is_found() -> None:
+    # US CCD+ remittance: RMR segment, elements separated by '*', ended by a backslash.
+    ledger = invoices(("I-698", "C3", 5798, "USD", "2026-09-28"),
+                      ("INV-2026-017390", "C3", 5798, "USD", "2026-09-01"))
+    pay = payments(("T1", 5798, "Harrington Supplies Ltd", "RMR*IV*I-698**57.98\\", None,
+                    "USD"))
+    assert links(run(ledger, pay)) == {("T1", "I-698", 5798)}

@@ -10,7 +10,8 @@ against the generator's own truth in one shape:
 
 per kind: payments, links that should be booked automatically, automatic links right
 and wrong, recall, payments put to review and those whose first candidate is right,
-and payments that pay an invoice and got neither a booking nor a proposal (missed).
+payments flagged by a discrepancy naming the right invoice (a payment in another
+currency), and payments that pay an invoice and got none of these (missed).
 
 Kinds that must go to a person (the truth says review or ask) carry the reason beside
 them; a kind expected automatic below 90 % recall is flagged. Everything lands in
@@ -42,7 +43,8 @@ import bench_matching  # noqa: E402
 REVIEW_REASONS = {
     "psp_payout": "a payout nets many customers' charges and fees; only the PSP's report "
                   "splits it",
-    "currency_diff": "paid in another currency at an unknown rate: the amount proves nothing",
+    "currency_diff": "paid in another currency at an unknown rate: the amount proves "
+                     "nothing; flagged as currency_mismatch naming the invoice",
     "disputed_paid": "the invoice is disputed: a person clears it",
     "same_amount_generic": "several identical open invoices of the customer, none named: "
                            "any is right, the clerk picks",
@@ -50,6 +52,14 @@ REVIEW_REASONS = {
     "foreign_currency": "paid in another currency at an unknown rate: the amount proves "
                         "nothing",
     "equal_amounts": "two identical open invoices of the payer, none named",
+}
+# Kinds expected automatic that stay below target by design, and why a person confirms.
+SHORTFALL_REASONS = {
+    "multi_unlisted": "several invoices, none named: booked only when the payer is surely "
+                      "known and a search of all its open invoices finds one set; among a "
+                      "customer's dozens of open invoices, sets of up to five adding up by "
+                      "coincidence are likely (C(30,5) = 142,506 sets against amounts of "
+                      "10^5-10^6 cents), so the set found is proposed, first, for a person",
 }
 # Target: a kind the truth expects automatic recalled at least this well.
 KIND_TARGET = 0.90
@@ -105,7 +115,13 @@ def engine_matches(folder: Path) -> tuple[pd.DataFrame, float]:
     started = time.perf_counter()
     rec = reconcile(inv, bank, cust, MatchPolicy())
     took = time.perf_counter() - started
-    return rec.matches[["transaction_id", "invoice_id", "decision", "rank"]], took
+    # A discrepancy naming an invoice (a payment in another currency, say) is a finding a
+    # person acts on: scored as `flagged` when no match row shows the payment.
+    flagged = rec.discrepancies.loc[rec.discrepancies["invoice_id"] != "",
+                                    ["transaction_id", "invoice_id"]].assign(
+        decision="flagged", rank=1)
+    matches = rec.matches[["transaction_id", "invoice_id", "decision", "rank"]]
+    return pd.concat([matches, flagged], ignore_index=True), took
 
 
 def baseline_matches(folder: Path) -> pd.DataFrame:
@@ -150,7 +166,10 @@ def score(truth: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     tx["booked"] = tx.index.isin(set(auto["transaction_id"]))
     tx["review"] = tx.index.isin(set(review["transaction_id"])) & ~tx["booked"]
     tx["first_ok"] = tx["review"] & tx.index.isin(first_ok)
-    tx["missed"] = tx["pays"] & ~tx["booked"] & ~tx["review"]
+    flags = matches[matches["decision"] == "flagged"]
+    flag_ok = set(flags[key].merge(right, on=key)["transaction_id"])
+    tx["flagged"] = tx["pays"] & ~tx["booked"] & ~tx["review"] & tx.index.isin(flag_ok)
+    tx["missed"] = tx["pays"] & ~tx["booked"] & ~tx["review"] & ~tx["flagged"]
     table = pd.DataFrame({
         "expect": tx.groupby("kind")["expect"].agg(lambda e: e.mode().iloc[0]),
         "payments": tx.groupby("kind").size(),
@@ -161,10 +180,11 @@ def score(truth: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
         "review": tx.groupby("kind")["review"].sum(),
         "review_paying": (tx["review"] & tx["pays"]).groupby(tx["kind"]).sum(),
         "review_first_ok": tx.groupby("kind")["first_ok"].sum(),
+        "flagged": tx.groupby("kind")["flagged"].sum(),
         "missed": tx.groupby("kind")["missed"].sum(),
     })
     counts = ["payments", "links_auto", "auto_ok", "auto_bad", "review", "review_paying",
-              "review_first_ok", "missed"]
+              "review_first_ok", "flagged", "missed"]
     table[counts] = table[counts].fillna(0).astype("int64")
     table.loc["ALL", counts] = table[counts].sum()
     table.loc["ALL", ["expect", "recall"]] = ["", want["booked"].mean()]
@@ -216,7 +236,9 @@ def note(kind: str, row: dict) -> str:
     if row["expect"] in ("review", "ask"):
         return "review: " + REVIEW_REASONS.get(kind, "the truth says a person decides")
     if row["expect"] == "auto" and row["recall"] is not None and row["recall"] < KIND_TARGET:
-        return f"BELOW {KIND_TARGET:.0%} TARGET"
+        return f"BELOW {KIND_TARGET:.0%} TARGET" + (
+            f": review by design: {SHORTFALL_REASONS[kind]}" if kind in SHORTFALL_REASONS
+            else "")
     return ""
 
 
@@ -231,15 +253,15 @@ def markdown(result: dict) -> str:
              f"Naive baseline (id in text + exact amount): precision {_pct(n['precision'])} %,"
              f" recall {_pct(n['recall'])} %.", "",
              "| kind | expect | payments | links auto | auto ok | auto wrong | recall % | "
-             "review | review 1st ok | missed | naive recall % | naive wrong | note |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "review | review 1st ok | flagged | missed | naive recall % | naive wrong | note |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for kind, row in e["kinds"].items():
         base = b["kinds"].get(kind, {})
         lines.append(
             f"| {kind} | {row['expect']} | {int(row['payments'])} | {int(row['links_auto'])} | "
             f"{int(row['auto_ok'])} | {int(row['auto_bad'])} | {_pct(row['recall'])} | "
             f"{int(row['review'])} | {int(row['review_first_ok'])}/{int(row['review_paying'])} "
-            f"| {int(row['missed'])} | {_pct(base.get('recall'))} | "
+            f"| {int(row['flagged'])} | {int(row['missed'])} | {_pct(base.get('recall'))} | "
             f"{int(base.get('auto_bad') or 0)} | {note(kind, row) if kind != 'ALL' else ''} |")
     return "\n".join(lines)
 
@@ -253,7 +275,7 @@ def print_result(result: dict) -> None:
           f"{_pct(o['review_first_right'])} %; reconcile {result['reconcile_s']:.1f} s, load "
           f"{result['load_before'][0]:.1f} ==")
     print(f"{'kind':24} {'expect':6} {'pays':>6} {'links':>6} {'ok':>6} {'wrong':>5} "
-          f"{'recall':>6} {'review':>6} {'1st ok':>11} {'missed':>6} | {'naive':>6} "
+          f"{'recall':>6} {'review':>6} {'1st ok':>11} {'flag':>5} {'missed':>6} | {'naive':>6} "
           f"{'wrong':>5}  note")
     for kind, row in e["kinds"].items():
         base = b["kinds"].get(kind, {})
@@ -261,7 +283,7 @@ def print_result(result: dict) -> None:
         print(f"{kind:24} {row['expect']:6} {int(row['payments']):6d} "
               f"{int(row['links_auto']):6d} {int(row['auto_ok']):6d} {int(row['auto_bad']):5d} "
               f"{_pct(row['recall']):>6} {int(row['review']):6d} {first:>11} "
-              f"{int(row['missed']):6d} | {_pct(base.get('recall')):>6} "
+              f"{int(row['flagged']):5d} {int(row['missed']):6d} | {_pct(base.get('recall')):>6} "
               f"{int(base.get('auto_bad') or 0):5d}  {note(kind, row) if kind != 'ALL' else ''}")
 
 

@@ -179,8 +179,8 @@ def remittance_tokens(texts: pd.Series) -> pd.DataFrame:
 
     An RF creditor reference counts by its reference part. A token written as a calendar
     date ('dd 2026-10-12', 'vom 12.10.2026') is a date: it names an invoice only by all
-    its digits as written (`short` is -2, matching nothing; `date` True), never with zeros dropped or a typo
-    away, or 'Inv 2026-004711 dd 2026-10-12' would also name INV-2026-001012.
+    its digits as written (`short` is -2, matching nothing; `date` True), never with zeros
+    dropped or a typo away, or 'Inv 2026-004711 dd 2026-10-12' would name INV-2026-001012.
     """
     found = creditor_references(texts).str.findall(_TOKEN)
     exploded = found.explode().dropna()

@@ -9,7 +9,7 @@ import pandas as pd
 
 from dunwell.matching import MatchPolicy, reconcile
 from dunwell.synth import generate
-from matching.builders import invoices, links, payments, run
+from matching.builders import customers, invoices, links, payments, run
 
 IBAN_C2 = "FR7630006000011234567890189"
 
@@ -88,3 +88,22 @@ def test_a_round_euro_sum_of_two_invoices_stays_a_proposal() -> None:
                       ("INV-2026-002990", "C2", 7700, None, "2026-10-20"))
     pay = payments(("T1", 100000, "DUPONT LOGISTIQUE", "Paiement", IBAN_C2))
     assert links(run(ledger, pay)) == set()
+
+
+def test_a_payer_name_resembling_many_customers_alike_keeps_them_all() -> None:
+    # Among many customers a shortened payer name resembles several equally well: none may
+    # be dropped by its place in the master, or the one owed the amount is lost at scale.
+    names = [f"Schroeder Bau {city} GmbH" for city in ("Aalen", "Bonn", "Celle", "Dueren",
+                                                         "Essen")]
+    cust = pd.DataFrame({"customer_id": [f"K{i}" for i in range(5)], "name": names,
+                         "email": "", "iban": "", "segment": "", "language": "de",
+                         "country": "DE", "timezone": "Europe/Berlin",
+                         "do_not_contact": False})
+    # Four unrelated invoices share the amount, as amounts do among many invoices.
+    ledger = invoices(*[(f"INV-2026-00090{i}", f"K{i}", 10000 + i) for i in range(5)],
+                      *[(f"INV-2026-00080{i}", "C3", 10004) for i in range(4)])
+    pay = payments(("T1", 10004, "SCHROEDER BAU", "Zahlung"))
+    rec = reconcile(ledger, pay, pd.concat([cust, customers()], ignore_index=True),
+                    MatchPolicy())
+    assert rec.matches.loc[rec.matches["rank"] == 1, "invoice_id"].tolist() == [
+        "INV-2026-000904"]

@@ -23,6 +23,7 @@ BENCHES = [
     ("bank_csv_blind", ["bench_bank_csv_blind.py"]),
     ("bank_csv_blind2", ["bench_bank_csv_blind.py", "bank_csv_blind2"]),
     ("matching", ["bench_matching.py"]),
+    ("accuracy", ["bench_accuracy.py"]),
     ("dunning", ["bench_dunning.py"]),
     ("dask", ["bench_dask.py"]),
     ("demo", ["bench_demo.py"]),

@@ -31,6 +31,12 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     relation = opt["relation"].cat.codes.to_numpy().astype(np.int64)
     typos, conf = opt["typos"].to_numpy(), opt["confidence"].to_numpy()
     named = ((typos == 0) | ((typos == 1) & (relation <= 1))) & ~opt["contradicted"].to_numpy()
+    # A third party paying a named invoice pays its amount. A number naming another
+    # customer's invoice that the money does not fit, while the payer is surely known, is
+    # more likely a slip of one of the payer's own numbers: it is not shown first for that.
+    p_payer = opt["p_payer"].to_numpy()
+    sure = pd.Series(p_payer).groupby(opt["tx"].to_numpy()).transform("max").to_numpy()
+    named &= ~((p_payer == 0) & (relation >= 2) & (sure >= _SURE_PAYER))
     run = (opt["kind"] == "run").to_numpy()
     # Strength of evidence: a number in the text, a typo'd number or a run of consecutive
     # invoices, amounts, a partial search.

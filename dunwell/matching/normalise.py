@@ -177,18 +177,38 @@ def creditor_references(texts: pd.Series) -> pd.Series:
 def remittance_tokens(texts: pd.Series) -> pd.DataFrame:
     """Number tokens found in free text with their keys: one row per (row position, token).
 
-    An RF creditor reference counts by its reference part."""
+    An RF creditor reference counts by its reference part. A token written as a calendar
+    date ('dd 2026-10-12', 'vom 12.10.2026') is a date: it names an invoice only by all
+    its digits as written (`short` is -2, matching nothing; `date` True), never with zeros
+    dropped or a typo away, or 'Inv 2026-004711 dd 2026-10-12' would name INV-2026-001012.
+    """
     found = creditor_references(texts).str.findall(_TOKEN)
     exploded = found.explode().dropna()
     tokens = pd.DataFrame({"row": exploded.index.to_numpy(),
                            "token": exploded.to_numpy(dtype=object)})
     tokens = tokens.drop_duplicates(ignore_index=True)
     full, short = number_keys(tokens["token"]) if len(tokens) else (np.zeros(0, "int64"),) * 2
+    date = is_date(tokens["token"]) if len(tokens) else np.zeros(0, dtype=bool)
+    short = np.where(date, -2, short)
     keep = (full >= 0) & (full % 32 >= MIN_DIGITS)
-    return tokens[keep].assign(full=full[keep], short=short[keep]).reset_index(drop=True)
+    return tokens[keep].assign(full=full[keep], short=short[keep],
+                               date=date[keep]).reset_index(drop=True)
 
 
-_WORDS = r"[\s,;:()+]+"
+# Year first (ISO 8601, '2026/10/12') or day first ('12.10.2026', '12/10/2026'), with a
+# real month and day.
+_DATE = re.compile(r"(?:(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])|"
+                   r"(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d)")
+
+
+def is_date(tokens: pd.Series) -> np.ndarray:
+    """Number tokens that are written as a calendar date."""
+    return per_distinct(tokens, lambda d: d.str.fullmatch(_DATE.pattern)).astype(bool)
+
+
+# Spaces and punctuation between words; '*', backslash and '~' separate the elements and
+# segments of a US ACH addendum ('RMR*IV*R-102*57.98' and a backslash, ANSI X12 820).
+_WORDS = r"[\s,;:()+*\\~]+"
 
 
 def compact_id(values: pd.Series) -> pd.Series:

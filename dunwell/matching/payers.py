@@ -125,7 +125,11 @@ def _fuzzy_names(payers: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> pd.D
     hits = pd.DataFrame({"key": keys, "cust": names["cust"].to_numpy()[cols],
                          "via": names["via"].to_numpy()[cols], "score": scores})
     hits = hits.sort_values(["key", "score", "cust"], ascending=[True, False, True])
-    return hits.drop_duplicates(["key", "cust"]).groupby("key").head(_TOP_PER_NAME)
+    hits = hits.drop_duplicates(["key", "cust"])
+    # The best few per name, and every customer tied with the last of them: among many
+    # customers, equally good ones must not be cut by their place in the master.
+    place = hits.groupby("key")["score"].rank(method="min", ascending=False)
+    return hits[place.to_numpy() <= _TOP_PER_NAME]
 
 
 def _token_heads(key: str) -> str:

@@ -38,7 +38,7 @@ class MatchPolicy:
     bank_fee_max_percent: float = 5.0
     ambiguity_margin: int = 10
     name_score_cutoff: int = 80
-    max_subset_size: int = 4
+    max_subset_size: int = 5
     max_subset_invoices: int = 12
     max_review_candidates: int = 5
 

@@ -48,7 +48,8 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     # one of the payer's own numbers, even when its amount fits.
     confirmed = exact.loc[agree & ~_contradicted(exact, invoices, payers), "tok"].to_numpy()
     doubtful = np.setdiff1d(np.arange(len(tokens)), confirmed)
-    doubtful = doubtful[full[doubtful] % 32 >= _MIN_TYPO_DIGITS]
+    doubtful = doubtful[(full[doubtful] % 32 >= _MIN_TYPO_DIGITS)
+                        & ~tokens["date"].to_numpy()[doubtful]]
     typos = _one_typo(doubtful, full, keys)
     typos = typos.assign(tx=tx[typos["tok"].to_numpy()], typos=1)
     typos = typos[_agrees(typos, payments, invoices, payers)]

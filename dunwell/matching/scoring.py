@@ -43,11 +43,22 @@ def option_scores(rows: pd.DataFrame, fee_minor: np.ndarray, fee_percent: float)
     return opt
 
 
+def round_unit(fee_minor: np.ndarray) -> np.ndarray:
+    """What counts as a round sum, in minor units: a hundred euros' worth.
+
+    The bank-fee tolerance sets each currency's scale (15 EUR, 250,000 IDR); a hundred
+    euros is 20/3 of it, taken to the nearest power of ten: 100.00 EUR, 1,000,000 IDR,
+    10,000 JPY. Every rupiah amount is whole thousands: 100 rupiah are no round sum.
+    """
+    scale = np.maximum(fee_minor.astype(np.float64) * 20 / 3, 1.0)
+    return np.power(10, np.round(np.log10(scale))).astype(np.int64)
+
+
 def _confidence(opt: pd.DataFrame) -> np.ndarray:
     fits = opt["relation"].isin(["exact", "fee"]).to_numpy()
     typos = opt["typos"].to_numpy()
     has_ref = typos >= 0
-    round_sum = (opt["paid"].to_numpy() % 10000) == 0
+    round_sum = (opt["paid"].to_numpy() % round_unit(opt["fee_minor"].to_numpy())) == 0
     p_ref = np.where(typos == 0, _P_REF[0], np.where(typos == 1, _P_REF[1], 0.0))
     p_amount = np.where(opt["relation"].eq("exact"), np.where(round_sum, 0.4, 0.8),
                         np.where(opt["relation"].eq("fee"), 0.6, 0.0))
@@ -62,11 +73,18 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
     # any of them settles the debt. They tie with each other, so none is booked alone.
     # An open invoice named exactly is the strongest evidence there is, whatever was paid:
     # an instalment, a round sum too much, a fee kept by a bank (booked with the difference).
+    # An overpayment is a small excess (rounded up, a fee added, a credit kept): money
+    # exceeding what the named invoices are open for by more than that amount again and by
+    # more than twenty bank fees is something else sharing the number (an insurer's claim,
+    # an order): a person decides.
+    excess = opt["paid"].to_numpy() - opt["open_sum"].to_numpy()
+    far_over = (excess > opt["open_sum"].to_numpy()) & (excess > 20 * opt["fee_minor"].to_numpy())
     invoice = np.select(
-        [has_ref & (typos == 0) & fits, has_ref & (typos == 0), has_ref & fits, has_ref,
+        [has_ref & (typos == 0) & fits, has_ref & (typos == 0) & far_over,
+         has_ref & (typos == 0), has_ref & fits, has_ref,
          subset & (opt["kind"].eq("subset_partial") | round_sum), opt["kind"].eq("run"),
          subset, opt["relation"].eq("exact"), opt["relation"].eq("fee")],
-        [0.995, _NAMED_UNFIT, 0.97, 0.85, 0.85, 0.95, 0.95, 0.97, 0.80], 0.0)
+        [0.995, 0.85, _NAMED_UNFIT, 0.97, 0.85, 0.85, 0.95, 0.95, 0.97, 0.80], 0.0)
     complete = subset & ~opt["kind"].eq("subset_partial").to_numpy()
     invoice = np.where(several & complete, np.maximum(invoice, 0.98), invoice)
     invoice = np.where(several & ~subset & ~has_ref, invoice * 0.8, invoice)

@@ -18,7 +18,7 @@ import pandas as pd
 
 SUBSET_COLUMNS = ["tx", "option", "inv"]
 _BATCH = 512
-_PAIR_POOL = 200
+_PAIR_POOL = 1000
 _RUN_OPTION_BASE = 1 << 41
 
 
@@ -37,7 +37,14 @@ def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
     # A fixed depth per payer keeps the search for arbitrary subsets linear in payments.
     pool = wanted.merge(_oldest(open_inv, _PAIR_POOL), on=["cust", "cur"])
     pool = pool[pool["open_minor"] < pool["amount_minor"]]
-    pool = pool.sort_values(["tx", "cust", "due_date", "inv"])
+    # A payment run pays what falls due around the day it runs: the invoices searched for
+    # arbitrary subsets are those due nearest the booking date, not the oldest ones (a big
+    # customer's oldest open invoices are the ones it disputes or forgot).
+    booked = payments["booking_date"].to_numpy()[pool["tx"].to_numpy()]
+    distance = np.abs((pool["due_date"].to_numpy() - booked).astype("timedelta64[D]")
+                      .astype(np.int64))
+    pool = pool.assign(distance=distance).sort_values(["tx", "cust", "distance", "due_date",
+                                                       "inv"])
     pool["slot"] = pool.groupby(["tx", "cust"]).cumcount()
     if wanted.empty or max_size < 2:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in SUBSET_COLUMNS}).assign(

@@ -147,3 +147,13 @@ def test_without_such_a_text_the_one_invoice_of_the_amount_comes_first() -> None
     rec = run(_batch_ledger(), pay)
     assert rec.matches.loc[rec.matches["rank"] == 1, "invoice_id"].tolist() == [
         "INV-2026-000501"]
+
+
+def test_the_payers_own_invoice_of_the_amount_comes_before_another_customers_named_one() -> None:
+    # 'T-164' is another customer's invoice for far more; the payer, known by its name,
+    # owes T-146 for exactly the amount: a slip of its own number is the likelier story.
+    ledger = invoices(("T-164", "C2", 368909), ("T-146", "C3", 55579))
+    pay = payments(("T1", 55579, "Harrington Supplies Ltd", "ZAHLUNG RECHNUNG T-164"))
+    rec = run(ledger, pay)
+    assert links(rec) == set()
+    assert _first(rec) == "T-146"

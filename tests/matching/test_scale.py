@@ -1,0 +1,109 @@
+"""Decisions that do not depend on how much else is in the ledger, and batches due now."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dunwell.matching import MatchPolicy, reconcile
+from dunwell.synth import generate
+from matching.builders import customers, invoices, links, payments, run
+
+IBAN_C2 = "FR7630006000011234567890189"
+
+
+def _unrelated(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """n open invoices of 1,000 other customers, numbered in another series."""
+    rng = np.random.default_rng(seed)
+    cust = pd.DataFrame({"customer_id": [f"Z{i:06d}" for i in range(1000)],
+                         "name": [f"Zq{''.join(rng.choice(list('xqzvkj'), 8))} Holdings"
+                                  for _ in range(1000)], "email": "", "iban": "",
+                         "segment": "", "language": "en", "country": "GB",
+                         "timezone": "Europe/London", "do_not_contact": False})
+    amount = rng.integers(1000, 5_000_000, n)
+    inv = pd.DataFrame({
+        "invoice_id": [f"ZX-2019-{i:07d}" for i in range(n)],
+        "customer_id": cust["customer_id"].to_numpy()[rng.integers(0, 1000, n)],
+        "customer_name": "", "currency": "EUR", "amount_minor": amount, "open_minor": amount,
+        "issue_date": pd.Timestamp("2026-09-01"), "due_date": pd.Timestamp("2026-10-01"),
+        "status": "open", "email": "", "disputed": False, "promise_to_pay_date": pd.NaT})
+    return inv, cust
+
+
+def _decisions(rec: object, txs: set[str]) -> tuple[set, set]:
+    m = rec.matches  # type: ignore[attr-defined]
+    m = m[m["transaction_id"].isin(txs)]
+    auto = set(zip(*(m.loc[m["decision"] == "auto", c] for c in ("transaction_id",
+                                                                   "invoice_id")), strict=True))
+    first = m[(m["decision"] == "review") & (m["rank"] == 1)]
+    return auto, set(zip(first["transaction_id"], first["invoice_id"], strict=True))
+
+
+def test_decisions_do_not_change_when_unrelated_invoices_are_added() -> None:
+    data = generate(seed=7, n_customers=60, n_invoices=600, as_of=date(2026, 11, 23),
+                    n_transactions=200)
+    txs = set(data.transactions["transaction_id"])
+    small = reconcile(data.invoices, data.transactions, data.customers, MatchPolicy())
+    for n in (1000, 50000):
+        more, others = _unrelated(n, seed=n)
+        big = reconcile(pd.concat([data.invoices, more], ignore_index=True), data.transactions,
+                        pd.concat([data.customers, others], ignore_index=True), MatchPolicy())
+        assert _decisions(big, txs)[0] == _decisions(small, txs)[0], n
+        assert _decisions(big, txs)[1] == _decisions(small, txs)[1], n
+
+
+def test_an_unlisted_batch_of_invoices_due_now_is_proposed_past_older_open_ones() -> None:
+    # Fifteen old open invoices nobody pays; the payer's run pays three invoices due in
+    # October and leaves one due between them open: no run, and past the oldest twelve.
+    old = [(f"INV-2025-{i:06d}", "C2", 1000 * (i + 1) + 7, None, f"2025-{1 + i % 12:02d}-15")
+           for i in range(15)]
+    now = [("INV-2026-000801", "C2", 50001, None, "2026-10-01"),
+           ("INV-2026-000802", "C2", 88888, None, "2026-10-05"),
+           ("INV-2026-000803", "C2", 60002, None, "2026-10-10"),
+           ("INV-2026-000804", "C2", 70003, None, "2026-10-15")]
+    pay = payments(("T1", 50001 + 60002 + 70003, "DUPONT LOGISTIQUE", "Paiement selon avis",
+                    IBAN_C2, None, "2026-10-20"))
+    rec = run(invoices(*old, *now), pay)
+    first = rec.matches[rec.matches["rank"] == 1]
+    assert set(first["invoice_id"]) == {"INV-2026-000801", "INV-2026-000803",
+                                        "INV-2026-000804"}
+
+
+def test_a_rupiah_batch_in_whole_thousands_is_no_round_sum() -> None:
+    # Every rupiah amount is whole thousands; IDR 18,308,000 is as specific as EUR 1,098.
+    ledger = invoices(("INV-2026-002130", "C2", 1291900000, "IDR", "2026-09-15"),
+                      ("INV-2026-002852", "C2", 538900000, "IDR", "2026-10-08"),
+                      ("INV-2026-002990", "C2", 77700000, "IDR", "2026-10-20"))
+    pay = payments(("T1", 1830800000, "DUPONT LOGISTIQUE", "Pelunasan tagihan", IBAN_C2,
+                    "IDR"))
+    assert links(run(ledger, pay)) == {("T1", "INV-2026-002130", 1291900000),
+                                       ("T1", "INV-2026-002852", 538900000)}
+
+
+def test_a_round_euro_sum_of_two_invoices_stays_a_proposal() -> None:
+    ledger = invoices(("INV-2026-002130", "C2", 60000, None, "2026-09-15"),
+                      ("INV-2026-002852", "C2", 40000, None, "2026-10-08"),
+                      ("INV-2026-002990", "C2", 7700, None, "2026-10-20"))
+    pay = payments(("T1", 100000, "DUPONT LOGISTIQUE", "Paiement", IBAN_C2))
+    assert links(run(ledger, pay)) == set()
+
+
+def test_a_payer_name_resembling_many_customers_alike_keeps_them_all() -> None:
+    # Among many customers a shortened payer name resembles several equally well: none may
+    # be dropped by its place in the master, or the one owed the amount is lost at scale.
+    names = [f"Schroeder Bau {city} GmbH" for city in ("Aalen", "Bonn", "Celle", "Dueren",
+                                                         "Essen")]
+    cust = pd.DataFrame({"customer_id": [f"K{i}" for i in range(5)], "name": names,
+                         "email": "", "iban": "", "segment": "", "language": "de",
+                         "country": "DE", "timezone": "Europe/Berlin",
+                         "do_not_contact": False})
+    # Four unrelated invoices share the amount, as amounts do among many invoices.
+    ledger = invoices(*[(f"INV-2026-00090{i}", f"K{i}", 10000 + i) for i in range(5)],
+                      *[(f"INV-2026-00080{i}", "C3", 10004) for i in range(4)])
+    pay = payments(("T1", 10004, "SCHROEDER BAU", "Zahlung"))
+    rec = reconcile(ledger, pay, pd.concat([cust, customers()], ignore_index=True),
+                    MatchPolicy())
+    assert rec.matches.loc[rec.matches["rank"] == 1, "invoice_id"].tolist() == [
+        "INV-2026-000904"]

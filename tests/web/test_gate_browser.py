@@ -30,6 +30,9 @@ def files(desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str):
     return seed_dunning(desk, tmp_path / "data")
 
 
+SLOW = 90_000  # ms: a plan and its first rendering take seconds on a loaded machine
+
+
 def _decisions(desk) -> int:
     with storage.transaction(desk) as session:
         return session.execute(select(func.count()).select_from(DunningApproval)).scalar_one()
@@ -41,6 +44,7 @@ def _row(on, customer: str):  # noqa: ANN001, ANN202 - a Page, a Locator
 
 def test_a_clerk_approves_all_excludes_one_and_the_run_sends_only_the_approved(
         page, desk, files, tmp_path):  # noqa: F811
+    page.set_default_timeout(SLOW)
     _sign_in(page, "clara")
     page.goto(f"/dunning?day={RUN_DAY}")
     group = page.locator("section.group", has=page.get_by_role("heading", name="Friendly"))
@@ -89,6 +93,7 @@ def test_a_clerk_approves_all_excludes_one_and_the_run_sends_only_the_approved(
 
 def test_a_viewer_sees_no_approval_and_a_forged_approval_is_forbidden(
         page, desk, files):  # noqa: F811
+    page.set_default_timeout(SLOW)
     _sign_in(page, "vera")
     page.goto(f"/dunning?day={RUN_DAY}")
     assert page.get_by_text("Dorado Tools").is_visible()
@@ -103,6 +108,7 @@ def test_a_viewer_sees_no_approval_and_a_forged_approval_is_forbidden(
 
 
 def test_the_approval_form_without_the_sessions_token_is_refused(page, desk, files):  # noqa: F811
+    page.set_default_timeout(SLOW)
     _sign_in(page, "clara")
     page.goto(f"/dunning?day={RUN_DAY}")
     form = page.locator("form.approve-all").first

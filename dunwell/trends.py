@@ -73,12 +73,12 @@ def _number(value: object) -> Decimal | None:
 
 def trends(engine: Engine, actor: Actor, runs: int = 30) -> list[Chart]:
     """Match rate (share of incoming payments booked without a person) and DSO per currency
-    over the last runs that saw payments or invoices, oldest first."""
+    over the last runs that saw payments or invoices, by the day they were run as of."""
     require(actor, "view")
     with storage.transaction(engine) as session:
         found = [r for r in workbench.last_runs(session, limit=runs * 2)
                  if r.status == "succeeded" and r.summary][:runs]
-    found.reverse()
+    found.sort(key=lambda r: ((r.as_of or "")[:10], r.started_at))  # by the books' day
     rate, dso = [], {}
     for run in found:
         summary, day = run.summary or {}, (run.as_of or "")[:10]

@@ -140,7 +140,10 @@ def _send_one(message: Any, engine: Engine, batch: Any, renderer: Any, claimed: 
 
     if message.key not in claimed:
         return HOLD_PREFIX + "already_sent"
-    if not {line.invoice_id for line in message.lines if line.open_amount > 0} <= still_open:
+    # an instalment line names its plan (PLAN#n), not an invoice: only invoices are rechecked
+    listed = {line.invoice_id for line in message.lines
+              if line.open_amount > 0 and line.stage != "instalment"}
+    if not listed <= still_open:
         storage.mark_failed(engine, message.key, "invoice no longer open at send time")
         return HOLD_PREFIX + "changed_before_sending"
     if message.channel != Channel.EMAIL:

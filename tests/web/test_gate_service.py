@@ -108,3 +108,46 @@ def test_the_run_holds_what_waits_and_sends_only_what_was_approved(desk, planned
     assert rows["D1"][0] == "email" and rows["D3"][0] == "email"
     assert rows["D2"] == ("hold", "excluded_by_person")
     assert len(list((tmp_path / "second" / "outbox").glob("*.eml"))) == 2
+
+
+def test_a_kept_payment_plan_holds_the_ladder_and_its_instalment_is_reminded(desk, planned,
+                                                                             tmp_path):
+    from dunwell import payment_plans
+
+    plan_id = payment_plans.create(desk, actor("clara"), "D1", ["DI-1"],
+                                   "2026-12-09 60.00\n2027-01-09 60.00", "two halves")
+    result, actions = _dunning_run(planned, tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    d1 = sorted(((r.channel, r.stage, r.invoice_ids, r.reason)
+                for r in actions.itertuples() if r.customer_id == "D1"))
+    assert d1[0][:3] == ("email", "instalment", f"{plan_id}#1"), d1
+    assert d1[1] == ("hold", "friendly", "DI-1", f"payment_plan {plan_id}")
+
+
+def _cli(*args: str):  # noqa: ANN202 - a click Result
+    from dunwell.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_the_shell_lists_approves_and_excludes_as_the_web_does(desk, planned, tmp_path):
+    listed = _cli("dunning", "planned", "--as-of", RUN_DAY)
+    assert listed.exit_code == 0, listed.output
+    assert "3 messages wait for approval" in listed.output
+    assert "friendly / standard (needs approval): waiting 3" in listed.output
+    approved = _cli("dunning", "approve", "--stage", "friendly", "--customer", "D3",
+                    "--as-of", RUN_DAY)
+    assert approved.output.strip() == "approved 1 friendly message"
+    excluded = _cli("dunning", "exclude", "D2", "--stage", "friendly", "--note", "in dispute",
+                    "--as-of", RUN_DAY)
+    assert excluded.exit_code == 0, excluded.output
+    assert _by_customer(approvals.outlook(desk, actor("vera"), DAY)) == {
+        "D1": "waiting", "D2": "excluded", "D3": "approved"}
+    unknown = _cli("dunning", "exclude", "D9", "--stage", "friendly", "--note", "x",
+                   "--as-of", RUN_DAY)
+    assert unknown.exit_code == 2 and "0 planned friendly messages to 'D9'" in unknown.output
+    result, _ = _dunning_run(planned, tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    status = _cli("status")
+    assert "approval: the run of 2026-12-07 held 1 awaiting_approval, 1 excluded_by_person" \
+        in status.output

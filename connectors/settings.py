@@ -290,3 +290,13 @@ def _describe(exc: ValidationError, path: Path, env_keys: set[str]) -> str:
             message = f"unknown setting; allowed: {', '.join(allowed)}"
         lines.append(f"{source}: {key}: {message}")
     return "\n".join(lines)
+
+
+def prefect_api_url(env: Mapping[str, str] | None = None) -> str | None:
+    """The Prefect API the team's flows run under (`PREFECT_API_URL`), or None.
+
+    Read here, without importing Prefect, so that a page can say whether runs can be
+    started from it without paying Prefect's import time.
+    """
+    env = os.environ if env is None else env
+    return (env.get("PREFECT_API_URL") or "").strip() or None

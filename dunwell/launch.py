@@ -38,10 +38,10 @@ class Started:
 
 
 def prefect_api() -> str | None:
-    """The Prefect API the flows run under, as Prefect's own settings name it; else None."""
-    from prefect.settings import PREFECT_API_URL
+    """The Prefect API the flows run under (PREFECT_API_URL); else None."""
+    from dunwell.connectors.settings import prefect_api_url
 
-    return PREFECT_API_URL.value() or None
+    return prefect_api_url()
 
 
 def _parameters(what: str, as_of: str, dry_run: bool) -> dict[str, Any]:

@@ -118,8 +118,8 @@ def test_a_kept_payment_plan_holds_the_ladder_and_its_instalment_is_reminded(des
                                    "2026-12-09 60.00\n2027-01-09 60.00", "two halves")
     result, actions = _dunning_run(planned, tmp_path / "run")
     assert result.exit_code == 0, result.output
-    d1 = sorted(((r.channel, r.stage, r.invoice_ids, r.reason)
-                for r in actions.itertuples() if r.customer_id == "D1"))
+    d1 = sorted((r.channel, r.stage, r.invoice_ids, r.reason)
+                for r in actions.itertuples() if r.customer_id == "D1")
     assert d1[0][:3] == ("email", "instalment", f"{plan_id}#1"), d1
     assert d1[1] == ("hold", "friendly", "DI-1", f"payment_plan {plan_id}")
 

@@ -95,3 +95,23 @@ def test_without_a_prefect_api_today_says_so_and_offers_no_button(clerk, monkeyp
     assert 'action="/runs/start"' not in page
     response = clerk.post("/runs/start", data={"csrf": _csrf(clerk, "/today"), "what": "adhoc"})
     assert response.status_code in (400, 403)
+
+
+def test_the_runs_started_from_today_get_the_parameters_a_person_chose():
+    from dunwell.errors import InputError
+    from dunwell.launch import _parameters
+
+    assert _parameters("daily-dry-run", "2026-12-07", False) == {
+        "dry_run": True, "as_of": "2026-12-07"}
+    assert _parameters("adhoc", "2026-12-07", True) == {"dry_run": True}
+    with pytest.raises(InputError, match="not a date"):
+        _parameters("daily-dry-run", "07.12.2026", False)
+    with pytest.raises(InputError, match="is not one of adhoc, daily-dry-run"):
+        _parameters("weekly", "", False)
+
+
+def test_a_clerk_may_not_start_a_run_even_with_a_prefect_api(clerk, monkeypatch):
+    monkeypatch.setattr("dunwell.launch.prefect_api", lambda: "http://127.0.0.1:9/api")
+    assert "A controller starts runs from here." in clerk.get("/today").text
+    response = clerk.post("/runs/start", data={"csrf": _csrf(clerk, "/today"), "what": "adhoc"})
+    assert response.status_code == 403

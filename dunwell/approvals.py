@@ -134,14 +134,17 @@ def _row(message: Any, computed: _Computed) -> PlannedRow:
 
 
 def outlook(engine: Engine, actor: Actor, day: date) -> Outlook:
-    """The planned messages of the run on `day`, by stage and segment, ladder order."""
+    """The planned messages of the run on `day`, by stage and segment: the groups that need
+    approval first, each in ladder order."""
     from dunwell.dunning import STAGES
 
     require(actor, "view")
     computed = _compute(engine, day)
     rows = [_row(m, computed) for m in computed.planned.messages]
     order = {s: i for i, s in enumerate(STAGES)}
-    keys = sorted({(r.stage, r.segment) for r in rows}, key=lambda k: (order.get(k[0], -1), k[1]))
+    # the work first: groups that wait for a person, then those sent without one
+    keys = sorted({(r.stage, r.segment) for r in rows},
+                  key=lambda k: (not computed.rule.needs(k[1], k[0]), order.get(k[0], -1), k[1]))
     groups = [Group(stage, segment, computed.rule.needs(segment, stage),
                     sorted((r for r in rows if (r.stage, r.segment) == (stage, segment)),
                            key=lambda r: (r.customer_name.lower(), r.customer_id)))

@@ -15,7 +15,7 @@ from dunwell.access import Actor, require
 from dunwell.connectors import storage
 from dunwell.connectors.storage import workbench
 
-WIDTH, HEIGHT, PAD_X, PAD_TOP, PAD_BOTTOM = 560, 180, 44, 12, 28
+WIDTH, HEIGHT, PAD_X, PAD_TOP, PAD_BOTTOM = 380, 130, 44, 10, 24
 
 
 @dataclass(frozen=True)

@@ -86,8 +86,9 @@ def _outgoing(page, folder: Path, url: str) -> None:  # noqa: ANN001 - a Playwri
     from dunwell.connectors.storage.models import OutboxMessage
 
     day = sys.argv[3] if len(sys.argv) > 3 else ""
+    page.set_default_timeout(180_000)  # the plan of a whole ledger takes seconds
     page.goto(f"/dunning?day={day}" if day else "/dunning")
-    page.screenshot(path=str(folder / "dunning.png"), full_page=True)
+    page.screenshot(path=str(folder / "dunning.png"))  # the first groups; the page is long
     preview = page.get_by_role("link", name="Preview")
     if preview.count():
         preview.first.click()

@@ -3,12 +3,15 @@ messages as they were sent. HTTP in, `dunwell.approvals` calls, HTML or a redire
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
+from datetime import date
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dunwell import approvals, payment_plans, sent
+from dunwell import access, approvals, payment_plans, sent
 from dunwell.web.app import Pages, first
 
 DONE = {
@@ -21,6 +24,25 @@ FRAME_HEADERS = {  # an email's own HTML, shown inside the page: no scripts, no 
                                "img-src data:; frame-ancestors 'self'",
     "X-Frame-Options": "SAMEORIGIN",
 }
+
+
+_PREVIEWS: OrderedDict[tuple[str, str], tuple[float, Any]] = OrderedDict()
+PREVIEW_SECONDS = 60.0  # the page and its HTML frame ask for the same preview at once
+
+
+def _preview(pages: Pages, actor: Any, day: date, key: str) -> Any:
+    """The service's preview, kept a minute so that the page's HTML frame does not plan the
+    whole run a second time."""
+    access.require(actor, "view")
+    now, wanted = time.monotonic(), (day.isoformat(), key)
+    hit = _PREVIEWS.get(wanted)
+    if hit is not None and now - hit[0] < PREVIEW_SECONDS:
+        return hit[1]
+    result = approvals.preview(pages.engine, actor, day, key)
+    _PREVIEWS[wanted] = (now, result)
+    while len(_PREVIEWS) > 32:
+        _PREVIEWS.popitem(last=False)
+    return result
 
 
 def _back(day: str, done: str, anchor: str = "") -> RedirectResponse:
@@ -49,7 +71,7 @@ def register(app: FastAPI, pages: Pages) -> None:
         signed = pages.signed_in(request)
         day = approvals.run_day(request.query_params.get("day", ""))
         key = request.query_params.get("key", "")
-        row, email = approvals.preview(pages.engine, signed.actor, day, key)
+        row, email = _preview(pages, signed.actor, day, key)
         return pages.render(request, "dunning_preview.html", title=f"{row.stage} to "
                             f"{row.customer_name}", row=row, email=sent.parts(email),
                             day=day.isoformat())
@@ -58,14 +80,14 @@ def register(app: FastAPI, pages: Pages) -> None:
     async def preview_html(request: Request) -> Response:
         signed = pages.signed_in(request)
         day = approvals.run_day(request.query_params.get("day", ""))
-        _, email = approvals.preview(pages.engine, signed.actor, day,
-                                     request.query_params.get("key", ""))
+        _, email = _preview(pages, signed.actor, day, request.query_params.get("key", ""))
         return HTMLResponse(sent.parts(email).html or "<p>(no HTML part)</p>",
                             headers=FRAME_HEADERS)
 
     @app.post("/dunning/approve")
     async def approve(request: Request) -> Response:
         signed, form = await pages.posted(request)
+        _PREVIEWS.clear()  # a decision changes what a preview says about its message
         day_text = first(form, "day")
         keys = [v.strip() for v in form.get("key", []) if v.strip()] or None
         count = approvals.approve(pages.engine, signed.actor, approvals.run_day(day_text),
@@ -77,6 +99,7 @@ def register(app: FastAPI, pages: Pages) -> None:
     @app.post("/dunning/exclude")
     async def exclude(request: Request) -> Response:
         signed, form = await pages.posted(request)
+        _PREVIEWS.clear()
         day_text = first(form, "day")
         approvals.exclude(pages.engine, signed.actor, approvals.run_day(day_text),
                           first(form, "key"), first(form, "why"))

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer._click.exceptions import UsageError  # typer vendors click: its own class
 
 from dunwell.errors import DunwellError, InputErrors, InvariantBroken, Unavailable
 
@@ -291,7 +292,7 @@ def dunning(
         return
     for name, value in (("--invoices", invoices), ("--customers", customers), ("--out", out_dir)):
         if value is None:
-            raise typer.BadParameter("missing", param_hint=f"'{name}'") from None
+            raise UsageError(f"Missing option '{name}'.", ctx)
     _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
         failed deliveries in a row, or once its failed attempts took this many seconds
         in all; the rest stays planned for the next run.
       lock_wait_seconds: how long a run waits for another run to finish.
+      dunning_approval: stages a person must approve before they are sent (`stages`,
+        default final and human_review), per segment (`segments`), and how many days an
+        approval holds (`valid_days`); read by `dunwell.dunning.approval.load_rule`.
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix=ENV_PREFIX)
@@ -83,6 +86,7 @@ class Settings(BaseSettings):
     mail_failure_limit: int = Field(default=5, ge=1)
     mail_failure_seconds: float = Field(default=300.0, gt=0)
     lock_wait_seconds: float = Field(default=900.0, ge=0)
+    dunning_approval: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod
     def settings_customise_sources(
@@ -183,6 +187,7 @@ def _section_problems(settings: Settings, path: Path, env_keys: set[str]) -> lis
     """The free-form sections (`matching`, `quality`) checked against what reads them."""
     from dataclasses import fields
 
+    from dunwell.dunning.approval import RULE_KEYS
     from dunwell.matching import MatchPolicy
 
     def where(key: str) -> str:
@@ -193,6 +198,8 @@ def _section_problems(settings: Settings, path: Path, env_keys: set[str]) -> lis
                       (f.name for f in fields(MatchPolicy))),
         *unknown_keys(where("quality"), "quality", settings.quality,
                       quality_bounds() | {HOLD_SETTING}),
+        *unknown_keys(where("dunning_approval"), "dunning_approval", settings.dunning_approval,
+                      RULE_KEYS),
     ]
 
 
@@ -283,3 +290,13 @@ def _describe(exc: ValidationError, path: Path, env_keys: set[str]) -> str:
             message = f"unknown setting; allowed: {', '.join(allowed)}"
         lines.append(f"{source}: {key}: {message}")
     return "\n".join(lines)
+
+
+def prefect_api_url(env: Mapping[str, str] | None = None) -> str | None:
+    """The Prefect API the team's flows run under (`PREFECT_API_URL`), or None.
+
+    Read here, without importing Prefect, so that a page can say whether runs can be
+    started from it without paying Prefect's import time.
+    """
+    env = os.environ if env is None else env
+    return (env.get("PREFECT_API_URL") or "").strip() or None

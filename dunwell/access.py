@@ -30,7 +30,10 @@ PERMISSIONS = {  # action -> the least role that may take it
     "customer.hold": "clerk",
     "invoice.dispute": "clerk",
     "invoice.promise": "clerk",
+    "dunning.approve": "clerk",
+    "payment_plan": "clerk",
     "customer.pin": "controller",
+    "runs.start": "controller",
     "audit.export": "controller",
     "users.manage": "admin",
 }

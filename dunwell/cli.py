@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer._click.exceptions import UsageError  # typer vendors click: its own class
 
 from dunwell.errors import DunwellError, InputErrors, InvariantBroken, Unavailable
 
@@ -254,11 +255,22 @@ def reconcile(
     _strict_exit(strict, summary)
 
 
-@app.command()
+dunning_app = typer.Typer(
+    help="Plan and send reminders: writes actions.csv (and the outbox) into --out. "
+    "`dunwell dunning planned|approve|exclude` decide what needs a person first."
+)
+app.add_typer(dunning_app, name="dunning")
+
+
+@dunning_app.callback(invoke_without_command=True)
 def dunning(
-    invoices: InvoicesArg,
-    customers: FileArg,
-    out_dir: OutDir,
+    ctx: typer.Context,
+    invoices: Annotated[Path | None, typer.Option(
+        help="invoices: canonical CSV, an Excel export (.xlsx, mapped by a profile in "
+        "config/invoice_profiles/), or profile:NAME for an ERP database query")] = None,
+    customers: Annotated[Path | None, typer.Option(help="canonical CSV file")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="output folder (created if missing)")] = None,
     bank: Annotated[
         list[Path] | None,
         typer.Option(
@@ -276,6 +288,11 @@ def dunning(
     force: Force = False,
 ) -> None:
     """Plan and send reminders: writes actions.csv (and the outbox) into --out."""
+    if ctx.invoked_subcommand is not None:
+        return
+    for name, value in (("--invoices", invoices), ("--customers", customers), ("--out", out_dir)):
+        if value is None:
+            raise UsageError(f"Missing option '{name}'.", ctx)
     _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
@@ -285,6 +302,48 @@ def dunning(
     )
     commands.print_summary(out, summary)
     _strict_exit(strict, summary)
+
+
+RunDay = Annotated[str | None, typer.Option(
+    "--as-of", help="the run day to plan for, YYYY-MM-DD (default: today)")]
+
+
+@dunning_app.command("planned")
+def dunning_planned(as_of: RunDay = None) -> None:
+    """List the next run's messages by stage and segment, and which wait for approval."""
+    from dunwell import desk
+
+    _run(lambda: desk.dunning_planned(out, as_of))
+
+
+@dunning_app.command("approve")
+def dunning_approve(
+    stage: Annotated[str, typer.Option(help="the stage to approve (e.g. final)")],
+    segment: Annotated[str | None, typer.Option(help="only this segment")] = None,
+    customer: Annotated[str | None, typer.Option(help="only this customer's message")] = None,
+    as_of: RunDay = None,
+    note: Annotated[str, typer.Option(help="why, for the record")] = "",
+) -> None:
+    """Approve the waiting messages of a stage (all, one segment's, or one customer's)."""
+    from dunwell import desk
+
+    count = _run(lambda: desk.dunning_approve(stage, segment, customer, as_of, note))
+    out.print(f"approved {count} {stage} message{'' if count == 1 else 's'}", highlight=False)
+
+
+@dunning_app.command("exclude")
+def dunning_exclude(
+    customer: Annotated[str, typer.Argument(help="the customer whose message stays back")],
+    stage: Annotated[str, typer.Option(help="the stage of the message")],
+    note: Annotated[str, typer.Option(help="why (required, for the record)")],
+    currency: Annotated[str | None, typer.Option(help="when they get several")] = None,
+    as_of: RunDay = None,
+) -> None:
+    """Keep one planned message from being sent, with the reason."""
+    from dunwell import desk
+
+    _run(lambda: desk.dunning_exclude(customer, stage, currency, as_of, note))
+    out.print(f"{stage} message to {customer} excluded", highlight=False)
 
 
 @app.command()
@@ -414,6 +473,22 @@ def customer_pin(customer_id: str, segment: str, note: Note = "") -> None:
     _run(lambda: commands.check_segment(segment))
     _run(lambda: desk.customer_state(customer_id, "pin", segment=segment, note=note))
     out.print(f"{customer_id} pinned to segment {segment}")
+
+
+@customer_app.command("plan")
+def customer_plan(
+    customer_id: str,
+    invoice: Annotated[list[str], typer.Option(help="an invoice the plan covers; repeatable")],
+    instalment: Annotated[list[str], typer.Option(
+        help="'YYYY-MM-DD AMOUNT'; repeatable; they must add up to what the invoices owe")],
+    note: Note = "",
+) -> None:
+    """Agree a payment plan: its invoices get no ladder reminders while it is kept."""
+    from dunwell import desk
+
+    plan_id = _run(lambda: desk.payment_plan(customer_id, invoice, instalment, note))
+    out.print(f"{plan_id}: {len(instalment)} instalments for {' '.join(invoice)}",
+              highlight=False)
 
 
 @invoice_app.command("dispute")

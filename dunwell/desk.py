@@ -15,6 +15,8 @@ from dunwell import workbench
 from dunwell.access import cli_actor
 from dunwell.connectors import storage
 from dunwell.connectors.settings import load_settings, mask_url
+from dunwell.connectors.storage.approvals import last_dunning_holds
+from dunwell.dunning.approval import AWAITING, EXCLUDED
 from dunwell.errors import InputError
 
 
@@ -85,6 +87,12 @@ def status(console: Console) -> None:
                   + ("  (dunwell review list)" if seen.review_payments else ""), highlight=False)
     messages = ", ".join(f"{status} {count:,}" for status, count in sorted(seen.messages.items()))
     console.print(f"messages: {messages or 'none yet'}", highlight=False)
+    with storage.transaction(_engine()) as session:
+        as_of, holds = last_dunning_holds(session)
+    if holds.get(AWAITING) or holds.get(EXCLUDED):
+        console.print(f"approval: the run of {as_of[:10]} held {holds.get(AWAITING, 0):,} "
+                      f"awaiting_approval, {holds.get(EXCLUDED, 0):,} excluded_by_person  "
+                      "(dunwell dunning planned)", highlight=False)
     console.print("last runs:" if seen.runs else "last runs: none yet", highlight=False)
     for kind, state, as_of, started, run_id in seen.runs:
         console.print(f"  {started[:16]}  {kind:<10} {state:<10} as of {as_of or '-'}  {run_id}",
@@ -138,3 +146,67 @@ def delivery_settle(message: str, delivered: bool) -> None:
         storage.settle_unknown(_engine(), message, delivered)
     except LookupError as exc:
         raise InputError("delivery", str(exc)) from None
+
+
+def _run_day(as_of: str | None) -> date:
+    """The run day asked for, else today in the company's time zone."""
+    from dunwell.tasks.common import parse_as_of
+
+    if as_of:
+        return parse_as_of(as_of, source="--as-of").date()
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(load_settings().company_timezone)).date()
+
+
+def dunning_planned(console: Console, as_of: str | None) -> int:
+    """Print the run's planned messages by stage and segment; returns how many wait."""
+    from dunwell import approvals
+
+    seen = approvals.outlook(_engine(), cli_actor(), _run_day(as_of))
+    console.print(f"[bold]run of {seen.day}: {seen.waiting} messages wait for approval"
+                  "[/bold]", highlight=False)
+    for group in seen.groups:
+        counts = ", ".join(f"{state} {n}" for state, n in group.counts.items())
+        needs = "needs approval" if group.needs_approval else "sent without approval"
+        console.print(f"\n{group.stage} / {group.segment} ({needs}): {counts}", highlight=False)
+        for row in group.rows:
+            console.print(f"  {row.state:<9} {row.customer_id}  {row.currency} {row.total}  "
+                          f"{' '.join(row.invoice_ids)}  {row.why}", highlight=False,
+                          soft_wrap=True)
+    if seen.waiting:
+        console.print("\napprove: dunwell dunning approve --stage STAGE [--segment S] "
+                      "[--customer C]   exclude: dunwell dunning exclude CUSTOMER --stage "
+                      "STAGE --note WHY", highlight=False, soft_wrap=True)
+    return seen.waiting
+
+
+def dunning_approve(stage: str, segment: str | None, customer: str | None, as_of: str | None,
+                    note: str) -> int:
+    """Approve waiting messages of a stage for the run day; how many."""
+    from dunwell import approvals
+
+    day, engine = _run_day(as_of), _engine()
+    keys = [approvals.find_key(engine, cli_actor(), day, customer, stage)] if customer else None
+    return approvals.approve(engine, cli_actor(), day, stage=stage, segment=segment, keys=keys,
+                             why=note)
+
+
+def dunning_exclude(customer: str, stage: str, currency: str | None, as_of: str | None,
+                    note: str) -> None:
+    """Exclude one planned message, with the reason."""
+    from dunwell import approvals
+
+    day, engine = _run_day(as_of), _engine()
+    key = approvals.find_key(engine, cli_actor(), day, customer, stage, currency)
+    approvals.exclude(engine, cli_actor(), day, key, note)
+
+
+def payment_plan(customer_id: str, invoice_ids: list[str], instalments: list[str],
+                 note: str) -> str:
+    """Agree a payment plan for a customer's invoices; the new plan's id."""
+    from dunwell import payment_plans
+
+    return payment_plans.create(_engine(), cli_actor(), customer_id, invoice_ids,
+                                "\n".join(instalments), note)

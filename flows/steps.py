@@ -21,6 +21,7 @@ from dunwell.connectors.ledger import Ledger, load_ledger
 from dunwell.connectors.root import Adapters, build
 from dunwell.connectors.storage import run_lock
 from dunwell.dunning.window import zone
+from dunwell.tasks.approval import held_for_approval, kept_payment_plans
 from dunwell.tasks.common import parse_as_of, plan_moment
 from dunwell.tasks.dunning import (
     MailBudget,
@@ -138,13 +139,15 @@ def reconcile_and_check(adapters: Any, when: datetime, invoices: str, customers:
 
 
 def plan(adapters: Any, books: Books, when: date | datetime) -> Planned:
-    """The day's reminders; all held back when the config says result findings hold them."""
+    """The day's reminders; all held back when the config says result findings hold them,
+    and those of a stage that needs a person's approval held until it is given."""
     rec = books.reconciled
     planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
-                             rec.unmatched_incoming, when, adapters.dunning_policy)
+                             rec.unmatched_incoming, when, adapters.dunning_policy,
+                             payment_plans=kept_payment_plans(adapters.engine, when))
     if holds_dunning(adapters, books.checked):
         return held_back(planned, "quality_finding")
-    return planned
+    return held_for_approval(adapters, planned, when)
 
 
 def record(adapters: Any, run_id: str, kind: str, when: datetime, params: dict[str, object],

@@ -71,8 +71,38 @@ def main(url: str, folder: Path) -> None:
         page.screenshot(path=str(folder / "unmatched-payment.png"), full_page=True)
         page.goto("/audit")
         page.screenshot(path=str(folder / "audit.png"))
+        _outgoing(page, folder, url)
         browser.close()
     server.should_exit = True
+
+
+def _outgoing(page, folder: Path, url: str) -> None:  # noqa: ANN001 - a Playwright Page
+    """Dunning before it goes out (the plan, one preview) and a reminder as it was sent.
+
+    The plan is for the run day given as a third argument (default: today).
+    """
+    from sqlalchemy import select
+
+    from dunwell.connectors.storage.models import OutboxMessage
+
+    day = sys.argv[3] if len(sys.argv) > 3 else ""
+    page.set_default_timeout(180_000)  # the plan of a whole ledger takes seconds
+    page.goto(f"/dunning?day={day}" if day else "/dunning")
+    page.screenshot(path=str(folder / "dunning.png"))  # the first groups; the page is long
+    preview = page.get_by_role("link", name="Preview")
+    if preview.count():
+        preview.first.click()
+        page.wait_for_url("**/dunning/preview**")
+        page.screenshot(path=str(folder / "dunning-preview.png"), full_page=True)
+    with open_db(url).connect() as connection:
+        customer = connection.execute(select(OutboxMessage.customer_id).where(
+            OutboxMessage.status == "sent", OutboxMessage.channel == "email").limit(1)).scalar()
+    if customer:
+        page.goto(f"/customer?id={customer}")
+        page.screenshot(path=str(folder / "customer-sent.png"), full_page=True)
+        page.locator("a[href^='/message?key=']").first.click()
+        page.wait_for_url("**/message?key=**")
+        page.screenshot(path=str(folder / "message-as-sent.png"), full_page=True)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ class Planned:
 @task(name="plan reminders", cache_policy=NO_CACHE)
 def plan_reminders(invoices: pd.DataFrame, customers: pd.DataFrame, ledger: Ledger,
                    unmatched_incoming: pd.DataFrame, as_of: date | datetime, policy: Any,
-                   payments_history: pd.DataFrame | None = None) -> Planned:
+                   payments_history: pd.DataFrame | None = None,
+                   payment_plans: pd.DataFrame | None = None) -> Planned:
     """Segments and the reminder plan, computed from facts as of this run.
 
     A plain date means that day at the policy's send time in each customer's timezone.
@@ -47,7 +48,7 @@ def plan_reminders(invoices: pd.DataFrame, customers: pd.DataFrame, ledger: Ledg
     segments = segment_customers(pinned, invoices, history, _day(as_of), policy)
     result = plan_dunning(invoices, pinned, ledger.history, as_of, policy,
                           unmatched_incoming=unmatched_incoming, paused=ledger.paused,
-                          segments=segments)
+                          payment_plans=payment_plans, segments=segments)
     return Planned(list(result.actions), list(result.messages), segments)
 
 
@@ -135,10 +136,14 @@ def _send_one(message: Any, engine: Engine, batch: Any, renderer: Any, claimed: 
               still_open: set[str], spent: _Spent, as_of: datetime) -> str:
     """Send one claimed message; the Message-ID, or a hold reason saying why not."""
     from dunwell.connectors import storage
+    from dunwell.connectors.storage.approvals import keep_copy
 
     if message.key not in claimed:
         return HOLD_PREFIX + "already_sent"
-    if not {line.invoice_id for line in message.lines if line.open_amount > 0} <= still_open:
+    # an instalment line names its plan (PLAN#n), not an invoice: only invoices are rechecked
+    listed = {line.invoice_id for line in message.lines
+              if line.open_amount > 0 and line.stage != "instalment"}
+    if not listed <= still_open:
         storage.mark_failed(engine, message.key, "invoice no longer open at send time")
         return HOLD_PREFIX + "changed_before_sending"
     if message.channel != Channel.EMAIL:
@@ -148,6 +153,7 @@ def _send_one(message: Any, engine: Engine, batch: Any, renderer: Any, claimed: 
     mid = stable_message_id(msg, message.key)
     if not storage.begin_attempt(engine, message.key, mid, as_of):
         return HOLD_PREFIX + "already_sent"
+    keep_copy(engine, message.key, msg)  # the reminder as sent, for the customer page
     started = time.monotonic()
     delivery = batch.deliver(msg)
     spent.add(delivery, time.monotonic() - started)

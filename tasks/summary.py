@@ -53,6 +53,7 @@ class RunSummary:
     paths: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
     deliveries: dict[str, dict[str, int]] = field(default_factory=dict)
+    dso: dict[str, str] = field(default_factory=dict)
 
     @property
     def needs_a_person(self) -> bool:
@@ -113,7 +114,20 @@ def summarise(run_id: str, as_of: datetime, reconciled: Any, actions: list[Dunni
                           for r in (checked.results if checked is not None else [])},
         findings=result_findings(checked),
         paths=paths,
+        dso=_dso(reconciled, checked, as_of),
     )
+
+
+def _dso(reconciled: Any, checked: Any, as_of: datetime) -> dict[str, str]:
+    """Days sales outstanding per currency on the invoices as this run left them."""
+    from dunwell.connectors.report import dso
+
+    invoices = getattr(reconciled, "invoices_after", None)
+    if invoices is None:
+        invoices = getattr(checked, "invoices", None)
+    if invoices is None or len(invoices) == 0:
+        return {}
+    return {row["currency"]: str(row["days"]) for row in dso(invoices, as_of.date())}
 
 
 def result_findings(checked: Any) -> list[str]:

@@ -321,3 +321,54 @@ class AuditEntry(Base):
     customer_id: Mapped[str | None] = mapped_column(String(100), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     why: Mapped[str] = mapped_column(Text, default="")
+
+
+class DunningApproval(Base):
+    """A person's word on a planned message of a stage that needs approval: approved or
+    excluded, named by its approval key (customer, currency, stage, invoices) and the run
+    day it was given for. The latest word per key counts."""
+
+    __tablename__ = "dunning_approvals"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(100), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    stage: Mapped[str] = mapped_column(String(50))
+    segment: Mapped[str] = mapped_column(String(50), default="")
+    invoice_ids: Mapped[str] = mapped_column(Text)
+    run_date: Mapped[date] = mapped_column(Date)
+    approved: Mapped[bool] = mapped_column(Boolean)
+    actor: Mapped[str] = mapped_column(String(100))
+    why: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageCopy(Base):
+    """The message exactly as handed to the mail transport, kept by its outbox key."""
+
+    __tablename__ = "message_copies"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    recipient: Mapped[str] = mapped_column(Text, default="")
+    text_body: Mapped[str] = mapped_column(Text, default="")
+    html_body: Mapped[str] = mapped_column(Text, default="")
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PaymentPlanInstalment(Base):
+    """One instalment of a payment plan agreed with a customer: while the plan is kept, its
+    invoices get no ladder reminders, only one reminder per instalment."""
+
+    __tablename__ = "payment_plans"
+    __table_args__ = (UniqueConstraint("plan_id", "instalment"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(String(50), index=True)
+    customer_id: Mapped[str] = mapped_column(String(100), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    invoice_ids: Mapped[str] = mapped_column(Text)
+    instalment: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal]
+    owed_at_start: Mapped[Decimal]
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from dunwell import access, workbench
 from dunwell.errors import Forbidden, InputError
 from dunwell.money import format_plain
+from dunwell.web import gate_routes
 from dunwell.web.app import LOGIN_COOKIE, SESSION_COOKIE, Pages, first, login_token, read_form
 
 PAGE = 50
@@ -22,6 +23,7 @@ DONE = {  # what a redirect after an action says; codes, so no text is reflected
     "resolved": "Dispute resolved: the invoice is dunned again.",
     "promise": "Promise to pay recorded.",
     "allocated": "Booked by hand. The payer is remembered for this customer.",
+    "plan": "Payment plan agreed: its invoices get no ladder reminders while it is kept.",
 }
 
 
@@ -47,6 +49,7 @@ def register(app: FastAPI, pages: Pages) -> None:
     _customer_routes(app, pages)
     _audit_routes(app, pages)
     _unmatched_routes(app, pages)
+    gate_routes.register(app, pages)
 
 
 def _sign_in_routes(app: FastAPI, pages: Pages) -> None:
@@ -99,7 +102,10 @@ def _sign_in_routes(app: FastAPI, pages: Pages) -> None:
         signed = pages.signed_in(request)
         facts = workbench.today(pages.engine, signed.actor)
         latest = next((r for r in facts["runs"] if r.summary), None)
-        return pages.render(request, "today.html", title="Today", latest=latest, **facts)
+        extras = await gate_routes.today_extras(pages, signed)
+        return pages.render(request, "today.html", title="Today", latest=latest, **facts,
+                            **extras, done=gate_routes.STARTED.get(
+                                request.query_params.get("done", ""), ""))
 
 
 def _review_routes(app: FastAPI, pages: Pages) -> None:
@@ -168,7 +174,8 @@ def _customer_routes(app: FastAPI, pages: Pages) -> None:
         customer_id = request.query_params.get("id", "")
         view = workbench.customer_view(pages.engine, signed.actor, customer_id)
         return pages.render(request, "customer.html", title=view.customer.name, view=view,
-                            segments=_segments(),
+                            segments=_segments(), **gate_routes.customer_extras(pages, signed,
+                                                                                customer_id),
                             done=DONE.get(request.query_params.get("done", ""), ""))
 
     @app.post("/customer/state")

@@ -32,6 +32,7 @@ def test_bad_as_of_for_the_demo_is_refused_before_data_is_generated(cli, workdir
     ["reconcile", "--invoices", "invoices.csv", "--bank", "bank.csv", "--out", "out", "--bogus"],
     ["statement", "convert", "bank.csv", "-o", "x.csv", "--profil", "ing_nl"],
     ["reconcile", "--invoices", "invoices.csv", "--out", "out"],
+    ["dunning", "--customers", "c.csv", "--out", "out"],
     ["dunning", "--invoices", "invoices.csv", "--customers", "c.csv", "--out", "out",
      "--dry-run=maybe"],
     ["statement", "convert"],

@@ -7,6 +7,7 @@ one line per problem, naming the file (or variable) and the key.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -56,6 +57,11 @@ class Settings(BaseSettings):
         failed deliveries in a row, or once its failed attempts took this many seconds
         in all; the rest stays planned for the next run.
       lock_wait_seconds: how long a run waits for another run to finish.
+      web_auth: how the workbench knows who someone is: `password` (its own sign-in
+        page) or `header` (single sign-on: a reverse proxy puts the user name into
+        web_auth_header; only requests from web_trusted_proxies are believed).
+      web_auth_header: the request header that carries the signed-in user's name.
+      web_trusted_proxies: addresses or networks (CIDR) of the reverse proxies.
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix=ENV_PREFIX)
@@ -83,6 +89,9 @@ class Settings(BaseSettings):
     mail_failure_limit: int = Field(default=5, ge=1)
     mail_failure_seconds: float = Field(default=300.0, gt=0)
     lock_wait_seconds: float = Field(default=900.0, ge=0)
+    web_auth: Literal["password", "header"] = "password"
+    web_auth_header: str = Field(default="X-Remote-User", pattern=r"^[A-Za-z0-9-]+$")
+    web_trusted_proxies: list[str] = Field(default_factory=list)
 
     @classmethod
     def settings_customise_sources(
@@ -109,6 +118,23 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
+
+    @field_validator("web_trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return value
+
+    @model_validator(mode="after")
+    def _header_needs_proxies(self) -> Settings:
+        if self.web_auth == "header" and not self.web_trusted_proxies:
+            raise ValueError("web_auth header needs web_trusted_proxies: the addresses of the "
+                             "proxies whose user-name header is believed")
+        return self
 
     @property
     def smtp_enabled(self) -> bool:

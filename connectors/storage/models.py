@@ -321,3 +321,18 @@ class AuditEntry(Base):
     customer_id: Mapped[str | None] = mapped_column(String(100), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     why: Mapped[str] = mapped_column(Text, default="")
+
+
+class PaymentMark(Base):
+    """What a person said about a payment that is not a booking, one mark per payment.
+
+    kind: `parked` (out of the review queue until un-parked), `refund` or
+    `unrelated` (money that is no customer's payment: out of the unmatched list).
+    """
+
+    __tablename__ = "payment_marks"
+    transaction_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -323,6 +323,11 @@ class AuditEntry(Base):
     why: Mapped[str] = mapped_column(Text, default="")
 
 
+TRIGRAM_INDEXES = ("ix_bank_transactions_search", "ix_matches_proposed_invoice_search")
+"""Expression indexes for the review search that migration 0006 makes on PostgreSQL only
+(with pg_trgm); not modelled here, as SQLite has no equivalent."""
+
+
 class PaymentMark(Base):
     """What a person said about a payment that is not a booking, one mark per payment.
 

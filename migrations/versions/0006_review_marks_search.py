@@ -40,16 +40,30 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != 'postgresql':
         return
+    schema = _trigram_schema(bind)
+    if schema is None:
+        return  # no right to create the extension: the search scans instead
+    ops = f'"{schema}".gin_trgm_ops'  # the extension's schema need not be on the search_path
+    op.execute(f'CREATE INDEX ix_bank_transactions_search ON bank_transactions '
+               f'USING gin (({SEARCH_TEXT}) {ops})')
+    op.execute(f"CREATE INDEX ix_matches_proposed_invoice_search ON matches "
+               f"USING gin ((lower(invoice_id)) {ops}) WHERE status = 'proposed'")
+
+
+def _trigram_schema(bind: sa.Connection) -> str | None:
+    """The schema of pg_trgm, created in public when missing; None when it cannot be."""
+    find = sa.text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                   "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'")
+    found = bind.execute(find).scalar()
+    if found is not None:
+        return str(found)
     with bind.begin_nested() as savepoint:
         try:
-            op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+            bind.execute(sa.text('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public'))
         except sa.exc.DBAPIError:
-            savepoint.rollback()  # no right to create it: search scans instead
-            return
-    op.execute(f'CREATE INDEX ix_bank_transactions_search ON bank_transactions '
-               f'USING gin (({SEARCH_TEXT}) gin_trgm_ops)')
-    op.execute("CREATE INDEX ix_matches_proposed_invoice_search ON matches "
-               "USING gin ((lower(invoice_id)) gin_trgm_ops) WHERE status = 'proposed'")
+            savepoint.rollback()
+            return None
+    return bind.execute(find).scalar()
 
 
 def downgrade() -> None:

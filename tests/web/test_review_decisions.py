@@ -162,3 +162,25 @@ def test_header_mode_without_trusted_proxies_is_a_config_error(tmp_path):
     settings = load_settings(config, env={}, cwd=tmp_path)
     assert (settings.web_auth, settings.web_auth_header) == ("header", "X-Forwarded-User")
 
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("1 and inv-2", ["T-2"]), ("INV-3", ["T-3"]), ("acme", ["T-1", "T-2"]), ("%", []),
+    ("inv_1", []), ("DE44", []), ("t-1", ["T-1"])])
+def test_search_finds_the_whole_phrase_and_takes_wildcards_literally(desk, text, found):
+    page = workbench.review_queue(desk, actor("vera"), text=text)
+    assert ([r.transaction_id for r in page.rows], page.total) == (found, len(found))
+
+
+def test_a_search_finding_more_than_it_counts_walks_the_queue_and_says_so(desk, monkeypatch):
+    from dunwell.connectors.storage import queue
+
+    monkeypatch.setattr(queue, "SEARCH_COUNT_CAP", 1)
+    monkeypatch.setattr(queue, "PROBE_ROWS", 1)
+    page = workbench.review_queue(desk, actor("vera"), text="acme", limit=1)
+    assert ([r.transaction_id for r in page.rows], page.total, page.total_capped) == (
+        ["T-1"], 1, True)
+    following = workbench.review_queue(desk, actor("vera"), text="acme", after=str(page.after))
+    assert [r.transaction_id for r in following.rows] == ["T-2"]
+    whole = workbench.review_queue(desk, actor("vera"), text="acme")
+    assert (len(whole.rows), whole.total, whole.total_capped) == (2, 2, False)

@@ -32,11 +32,16 @@ def _audit(session, actor: Actor, action: str, subject: str, *,  # noqa: ANN001 
                         subject=subject, customer_id=customer_id, detail=detail, why=why)
 
 
+MIN_SEARCH = 3  # a shorter text matches nearly everything, or, like "%", nothing
+
+
 def review_queue(engine: Engine, actor: Actor, *, text: str = "", after: str = "",
                  before: str = "", parked: bool = False, limit: int = 50) -> QueuePage:
     """A page of payments waiting for a person, most confident first (after or before a
     cursor of an earlier page), and how many in all; `parked` lists the parked ones."""
     require(actor, "view")
+    if 0 < len(text.strip()) < MIN_SEARCH:
+        raise InputError("search", f"type at least {MIN_SEARCH} characters to search")
     with storage.transaction(engine) as session:
         return queue.review_queue(session, text=text.strip(), after=Cursor.parse(after),
                                   before=Cursor.parse(before), parked=parked, limit=limit)

@@ -17,7 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    String,
     and_,
+    bindparam,
     exists,
     func,
     literal,
@@ -104,12 +106,18 @@ class QueuePage:
     after: Cursor | None
 
 
+def _inline(value: str) -> Any:
+    """A value written into the SQL text: a prepared statement's generic plan would not
+    know whether a pattern is rare (use the trigram index) or common (walk the queue)."""
+    return bindparam(None, value, type_=String(), literal_execute=True)
+
+
 def _like(session: Session, column: Any, text: str) -> Any:
     """column LIKE %text%, with the user's % and _ taken literally."""
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     if session.get_bind().dialect.name == "sqlite":  # PostgreSQL escapes with \ by default
-        return column.like(f"%{escaped}%", escape="\\")
-    return column.like(f"%{escaped}%")
+        return column.like(_inline(f"%{escaped}%"), escape="\\")
+    return column.like(_inline(f"%{escaped}%"))
 
 
 def _probe(text: str) -> str:
@@ -128,7 +136,7 @@ def _contains(session: Session, column: Any, text: str) -> Any:
     if part == text.lower():
         return found
     position = func.instr if session.get_bind().dialect.name == "sqlite" else func.strpos
-    return and_(found, position(column, text.lower()) > 0)
+    return and_(found, position(column, _inline(text.lower())) > 0)
 
 
 def _by_text(session: Session, text: str) -> Any:

@@ -165,7 +165,7 @@ def test_header_mode_without_trusted_proxies_is_a_config_error(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "found"), [
-    ("1 and inv-2", ["T-2"]), ("INV-3", ["T-3"]), ("acme", ["T-1", "T-2"]), ("%", []),
+    ("1 and inv-2", ["T-2"]), ("INV-3", ["T-3"]), ("acme", ["T-1", "T-2"]), ("%%%", []),
     ("inv_1", []), ("DE44", []), ("t-1", ["T-1"])])
 def test_search_finds_the_whole_phrase_and_takes_wildcards_literally(desk, text, found):
     page = workbench.review_queue(desk, actor("vera"), text=text)
@@ -184,3 +184,8 @@ def test_a_search_finding_more_than_it_counts_walks_the_queue_and_says_so(desk, 
     assert [r.transaction_id for r in following.rows] == ["T-2"]
     whole = workbench.review_queue(desk, actor("vera"), text="acme")
     assert (len(whole.rows), whole.total, whole.total_capped) == (2, 2, False)
+
+
+def test_a_search_shorter_than_three_characters_is_refused(desk):
+    with pytest.raises(InputError, match="at least 3 characters"):
+        workbench.review_queue(desk, actor("vera"), text=" 7 ")

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the browser fixtures are imported from test_browser
 """The review queue and unmatched money in a real browser (Debian's Chromium): the keyboard
 path, accept with a difference, park, bulk accept, single sign-on, and axe-core on every page.
 

@@ -3,6 +3,8 @@
 1M invoices (50k customers), 50k payments waiting for review (two candidates
 each) and 300k booked matches in PostgreSQL; each page is fetched over HTTP
 through the app (query, template, response) and timed. Target: p95 under 200 ms.
+The review list pages by keyset (a cursor from the previous page), so "deep"
+pages start at cursors sampled across the whole queue.
 
     .venv/bin/python bench/bench_web.py [requests_per_page]
 
@@ -21,6 +23,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, make_url, text
 
@@ -108,6 +111,15 @@ def load(engine) -> None:  # noqa: ANN001
         connection.execute(text("VACUUM ANALYZE"))  # what autovacuum does after a bulk load
 
 
+def _cursors(engine, rng: random.Random, count: int) -> list[str]:  # noqa: ANN001
+    """Cursors (confidence:payment) of best proposals spread over the whole queue."""
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT DISTINCT ON (transaction_id) confidence, transaction_id FROM matches "
+            "WHERE status = 'proposed' ORDER BY transaction_id, confidence DESC, id")).all()
+    return [f"{c}:{t}" for c, t in rng.sample(rows, min(count, len(rows)))]
+
+
 def _timed(client, paths: list[str]) -> dict[str, float]:  # noqa: ANN001
     times = []
     for path in paths:
@@ -137,12 +149,16 @@ def main(per_page: int = 200) -> dict:
     login = client.get("/login").text
     token = login.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     client.post("/login", data={"csrf": token, "name": "bench", "password": PASSWORD})
+    cursors = _cursors(engine, rng, per_page)
     pages = {
-        "review list, first 20 pages": [f"/review?page={rng.randint(1, 20)}"
-                                        for _ in range(per_page)],
-        "review list, deep page (500 of 1000)": ["/review?page=500"] * (per_page // 4),
+        "review list, first page": ["/review"] * (per_page // 4),
+        "review list, next page from a cursor": [f"/review?after={quote(c)}" for c in cursors],
         "review list search (payer name)": [f"/review?q=customer+{rng.randint(0, 49999):05d}"
                                             for _ in range(per_page // 4)],
+        "review list search (invoice number)": [
+            f"/review?q=INV-{(rng.randint(0, REVIEW - 1) * 7) % INVOICES:07d}"
+            for _ in range(per_page // 4)],
+        "review list search (matches all: gmbh)": ["/review?q=gmbh"] * (per_page // 8),
         "one payment with candidates": [f"/review/payment?id=T{rng.randint(0, REVIEW - 1):07d}"
                                         for _ in range(per_page)],
         "customer page (20 invoices)": [f"/customer?id=C{rng.randint(0, CUSTOMERS - 1):05d}"

@@ -7,6 +7,7 @@ one line per problem, naming the file (or variable) and the key.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -59,6 +60,11 @@ class Settings(BaseSettings):
       dunning_approval: stages a person must approve before they are sent (`stages`,
         default final and human_review), per segment (`segments`), and how many days an
         approval holds (`valid_days`); read by `dunwell.dunning.approval.load_rule`.
+      web_auth: how the workbench knows who someone is: `password` (its own sign-in
+        page) or `header` (single sign-on: a reverse proxy puts the user name into
+        web_auth_header; only requests from web_trusted_proxies are believed).
+      web_auth_header: the request header that carries the signed-in user's name.
+      web_trusted_proxies: addresses or networks (CIDR) of the reverse proxies.
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix=ENV_PREFIX)
@@ -87,6 +93,9 @@ class Settings(BaseSettings):
     mail_failure_seconds: float = Field(default=300.0, gt=0)
     lock_wait_seconds: float = Field(default=900.0, ge=0)
     dunning_approval: dict[str, Any] = Field(default_factory=dict)
+    web_auth: Literal["password", "header"] = "password"
+    web_auth_header: str = Field(default="X-Remote-User", pattern=r"^[A-Za-z0-9-]+$")
+    web_trusted_proxies: list[str] = Field(default_factory=list)
 
     @classmethod
     def settings_customise_sources(
@@ -113,6 +122,23 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
+
+    @field_validator("web_trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return value
+
+    @model_validator(mode="after")
+    def _header_needs_proxies(self) -> Settings:
+        if self.web_auth == "header" and not self.web_trusted_proxies:
+            raise ValueError("web_auth header needs web_trusted_proxies: the addresses of the "
+                             "proxies whose user-name header is believed")
+        return self
 
     @property
     def smtp_enabled(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -80,18 +81,23 @@ def require(actor: Actor, action: str) -> None:
         raise Forbidden(f"{actor.name} ({actor.role}) may not {action}")
 
 
-def add_user(engine: Engine, by: Actor, name: str, role: str, password: str) -> bool:
-    """Create a user or reset one's role and password (their sessions end); True if new."""
+NO_PASSWORD = "!single-sign-on"  # no argon2 hash: a password never signs this user in
+
+
+def add_user(engine: Engine, by: Actor, name: str, role: str, password: str | None) -> bool:
+    """Create a user or reset one's role and password (their sessions end); True if new.
+    Without a password (None) the user signs in only through single sign-on."""
     require(by, "users.manage")
     name = name.strip()
     if not name or len(name) > 100 or any(c.isspace() for c in name):
         raise InputError("NAME", "a user name is one word of at most 100 characters")
     if role not in ROLES:
         raise InputError("--role", f"{role!r} is not a role (one of {', '.join(ROLES)})")
-    if len(password) < MIN_PASSWORD:
+    if password is not None and len(password) < MIN_PASSWORD:
         raise InputError("password", f"at least {MIN_PASSWORD} characters, please")
+    stored = NO_PASSWORD if password is None else _hasher.hash(password)
     with storage.transaction(engine) as session:
-        created = people.save_user(session, name, role, _hasher.hash(password))
+        created = people.save_user(session, name, role, stored)
         people.record_audit(session, actor=by.name, role=by.role, via=by.via,
                             action="user.add" if created else "user.reset", subject=name,
                             detail=f"role {role}")
@@ -134,6 +140,44 @@ def session_of(engine: Engine, token: str | None) -> SignedIn | None:
             return None
         web_session, user = found
         return SignedIn(Actor(user.name, user.role), web_session.csrf_token)
+
+
+@dataclass(frozen=True)
+class HeaderAuth:
+    """Single sign-on through a reverse proxy: the proxy authenticates and names the user
+    in `header`; only requests whose peer address is in `proxies` are believed."""
+
+    header: str
+    proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+    @classmethod
+    def of(cls, header: str, proxies: list[str]) -> HeaderAuth:
+        """From the settings' header name and proxy addresses or networks."""
+        return cls(header, tuple(ipaddress.ip_network(p, strict=False) for p in proxies))
+
+    def trusts(self, address: str | None) -> bool:
+        """True when the request came straight from one of the proxies."""
+        try:
+            peer = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        return any(peer in network for network in self.proxies)
+
+
+def header_sign_in(engine: Engine, name: str) -> tuple[str, SignedIn] | None:
+    """A session for a user the proxy signed in; None when dunwell gives them no role.
+
+    The user must have been added (`dunwell web user add NAME --role ROLE --no-password`):
+    single sign-on says who someone is, dunwell's admins say what they may do.
+    """
+    with storage.transaction(engine) as session:
+        user = people.get_user(session, name.strip())
+        if user is None or not user.active:
+            return None
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        people.open_session(session, _token_hash(token), user.name, csrf,
+                            utcnow() + timedelta(hours=SESSION_HOURS))
+        return token, SignedIn(Actor(user.name, user.role), csrf)
 
 
 def sign_out(engine: Engine, token: str | None) -> None:

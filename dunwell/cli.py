@@ -44,6 +44,10 @@ profile_app = typer.Typer(
 statement_app.add_typer(profile_app, name="profile")
 app.add_typer(statement_app, name="statement")
 app.add_typer(review_app, name="review")
+unmatched_app = typer.Typer(
+    help="Money no run could match: mark refunds and unrelated money.", no_args_is_help=True
+)
+app.add_typer(unmatched_app, name="unmatched")
 app.add_typer(customer_app, name="customer")
 delivery_app = typer.Typer(
     help="Emails that need a person: bounced, or delivery unknown.", no_args_is_help=True
@@ -380,12 +384,67 @@ def review_list(
 
 
 @review_app.command("accept")
-def review_accept(transaction_id: str, invoice_id: str) -> None:
+def review_accept(
+    transaction_id: str,
+    invoice_ids: Annotated[list[str], typer.Argument(
+        metavar="INVOICE...", help="one proposed invoice, or several (booked in this order)")],
+    difference: Annotated[str, typer.Option(
+        "--difference", metavar="KIND",
+        help="book what the payment leaves of the invoice as bank_fee or "
+             "early_payment_discount (written off) or short_payment (still owed)")] = "",
+    note: Annotated[str, typer.Option(help="why, for the audit log")] = "",
+) -> None:
     """Book a proposed match; the payer's name and IBAN are learned for the next run."""
     from dunwell import desk
 
-    _run(lambda: desk.review_decide(transaction_id, invoice_id, accept=True))
-    out.print(f"booked {transaction_id} -> {invoice_id}; payer remembered for this customer")
+    _run(lambda: desk.review_accept(transaction_id, invoice_ids, difference, note))
+    extra = f", the difference booked as {difference}" if difference else ""
+    out.print(f"booked {transaction_id} -> {' '.join(invoice_ids)}{extra}; "
+              "payer remembered for this customer", highlight=False)
+
+
+@review_app.command("park")
+def review_park(
+    transaction_id: str,
+    note: Annotated[str, typer.Option(help="why it waits (required)")],
+) -> None:
+    """Take a payment out of the review queue until it is un-parked."""
+    from dunwell import desk
+
+    _run(lambda: desk.review_park(transaction_id, note, park=True))
+    out.print(f"parked {transaction_id}", highlight=False)
+
+
+@review_app.command("unpark")
+def review_unpark(transaction_id: str, note: Annotated[str, typer.Option(help="why")] = "") -> None:
+    """Put a parked payment back into the review queue."""
+    from dunwell import desk
+
+    _run(lambda: desk.review_park(transaction_id, note, park=False))
+    out.print(f"{transaction_id} is back in the review queue", highlight=False)
+
+
+@unmatched_app.command("mark")
+def unmatched_mark(
+    transaction_id: str,
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="refund or unrelated")],
+    note: Annotated[str, typer.Option(help="what the money is (required)")],
+) -> None:
+    """Mark money no run could match as a refund or unrelated: it leaves the unmatched list."""
+    from dunwell import desk
+
+    _run(lambda: desk.unmatched_mark(transaction_id, kind, note))
+    out.print(f"{transaction_id} marked {kind}", highlight=False)
+
+
+@unmatched_app.command("unmark")
+def unmatched_unmark(transaction_id: str,
+                     note: Annotated[str, typer.Option(help="why")] = "") -> None:
+    """Undo a refund or unrelated mark: the money is unmatched again."""
+    from dunwell import desk
+
+    _run(lambda: desk.unmatched_mark(transaction_id, "", note))
+    out.print(f"{transaction_id} is unmatched again", highlight=False)
 
 
 @review_app.command("reject")
@@ -536,24 +595,36 @@ def web(
     import uvicorn
 
     from dunwell import workbench
+    from dunwell.access import HeaderAuth
+    from dunwell.connectors.settings import load_settings
     from dunwell.web import create_app
 
+    settings = _run(load_settings)
     engine = _run(workbench.open_engine)
-    out.print(f"dunwell workbench on http://{host}:{port}/ (add people with "
-              "`dunwell web user add NAME --role ROLE`); Ctrl-C stops it", highlight=False)
-    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+    auth = (HeaderAuth.of(settings.web_auth_header, settings.web_trusted_proxies)
+            if settings.web_auth == "header" else None)
+    how = (f"single sign-on: {settings.web_auth_header} from "
+           f"{', '.join(settings.web_trusted_proxies)}" if auth else
+           "add people with `dunwell web user add NAME --role ROLE`")
+    out.print(f"dunwell workbench on http://{host}:{port}/ ({how}); Ctrl-C stops it",
+              highlight=False)
+    # with single sign-on the peer address must stay the proxy's: no X-Forwarded-For rewrite
+    uvicorn.run(create_app(engine, auth), host=host, port=port, log_level="warning",
+                proxy_headers=auth is None)
 
 
 @web_user_app.command("add")
 def web_user_add(
     name: Annotated[str, typer.Argument(help="the name they sign in with")],
     role: Annotated[str, typer.Option(help="viewer, clerk, controller or admin")] = "clerk",
+    no_password: Annotated[bool, typer.Option(
+        "--no-password", help="signs in only through single sign-on (web_auth: header)")] = False,
 ) -> None:
     """Add a user, or reset their role and password. The password comes from
     DUNWELL_WEB_PASSWORD, else from a prompt."""
     from dunwell import access, workbench
 
-    password = os.environ.get("DUNWELL_WEB_PASSWORD") or typer.prompt(
+    password = None if no_password else os.environ.get("DUNWELL_WEB_PASSWORD") or typer.prompt(
         f"password for {name}", hide_input=True, confirmation_prompt=True, err=True)
     created = _run(lambda: access.add_user(workbench.open_engine(), access.cli_actor(), name,
                                            role, password))

@@ -60,6 +60,29 @@ def review_decide(transaction_id: str, invoice_id: str, accept: bool) -> None:
         workbench.review_reject(_engine(), cli_actor(), transaction_id, invoice_id)
 
 
+def review_accept(transaction_id: str, invoice_ids: list[str], difference: str = "",
+                  note: str = "") -> None:
+    """Book a payment to one or several invoices, optionally with a difference kind."""
+    workbench.review_accept(_engine(), cli_actor(), transaction_id, invoice_ids, note,
+                            difference=difference)
+
+
+def review_park(transaction_id: str, note: str, park: bool) -> None:
+    """Park a payment (out of the queue, with a note) or put it back."""
+    if park:
+        workbench.review_park(_engine(), cli_actor(), transaction_id, note)
+    else:
+        workbench.review_unpark(_engine(), cli_actor(), transaction_id, note)
+
+
+def unmatched_mark(transaction_id: str, kind: str, note: str) -> None:
+    """Mark unmatched money as refund or unrelated; an empty kind removes the mark."""
+    if kind:
+        workbench.payment_mark(_engine(), cli_actor(), transaction_id, kind, note)
+    else:
+        workbench.payment_unmark(_engine(), cli_actor(), transaction_id, note)
+
+
 def customer_state(customer_id: str, action: str, segment: str | None = None,
                    note: str = "") -> None:
     """Pause or resume a customer's reminders, or pin their dunning segment."""

@@ -16,13 +16,14 @@ from sqlalchemy import Engine
 
 from dunwell.access import Actor, require
 from dunwell.connectors import storage
-from dunwell.connectors.storage import people, workbench
+from dunwell.connectors.storage import marks, people, queue, workbench
 from dunwell.connectors.storage.models import Customer, Invoice
-from dunwell.connectors.storage.workbench import CustomerView, Payment, QueueRow
+from dunwell.connectors.storage.queue import Cursor, QueuePage, QueueRow
+from dunwell.connectors.storage.workbench import CustomerView, Payment
 from dunwell.errors import InputError
 from dunwell.money import format_plain
 
-__all__ = ["CustomerView", "Payment", "QueueRow"]
+__all__ = ["CustomerView", "Payment", "QueuePage", "QueueRow"]
 
 
 def _audit(session, actor: Actor, action: str, subject: str, *,  # noqa: ANN001 - a Session
@@ -31,12 +32,19 @@ def _audit(session, actor: Actor, action: str, subject: str, *,  # noqa: ANN001 
                         subject=subject, customer_id=customer_id, detail=detail, why=why)
 
 
-def review_queue(engine: Engine, actor: Actor, *, text: str = "", limit: int = 50,
-                 offset: int = 0) -> tuple[list[QueueRow], int]:
-    """A page of payments waiting for a person, most confident first, and how many in all."""
+MIN_SEARCH = 3  # a shorter text matches nearly everything, or, like "%", nothing
+
+
+def review_queue(engine: Engine, actor: Actor, *, text: str = "", after: str = "",
+                 before: str = "", parked: bool = False, limit: int = 50) -> QueuePage:
+    """A page of payments waiting for a person, most confident first (after or before a
+    cursor of an earlier page), and how many in all; `parked` lists the parked ones."""
     require(actor, "view")
+    if 0 < len(text.strip()) < MIN_SEARCH:
+        raise InputError("search", f"type at least {MIN_SEARCH} characters to search")
     with storage.transaction(engine) as session:
-        return workbench.review_queue(session, text=text.strip(), limit=limit, offset=offset)
+        return queue.review_queue(session, text=text.strip(), after=Cursor.parse(after),
+                                  before=Cursor.parse(before), parked=parked, limit=limit)
 
 
 def review_payment(engine: Engine, actor: Actor, transaction_id: str) -> Payment:
@@ -51,7 +59,7 @@ def review_payment(engine: Engine, actor: Actor, transaction_id: str) -> Payment
 
 def next_waiting(engine: Engine, actor: Actor, after: str = "") -> str | None:
     """The payment to show after `after`: the first still waiting that is not it."""
-    rows, _ = review_queue(engine, actor, limit=2)
+    rows = review_queue(engine, actor, limit=2).rows
     return next((r.transaction_id for r in rows if r.transaction_id != after), None)
 
 
@@ -69,20 +77,76 @@ def _customer_of(session, invoice_id: str) -> str | None:  # noqa: ANN001 - a Se
 
 
 def review_accept(engine: Engine, actor: Actor, transaction_id: str, invoice_ids: list[str],
-                  why: str = "") -> None:
+                  why: str = "", difference: str = "") -> None:
     """Book a payment to one proposed invoice (exactly as `dunwell review accept`) or to
-    several; the payer's name and IBAN are learned as the customer's aliases."""
+    several; the payer's name and IBAN are learned as the customer's aliases. With a
+    `difference` kind, what the payment leaves of the one invoice is booked as that
+    discrepancy (bank_fee, early_payment_discount: written off; short_payment: still owed)."""
     require(actor, "review.decide")
     if not invoice_ids:
         raise InputError("review", "choose at least one invoice to accept")
+    if difference and len(invoice_ids) != 1:
+        raise InputError("difference", "a difference is booked against one invoice; "
+                         "choose exactly one")
     with storage.transaction(engine) as session:
-        if len(invoice_ids) == 1:
+        if difference:
+            detail = _book_difference(session, actor, transaction_id, invoice_ids[0],
+                                      difference, why)
+        elif len(invoice_ids) == 1:
             storage.accept_review(session, transaction_id, invoice_ids[0])
             detail = f"booked to {invoice_ids[0]}"
         else:
             detail = _book_several(session, transaction_id, invoice_ids)
+        marks.clear_if_parked(session, transaction_id)
         _audit(session, actor, "review.accept", transaction_id,
                customer_id=_customer_of(session, invoice_ids[0]), detail=detail, why=why)
+
+
+def _book_difference(session, actor: Actor, transaction_id: str,  # noqa: ANN001 - a Session
+                     invoice_id: str, kind: str, why: str) -> str:
+    """Accept with the rest booked as a discrepancy; what was booked, for the audit log."""
+    detail = f"accepted by {actor.name}" + (f": {why}" if why else "")
+    difference = marks.accept_with_difference(session, transaction_id, invoice_id, kind,
+                                              detail)
+    currency = workbench.find_payment(session, transaction_id).currency
+    return (f"booked to {invoice_id}; {currency} {format_plain(difference, currency)} "
+            f"booked as {kind}")
+
+
+def review_park(engine: Engine, actor: Actor, transaction_id: str, note: str) -> None:
+    """Take a payment out of the queue until someone un-parks it; the note says why."""
+    require(actor, "review.decide")
+    with storage.transaction(engine) as session:
+        marks.park(session, transaction_id, actor.name, note)
+        _audit(session, actor, "review.park", transaction_id, why=note.strip())
+
+
+def review_unpark(engine: Engine, actor: Actor, transaction_id: str, why: str = "") -> None:
+    """Put a parked payment back into the queue."""
+    require(actor, "review.decide")
+    with storage.transaction(engine) as session:
+        mark = marks.clear(session, transaction_id, (marks.PARKED,))
+        _audit(session, actor, "review.unpark", transaction_id,
+               detail=f"parked by {mark.actor}: {mark.note}", why=why)
+
+
+BULK_LIMIT = 200
+
+
+def review_bulk_preview(engine: Engine, actor: Actor, text: str) -> list[QueueRow]:
+    """The payments a bulk accept of this search would book, in the queue's order; an
+    InputError when there are none or more than BULK_LIMIT, so the set stays checkable."""
+    require(actor, "review.decide")
+    if not text.strip():
+        raise InputError("search", "search first: bulk accept books a filtered set")
+    with storage.transaction(engine) as session:
+        page = queue.review_queue(session, text=text.strip(), limit=BULK_LIMIT)
+    if not page.rows:
+        raise InputError("search", f"no payment waiting matches {text.strip()!r}")
+    if page.after is not None:
+        raise InputError("search", f"more than {BULK_LIMIT} payments match "
+                         f"{text.strip()!r}; narrow the search and accept in parts")
+    return page.rows
 
 
 def review_accept_best(engine: Engine, actor: Actor, transaction_ids: list[str],
@@ -98,6 +162,7 @@ def review_accept_best(engine: Engine, actor: Actor, transaction_ids: list[str],
                              "reload the list and try again")
         for transaction_id, invoice_id in best.items():
             storage.accept_review(session, transaction_id, invoice_id)
+            marks.clear_if_parked(session, transaction_id)
             _audit(session, actor, "review.accept", transaction_id,
                    customer_id=_customer_of(session, invoice_id),
                    detail=f"booked to {invoice_id} (bulk)", why=why)
@@ -229,12 +294,35 @@ def check_segment(segment: str | None) -> None:
                          f"(known: {', '.join(known)})")
 
 
-def unmatched(engine: Engine, actor: Actor, *, limit: int = 50,
-              offset: int = 0) -> tuple[list, int]:
-    """Incoming money no run could match and nobody booked yet: a page and the total."""
+def unmatched(engine: Engine, actor: Actor, *, limit: int = 50, offset: int = 0,
+              marked: bool = False) -> tuple[list, int, dict]:
+    """Incoming money no run could match and nobody booked or marked yet (or, `marked`,
+    the money marked as refund or unrelated): a page, the total and the pages' marks."""
     require(actor, "view")
     with storage.transaction(engine) as session:
-        return workbench.unmatched_payments(session, limit=limit, offset=offset)
+        rows, total = workbench.unmatched_payments(session, limit=limit, offset=offset,
+                                                   marked=marked)
+        return rows, total, workbench.marks_of(session, [r.transaction_id for r in rows])
+
+
+def payment_mark(engine: Engine, actor: Actor, transaction_id: str, kind: str,
+                 note: str) -> None:
+    """Mark unmatched money as a refund or as unrelated to any invoice: it leaves the
+    unmatched list and the report lists it as such."""
+    require(actor, "review.decide")
+    with storage.transaction(engine) as session:
+        marks.mark_money(session, transaction_id, kind, actor.name, note)
+        _audit(session, actor, f"payment.{kind}", transaction_id, detail=f"marked {kind}",
+               why=note.strip())
+
+
+def payment_unmark(engine: Engine, actor: Actor, transaction_id: str, why: str = "") -> None:
+    """Undo a refund or unrelated mark: the money is unmatched again."""
+    require(actor, "review.decide")
+    with storage.transaction(engine) as session:
+        mark = marks.clear(session, transaction_id, marks.MONEY_KINDS)
+        _audit(session, actor, "payment.unmark", transaction_id,
+               detail=f"was {mark.kind} by {mark.actor}: {mark.note}", why=why)
 
 
 def search_open_invoices(engine: Engine, actor: Actor, currency: str, *, amount: str = "",

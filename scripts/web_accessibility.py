@@ -1,11 +1,9 @@
 """axe-core on every workbench page of a real database: prints the violations, exit 1 if any.
 
-    npm install --prefix /tmp/axe axe-core@4
-    .venv/bin/python scripts/web_accessibility.py sqlite:///demo-out/demo.sqlite \\
-        /tmp/axe/node_modules/axe-core/axe.min.js
+    .venv/bin/python scripts/web_accessibility.py sqlite:///demo-out/demo.sqlite [AXE_MIN_JS]
 
-axe-core comes from the npm registry, so it is not part of the test suite;
-run it after changing a template. Adds a user `screenshots` (admin).
+axe-core is vendored in tests/web/vendor (from npm); the browser tests run it on the
+test desk, this script on any database. Adds a user `screenshots` (admin).
 """
 
 from __future__ import annotations
@@ -61,5 +59,7 @@ def main(url: str, axe_file: Path) -> int:
     return problems
 
 
+VENDORED = Path(__file__).resolve().parents[1] / "tests/web/vendor/axe-core/axe.min.js"
+
 if __name__ == "__main__":
-    sys.exit(1 if main(sys.argv[1], Path(sys.argv[2])) else 0)
+    sys.exit(1 if main(sys.argv[1], Path(sys.argv[2]) if len(sys.argv) > 2 else VENDORED) else 0)

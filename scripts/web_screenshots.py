@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import uvicorn
 from playwright.sync_api import sync_playwright
@@ -58,6 +59,11 @@ def main(url: str, folder: Path) -> None:
         page.goto("/review")
         page.keyboard.press("j")
         page.screenshot(path=str(folder / "review-queue.png"))
+        page.goto(f"/review?q={quote('payment')}")  # a word many remittance texts carry
+        page.locator("a[href^='/review/bulk']").click()
+        page.wait_for_url("**/review/bulk**")
+        page.screenshot(path=str(folder / "review-bulk.png"), full_page=True)
+        page.goto("/review")
         page.locator("tr[data-row] a.open").nth(1).click()
         page.wait_for_url("**/review/payment**")
         page.screenshot(path=str(folder / "review-payment.png"), full_page=True)

@@ -372,3 +372,21 @@ class PaymentPlanInstalment(Base):
     created_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+TRIGRAM_INDEXES = ("ix_bank_transactions_search", "ix_matches_proposed_invoice_search")
+"""Expression indexes for the review search that migration 0006 makes on PostgreSQL only
+(with pg_trgm); not modelled here, as SQLite has no equivalent."""
+
+
+class PaymentMark(Base):
+    """What a person said about a payment that is not a booking, one mark per payment.
+
+    kind: `parked` (out of the review queue until un-parked), `refund` or
+    `unrelated` (money that is no customer's payment: out of the unmatched list).
+    """
+
+    __tablename__ = "payment_marks"
+    transaction_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

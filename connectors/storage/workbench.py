@@ -1,5 +1,5 @@
-"""What the workbench shows: the review queue a page at a time, one payment with its
-candidates, a customer's timeline, the last runs.
+"""What the workbench shows: one payment with its candidates, a customer's timeline, the
+last runs, unmatched money (the review queue's pages are in `queue`).
 
 Every query is bounded (a page, one customer, one payment), so a screen stays
 fast with a million invoices: nothing here loads a whole table.
@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.models import (
     AuditEntry,
@@ -25,27 +24,12 @@ from dunwell.connectors.storage.models import (
     InvoiceEvent,
     MatchRow,
     OutboxMessage,
+    PaymentMark,
     Run,
 )
 from dunwell.money import format_plain
 
 OTHER_OPEN_ITEMS = 25
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    """One payment waiting for a person, with its best candidate."""
-
-    transaction_id: str
-    booking_date: date | None
-    amount: Decimal | None
-    currency: str
-    counterparty_name: str
-    remittance_info: str
-    candidates: int
-    best_invoice: str
-    best_customer: str
-    best_confidence: int
 
 
 @dataclass(frozen=True)
@@ -66,6 +50,13 @@ class Candidate:
     rank: int | None = None
     disputed: bool = False
 
+    @property
+    def difference(self) -> Decimal:
+        """What the invoice would still owe after this proposal is booked (0 if nothing)."""
+        if self.applied_amount is None:
+            return Decimal(0)
+        return max(self.still_owed - self.applied_amount, Decimal(0))
+
 
 @dataclass(frozen=True)
 class Payment:
@@ -82,71 +73,7 @@ class Payment:
     booked: Decimal
     candidates: list[Candidate] = field(default_factory=list)
     other_open: list[Candidate] = field(default_factory=list)
-
-
-def _queue_filter(text: str) -> list[Any]:
-    if not text:
-        return []
-    like = f"%{text.lower()}%"
-    return [or_(func.lower(BankTransaction.counterparty_name).like(like),
-                func.lower(BankTransaction.remittance_info).like(like),
-                func.lower(MatchRow.transaction_id).like(like),
-                func.lower(MatchRow.invoice_id).like(like))]
-
-
-def review_queue(session: Session, *, text: str = "", limit: int = 50,
-                 offset: int = 0) -> tuple[list[QueueRow], int]:
-    """Payments with proposals waiting, most confident first; a page of them and the total.
-
-    Each payment is represented by its best proposal (no better one for the same payment),
-    so a page walks the (status, confidence, transaction_id) index and stops after
-    offset + limit rows instead of grouping the whole queue.
-    """
-    better = aliased(MatchRow)
-    best_only = ~exists().where(
-        better.transaction_id == MatchRow.transaction_id, better.status == "proposed",
-        or_(better.confidence > MatchRow.confidence,
-            and_(better.confidence == MatchRow.confidence, better.id < MatchRow.id)))
-    page = select(MatchRow.transaction_id).where(MatchRow.status == "proposed", best_only)
-    waiting = select(MatchRow.transaction_id).where(MatchRow.status == "proposed")
-    if text:
-        found = select(MatchRow.transaction_id).join(
-            BankTransaction, BankTransaction.transaction_id == MatchRow.transaction_id,
-            isouter=True).where(MatchRow.status == "proposed", *_queue_filter(text))
-        page = page.where(MatchRow.transaction_id.in_(found))
-        waiting = found
-    total = session.execute(select(func.count()).select_from(
-        waiting.distinct().subquery())).scalar_one()
-    ids = session.execute(page.order_by(MatchRow.confidence.desc(),
-                                        MatchRow.transaction_id.desc())
-                          .limit(limit).offset(offset)).scalars().all()
-    counts = dict(session.execute(
-        select(MatchRow.transaction_id, func.count()).where(
-            MatchRow.transaction_id.in_(ids), MatchRow.status == "proposed")
-        .group_by(MatchRow.transaction_id)).all())
-    return _queue_rows(session, [(str(t), int(counts[t])) for t in ids]), int(total)
-
-
-def _queue_rows(session: Session, ids: list[tuple[str, int]]) -> list[QueueRow]:
-    keys = [t for t, _ in ids]
-    txns = {t.transaction_id: t for t in session.execute(
-        select(BankTransaction).where(BankTransaction.transaction_id.in_(keys))).scalars()}
-    best: dict[str, tuple[MatchRow, str]] = {}
-    for match, name in session.execute(
-            select(MatchRow, func.coalesce(Invoice.customer_name, Invoice.customer_id))
-            .join(Invoice, Invoice.invoice_id == MatchRow.invoice_id, isouter=True)
-            .where(MatchRow.transaction_id.in_(keys), MatchRow.status == "proposed")
-            .order_by(MatchRow.rank, MatchRow.confidence.desc())):
-        best.setdefault(match.transaction_id, (match, name or ""))
-    rows = []
-    for key, count in ids:
-        txn, (match, name) = txns.get(key), best[key]
-        rows.append(QueueRow(
-            key, txn.booking_date if txn else None, txn.amount if txn else None,
-            txn.currency if txn else match.currency, (txn.counterparty_name or "") if txn else "",
-            (txn.remittance_info or "") if txn else "", count, match.invoice_id, name,
-            match.confidence))
-    return rows
+    mark: PaymentMark | None = None
 
 
 def best_proposals(session: Session, transaction_ids: list[str]) -> dict[str, str]:
@@ -211,7 +138,7 @@ def review_payment(session: Session, transaction_id: str) -> Payment | None:
     return Payment(txn.transaction_id, txn.account, txn.booking_date, txn.amount, txn.currency,
                    txn.counterparty_name or "", txn.counterparty_iban or "",
                    txn.remittance_info or "", booked_from(session, transaction_id), candidates,
-                   other_open)
+                   other_open, session.get(PaymentMark, transaction_id))
 
 
 @dataclass(frozen=True)
@@ -316,20 +243,28 @@ def waiting_counts(session: Session) -> dict[str, int]:
             "deliveries_bounced": int(by_status.get("bounced", 0))}
 
 
-def unmatched_payments(session: Session, *, limit: int = 50,
-                       offset: int = 0) -> tuple[list[BankTransaction], int]:
-    """Incoming money no run could match and no person has booked yet, newest first."""
+def unmatched_payments(session: Session, *, limit: int = 50, offset: int = 0,
+                       marked: bool = False) -> tuple[list[BankTransaction], int]:
+    """Incoming money no run could match and no person has booked or marked yet, newest
+    first; `marked` lists the money marked as refund or unrelated instead."""
     still_open = ~exists().where(MatchRow.transaction_id == BankTransaction.transaction_id,
                                  MatchRow.status.in_(("proposed", "booked", "accepted")))
+    mark = exists().where(PaymentMark.transaction_id == BankTransaction.transaction_id)
     found = (select(BankTransaction.id).join(
         DiscrepancyRow, DiscrepancyRow.transaction_id == BankTransaction.transaction_id)
         .where(DiscrepancyRow.kind == "unmatched_payment", BankTransaction.amount > 0,
-               still_open).distinct())
+               still_open, mark if marked else ~mark).distinct())
     total = session.execute(select(func.count()).select_from(found.subquery())).scalar_one()
     rows = session.execute(select(BankTransaction).where(BankTransaction.id.in_(found))
                            .order_by(BankTransaction.booking_date.desc(), BankTransaction.id)
                            .limit(limit).offset(offset)).scalars().all()
     return list(rows), int(total)
+
+
+def marks_of(session: Session, transaction_ids: list[str]) -> dict[str, PaymentMark]:
+    """The marks of these payments, by payment."""
+    return {m.transaction_id: m for m in session.execute(
+        select(PaymentMark).where(PaymentMark.transaction_id.in_(transaction_ids))).scalars()}
 
 
 def search_open_invoices(session: Session, currency: str, *, amount: Decimal | None = None,

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 
 from dunwell import access
-from dunwell.access import SignedIn
+from dunwell.access import HeaderAuth, SignedIn
 from dunwell.errors import DunwellError, Forbidden, InputError
 from dunwell.money import exponent
 
@@ -63,11 +63,12 @@ def _environment() -> Environment:
 
 
 class Pages:
-    """The template environment and the database engine the routes share."""
+    """The template environment, the database engine and the sign-in mode the routes share."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, auth: HeaderAuth | None = None) -> None:
         self.engine = engine
         self.env = _environment()
+        self.auth = auth
 
     def render(self, request: Request, template: str, status: int = 200,
                **context: Any) -> Response:
@@ -79,11 +80,32 @@ class Pages:
         return HTMLResponse(html, status_code=status)
 
     def signed_in(self, request: Request) -> SignedIn:
-        """The person of this request's session cookie; NeedSignIn when there is none."""
+        """The person of this request's session cookie (or, with single sign-on, of the
+        proxy's header); NeedSignIn when there is none."""
         signed = access.session_of(self.engine, request.cookies.get(SESSION_COOKIE))
+        if self.auth is not None:
+            signed = self._from_proxy(request, self.auth, signed)
         if signed is None:
             raise NeedSignIn()
         request.state.signed = signed
+        return signed
+
+    def _from_proxy(self, request: Request, auth: HeaderAuth,
+                    signed: SignedIn | None) -> SignedIn:
+        """The user the trusted proxy names; their session is reused while it is theirs."""
+        if not auth.trusts(request.client.host if request.client else None):
+            raise Forbidden("this workbench signs people in through the single sign-on "
+                            "proxy, and this request did not come through it")
+        name = request.headers.get(auth.header, "").strip()
+        if not name:
+            raise Forbidden(f"the single sign-on proxy named nobody ({auth.header} is empty)")
+        if signed is not None and signed.actor.name == name:
+            return signed
+        opened = access.header_sign_in(self.engine, name)
+        if opened is None:
+            raise Forbidden(f"{name} has no role in the workbench yet; an admin adds them "
+                            f"with: dunwell web user add {name} --role viewer --no-password")
+        request.state.new_session, signed = opened
         return signed
 
     async def posted(self, request: Request) -> tuple[SignedIn, dict[str, list[str]]]:
@@ -111,12 +133,12 @@ def first(form: dict[str, list[str]], name: str, default: str = "") -> str:
     return values[0].strip()
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The workbench on this database."""
+def create_app(engine: Engine, auth: HeaderAuth | None = None) -> FastAPI:
+    """The workbench on this database; `auth` switches sign-in to a single sign-on proxy."""
     from dunwell.web import routes
 
     app = FastAPI(title="dunwell workbench", docs_url=None, redoc_url=None, openapi_url=None)
-    pages = Pages(engine)
+    pages = Pages(engine, auth)
     app.state.pages = pages
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -125,6 +147,11 @@ def create_app(engine: Engine) -> FastAPI:
         response = await call_next(request)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        opened = getattr(request.state, "new_session", None)
+        if opened:  # a session the proxy's header opened: its cookie carries the CSRF pairing
+            response.set_cookie(SESSION_COOKIE, opened, httponly=True, samesite="lax",
+                                secure=request.url.scheme == "https",
+                                max_age=access.SESSION_HOURS * 3600)
         return response
 
     @app.exception_handler(NeedSignIn)

@@ -24,7 +24,17 @@ DONE = {  # what a redirect after an action says; codes, so no text is reflected
     "promise": "Promise to pay recorded.",
     "allocated": "Booked by hand. The payer is remembered for this customer.",
     "plan": "Payment plan agreed: its invoices get no ladder reminders while it is kept.",
+    "difference": "Booked, with the difference recorded. The payer is remembered.",
+    "parked": "Parked: it is out of the queue until someone un-parks it.",
+    "unparked": "Back in the queue.",
+    "bulk": "Booked the best candidate of each payment. Payers are remembered.",
+    "refund": "Marked as a refund: it left the unmatched list.",
+    "unrelated": "Marked as unrelated money: it left the unmatched list.",
+    "unmarked": "Unmarked: the money is unmatched again.",
 }
+DIFFERENCES = (("bank_fee", "Bank fee (written off)"),
+               ("early_payment_discount", "Early-payment discount (written off)"),
+               ("short_payment", "Short payment (the rest stays owed)"))
 
 
 def _safe_next(target: str) -> str:
@@ -59,6 +69,8 @@ def _sign_in_routes(app: FastAPI, pages: Pages) -> None:
 
     @app.get("/login")
     async def login_form(request: Request) -> Response:
+        if pages.auth is not None:
+            return pages.render(request, "login.html", sso=True)
         token = login_token()
         response = pages.render(request, "login.html", login_csrf=token,
                                 next=_safe_next(request.query_params.get("next", "/today")))
@@ -68,6 +80,8 @@ def _sign_in_routes(app: FastAPI, pages: Pages) -> None:
 
     @app.post("/login")
     async def login(request: Request) -> Response:
+        if pages.auth is not None:
+            raise Forbidden("sign-in goes through single sign-on here, not a password")
         form = await read_form(request)
         if not access.same_token(request.cookies.get(LOGIN_COOKIE, ""), first(form, "csrf")):
             raise Forbidden("the sign-in form is out of date; reload the page and try again")
@@ -112,12 +126,22 @@ def _review_routes(app: FastAPI, pages: Pages) -> None:
     @app.get("/review")
     async def review_list(request: Request) -> Response:
         signed = pages.signed_in(request)
-        text, number = request.query_params.get("q", ""), _page_number(request)
-        rows, total = workbench.review_queue(pages.engine, signed.actor, text=text, limit=PAGE,
-                                             offset=(number - 1) * PAGE)
-        return pages.render(request, "review_list.html", title="Review queue", rows=rows,
-                            total=total, q=text, page=number, pages=max(1, -(-total // PAGE)),
-                            done=DONE.get(request.query_params.get("done", ""), ""))
+        params = request.query_params
+        text, parked = params.get("q", ""), params.get("parked") == "1"
+        queue = workbench.review_queue(pages.engine, signed.actor, text=text, parked=parked,
+                                       after=params.get("after", ""),
+                                       before=params.get("before", ""), limit=PAGE)
+        return pages.render(request, "review_list.html",
+                            title="Parked payments" if parked else "Review queue", queue=queue,
+                            rows=queue.rows, q=text, parked=parked, done=_done(request))
+
+    @app.get("/review/bulk")
+    async def review_bulk(request: Request) -> Response:
+        signed = pages.signed_in(request)
+        text = request.query_params.get("q", "")
+        rows = workbench.review_bulk_preview(pages.engine, signed.actor, text)
+        return pages.render(request, "review_bulk.html", title="Accept a filtered set",
+                            rows=rows, q=text)
 
     @app.get("/review/payment")
     async def review_payment(request: Request) -> Response:
@@ -125,24 +149,40 @@ def _review_routes(app: FastAPI, pages: Pages) -> None:
         transaction_id = request.query_params.get("id", "")
         payment = workbench.review_payment(pages.engine, signed.actor, transaction_id)
         return pages.render(request, "review_item.html", title=f"Payment {transaction_id}",
-                            payment=payment,
-                            done=DONE.get(request.query_params.get("done", ""), ""))
+                            payment=payment, differences=DIFFERENCES, done=_done(request))
 
     @app.post("/review/accept")
     async def review_accept(request: Request) -> Response:
         signed, form = await pages.posted(request)
         transaction_id = first(form, "transaction_id")
         invoices = [v.strip() for v in form.get("invoice", []) if v.strip()]
+        difference = first(form, "difference")
         workbench.review_accept(pages.engine, signed.actor, transaction_id, invoices,
-                                first(form, "why"))
-        return _after_decision(pages, signed, form, transaction_id, "accepted")
+                                first(form, "why"), difference=difference)
+        return _after_decision(pages, signed, form, transaction_id,
+                               "difference" if difference else "accepted")
 
     @app.post("/review/accept-best")
     async def review_accept_best(request: Request) -> Response:
         signed, form = await pages.posted(request)
         ids = [v.strip() for v in form.get("transaction_id", []) if v.strip()]
-        workbench.review_accept_best(pages.engine, signed.actor, ids, first(form, "why"))
-        return _redirect("/review", done="accepted")
+        booked = workbench.review_accept_best(pages.engine, signed.actor, ids,
+                                              first(form, "why"))
+        return _redirect("/review", done="bulk", n=str(booked))
+
+    @app.post("/review/park")
+    async def review_park(request: Request) -> Response:
+        signed, form = await pages.posted(request)
+        transaction_id = first(form, "transaction_id")
+        workbench.review_park(pages.engine, signed.actor, transaction_id, first(form, "note"))
+        return _after_decision(pages, signed, form, transaction_id, "parked")
+
+    @app.post("/review/unpark")
+    async def review_unpark(request: Request) -> Response:
+        signed, form = await pages.posted(request)
+        transaction_id = first(form, "transaction_id")
+        workbench.review_unpark(pages.engine, signed.actor, transaction_id, first(form, "why"))
+        return _redirect("/review/payment", id=transaction_id, done="unparked")
 
     @app.post("/review/reject")
     async def review_reject(request: Request) -> Response:
@@ -154,6 +194,16 @@ def _review_routes(app: FastAPI, pages: Pages) -> None:
         if payment.candidates:
             return _redirect("/review/payment", id=transaction_id, done="rejected")
         return _after_decision(pages, signed, form, transaction_id, "rejected")
+
+
+def _done(request: Request) -> str:
+    """The notice of the action that redirected here (a code, never text from the URL)."""
+    code, count = request.query_params.get("done", ""), request.query_params.get("n", "")
+    notice = DONE.get(code, "")
+    if code == "bulk" and count.isdigit():
+        notice = notice.replace("each payment", f"{int(count):,} payment"
+                                + ("" if count == "1" else "s"))
+    return notice
 
 
 def _after_decision(pages: Pages, signed: access.SignedIn, form: dict[str, list[str]],
@@ -235,12 +285,13 @@ def _unmatched_routes(app: FastAPI, pages: Pages) -> None:
     @app.get("/unmatched")
     async def unmatched(request: Request) -> Response:
         signed = pages.signed_in(request)
-        number = _page_number(request)
-        rows, total = workbench.unmatched(pages.engine, signed.actor, limit=PAGE,
-                                          offset=(number - 1) * PAGE)
-        return pages.render(request, "unmatched_list.html", title="Unmatched money", rows=rows,
-                            total=total, page=number, pages=max(1, -(-total // PAGE)),
-                            done=DONE.get(request.query_params.get("done", ""), ""))
+        number, marked = _page_number(request), request.query_params.get("marked") == "1"
+        rows, total, marks = workbench.unmatched(pages.engine, signed.actor, limit=PAGE,
+                                                 offset=(number - 1) * PAGE, marked=marked)
+        return pages.render(request, "unmatched_list.html",
+                            title="Refunds and unrelated money" if marked else "Unmatched money",
+                            rows=rows, total=total, marks=marks, marked=marked, page=number,
+                            pages=max(1, -(-total // PAGE)), done=_done(request))
 
     @app.get("/unmatched/payment")
     async def unmatched_payment(request: Request) -> Response:
@@ -254,7 +305,8 @@ def _unmatched_routes(app: FastAPI, pages: Pages) -> None:
                                                amount=amount, tolerance=tolerance, text=text)
         return pages.render(request, "unmatched_item.html",
                             title=f"Payment {payment.transaction_id}", payment=payment,
-                            found=found, amount=amount, tolerance=tolerance, q=text)
+                            found=found, amount=amount, tolerance=tolerance, q=text,
+                            done=_done(request))
 
     @app.post("/unmatched/allocate")
     async def allocate(request: Request) -> Response:
@@ -263,3 +315,18 @@ def _unmatched_routes(app: FastAPI, pages: Pages) -> None:
                            [v.strip() for v in form.get("invoice", []) if v.strip()],
                            first(form, "why"))
         return _redirect("/unmatched", done="allocated")
+
+    @app.post("/unmatched/mark")
+    async def mark(request: Request) -> Response:
+        signed, form = await pages.posted(request)
+        kind = first(form, "kind")
+        workbench.payment_mark(pages.engine, signed.actor, first(form, "transaction_id"), kind,
+                               first(form, "note"))
+        return _redirect("/unmatched", done=kind)
+
+    @app.post("/unmatched/unmark")
+    async def unmark(request: Request) -> Response:
+        signed, form = await pages.posted(request)
+        transaction_id = first(form, "transaction_id")
+        workbench.payment_unmark(pages.engine, signed.actor, transaction_id, first(form, "why"))
+        return _redirect("/unmatched/payment", id=transaction_id, done="unmarked")

@@ -199,13 +199,81 @@ def test_unmatched_money_is_searched_and_booked_from_the_browser(app_client, des
     assert _status(desk, "T-4", "INV-4") == "booked"
 
 
-def test_a_filtered_list_is_accepted_in_bulk(app_client, desk):
+def test_a_filtered_list_is_accepted_in_bulk_after_a_confirmation_naming_the_count(
+        app_client, desk):
     _sign_in(app_client, "clara")
     page = app_client.get("/review?q=acme").text
-    assert "Accept the best candidate of all 2 shown" in page
+    assert "Accept the best candidate of all 2 matching “acme”" in page
     assert "Accept the best candidate of all" not in app_client.get("/review").text
+    confirm = app_client.get("/review/bulk?q=acme").text
+    assert "Yes, accept all 2" in confirm
+    assert re.findall(r'name="transaction_id" value="([^"]+)"', confirm) == ["T-1", "T-2"]
+    assert (_status(desk, "T-1", "INV-1"), _status(desk, "T-2", "INV-2")) == ("proposed",) * 2
     response = app_client.post("/review/accept-best", data={
-        "csrf": CSRF.search(page).group(1), "transaction_id": ["T-1", "T-2"]})
-    assert response.headers["location"] == "/review?done=accepted"
+        "csrf": CSRF.search(confirm).group(1), "transaction_id": ["T-1", "T-2"]})
+    assert response.headers["location"] == "/review?done=bulk&n=2"
+    assert "Booked the best candidate of 2 payments." in app_client.get(
+        response.headers["location"]).text
     assert (_status(desk, "T-1", "INV-1"), _status(desk, "T-2", "INV-2")) == ("booked", "booked")
     assert _status(desk, "T-3", "INV-3") == "proposed"
+
+
+def test_a_bulk_accept_without_a_search_or_by_a_viewer_is_refused(app_client):
+    _sign_in(app_client, "clara")
+    assert app_client.get("/review/bulk?q=").status_code == 400
+    assert app_client.get("/review/bulk?q=nobody-pays-like-this").status_code == 400
+    app_client.post("/logout", data={"csrf": _csrf(app_client)})
+    _sign_in(app_client, "vera")
+    assert app_client.get("/review/bulk?q=acme").status_code == 403
+
+
+def test_park_leaves_the_queue_shows_under_parked_and_unpark_brings_it_back(app_client, desk):
+    _sign_in(app_client, "clara")
+    token = _csrf(app_client)
+    response = app_client.post("/review/park", data={
+        "csrf": token, "transaction_id": "T-1", "note": "asked Acme for the remittance"})
+    assert response.status_code == 303
+    queue = app_client.get("/review").text
+    assert "/review/payment?id=T-1" not in queue and "2 payments" in queue
+    parked = app_client.get("/review?parked=1").text
+    assert "/review/payment?id=T-1" in parked and "asked Acme for the remittance" in parked
+    assert "Parked by clara" in app_client.get("/review/payment?id=T-1").text
+    app_client.post("/review/unpark", data={"csrf": token, "transaction_id": "T-1"})
+    assert "/review/payment?id=T-1" in app_client.get("/review").text
+
+
+def test_parking_without_a_note_changes_nothing(app_client):
+    _sign_in(app_client, "clara")
+    response = app_client.post("/review/park", data={
+        "csrf": _csrf(app_client), "transaction_id": "T-1", "note": "  "})
+    assert response.status_code == 400
+    assert "/review/payment?id=T-1" in app_client.get("/review").text
+
+
+def test_unmatched_money_marked_as_refund_leaves_the_list_and_can_be_undone(app_client):
+    _sign_in(app_client, "clara")
+    token = _csrf(app_client, "/unmatched")
+    response = app_client.post("/unmatched/mark", data={
+        "csrf": token, "transaction_id": "T-4", "kind": "refund", "note": "supplier credit"})
+    assert response.headers["location"] == "/unmatched?done=refund"
+    assert "T-4" not in app_client.get("/unmatched").text
+    marked = app_client.get("/unmatched?marked=1").text
+    assert "T-4" in marked and "supplier credit" in marked
+    app_client.post("/unmatched/unmark", data={"csrf": token, "transaction_id": "T-4"})
+    assert "T-4" in app_client.get("/unmatched").text
+
+
+def test_keyset_pages_link_forward_and_back(app_client):
+    _sign_in(app_client, "vera")
+    from dunwell.web import routes
+
+    routes.PAGE, saved = 1, routes.PAGE
+    try:
+        first = app_client.get("/review").text
+        following = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+        second = app_client.get(following).text
+        assert "/review/payment?id=T-2" in second and "/review/payment?id=T-1" not in second
+        back = re.search(r'href="([^"]+)" rel="prev"', second).group(1).replace("&amp;", "&")
+        assert "/review/payment?id=T-1" in app_client.get(back).text
+    finally:
+        routes.PAGE = saved

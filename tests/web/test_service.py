@@ -35,7 +35,8 @@ def _audit(engine):
 
 
 def test_queue_lists_payments_most_confident_first_with_their_best_candidate(desk):
-    rows, total = workbench.review_queue(desk, actor("vera"))
+    page = workbench.review_queue(desk, actor("vera"))
+    rows, total = page.rows, page.total
     assert total == 3
     assert [(r.transaction_id, r.best_invoice, r.candidates) for r in rows] == [
         ("T-1", "INV-1", 2), ("T-2", "INV-2", 2), ("T-3", "INV-3", 1)]
@@ -43,10 +44,16 @@ def test_queue_lists_payments_most_confident_first_with_their_best_candidate(des
 
 
 def test_queue_search_finds_a_payment_by_its_remittance_text_and_pages(desk):
-    rows, total = workbench.review_queue(desk, actor("vera"), text="inv-1 and")
-    assert (total, [r.transaction_id for r in rows]) == (1, ["T-2"])
-    rows, total = workbench.review_queue(desk, actor("vera"), limit=1, offset=1)
-    assert (total, [r.transaction_id for r in rows]) == (3, ["T-2"])
+    page = workbench.review_queue(desk, actor("vera"), text="inv-1 and")
+    assert (page.total, [r.transaction_id for r in page.rows]) == (1, ["T-2"])
+    first = workbench.review_queue(desk, actor("vera"), limit=1)
+    second = workbench.review_queue(desk, actor("vera"), limit=1, after=str(first.after))
+    assert (second.total, [r.transaction_id for r in second.rows]) == (3, ["T-2"])
+    third = workbench.review_queue(desk, actor("vera"), limit=1, after=str(second.after))
+    assert ([r.transaction_id for r in third.rows], third.after) == (["T-3"], None)
+    back = workbench.review_queue(desk, actor("vera"), limit=1, before=str(third.before))
+    assert [r.transaction_id for r in back.rows] == ["T-2"]
+    assert first.before is None and back.before is not None
 
 
 def test_one_payment_shows_candidates_ranked_and_the_customers_other_open_items(desk):
@@ -177,7 +184,7 @@ def test_only_an_admin_adds_users(desk):
 
 
 def test_unmatched_money_is_found_and_booked_by_hand_to_an_invoice_searched_by_amount(desk):
-    rows, total = workbench.unmatched(desk, actor("vera"))
+    rows, total, _ = workbench.unmatched(desk, actor("vera"))
     assert (total, [t.transaction_id for t in rows]) == (1, ["T-4"])
     found = workbench.search_open_invoices(desk, actor("vera"), "EUR", amount="79.50",
                                            tolerance="1")
@@ -186,7 +193,7 @@ def test_unmatched_money_is_found_and_booked_by_hand_to_an_invoice_searched_by_a
         desk, actor("vera"), "EUR", text="borealis")] == ["INV-9"]
     workbench.allocate(desk, actor("clara"), "T-4", ["INV-4"], why="phoned them")
     assert _statuses(desk, "T-4") == {"INV-4": ("booked", Decimal("80.00"))}
-    assert workbench.unmatched(desk, actor("vera")) == ([], 0)
+    assert workbench.unmatched(desk, actor("vera"))[:2] == ([], 0)
     entry = _audit(desk)[-1]
     assert (entry.action, entry.detail, entry.customer_id) == (
         "payment.allocate", "booked to INV-4 (80.00)", "C1")
@@ -212,7 +219,7 @@ def test_a_viewer_may_not_allocate_money(desk):
 
 
 def test_bulk_accept_books_the_best_candidate_of_each_payment_shown(desk):
-    rows, _ = workbench.review_queue(desk, actor("clara"), text="acme")
+    rows = workbench.review_queue(desk, actor("clara"), text="acme").rows
     assert [r.transaction_id for r in rows] == ["T-1", "T-2"]
     booked = workbench.review_accept_best(desk, actor("clara"), ["T-1", "T-2"], why="checked")
     assert booked == 2

@@ -1,6 +1,7 @@
 // dunwell workbench keyboard layer: works without it, faster with it.
 // j/k move between rows (Enter opens the focused link), a accepts the first (or current) candidate,
-// x ticks the current row, r rejects it, u goes back to the list, / searches.
+// x ticks the current row, r rejects it, p parks (focuses the note), u goes back to the list,
+// / searches, ? shows every shortcut.
 (function () {
   "use strict";
   var rows = [];
@@ -55,6 +56,19 @@
         var reject = row && row.querySelector("form[action='/review/reject']");
         if (!reject) { return; }
         submit(reject);
+        break;
+      }
+      case "p": {
+        var note = document.getElementById("park-note");
+        if (!note) { return; }
+        note.scrollIntoView({ block: "center" });
+        note.focus();
+        break;
+      }
+      case "?": {
+        var help = document.getElementById("help");
+        if (!help) { return; }
+        if (help.open) { help.close(); } else { help.showModal(); }
         break;
       }
       case "u": window.location.href = "/review"; break;

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from dunwell.connectors.storage import MIGRATIONS_DIR, create_db_engine, migrate, open_db
-from dunwell.connectors.storage.models import Base
+from dunwell.connectors.storage.models import TRIGRAM_INDEXES, Base
 
 TABLES = {
     "customers", "invoices", "statement_imports", "bank_transactions", "matches",
@@ -79,6 +79,17 @@ def test_sqlite_folder_is_created(tmp_path: Path) -> None:
 
 def test_migrations_create_exactly_what_the_models_describe(db_engine) -> None:
 
+    def modelled(item, name, kind, reflected, compare_to) -> bool:  # noqa: ANN001
+        return not (kind == "index" and name in TRIGRAM_INDEXES)
+
     with db_engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": modelled})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_review_search_has_its_trigram_indexes_on_postgresql_only(db_engine) -> None:
+    names = {i["name"] for table in ("bank_transactions", "matches")
+             for i in inspect(db_engine).get_indexes(table)}
+    expected = set(TRIGRAM_INDEXES) if db_engine.dialect.name == "postgresql" else set()
+    assert names & set(TRIGRAM_INDEXES) == expected

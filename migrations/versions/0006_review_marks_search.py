@@ -1,7 +1,7 @@
 """Parked and marked payments; review list search and paging that stay fast at 1M invoices.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-05
 
 `payment_marks` holds what a person said about a payment that is not a booking:

@@ -256,11 +256,10 @@ def read_bank_csv(path: Path, warnings: list[str] | None = None) -> pd.DataFrame
 
 
 def is_canonical_bank_csv(head: str) -> bool:
-    """True when the first line is a canonical bank.csv header."""
-    lines = head.lstrip("\ufeff").splitlines()  # a file holding only a BOM has no line
-    first = lines[0] if lines else ""
-    columns = {c.strip().strip('"') for c in first.split(",")}
-    return set(BANK_REQUIRED) <= columns
+    """True when the first line is a canonical bank.csv header (one test, the statements')."""
+    from dunwell.connectors.statements.bank_csv import looks_canonical
+
+    return looks_canonical(head)
 
 
 INVOICE_OUT = ["invoice_id", "customer_id", "customer_name", "currency", "amount", "open_amount",

@@ -5,17 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from dunwell.connectors.csvio import readable_mode
 from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
-from dunwell.money import format_plain
+from dunwell.money import ROUNDING
 
-from .text import amount, check_precision, clean, currency
+from .text import amount, check_precision, clean, currency, quantum
 
 COLUMNS = ["transaction_id", "booking_date", "amount", "currency", "counterparty_name",
            "counterparty_iban", "remittance_info", "account"]
@@ -24,7 +26,8 @@ REQUIRED = COLUMNS[:4]
 
 def looks_canonical(head: str) -> bool:
     """True when the first line is a bank.csv header (the required columns, comma-separated)."""
-    first = head.lstrip("\ufeff").split("\n", 1)[0]
+    lines = head.lstrip("\ufeff").splitlines()  # a file holding only a BOM has no line
+    first = lines[0] if lines else ""
     return set(REQUIRED) <= {c.strip().strip('"') for c in first.split(",")}
 
 
@@ -83,12 +86,35 @@ def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(COLUMNS)
-            for t in transactions:
-                writer.writerow([t.transaction_id, t.booking_date.isoformat(),
-                                 format_plain(t.amount, t.currency), t.currency,
-                                 t.counterparty_name or "", t.counterparty_iban or "",
-                                 t.remittance_info or "", t.account or ""])
+            writer.writerows(row(t) for t in transactions)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def row(t: BankTxn) -> list[str]:
+    """A transaction's cells in COLUMNS order, as the contract writes them."""
+    return [cell_text(t.transaction_id), t.booking_date.isoformat(),
+            amount_text(t.amount, t.currency), t.currency, cell_text(t.counterparty_name),
+            (t.counterparty_iban or "").replace(" ", "").upper(), cell_text(t.remittance_info),
+            cell_text(t.account)]
+
+
+def amount_text(value: Decimal, ccy: str) -> str:
+    """The contract's amount: a dot, the currency's decimals, never "-0.00"."""
+    exact = value.quantize(quantum(ccy), rounding=ROUNDING)
+    return f"{exact if exact else abs(exact):f}"
+
+
+_NUL_OR_CR = re.compile(r"\x00|\r\n?")
+
+
+def cell_text(text: str | None) -> str:
+    """Free text as written: a NUL would make the file read as binary, and a lone CR is left
+    unquoted by the csv writer and would split the row; what is written reads back the same."""
+    if not text:
+        return ""
+    if "\x00" in text or "\r" in text:
+        return _NUL_OR_CR.sub(lambda m: "" if m.group() == "\x00" else "\n", text)
+    return text

@@ -203,7 +203,10 @@ _SIX = re.compile(r"[0-9]{6}")
 
 def is_iban(text: str | None) -> bool:
     """True for text shaped like an IBAN (country, check digits, 10-30 alphanumerics)."""
-    return bool(text) and re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", text or "") is not None
+    return bool(text) and _IBAN.fullmatch(text or "") is not None
+
+
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 
 
 def clean(text: str | None) -> str | None:

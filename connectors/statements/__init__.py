@@ -11,17 +11,17 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from dunwell.errors import FormatNotRecognised, InputError
-from dunwell.model import BankTxn
+from dunwell.errors import FormatNotRecognised, InputError, InputErrors
+from dunwell.model import BankTxn, TransactionId
 
-from . import bai2, bank_csv, camt, csv_bank, detect, mt940, ofx
+from . import bai2, csv_bank, detect, mt940, ofx
 from .balances import check_balances
 from .bank_csv import write_canonical_csv
 from .csv_infer import HOW, InferenceUnsure, infer
 from .csv_profiles import PROFILES_DIR, CsvProfile, load_all, load_profiles, profile_folders
 from .identity import assign_ids
 from .records import StatementBalance, StatementImport
-from .text import decode
+from .text import clean, decode
 
 __all__ = ["StatementBalance", "StatementImport", "check_balances", "read_statement",
            "write_canonical_csv", "load_profiles", "CsvProfile", "infer_profile", "PROFILES_DIR"]
@@ -54,13 +54,14 @@ def read_statement(path: Path, profile: str | None = None, currency: str | None 
             return _inferred(path, source, currency)
         return _csv(path, source, found, currency)
     if kind.startswith("camt"):
+        from . import camt  # lxml: imported for XML statements only
+
         txns, lines, balances, warnings = camt.read(path, source)
         return _result(kind, txns, lines, balances, warnings)
+    if kind == "canonical":
+        return _canonical(path, source)
     data = _bytes(path, source)
     text, warnings = ofx.decode(data, source) if kind == "ofx" else decode(data, source)
-    if kind == "canonical":
-        txns, lines = bank_csv.read(text, source)
-        return StatementImport(kind, txns, [], warnings, lines=lines)
     reader = {"mt940": lambda: mt940.read(text, source),
               "ofx": lambda: ofx.read(text, source, currency),
               "bai2": lambda: bai2.read(text, source, currency)}[kind]
@@ -72,6 +73,29 @@ def _result(kind: str, txns: list[BankTxn], lines: list[int], balances: list[Sta
             warnings: list[str], profile: str | None = None) -> StatementImport:
     """The import with ids filled in and made unique."""
     return StatementImport(kind, assign_ids(txns), balances, warnings, profile, lines)
+
+
+def _canonical(path: Path, source: str) -> StatementImport:
+    """A canonical bank.csv through the one canonical reader (the flows' own), as records;
+    its first problem is the InputError."""
+    from dunwell.connectors.canonical import read_bank_csv
+    from dunwell.money import from_minor
+
+    warnings: list[str] = []
+    try:
+        frame = read_bank_csv(path, warnings)
+    except InputErrors as many:
+        raise many.errors[0] from None
+    columns = ("transaction_id", "booking_date", "amount_minor", "currency", "counterparty_name",
+               "counterparty_iban", "remittance_info", "account", "line")
+    txns: list[BankTxn] = []
+    lines: list[int] = []
+    for tid, booked, minor, ccy, name, iban, text, account, line in frame[list(columns)].itertuples(
+            index=False):
+        txns.append(BankTxn(TransactionId(tid), booked.date(), from_minor(minor, ccy), ccy,
+                            clean(name), iban or None, clean(text), clean(account)))
+        lines.append(int(line))
+    return StatementImport("canonical", txns, [], warnings, lines=lines)
 
 
 def _csv(path: Path, source: str, profile: CsvProfile, currency: str | None) -> StatementImport:

@@ -1,23 +1,25 @@
-"""The contract's canonical bank.csv: read with validation, and written atomically."""
+"""The contract's canonical bank.csv: its columns, its header test, and the records writer.
+
+Reading a bank.csv is `dunwell.connectors.canonical.read_bank_csv` (vectorised, every
+cell checked), for the flows and `read_statement` alike: one reader. The frame writer
+`canonical.write_bank` writes the same columns with the same cell rule (`cell_text`).
+"""
 
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 import tempfile
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from dunwell.connectors.csvio import readable_mode
-from dunwell.errors import InputError
-from dunwell.model import BankTxn, TransactionId
+from dunwell.model import BankTxn
 from dunwell.money import ROUNDING
 
-from .text import amount, check_precision, clean, currency, quantum
+from .text import quantum
 
 COLUMNS = ["transaction_id", "booking_date", "amount", "currency", "counterparty_name",
            "counterparty_iban", "remittance_info", "account"]
@@ -29,52 +31,6 @@ def looks_canonical(head: str) -> bool:
     lines = head.lstrip("\ufeff").splitlines()  # a file holding only a BOM has no line
     first = lines[0] if lines else ""
     return set(REQUIRED) <= {c.strip().strip('"') for c in first.split(",")}
-
-
-def read(text: str, source: str) -> tuple[list[BankTxn], list[int]]:
-    """Transactions of a canonical bank.csv and their lines; every cell checked, ids unique."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    txns: list[BankTxn] = []
-    lines: list[int] = []
-    seen: set[str] = set()
-    line = 1
-    try:
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(source, f"missing required column {missing[0]!r}", 1, missing[0])
-        line = reader.line_num + 1
-        for row in reader:
-            txn = _row(row, source, line)
-            if txn.transaction_id in seen:
-                raise InputError(source, f"transaction_id {txn.transaction_id!r} appears twice",
-                                 line, "transaction_id")
-            seen.add(txn.transaction_id)
-            txns.append(txn)
-            lines.append(line)
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(source, f"bad CSV: {exc}", line) from None
-    return txns, lines
-
-
-def _row(row: dict[str, str | None], source: str, line: int) -> BankTxn:
-    """One bank.csv row, required cells present and typed."""
-    cells = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
-    for column in REQUIRED:
-        if not cells.get(column):
-            raise InputError(source, "required value is empty", line, column)
-    ccy = currency(cells["currency"], source, line, "currency")
-    value = check_precision(amount(cells["amount"], source, line, "amount"), ccy, source, line,
-                            "amount")
-    try:
-        booked = date.fromisoformat(cells["booking_date"])
-    except ValueError:
-        raise InputError(source, f"not an ISO date: {cells['booking_date']!r}", line,
-                         "booking_date") from None
-    iban = cells.get("counterparty_iban", "").replace(" ", "").upper()
-    return BankTxn(TransactionId(cells["transaction_id"]), booked, value, ccy,
-                   clean(cells.get("counterparty_name")), iban or None,
-                   clean(cells.get("remittance_info")), clean(cells.get("account")))
 
 
 def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:

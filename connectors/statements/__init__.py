@@ -11,20 +11,20 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from dunwell.errors import FormatNotRecognised, InputError, InputErrors
-from dunwell.model import BankTxn, TransactionId
+from dunwell.errors import FormatNotRecognised, InputError
 
-from . import bai2, csv_bank, detect, mt940, ofx
+from . import csv_bank, detect
 from .balances import check_balances
 from .bank_csv import write_canonical_csv
 from .csv_infer import HOW, InferenceUnsure, infer
 from .csv_profiles import PROFILES_DIR, CsvProfile, load_all, load_profiles, profile_folders
-from .identity import assign_ids
+from .readers import READERS, Reader, file_bytes, identify, with_ids
 from .records import StatementBalance, StatementImport
-from .text import clean, decode
+from .text import decode
 
-__all__ = ["StatementBalance", "StatementImport", "check_balances", "read_statement",
-           "write_canonical_csv", "load_profiles", "CsvProfile", "infer_profile", "PROFILES_DIR"]
+__all__ = ["READERS", "Reader", "StatementBalance", "StatementImport", "check_balances",
+           "read_statement", "write_canonical_csv", "load_profiles", "CsvProfile",
+           "infer_profile", "PROFILES_DIR"]
 
 
 def read_statement(path: Path, profile: str | None = None, currency: str | None = None, *,
@@ -47,62 +47,21 @@ def read_statement(path: Path, profile: str | None = None, currency: str | None 
             raise InputError(source, f"unknown CSV profile {profile!r} (known: "
                              f"{', '.join(sorted(profiles))})")
         return _csv(path, source, profiles[profile], currency)
-    kind = detect.sniff(detect.head_text(head))
-    if kind is None:
-        found = _recognise(head, source, profile_folders(user))
-        if found is None:
+    found = identify(detect.head_text(head))
+    if found is None:
+        csv_profile = _recognise(head, source, profile_folders(user))
+        if csv_profile is None:
             return _inferred(path, source, currency)
-        return _csv(path, source, found, currency)
-    if kind.startswith("camt"):
-        from . import camt  # lxml: imported for XML statements only
-
-        txns, lines, balances, warnings = camt.read(path, source)
-        return _result(kind, txns, lines, balances, warnings)
-    if kind == "canonical":
-        return _canonical(path, source)
-    data = _bytes(path, source)
-    text, warnings = ofx.decode(data, source) if kind == "ofx" else decode(data, source)
-    reader = {"mt940": lambda: mt940.read(text, source),
-              "ofx": lambda: ofx.read(text, source, currency),
-              "bai2": lambda: bai2.read(text, source, currency)}[kind]
-    txns, lines, balances, more = reader()
-    return _result(kind, txns, lines, balances, warnings + more)
-
-
-def _result(kind: str, txns: list[BankTxn], lines: list[int], balances: list[StatementBalance],
-            warnings: list[str], profile: str | None = None) -> StatementImport:
-    """The import with ids filled in and made unique."""
-    return StatementImport(kind, assign_ids(txns), balances, warnings, profile, lines)
-
-
-def _canonical(path: Path, source: str) -> StatementImport:
-    """A canonical bank.csv through the one canonical reader (the flows' own), as records;
-    its first problem is the InputError."""
-    from dunwell.connectors.canonical import read_bank_csv
-    from dunwell.money import from_minor
-
-    warnings: list[str] = []
-    try:
-        frame = read_bank_csv(path, warnings)
-    except InputErrors as many:
-        raise many.errors[0] from None
-    columns = ("transaction_id", "booking_date", "amount_minor", "currency", "counterparty_name",
-               "counterparty_iban", "remittance_info", "account", "line")
-    txns: list[BankTxn] = []
-    lines: list[int] = []
-    for tid, booked, minor, ccy, name, iban, text, account, line in frame[list(columns)].itertuples(
-            index=False):
-        txns.append(BankTxn(TransactionId(tid), booked.date(), from_minor(minor, ccy), ccy,
-                            clean(name), iban or None, clean(text), clean(account)))
-        lines.append(int(line))
-    return StatementImport("canonical", txns, [], warnings, lines=lines)
+        return _csv(path, source, csv_profile, currency)
+    reader, kind = found
+    return reader.read(path, source, kind, currency)
 
 
 def _csv(path: Path, source: str, profile: CsvProfile, currency: str | None) -> StatementImport:
     """A bank CSV through its profile."""
-    text, warnings = csv_bank.profile_text(_bytes(path, source), source, profile)
+    text, warnings = csv_bank.profile_text(file_bytes(path, source), source, profile)
     txns, lines, skipped = csv_bank.read(text, profile, source, currency)
-    return _result("csv", txns, lines, [], warnings + skipped, profile.name)
+    return with_ids("csv", txns, lines, [], warnings + skipped, profile.name)
 
 
 def _recognise(head: bytes, source: str, folders: list[Path]) -> CsvProfile | None:
@@ -126,7 +85,7 @@ def infer_profile(path: Path, name: str = "inferred", currency: str | None = Non
     InputError) naming the columns it could not place."""
     path = Path(path)
     source = str(path)
-    data = _bytes(path, source)
+    data = file_bytes(path, source)
     if not data.strip():
         raise InputError(source, "file is empty", 1)
     kind = detect.sniff(detect.head_text(data[: detect.HEAD]))
@@ -164,13 +123,5 @@ def _head(path: Path, source: str) -> bytes:
     try:
         with open(path, "rb") as handle:
             return handle.read(detect.HEAD)
-    except OSError as exc:
-        raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
-
-
-def _bytes(path: Path, source: str) -> bytes:
-    """The whole file."""
-    try:
-        return path.read_bytes()
     except OSError as exc:
         raise InputError(source, f"cannot read: {exc.strerror or exc}") from None

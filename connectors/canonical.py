@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dunwell.connectors.csvio import RawTable, read_table
+from dunwell.connectors.statements.bank_csv import COLUMNS as BANK_COLUMNS
 from dunwell.currencies import is_currency
 from dunwell.errors import InputError, InputErrors
 from dunwell.money import MAX_WHOLE_DIGITS, exponent
@@ -256,19 +257,17 @@ def read_bank_csv(path: Path, warnings: list[str] | None = None) -> pd.DataFrame
 
 
 def is_canonical_bank_csv(head: str) -> bool:
-    """True when the first line is a canonical bank.csv header."""
-    lines = head.lstrip("\ufeff").splitlines()  # a file holding only a BOM has no line
-    first = lines[0] if lines else ""
-    columns = {c.strip().strip('"') for c in first.split(",")}
-    return set(BANK_REQUIRED) <= columns
+    """True when the first line is a canonical bank.csv header (one test, the statements')."""
+    from dunwell.connectors.statements.bank_csv import looks_canonical
+
+    return looks_canonical(head)
 
 
 INVOICE_OUT = ["invoice_id", "customer_id", "customer_name", "currency", "amount", "open_amount",
                "issue_date", "due_date", "status", "email", "disputed", "promise_to_pay_date"]
 CUSTOMER_OUT = ["customer_id", "name", "email", "iban", "segment", "language", "country",
                 "timezone", "do_not_contact"]
-BANK_OUT = ["transaction_id", "booking_date", "amount", "currency", "counterparty_name",
-            "counterparty_iban", "remittance_info", "account"]
+BANK_OUT = BANK_COLUMNS  # one definition of bank.csv's columns, the statements' writer's
 
 
 def _date_text(values: pd.Series) -> pd.Series:

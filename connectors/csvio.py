@@ -15,10 +15,12 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dunwell.errors import InputError, InputErrors
+
+if TYPE_CHECKING:  # pandas is imported where a frame is read or written, not by
+    import pandas as pd  # `statement convert`, which needs neither
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,8 @@ def _semicolons(text: str) -> bool:
 
 def _parse(source: str, text: str) -> pd.DataFrame:
     """Parse CSV text; physical line numbers are exact even with quoted newlines and blank lines."""
+    import pandas as pd
+
     header = _first_row(text)
     names = [c.strip() for c in header if c.strip()]
     for name in names:

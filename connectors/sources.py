@@ -9,14 +9,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from dunwell.connectors import canonical
 from dunwell.errors import InputError
-from dunwell.frames import TRANSACTION_COLUMNS
 from dunwell.model import BankTxn
-from dunwell.money import to_minor
+
+if TYPE_CHECKING:  # frames are for the flows; `statement convert` imports no pandas
+    import pandas as pd
+
+    from dunwell.connectors.statements import StatementImport
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +56,15 @@ def read_bank(path: Path, profile: str | None = None, currency: str | None = Non
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "file not found" if not path.exists() else "not a file")
-    if profile is None and _looks_canonical(path):
+    if profile is None and looks_canonical(path):
+        from dunwell.connectors import canonical
+
         warnings: list[str] = []
         frame = canonical.read_bank_csv(path, warnings)
         return BankFile(path, file_hash(path), "canonical", frame, warnings=warnings)
-    from dunwell.connectors.statements import check_balances, read_statement
+    from dunwell.connectors.statements import check_balances
 
-    imported = read_statement(path, profile=profile, currency=currency, profiles_dir=profiles_dir)
+    imported = read_statement_file(path, profile, currency, profiles_dir)
     frame = transactions_frame(imported.transactions, imported.lines)
     fmt = f"csv:{imported.profile}" if imported.profile else imported.format
     return BankFile(
@@ -69,7 +72,19 @@ def read_bank(path: Path, profile: str | None = None, currency: str | None = Non
     )
 
 
-def _looks_canonical(path: Path) -> bool:
+def read_statement_file(path: Path, profile: str | None = None, currency: str | None = None,
+                        profiles_dir: Path | None = None) -> StatementImport:
+    """A statement file (not a canonical bank.csv) as records: what `statement convert`
+    writes out without building a frame."""
+    from dunwell.connectors.statements import read_statement
+
+    return read_statement(path, profile=profile, currency=currency, profiles_dir=profiles_dir)
+
+
+def looks_canonical(path: Path) -> bool:
+    """True when the file's first line is a canonical bank.csv header."""
+    from dunwell.connectors.statements.bank_csv import looks_canonical as header_is_canonical
+
     try:
         with open(path, "rb") as handle:
             data = handle.read(4096)
@@ -78,11 +93,16 @@ def _looks_canonical(path: Path) -> bool:
         head = data.decode("utf-16" if utf16 else "utf-8", errors="replace")
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror}") from None
-    return canonical.is_canonical_bank_csv(head)
+    return header_is_canonical(head)
 
 
 def transactions_frame(transactions: list[BankTxn], lines: list[int] | None = None) -> pd.DataFrame:
     """Records from a statement parser -> the transactions frame (with source lines if known)."""
+    import pandas as pd
+
+    from dunwell.frames import TRANSACTION_COLUMNS
+    from dunwell.money import to_minor
+
     rows = {
         "transaction_id": [t.transaction_id for t in transactions],
         "booking_date": pd.to_datetime([t.booking_date for t in transactions]).astype(

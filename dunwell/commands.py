@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -21,6 +22,8 @@ from dunwell.errors import ConfigError, InputError, InputErrors
 from dunwell.tasks.common import parse_as_of
 
 if TYPE_CHECKING:  # the summary module imports Prefect: not at import time of the CLI
+    import pandas as pd
+
     from dunwell.tasks.summary import RunSummary
 
 _stderr = Console(stderr=True)
@@ -39,11 +42,12 @@ class Converted:
 
 def convert(file: Path, output: Path, profile: str | None, currency: str | None,
             profiles_dir: Path | None = None) -> Converted:
-    """Any statement -> canonical bank.csv; reads no database, writes only `output`."""
-    from dunwell.connectors.canonical import write_bank
-    from dunwell.connectors.sources import read_bank
+    """Any statement -> canonical bank.csv; reads no database, writes only `output`.
+
+    A statement is read into records and written straight out (no frame, no pandas);
+    a canonical bank.csv goes through the one canonical reader the flows use."""
+    from dunwell.connectors.sources import looks_canonical
     from dunwell.currencies import is_currency
-    from dunwell.frames import minor_to_text
 
     _check_output(file, output)
     currency = currency.strip().upper() if currency is not None else None
@@ -51,16 +55,54 @@ def convert(file: Path, output: Path, profile: str | None, currency: str | None,
         raise InputError("--currency", f"{currency!r} is not an ISO 4217 currency code")
     if profiles_dir is not None and not profiles_dir.is_dir():
         raise InputError(str(profiles_dir), "--profiles takes a folder of profile .yaml files")
-    bank = read_bank(file, profile=profile, currency=currency, profiles_dir=profiles_dir)
-    try:
-        write_bank(bank.transactions, output)
-    except OSError as exc:  # a read-only or vanished folder: the user's path, not a bug
-        raise InputError(str(output), f"cannot write: {exc.strerror or exc}") from None
+    if not file.is_file():
+        raise InputError(str(file), "file not found" if not file.exists() else "not a file")
+    if profile is None and looks_canonical(file):
+        return _convert_canonical(file, output)
+    return _convert_statement(file, output, profile, currency, profiles_dir)
+
+
+def _convert_statement(file: Path, output: Path, profile: str | None, currency: str | None,
+                       profiles_dir: Path | None) -> Converted:
+    """A statement's records written as bank.csv, with the net sum per currency."""
+    from dunwell.connectors.sources import read_statement_file
+    from dunwell.connectors.statements import check_balances, write_canonical_csv
+    from dunwell.connectors.statements.bank_csv import amount_text
+
+    imported = read_statement_file(file, profile, currency, profiles_dir)
+    _write(lambda: write_canonical_csv(imported.transactions, output), output)
+    sums: dict[str, Decimal] = {}
+    for t in imported.transactions:
+        sums[t.currency] = sums.get(t.currency, Decimal(0)) + t.amount
+    fmt = f"csv:{imported.profile}" if imported.profile else imported.format
+    return Converted(len(imported.transactions), fmt,
+                     {ccy: amount_text(sums[ccy], ccy) for ccy in sorted(sums)},
+                     list(imported.warnings) + check_balances(imported))
+
+
+def _convert_canonical(file: Path, output: Path) -> Converted:
+    """A canonical bank.csv checked by the canonical reader and written back out."""
+    import pandas as pd
+
+    from dunwell.connectors.canonical import write_bank
+    from dunwell.connectors.sources import read_bank
+    from dunwell.frames import minor_to_text
+
+    bank = read_bank(file)
+    _write(lambda: write_bank(bank.transactions, output), output)
     sums = bank.transactions.groupby("currency")["amount_minor"].sum()
     text = minor_to_text(sums.reset_index(drop=True).astype("int64"),
                          pd.Series(list(sums.index), dtype="str"))
     return Converted(len(bank.transactions), bank.format, dict(zip(sums.index, text, strict=True)),
                      bank.warnings + bank.balance_findings)
+
+
+def _write(write: Callable[[], object], output: Path) -> None:
+    """Write an output; a read-only or vanished folder is the user's path, not a bug."""
+    try:
+        write()
+    except OSError as exc:
+        raise InputError(str(output), f"cannot write: {exc.strerror or exc}") from None
 
 
 def infer_profile(file: Path, output: Path, currency: str | None = None) -> list[str]:

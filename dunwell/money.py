@@ -11,9 +11,6 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel import Locale
-from babel.numbers import parse_pattern
-
 from dunwell.currencies import MINOR_UNITS
 
 _CANONICAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
@@ -85,6 +82,9 @@ def format_plain(amount: Decimal, currency: str) -> str:
 
 def format_money(amount: Decimal, currency: str, locale: str, pattern: str | None = None) -> str:
     """An amount for people, in the locale's style but with ISO 4217 decimals, not CLDR's."""
+    from babel import Locale  # for people's text only: reading and converting never need it
+    from babel.numbers import parse_pattern
+
     where = Locale.parse(locale)
     fixed = copy.copy(parse_pattern(pattern) if pattern else where.currency_formats["standard"])
     digits = exponent(currency)

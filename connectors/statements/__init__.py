@@ -12,19 +12,19 @@ from dataclasses import replace
 from pathlib import Path
 
 from dunwell.errors import FormatNotRecognised, InputError
-from dunwell.model import BankTxn
 
-from . import bai2, bank_csv, camt, csv_bank, detect, mt940, ofx
+from . import csv_bank, detect
 from .balances import check_balances
 from .bank_csv import write_canonical_csv
 from .csv_infer import HOW, InferenceUnsure, infer, known_names
 from .csv_profiles import PROFILES_DIR, CsvProfile, load_all, load_profiles, profile_folders
-from .identity import assign_ids
+from .readers import READERS, Reader, file_bytes, identify, with_ids
 from .records import StatementBalance, StatementImport
 from .text import cp1252, decode
 
-__all__ = ["StatementBalance", "StatementImport", "check_balances", "read_statement",
-           "write_canonical_csv", "load_profiles", "CsvProfile", "infer_profile", "PROFILES_DIR"]
+__all__ = ["READERS", "Reader", "StatementBalance", "StatementImport", "check_balances",
+           "read_statement", "write_canonical_csv", "load_profiles", "CsvProfile",
+           "infer_profile", "PROFILES_DIR"]
 
 
 def read_statement(path: Path, profile: str | None = None, currency: str | None = None, *,
@@ -47,38 +47,21 @@ def read_statement(path: Path, profile: str | None = None, currency: str | None 
             raise InputError(source, f"unknown CSV profile {profile!r} (known: "
                              f"{', '.join(sorted(profiles))})")
         return _csv(path, source, profiles[profile], currency)
-    kind = detect.sniff(detect.head_text(head))
-    if kind is None:
-        found = _recognise(head, source, profile_folders(user))
-        if found is None:
+    found = identify(detect.head_text(head))
+    if found is None:
+        csv_profile = _recognise(head, source, profile_folders(user))
+        if csv_profile is None:
             return _inferred(path, source, currency)
-        return _csv(path, source, found, currency)
-    if kind.startswith("camt"):
-        txns, lines, balances, warnings = camt.read(path, source)
-        return _result(kind, txns, lines, balances, warnings)
-    data = _bytes(path, source)
-    text, warnings = ofx.decode(data, source) if kind == "ofx" else decode(data, source)
-    if kind == "canonical":
-        txns, lines = bank_csv.read(text, source)
-        return StatementImport(kind, txns, [], warnings, lines=lines)
-    reader = {"mt940": lambda: mt940.read(text, source),
-              "ofx": lambda: ofx.read(text, source, currency),
-              "bai2": lambda: bai2.read(text, source, currency)}[kind]
-    txns, lines, balances, more = reader()
-    return _result(kind, txns, lines, balances, warnings + more)
-
-
-def _result(kind: str, txns: list[BankTxn], lines: list[int], balances: list[StatementBalance],
-            warnings: list[str], profile: str | None = None) -> StatementImport:
-    """The import with ids filled in and made unique."""
-    return StatementImport(kind, assign_ids(txns), balances, warnings, profile, lines)
+        return _csv(path, source, csv_profile, currency)
+    reader, kind = found
+    return reader.read(path, source, kind, currency)
 
 
 def _csv(path: Path, source: str, profile: CsvProfile, currency: str | None) -> StatementImport:
     """A bank CSV through its profile."""
-    text, warnings = csv_bank.profile_text(_bytes(path, source), source, profile)
+    text, warnings = csv_bank.profile_text(file_bytes(path, source), source, profile)
     txns, lines, skipped = csv_bank.read(text, profile, source, currency)
-    return _result("csv", txns, lines, [], warnings + skipped, profile.name)
+    return with_ids("csv", txns, lines, [], warnings + skipped, profile.name)
 
 
 def _recognise(head: bytes, source: str, folders: list[Path]) -> CsvProfile | None:
@@ -102,7 +85,7 @@ def infer_profile(path: Path, name: str = "inferred", currency: str | None = Non
     InputError) naming the columns it could not place."""
     path = Path(path)
     source = str(path)
-    data = _bytes(path, source)
+    data = file_bytes(path, source)
     if not data.strip():
         raise InputError(source, "file is empty", 1)
     kind = detect.sniff(detect.head_text(data[: detect.HEAD]))
@@ -146,13 +129,5 @@ def _head(path: Path, source: str) -> bytes:
     try:
         with open(path, "rb") as handle:
             return handle.read(detect.HEAD)
-    except OSError as exc:
-        raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
-
-
-def _bytes(path: Path, source: str) -> bytes:
-    """The whole file."""
-    try:
-        return path.read_bytes()
     except OSError as exc:
         raise InputError(source, f"cannot read: {exc.strerror or exc}") from None

@@ -24,6 +24,12 @@ from .text import clean, currency, yymmdd
 _FUNDS_FIELDS = {"": 0, "0": 0, "1": 0, "2": 0, "Z": 0, "V": 2, "S": 3}
 _RECORD_LEN = 80
 _DIGITS = re.compile(r"[0-9]+")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_CODES = ("01", "02", "03", "16", "49", "98", "99")
+_CUT = re.compile(r"/(?=(?:01|02|03|16|49|88|98|99),)")
+# What may follow a '/' inside 16 text for it to be a record boundary: a detail with its
+# type code and amount, a continuation, or an account trailer with amount and count.
+_AFTER_TEXT = re.compile(r"16,[0-9]{3},[+-]?[0-9]*,|88,|49,[+-]?[0-9]+,[0-9]+(?:/|$)")
 
 
 @dataclass
@@ -50,30 +56,63 @@ class _Account:
 
 
 def records(text: str, source: str) -> list[_Record]:
-    """Physical lines -> logical records, 88 continuations appended to their record."""
+    """Physical lines -> logical records, 88 continuations appended to their record; a line
+    holding several records ("16,...,/16,...,/") is split at each record's closing '/'."""
     out: list[_Record] = []
-    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), 1):
-        line = raw.rstrip()
-        if not line:
+    for number, raw in enumerate(_NEWLINE.split(text), 1):
+        stripped = raw.rstrip()
+        if not stripped:
             continue
-        code, _, rest = line.partition(",")
-        if code == "88" and out:
-            prev = out[-1]
-            prev.text = prev.text.removesuffix("/") + _joiner(prev) + rest
-            prev.last_len = len(line)
-        elif code in ("01", "02", "03", "16", "49", "98", "99"):
-            out.append(_Record(code, number, line, len(line)))
-        elif out and out[-1].code == "16" and not out[-1].text.endswith("/"):
-            out[-1].text += line  # a 16 record wrapped onto the next physical line
-            out[-1].last_len = len(line)
-        else:
-            raise InputError(source, f"unknown BAI2 record type {code!r}", number, "record")
+        for line in _pieces(stripped, out[-1].code if out else ""):
+            _add(out, line, (number, len(stripped)), source)
     if not out or out[0].code != "01":
         raise InputError(source, "BAI2 file must start with an 01 header record", 1, "01")
     if out[-1].code != "99":
         raise InputError(source, "BAI2 file ends without a 99 trailer (truncated?)",
                          out[-1].line, "99")
     return out
+
+
+def _pieces(line: str, previous: str) -> list[str]:
+    """The records on one physical line. After a '/' a record starts only where a record
+    code and its comma follow; inside the text of a 16 record (which may itself hold '/'),
+    only where a whole 16, 88 or 49 record start follows, so "INV 2025/16, PAID" stays text."""
+    if "/" not in line[:-1]:
+        return [line]
+    pieces: list[str] = []
+    start = 0
+    code = line[:2] if line[2:3] == "," else previous
+    for cut in _CUT.finditer(line):
+        at = cut.start() + 1
+        if at <= start:
+            continue
+        following = line[at:at + 2]
+        in_text = code == "16" or (code == "88" and previous == "16")
+        if in_text and not _AFTER_TEXT.match(line, at):
+            continue
+        pieces.append(line[start:at])
+        previous = code if code != "88" else previous
+        start, code = at, following
+    pieces.append(line[start:])
+    return pieces
+
+
+def _add(out: list[_Record], line: str, where: tuple[int, int], source: str) -> None:
+    """One record's text (a whole record, an 88, or the wrapped rest of a 16) into `out`;
+    `where` is the physical line's number and width."""
+    number, width = where
+    code, _, rest = line.partition(",")
+    if code == "88" and out:
+        prev = out[-1]
+        prev.text = prev.text.removesuffix("/") + _joiner(prev) + rest
+        prev.last_len = width
+    elif code in _CODES:
+        out.append(_Record(code, number, line, width))
+    elif out and out[-1].code == "16" and not out[-1].text.endswith("/"):
+        out[-1].text += line  # a 16 record wrapped onto the next physical line
+        out[-1].last_len = width
+    else:
+        raise InputError(source, f"unknown BAI2 record type {code!r}", number, "record")
 
 
 def _joiner(prev: _Record) -> str:

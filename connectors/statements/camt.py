@@ -76,14 +76,22 @@ def read(file: Path, source: str) -> Result:
         return _read(str(file), source, [])
     except etree.XMLSyntaxError as exc:
         if "encoding" not in str(exc).lower() and "utf-8" not in str(exc).lower():
-            raise InputError(source, f"not well-formed XML: {exc.msg}", exc.lineno) from None
+            raise InputError(source, f"not well-formed XML: {_first_line(exc.msg)}",
+                             exc.lineno) from None
     data = cp1252(file.read_bytes())
     data = re.sub(r"^(<\?xml[^>]*?)encoding=['\"][^'\"]*['\"]", r"\1", data.lstrip("\ufeff"))
     warning = f"{source}: not valid in its declared encoding; read as Windows-1252"
     try:
         return _read(io.BytesIO(data.encode("utf-8")), source, [warning])
     except etree.XMLSyntaxError as exc:
-        raise InputError(source, f"not well-formed XML: {exc.msg}", exc.lineno) from None
+        raise InputError(source, f"not well-formed XML: {_first_line(exc.msg)}",
+                             exc.lineno) from None
+
+
+def _first_line(message: str) -> str:
+    """libxml2's message without the ", line 1, column 2" it sometimes puts on a second
+    line: the error names the line itself, in one line."""
+    return (message or "").strip().splitlines()[0] if (message or "").strip() else "parse error"
 
 
 def _read(src: str | IO[bytes], source: str, warnings: list[str]) -> Result:

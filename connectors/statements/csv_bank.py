@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
@@ -128,11 +129,14 @@ def _skip(cells: list[str], cell: Cell, profile: CsvProfile,
     None to read it."""
     if patterns and any(p.search(profile.separator.join(cells)) for p in patterns):
         return "matching skip_if"
-    dated = bool(cell(profile.column("booking_date")))
-    amounts = [c for c in ("amount", "debit", "credit") if profile.column(c)]
-    if not dated and profile.continuation and not any(cell(profile.column(c)) for c in amounts):
+    columns = profile.single
+    dated = bool(cell(columns["booking_date"]))
+    if dated and not profile.status_booked:
+        return None
+    amounts = [columns[c] for c in ("amount", "debit", "credit") if c in columns]
+    if not dated and profile.continuation and not any(cell(c) for c in amounts):
         return "continuation"
-    status_column = profile.column("status") if profile.status_booked else None
+    status_column = columns.get("status") if profile.status_booked else None
     if status_column and cell(status_column) not in profile.status_booked:
         return f"not booked\0{cell(status_column)}"
     if not dated and profile.skip_undated:
@@ -198,8 +202,9 @@ def _cells(cells: list[str], index: dict[str, int]) -> Cell:
 def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
          default_currency: str | None) -> BankTxn:
     """One data row -> BankTxn."""
-    booked = _date(cell(profile.column("booking_date")), profile, source, line)
-    ccy_column = profile.column("currency")
+    columns = profile.single
+    booked = _date(cell(columns["booking_date"]), profile, source, line)
+    ccy_column = columns.get("currency")
     code = (cell(ccy_column) if ccy_column else "") or profile.currency or default_currency
     if not code:
         raise InputError(source, "no currency in the row or the profile: pass --currency CODE "
@@ -207,9 +212,8 @@ def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
                          ccy_column or "currency")
     ccy = currency(code, source, line, ccy_column or "currency")
     value = check_precision(_amount(cell, profile, source, line), ccy, source, line, "amount")
-    remittance = " ".join(cell(c) for c in profile.columns.get("remittance_info", ()))
-    optional = {k: (cell(profile.column(k)) if profile.column(k) else "") for k in
-                ("account", "counterparty_name", "counterparty_iban", "transaction_id")}
+    remittance = " ".join([cell(c) for c in profile.columns.get("remittance_info", ())])
+    optional = {k: cell(columns[k]) if k in columns else "" for k in _OPTIONAL}
     names = profile.columns.get("counterparty_name", ())
     if profile.counterparty_by_sign and len(names) == 2:
         optional["counterparty_name"] = cell(names[0] if value > 0 else names[1])
@@ -220,15 +224,28 @@ def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
                    clean(optional["account"]))
 
 
+_OPTIONAL = ("account", "counterparty_name", "counterparty_iban", "transaction_id")
+
+
 def _date(text: str, profile: CsvProfile, source: str, line: int) -> date:
     """The booking date in the first of the profile's formats that reads it."""
+    found = _first_date(text, profile.date_formats)
+    if found is not None:
+        return found
     column = profile.column("booking_date")
-    for fmt in profile.date_formats[:-1]:
+    return parse_date(text, profile.date_formats[-1], source, line, column)
+
+
+@lru_cache(maxsize=8192)
+def _first_date(text: str, formats: tuple[str, ...]) -> date | None:
+    """The date in the first format that reads it, None when none does (cached: an export
+    repeats each booking day on many rows, and strptime is slow)."""
+    for fmt in formats:
         try:
             return datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    return parse_date(text, profile.date_formats[-1], source, line, column)
+    return None
 
 
 def _parse(cell: Cell, profile: CsvProfile, source: str, line: int, column: str) -> Decimal:
@@ -242,9 +259,10 @@ def _parse(cell: Cell, profile: CsvProfile, source: str, line: int, column: str)
 
 def _amount(cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
     """Signed amount from an amount column (with an optional sign column) or debit/credit."""
-    if profile.column("amount"):
-        value = _parse(cell, profile, source, line, profile.column("amount"))
-        return _signed(value, cell, profile, source, line)
+    column = profile.single.get("amount")
+    if column:
+        value = _parse(cell, profile, source, line, column)
+        return _signed(value, cell, profile, source, line) if "sign" in profile.single else value
     debit, credit = profile.column("debit"), profile.column("credit")
     if not cell(debit) and not cell(credit):
         raise InputError(source, "neither debit nor credit amount", line, f"{debit}/{credit}")

@@ -12,13 +12,16 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from dunwell.errors import ConfigError
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: every
+# bank CSV conversion reads all profiles to recognise one
 
 PROFILES_DIR = Path(__file__).resolve().parents[2] / "config" / "profiles"
 FIELDS = ("booking_date", "amount", "debit", "credit", "sign", "currency", "account",
@@ -77,8 +80,12 @@ class CsvProfile:
 
     def column(self, name: str) -> str | None:
         """The single source column of a field, None when the profile has none."""
-        found = self.columns.get(name)
-        return found[0] if found else None
+        return self.single.get(name)
+
+    @cached_property
+    def single(self) -> dict[str, str]:
+        """Field -> its first source column, worked out once (asked for on every row)."""
+        return {name: found[0] for name, found in self.columns.items() if found}
 
 
 @lru_cache(maxsize=8)
@@ -145,7 +152,7 @@ def to_yaml(profile: CsvProfile) -> str:
 def _profile(path: Path) -> CsvProfile:
     """Parse and check one profile file."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read profile: {exc}") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("columns"), dict):

@@ -40,9 +40,11 @@ def assign_ids(txns: list[BankTxn]) -> list[BankTxn]:
         if not tid:
             key = (txn.account, txn.booking_date, txn.amount, txn.currency,
                    txn.counterparty_name, txn.counterparty_iban, txn.remittance_info)
-            tid = fingerprint(txn, seen_keys[key])
-            seen_keys[key] += 1
-        tid = _unique(tid, used)
+            occurrence = seen_keys[key]
+            seen_keys[key] = occurrence + 1
+            tid = fingerprint(txn, occurrence)
+        if tid in used:
+            tid = _unique(tid, used)
         used.add(tid)
         out.append(txn if tid == txn.transaction_id else _with_id(txn, tid))
     return out

@@ -21,7 +21,6 @@ from .records import StatementBalance
 from .text import amount, check_precision, clean, currency, is_iban, yymmdd
 
 _TAG = re.compile(r"^:(\d{2}[A-Z]?|NS):(.*)$", re.ASCII)
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _END = re.compile(r"^-(\}.*|[A-Z]{0,4})\s*$")
 _BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d+(?:[,.]\d*)?)\s*$", re.ASCII)
 _LINE61 = re.compile(
@@ -56,15 +55,17 @@ def tokenize(text: str, source: str) -> list[_Statement]:
     statements: list[_Statement] = []
     current: _Field | None = None
     framed = text.replace("\x01", "").replace("\x03", "")
-    for number, raw in enumerate(_NEWLINE.split(framed), 1):
+    framed = framed.replace("\r\n", "\n").replace("\r", "\n") if "\r" in framed else framed
+    match_tag, match_end = _TAG.match, _END.match
+    for number, raw in enumerate(framed.split("\n"), 1):
         line = raw.split("{4:", 1)[1] if "{4:" in raw else raw
-        match = _TAG.match(line)
+        match = match_tag(line) if line[:1] == ":" else None
         if match:
             current = _Field(match.group(1), number, [match.group(2).rstrip()])
             if current.tag == "20" or not statements:
                 statements.append(_Statement(number))
             statements[-1].fields.append(current)
-        elif _END.match(line.strip()):
+        elif "-" in line and match_end(line.strip()):
             current = None
         elif current is not None:
             current.lines.append(line.rstrip())

@@ -18,6 +18,7 @@ _SEPA_TAG = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|IBAN
 _KEYS = "TRTP|IBAN|BIC|NAME|REMI|EREF|MARF|CSID|ORDP|BENM|ADDR|ISDT|PREF|RTRN|ULTC|ULTD|PURP|CNTP"
 _KEY = re.compile(rf"/({_KEYS})/")
 _REMITTANCE_FIELDS = {f"{n:02d}" for n in (*range(20, 30), *range(60, 64))}
+_LAYOUT = re.compile(r"(?:\d{3})?([?>])\d\d")
 
 
 class Details(NamedTuple):
@@ -41,7 +42,7 @@ def join_lines(lines: list[str]) -> str:
 def parse_details(lines: list[str]) -> Details:
     """Counterparty name, IBAN and remittance text from the lines of a :86: field."""
     raw = "".join(lines)
-    layout = re.match(r"^(?:\d{3})?([?>])\d\d", raw)
+    layout = _LAYOUT.match(raw)
     if layout:  # "?20" by the standard; some banks write ">20"
         return _subfields(raw, layout.group(1))
     if raw.startswith("/") and _KEY.search(raw):
@@ -56,8 +57,8 @@ def _subfields(raw: str, mark: str) -> Details:
     parts = _SUBFIELDS[mark].split(raw)
     fields: dict[str, str] = {}
     for key, value in zip(parts[1::2], parts[2::2], strict=False):
-        fields[key] = fields.get(key, "") + value
-    remittance = "".join(v for k, v in sorted(fields.items()) if k in _REMITTANCE_FIELDS)
+        fields[key] = fields[key] + value if key in fields else value
+    remittance = "".join([fields[k] for k in sorted(fields) if k in _REMITTANCE_FIELDS])
     name = clean(fields.get("32", "") + fields.get("33", ""))
     iban = (fields.get("31") or "").replace(" ", "").upper()
     return Details(name, iban if is_iban(iban) else None, _purpose(remittance, name))
@@ -66,6 +67,8 @@ def _subfields(raw: str, mark: str) -> Details:
 def _purpose(remittance: str, payer: str | None) -> str | None:
     """SVWZ+ text when SEPA tags are present, else the whole remittance; the ultimate
     debtor (ABWA+) as 'on behalf of NAME'."""
+    if "+" not in remittance:
+        return clean(remittance)
     parts = _SEPA_TAG.split(remittance)
     tags = dict(zip(parts[1::2], parts[2::2], strict=False))
     if "SVWZ" in tags and tags["SVWZ"].strip():

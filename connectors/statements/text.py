@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from dunwell.currencies import NO_CURRENCY, display_exponent, is_currency
+from dunwell.currencies import MINOR_UNITS, NO_CURRENCY, display_exponent, is_currency
 from dunwell.errors import InputError
 from dunwell.money import MAX_WHOLE_DIGITS, ROUNDING, D, MoneyError
 
@@ -92,6 +92,11 @@ def cp1252(data: bytes) -> str:
 def amount(text: str, source: str, line: int | None, field: str, *,
            decimal: str = ".", thousands: str = "") -> Decimal:
     """Parse a localised amount ("1.234,56", "11'373.94", "-5", "2,", "(3.00)") into a Decimal."""
+    plain = _PLAIN[decimal].fullmatch(text) if decimal in _PLAIN else None
+    if plain is not None:  # the common shape ("-1234,56", "500"): one regex, no rewriting
+        whole, frac = plain.group(2), plain.group(3) or "0"
+        value = D(f"{whole}.{frac}")
+        return -value if plain.group(1) == "-" else value
     raw, negative = _sign(text.translate(_SPACES))
     whole, _, frac = raw.partition(decimal)
     for sep in thousands:
@@ -105,6 +110,9 @@ def amount(text: str, source: str, line: int | None, field: str, *,
     except MoneyError:  # pragma: no cover - the checks above already guard
         raise InputError(source, f"not an amount: {text!r}", line, field) from None
     return -value if negative else value
+
+
+_PLAIN = {mark: re.compile(rf"([+-]?)([0-9]+)(?:\{mark}([0-9]*))?") for mark in ".,"}
 
 
 def _sign(raw: str) -> tuple[str, bool]:
@@ -127,7 +135,7 @@ def quantum(currency: str) -> Decimal:
 def check_precision(value: Decimal, currency: str, source: str, line: int | None,
                     field: str) -> Decimal:
     """The amount at its currency's precision; more decimals than that is an InputError."""
-    if not _statement_currency(currency):
+    if currency not in _KNOWN and not _statement_currency(currency):
         raise InputError(source, f"{currency} is not an ISO 4217 currency code", line, field)
     if value.adjusted() >= MAX_WHOLE_DIGITS:
         raise InputError(source, f"{value} is too large (at most {MAX_WHOLE_DIGITS} digits "
@@ -140,6 +148,8 @@ def check_precision(value: Decimal, currency: str, source: str, line: int | None
 
 def currency(text: str, source: str, line: int | None, field: str) -> str:
     """An ISO 4217 code: three letters, upper case."""
+    if text in _KNOWN:
+        return text
     code = text.strip().upper()
     if not _CURRENCY.match(code):
         raise InputError(source, f"not a currency code: {text!r}", line, field)
@@ -153,6 +163,10 @@ def _statement_currency(code: str) -> bool:
     return is_currency(code) or code == NO_CURRENCY
 
 
+# Codes already checked, as written: a file states its currency on every row.
+_KNOWN = frozenset(c for c in (*MINOR_UNITS, NO_CURRENCY) if _CURRENCY.match(c))
+
+
 def parse_date(text: str, fmt: str, source: str, line: int | None, field: str) -> date:
     """A date in a strptime format; a bad one is an InputError at its line and field."""
     try:
@@ -163,18 +177,36 @@ def parse_date(text: str, fmt: str, source: str, line: int | None, field: str) -
 
 def yymmdd(text: str, source: str, line: int | None, field: str) -> date:
     """SWIFT/BAI YYMMDD, years 80-99 being 19xx."""
-    if not re.fullmatch(r"[0-9]{6}", text):
+    found = _yymmdd(text)
+    if found is None:
         raise InputError(source, f"not a YYMMDD date: {text!r}", line, field)
+    if found is False:
+        raise InputError(source, f"not a date: {text!r}", line, field)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _yymmdd(text: str) -> date | bool | None:
+    """The date, False for six digits that are no date, None for anything else (cached:
+    a statement repeats its few dates on every line)."""
+    if not _SIX.fullmatch(text):
+        return None
     year = int(text[:2])
     try:
         return date(year + (1900 if year >= 80 else 2000), int(text[2:4]), int(text[4:6]))
     except ValueError:
-        raise InputError(source, f"not a date: {text!r}", line, field) from None
+        return False
+
+
+_SIX = re.compile(r"[0-9]{6}")
 
 
 def is_iban(text: str | None) -> bool:
     """True for text shaped like an IBAN (country, check digits, 10-30 alphanumerics)."""
-    return bool(text) and re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", text or "") is not None
+    return bool(text) and _IBAN.fullmatch(text or "") is not None
+
+
+_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 
 
 def clean(text: str | None) -> str | None:

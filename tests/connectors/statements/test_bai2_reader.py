@@ -52,3 +52,31 @@ def test_bad_bai2_raises_input_error_naming_line_and_field(write, old, new, line
 def test_currency_argument_replaces_the_usd_default(write) -> None:
     imp = read_statement(write("x.bai2", GOOD.replace(",2400,EUR,", ",2400,,")), currency="CAD")
     assert {t.currency for t in imp.transactions} == {"CAD"}
+
+
+@pytest.mark.parametrize("sample", ["bai2_spec_example.bai2", "canadian_bank_cad.bai2"])
+def test_a_file_written_on_one_physical_line_reads_like_the_original(write, sample) -> None:
+    from tests.connectors.statements.statement_testkit import SAMPLES
+
+    text = (SAMPLES / "bai2" / sample).read_text(encoding="utf-8")
+    lines = [line.rstrip() for line in text.splitlines()]
+    assert all(line.endswith("/") for line in lines)  # every record closed by its '/'
+    one = read_statement(write("one.bai2", "".join(lines) + "\n"))
+    many = read_statement(write("many.bai2", text))
+    assert [(t.transaction_id, t.amount, t.remittance_info) for t in one.transactions] == [
+        (t.transaction_id, t.amount, t.remittance_info) for t in many.transactions]
+    assert len(one.transactions) > 0
+
+
+def test_slash_inside_detail_text_is_no_record_boundary(write) -> None:
+    text = GOOD.replace("CHECK PAID/", "CHECK 2025/16, PAID 1/02, 3/88/")
+    txn = read_statement(write("t.bai2", text)).transactions[1]
+    assert txn.remittance_info == "CHECK 2025/16, PAID 1/02, 3/88"
+
+
+def test_a_second_record_on_the_line_after_a_trailer_is_read(write) -> None:
+    text = (FIXTURES / "bai2_records_on_one_line.bai2").read_text(encoding="utf-8")
+    imp = read_statement(write("t.bai2", text.replace("BANK FEE/\n", "BANK FEE/16,165,7,0,X9,/\n")
+                                .replace("49,221000,7", "49,221007,8")))
+    assert [t.amount for t in imp.transactions][-1] == Decimal("0.07")
+    assert sum(t.amount for t in imp.transactions) == Decimal("210.07")

@@ -87,3 +87,9 @@ def test_external_entities_are_not_resolved(write, tmp_path) -> None:
         assert "TOPSECRET" not in str(exc)
         return
     assert all("TOPSECRET" not in (t.remittance_info or "") for t in imp.transactions)
+
+
+def test_xml_error_with_a_multi_line_libxml_message_is_one_line(write) -> None:
+    text = (FIXTURES / "camt053_batch.xml").read_bytes().replace(b"<?xml", b"<\x00?xml", 1)
+    error = raises_input_error(read_statement, write("nul.xml", text))
+    assert "\n" not in error.message and error.line == 1

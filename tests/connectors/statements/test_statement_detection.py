@@ -35,3 +35,17 @@ def test_missing_file_is_an_input_error(tmp_path) -> None:
 def test_xml_that_is_no_statement_is_not_recognised(write) -> None:
     with pytest.raises(FormatNotRecognised):
         read_statement(write("x.xml", '<?xml version="1.0"?><Document><Foo/></Document>'))
+
+
+def test_every_sample_is_identified_by_exactly_one_reader() -> None:
+    from dunwell.connectors.statements import READERS
+    from dunwell.connectors.statements.detect import head_text
+    from tests.connectors.statements.statement_testkit import SAMPLES
+
+    files = [p for p in SAMPLES.glob("*/*") if p.parent.name != "csv"]
+    assert len(files) >= 30
+    for path in files:
+        head = head_text(path.read_bytes())
+        start = head.lstrip(" \t\r\n\x00\x01")
+        takers = [type(r).__name__ for r in READERS if r.identify(start, head)]
+        assert len(takers) == 1, (path.name, takers)

@@ -102,3 +102,9 @@ def test_bai2_line_after_a_complete_record_is_still_refused(write) -> None:
         "CHECK 1042 PAID/\n", "CHECK 1042 PAID/\nGARBAGE\n")
     error = raises_input_error(read_statement, write("b.bai2", text))
     assert error.line == 7
+
+
+def test_czech_iso_8859_2_text_is_detected_and_named() -> None:
+    imp = read_statement(FIXTURES / "mt940_czech_iso8859_2.sta")
+    assert imp.transactions[1].remittance_info == "Škoda Praha, řádná úhrada, děkujeme"
+    assert any(w.endswith("read as ISO-8859-2") for w in imp.warnings)

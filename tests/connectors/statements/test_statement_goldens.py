@@ -29,6 +29,8 @@ CASES = {
     "ofx_investment.ofx": "ofx",
     "ofx_bad_balance.ofx": "ofx",
     "bai2_wrapped.bai2": "bai2",
+    "bai2_records_on_one_line.bai2": "bai2",
+    "mt940_czech_iso8859_2.sta": "mt940",
     "rich_profile.csv": "csv",
 }
 

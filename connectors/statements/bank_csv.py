@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from dunwell.connectors.csvio import readable_mode
+from dunwell.connectors.storage.files import atomic_text
 from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
 from dunwell.money import format_plain
@@ -75,20 +73,12 @@ def _row(row: dict[str, str | None], source: str, line: int) -> BankTxn:
 
 
 def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
-    """Write bank.csv atomically: a temporary file beside the target, then os.replace."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.fchmod(fd, readable_mode())
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            for t in transactions:
-                writer.writerow([t.transaction_id, t.booking_date.isoformat(),
-                                 format_plain(t.amount, t.currency), t.currency,
-                                 t.counterparty_name or "", t.counterparty_iban or "",
-                                 t.remittance_info or "", t.account or ""])
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    """Write bank.csv atomically: a reader sees the old file or the whole new one."""
+    with atomic_text(Path(path)) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for t in transactions:
+            writer.writerow([t.transaction_id, t.booking_date.isoformat(),
+                             format_plain(t.amount, t.currency), t.currency,
+                             t.counterparty_name or "", t.counterparty_iban or "",
+                             t.remittance_info or "", t.account or ""])

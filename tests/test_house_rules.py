@@ -25,7 +25,7 @@ def _offenders(pattern: re.Pattern[str], allowed: set[str]) -> list[str]:
 
 
 def _settings_module() -> str:
-    """connectors/settings.py, or connectors/settings/config.py once split by role."""
+    """The settings module, before or after connectors/ is split by role."""
     split = REPO / "connectors" / "settings" / "config.py"
     return (split if split.exists() else REPO / "connectors" / "settings.py"
             ).relative_to(REPO).as_posix()

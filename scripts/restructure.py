@@ -236,8 +236,10 @@ class Rewriter:
         for item in items:
             name, _, alias = (part.strip() for part in item.partition(" as "))
             submodule = f"{module}.{name}"
-            moved = self.new_name(submodule)
-            if moved != submodule and submodule in self.modules:
+            # `from dunwell.connectors import quality` names the old module itself, even
+            # where a package of the same name now holds it
+            moved = self.modules.get(submodule, submodule)
+            if moved != submodule:
                 parent, _, new = moved.rpartition(".")
                 bound = alias or name
                 groups.setdefault(parent, []).append(new if new == bound else f"{new} as {bound}")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dunwell.connectors.storage.files import atomic_text
 from dunwell.errors import InputError, InputErrors
 
 if TYPE_CHECKING:  # pandas is imported where a frame is read or written, not by
@@ -186,7 +185,7 @@ def write_csv_atomic(frame: pd.DataFrame, path: Path, columns: Sequence[str]) ->
     """Write `columns` of a frame as UTF-8 CSV, atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _atomic(path) as handle:
+    with atomic_text(path) as handle:
         frame.to_csv(handle, columns=list(columns), index=False, lineterminator="\n")
     return path
 
@@ -195,38 +194,8 @@ def write_rows_atomic(rows: Iterable[Sequence[str]], path: Path, header: Sequenc
     """Write plain rows as CSV, atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _atomic(path) as handle:
+    with atomic_text(path) as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
     return path
-
-
-def readable_mode() -> int:
-    """0666 less the umask (0644 as usual): what a plain `open()` gives, where mkstemp gives 0600.
-
-    Output files are for people and other programs to read, not secrets.
-    """
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-class _atomic:  # noqa: N801 - used as a context manager
-    """A text file that appears at `path` only when closed without error."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> io.TextIOWrapper:
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        os.fchmod(fd, readable_mode())
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        return self.handle
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.handle.close()
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
-            os.unlink(self.tmp)

@@ -46,7 +46,6 @@ A formula cell is read as the value Excel last calculated and saved.
 from __future__ import annotations
 
 import math
-import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -61,6 +60,7 @@ import yaml
 
 from dunwell.connectors import canonical
 from dunwell.connectors.csvio import RawTable
+from dunwell.connectors.settings import environment
 from dunwell.errors import ConfigError, InputError, InputErrors
 
 PROFILES_DIR = Path(__file__).resolve().parents[1] / "config" / "invoice_profiles"
@@ -151,11 +151,11 @@ def read_invoice_source(spec: str | Path, profile: str | None = None,
     text = str(spec)
     if text.startswith(PREFIX):
         name = text.removeprefix(PREFIX).strip()
-        return _read_sql(load_profile(name, folder, text), os.environ if env is None else env)
+        return _read_sql(load_profile(name, folder, text), environment() if env is None else env)
     path = Path(spec)
     chosen = load_profile(profile, folder, "--invoices profile") if profile else None
     if chosen is not None and chosen.is_sql:
-        return _read_sql(chosen, os.environ if env is None else env)
+        return _read_sql(chosen, environment() if env is None else env)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         return read_excel_invoices(path, chosen, folder)

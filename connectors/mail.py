@@ -11,7 +11,6 @@ sends in batches with a precise outcome per message: see `delivery.py`.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import smtplib
 import time
@@ -26,6 +25,7 @@ from typing import Any, Literal, Protocol
 
 import yagmail
 
+from dunwell.connectors.storage.files import write_atomic
 from dunwell.errors import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -134,13 +134,7 @@ class FileOutbox:
         mid = message_id(msg)
         self.directory.mkdir(parents=True, exist_ok=True)
         name = _UNSAFE_FILE.sub("_", mid.strip("<>"))[:200] or "message"
-        final = self.directory / f"{name}.eml"
-        partial = self.directory / f".{name}.eml.partial"
-        try:
-            partial.write_bytes(msg.as_bytes(policy=policy.SMTP))
-            os.replace(partial, final)
-        finally:
-            partial.unlink(missing_ok=True)
+        write_atomic(self.directory / f"{name}.eml", msg.as_bytes(policy=policy.SMTP))
         return mid
 
 

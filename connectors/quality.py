@@ -13,33 +13,30 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import great_expectations as gx
 import numpy as np
 import pandas as pd
 import pycountry
+from great_expectations.core.expectation_suite import ExpectationSuite
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
 from schwifty.registry import get_iban_spec
 
 from dunwell.connectors.offline_docs import make_offline
 from dunwell.currencies import is_currency
 from dunwell.errors import CriticalQualityFailure, InvariantBroken
 from dunwell.frames import minor_to_text
+from dunwell.model import Decision
 from dunwell.money import D, exponent, to_minor
-
-os.environ["GX_ANALYTICS_ENABLED"] = "False"
-
-import great_expectations as gx  # noqa: E402 - analytics must be off before import
-from great_expectations.core.expectation_suite import ExpectationSuite  # noqa: E402
-from great_expectations.data_context.types.base import (  # noqa: E402
-    DataContextConfig,
-    InMemoryStoreBackendDefaults,
-    ProgressBarsConfig,
-)
 
 SUITES_DIR = Path(__file__).resolve().parents[1] / "expectations"
 DOCS_SITE = "dunwell"
@@ -447,14 +444,14 @@ def _derive_statements(frame: pd.DataFrame) -> pd.DataFrame:
 def _derive_reconciliation(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.assign(decision=frame["decision"].fillna("").replace("", "unmatched"))
     out = _blank_to_null(frame, ["transaction_id", "invoice_id"])
-    auto = frame["decision"].eq("auto") & frame["invoice_id"].ne("")
+    auto = frame["decision"].eq(Decision.AUTO) & frame["invoice_id"].ne("")
     booked = frame["applied_minor"].where(auto, 0).groupby(frame["invoice_id"]).transform("sum")
     out["cleared_once"] = ~(auto & (booked > frame["invoice_open_minor"]))
     first = ~frame["transaction_id"].duplicated()
     incoming = first & (frame.get("amount_minor", pd.Series(1, index=frame.index)) > 0)
     by_txn = frame["transaction_id"].astype("object").fillna("")
-    matched = _any_per(frame["decision"].isin(["auto", "review"]), by_txn)
-    auto_any = _any_per(frame["decision"].eq("auto"), by_txn)
+    matched = _any_per(frame["decision"].isin(list(Decision)), by_txn)
+    auto_any = _any_per(frame["decision"].eq(Decision.AUTO), by_txn)
     out["transaction_matched"] = matched.astype(float).where(incoming)
     out["transaction_in_review"] = (~auto_any).astype(float).where(incoming & matched)
     return out

@@ -28,8 +28,10 @@ from dunwell.connectors.mail import (
     sender_domain,
 )
 from dunwell.connectors.quality import QualityResult
+from dunwell.connectors.storage.files import write_atomic
 from dunwell.currencies import is_currency
 from dunwell.frames import minor_to_text
+from dunwell.model import Decision, DeliveryStatus
 from dunwell.money import D, format_money, from_minor, to_minor
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "config" / "templates" / "report"
@@ -187,7 +189,9 @@ def statement_period(transactions: pd.DataFrame) -> str:
     days = pd.to_datetime(transactions["booking_date"])
     first, last = days.min().date().isoformat(), days.max().date().isoformat()
     return first if first == last else f"{first} to {last}"
-DELIVERY_STATUSES = ("sent", "failed", "bounced", "unknown", "planned")
+DELIVERY_STATUSES = tuple(status.value for status in (
+    DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.BOUNCED, DeliveryStatus.UNKNOWN,
+    DeliveryStatus.PLANNED))
 
 
 def delivery_table(deliveries: dict[str, dict[str, int]]) -> list[dict[str, object]]:
@@ -218,7 +222,7 @@ def outcome_of(matches: pd.DataFrame) -> pd.Series:
     """Per match: `booked` (automatically, or by a person since), `waiting` for a person,
     or `rejected`. Earlier runs' matches carry their status; this run's only a decision."""
     status = matches["status"] if "status" in matches else pd.Series(index=matches.index)
-    fresh = matches["decision"].map({"auto": "booked", "review": "waiting"})
+    fresh = matches["decision"].map({Decision.AUTO: "booked", Decision.REVIEW: "waiting"})
     known = status.map({"booked": "booked", "accepted": "booked", "proposed": "waiting",
                         "rejected": "rejected"})
     return known.where(known.notna(), fresh).rename("outcome").set_axis(
@@ -460,10 +464,4 @@ def _minor_text(minor: pd.Series, currency: pd.Series) -> pd.Series:
 
 def _write(path: Path, content: bytes) -> Path:
     """Write a file atomically: a reader sees the old file or the new one, never half."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_bytes(content)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
+    return write_atomic(path, content)

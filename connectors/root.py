@@ -5,14 +5,19 @@ Nothing else decides which database, mail transport or policy a run uses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from sqlalchemy.engine import Engine
 
 from dunwell.errors import ConfigError
+
+if TYPE_CHECKING:
+    from dunwell.connectors.settings import Settings
+    from dunwell.dunning import DunningPolicy
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,25 @@ class Adapters:
             self.out_dir.rmdir()
 
 
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    """This process's settings: the config file overlaid with `DUNWELL_*` variables."""
+    from dunwell.connectors.settings import load_settings
+
+    return load_settings(env=env)
+
+
+def database(settings: Settings | None = None) -> Engine:
+    """The database the settings name, migrated to the newest revision."""
+    from dunwell.connectors.storage import open_db
+
+    return open_db((settings or load()).database_url)
+
+
+def dunning_policy(settings: Settings | None = None) -> DunningPolicy:
+    """The dunning policy the settings name, checked key by key."""
+    return read_policy((settings or load()).dunning_policy_path)
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """A YAML mapping from a config file, or a ConfigError naming the file and line."""
     try:
@@ -86,7 +110,7 @@ POLICY_KEYS: dict[str, tuple[str, ...]] = {
 """Every section of the dunning policy and the keys it takes: a misspelt key is an error."""
 
 
-def read_policy(path: Path) -> Any:
+def read_policy(path: Path) -> DunningPolicy:
     """The dunning policy from its YAML file; unknown keys and bad values are a ConfigError
     naming the file, the key and what is allowed."""
     from dunwell.connectors.settings import unknown_keys
@@ -117,11 +141,9 @@ def build(out_dir: Path, settings: Any | None = None, run_id: str = "run") -> Ad
     the end, so that a run that fails leaves the output folder as it was.
     """
     from dunwell.connectors.mail import FileOutbox, SmtpTransport
-    from dunwell.connectors.settings import load_settings
-    from dunwell.connectors.storage import open_db
     from dunwell.matching import MatchPolicy
 
-    settings = settings or load_settings()
+    settings = settings or load()
     out_dir = Path(out_dir)
     if settings.smtp_host:
         transport: Any = SmtpTransport.from_settings(settings)
@@ -135,7 +157,7 @@ def build(out_dir: Path, settings: Any | None = None, run_id: str = "run") -> Ad
         raise ConfigError(f"{settings.config_file}: matching: {exc}") from None
     templates = Path(settings.templates_dir)
     made_out_dir = not out_dir.exists()
-    engine = open_db(settings.database_url)
+    engine = database(settings)
     work_dir = out_dir / f".staging-{run_id[:8]}"
     work_dir.mkdir(parents=True, exist_ok=True)
     return Adapters(settings, engine, transport, match_policy, dunning_policy, templates,

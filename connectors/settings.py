@@ -1,6 +1,6 @@
 """Settings: `config/dunwell.yaml` (no secrets) overridden by `DUNWELL_*` environment variables.
 
-`load_settings` is the one place that reads `os.environ`; the composition root
+This module is the one place that reads or sets `os.environ`; the composition root
 calls it once and hands the values on. Problems become one `ConfigError` with
 one line per problem, naming the file (or variable) and the key.
 """
@@ -170,11 +170,32 @@ def find_config_file(env: Mapping[str, str], cwd: Path) -> Path:
     return local if local.is_file() else PACKAGED_CONFIG_DIR / "dunwell.yaml"
 
 
+def environment() -> dict[str, str]:
+    """A copy of the process environment: the one place that reads it."""
+    return dict(os.environ)
+
+
+def prepare_process(defaults: Mapping[str, str], home_variable: str, home: Path) -> Path:
+    """Set library defaults the operator has not set, and make the folder that
+    `home_variable` names (else `home`), absolute; returns that folder."""
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+    folder = Path(os.environ.get(home_variable) or home).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ[home_variable] = str(folder.resolve())
+    return folder
+
+
+def use_database(url: str) -> None:
+    """Point this process, and the flow runs it starts, at the database `url` (the demo)."""
+    os.environ[f"{ENV_PREFIX}DATABASE_URL"] = url
+
+
 def load_settings(
     config_path: Path | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None
 ) -> Settings:
     """Read the settings file, overlay `DUNWELL_*` variables, validate; raise ConfigError."""
-    env = dict(os.environ) if env is None else dict(env)
+    env = environment() if env is None else dict(env)
     cwd = Path.cwd() if cwd is None else cwd
     path = Path(config_path) if config_path is not None else find_config_file(env, cwd)
     from_file = _read_yaml(path)

@@ -8,7 +8,6 @@ written. `--strict` turns findings that need a person into exit code 1.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -95,16 +94,19 @@ Strict = Annotated[
 ]
 
 
+_LIBRARY_DEFAULTS = {
+    "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180", "GX_ANALYTICS_ENABLED": "False",
+}
+
+
 def _quiet_prefect() -> None:
     """Prefect's own logging stays at warnings unless the operator asks for more."""
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-    home = Path(os.environ.get("PREFECT_HOME") or Path(".dunwell") / "prefect").expanduser()
-    home.mkdir(parents=True, exist_ok=True)  # Prefect does not create missing parents
-    os.environ["PREFECT_HOME"] = str(home.resolve())
+    from dunwell.connectors.settings import prepare_process
+
+    # Prefect does not create a missing PREFECT_HOME's parents: prepare_process does.
+    prepare_process(_LIBRARY_DEFAULTS, "PREFECT_HOME", Path(".dunwell") / "prefect")
     for name in ("prefect.flow_runs", "prefect.task_runs"):
         logging.getLogger(name).addFilter(_without_traceback_for_our_errors)
 
@@ -623,8 +625,9 @@ def web_user_add(
     """Add a user, or reset their role and password. The password comes from
     DUNWELL_WEB_PASSWORD, else from a prompt."""
     from dunwell import access, workbench
+    from dunwell.connectors.settings import environment
 
-    password = None if no_password else os.environ.get("DUNWELL_WEB_PASSWORD") or typer.prompt(
+    password = None if no_password else environment().get("DUNWELL_WEB_PASSWORD") or typer.prompt(
         f"password for {name}", hide_input=True, confirmation_prompt=True, err=True)
     created = _run(lambda: access.add_user(workbench.open_engine(), access.cli_actor(), name,
                                            role, password))

@@ -109,6 +109,7 @@ def infer_profile(file: Path, output: Path, currency: str | None = None) -> list
     """Write a profile inferred from an unknown bank CSV; returns what was inferred."""
     from dunwell.connectors.statements import infer_profile as infer
     from dunwell.connectors.statements.csv_profiles import to_yaml
+    from dunwell.connectors.storage.files import write_atomic
 
     if not file.is_file():
         raise InputError(str(file), "file not found" if not file.exists() else "not a file")
@@ -116,10 +117,8 @@ def infer_profile(file: Path, output: Path, currency: str | None = None) -> list
         raise InputError(str(output), "-o takes the profile's file name, NAME.yaml")
     _check_output(file, output)
     profile, notes = infer(file, output.stem, currency.strip().upper() if currency else None)
-    tmp = output.with_name(f".{output.name}.tmp")
     try:
-        tmp.write_text(to_yaml(profile), encoding="utf-8")
-        tmp.replace(output)
+        write_atomic(output, to_yaml(profile))
     except OSError as exc:
         raise InputError(str(output), f"cannot write: {exc.strerror or exc}") from None
     return notes
@@ -187,12 +186,11 @@ def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: s
 def check_config() -> None:
     """Settings, match policy and dunning policy readable: a ConfigError (exit 2) otherwise,
     before any flow starts."""
-    from dunwell.connectors.root import read_policy
-    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors import root
     from dunwell.matching import MatchPolicy
 
-    settings = load_settings()
-    read_policy(settings.dunning_policy_path)
+    settings = root.load()
+    root.dunning_policy(settings)
     try:
         MatchPolicy(**settings.matching)
     except (TypeError, ValueError) as exc:
@@ -309,11 +307,10 @@ def last_working_day(day: date) -> date:
     """The latest day on or before `day` on which the policy sends in its home country."""
     from datetime import timedelta
 
-    from dunwell.connectors.root import read_policy
-    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors import root
     from dunwell.dunning.window import is_business_day
 
-    sending = read_policy(load_settings().dunning_policy_path).sending
+    sending = root.dunning_policy().sending
     for _ in range(60):
         if is_business_day(day, sending.default_country, sending):
             return day
@@ -329,8 +326,9 @@ def _fresh_demo_database(out: Path) -> None:
     A real DUNWELL_DATABASE_URL is left alone: the demo never writes generated
     customers into a team's database.
     """
-    import os
     import shutil
+
+    from dunwell.connectors.settings import use_database
 
     if out.is_dir() and any(out.iterdir()):
         if not (out / "demo.sqlite").exists():
@@ -343,7 +341,7 @@ def _fresh_demo_database(out: Path) -> None:
                 entry.unlink()
     out.mkdir(parents=True, exist_ok=True)
     database = (out / "demo.sqlite").resolve()
-    os.environ["DUNWELL_DATABASE_URL"] = f"sqlite:///{database}"
+    use_database(f"sqlite:///{database}")
 
 
 def _grouped(amount: str) -> str:

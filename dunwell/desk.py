@@ -13,7 +13,7 @@ from rich.console import Console
 
 from dunwell import workbench
 from dunwell.access import cli_actor
-from dunwell.connectors import storage
+from dunwell.connectors import root, storage
 from dunwell.connectors.settings import load_settings, mask_url
 from dunwell.connectors.storage.approvals import last_dunning_holds
 from dunwell.dunning.approval import AWAITING, EXCLUDED
@@ -21,7 +21,7 @@ from dunwell.errors import InputError
 
 
 def _engine():  # noqa: ANN202 - an SQLAlchemy Engine
-    return storage.open_db(load_settings().database_url)
+    return root.database()
 
 
 def review_list(console: Console, limit: int) -> int:
@@ -101,8 +101,8 @@ def invoice_promise(invoice_id: str, promised: date, who: str, text: str) -> Non
 
 def status(console: Console) -> None:
     """Where the state lives and what it holds: database, last runs, review, messages."""
-    settings = load_settings()
-    with storage.transaction(_engine()) as session:
+    settings = root.load()
+    with storage.transaction(root.database(settings)) as session:
         seen = storage.overview(session)
     console.print(f"database: {settings.database_url_display}", highlight=False, soft_wrap=True)
     console.print(f"invoices: {seen.invoices:,} ({seen.open_invoices:,} open)", highlight=False)
@@ -126,7 +126,7 @@ def local_database_file() -> Path:
     """The SQLite file of the configured database; `reset` removes nothing else."""
     from sqlalchemy.engine import make_url
 
-    url = load_settings().database_url
+    url = root.load().database_url
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         raise InputError("reset", f"the database is {mask_url(url)}: reset only "

@@ -9,8 +9,13 @@ column; dates are `datetime64` columns normalised to midnight; text is
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
+from pandas.api import types
 
 from dunwell.currencies import display_exponent
 
@@ -78,6 +83,57 @@ ACTION_COLUMNS = [
 ]
 
 
+_KIND_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "str": lambda dtype: types.is_string_dtype(dtype) or types.is_object_dtype(dtype),
+    "int64": types.is_integer_dtype,
+    "datetime64": types.is_datetime64_any_dtype,
+    "bool": types.is_bool_dtype,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FrameSchema:
+    """A frame that crosses the seam between the edge and the core: its columns and kinds.
+
+    `required` columns must be there with their kind; `optional` ones are checked only
+    when present (readers of some sources leave them out and the core fills a default).
+    """
+
+    name: str
+    required: Mapping[str, str]
+    optional: Mapping[str, str]
+
+    def problems(self, frame: pd.DataFrame) -> list[str]:
+        """One line per missing column or column of the wrong kind; [] for a good frame."""
+        found = []
+        for column, kind in {**self.optional, **self.required}.items():
+            if column not in frame.columns:
+                if column in self.required:
+                    found.append(f"{self.name}: column {column!r} is missing")
+                continue
+            dtype = frame[column].dtype
+            if len(frame) and not _KIND_CHECKS[kind](dtype):  # an empty column has no kind
+                found.append(f"{self.name}: column {column!r} is {dtype}, expected {kind}")
+        return found
+
+
+def schema(name: str, columns: Mapping[str, str], optional: tuple[str, ...] = ()) -> FrameSchema:
+    """A schema from one of the column tables above; `optional` names may be absent."""
+    return FrameSchema(name, {c: k for c, k in columns.items() if c not in optional},
+                       {c: k for c, k in columns.items() if c in optional})
+
+
+INVOICES = schema("invoices", INVOICE_COLUMNS,
+                  optional=("customer_name", "email", "disputed", "promise_to_pay_date", "line"))
+CUSTOMERS = schema("customers", CUSTOMER_COLUMNS,
+                   optional=("email", "iban", "segment", "language", "country", "timezone",
+                             "do_not_contact", "line"))
+TRANSACTIONS = schema("transactions", TRANSACTION_COLUMNS,
+                      optional=("counterparty_name", "counterparty_iban", "remittance_info",
+                                "account", "line"))
+"""The frames the edge hands the core; `tasks` checks them where they cross."""
+
+
 def scale(currency: pd.Series) -> np.ndarray:
     """10**exponent per row, so that minor units can be turned back into amounts."""
     return np.power(10, currency.map(scale_exponents(currency)).to_numpy(dtype="int64"))
@@ -107,3 +163,14 @@ def minor_to_text(minor: pd.Series, currency: pd.Series) -> pd.Series:
             np.char.add(np.char.add(sign.astype(str), whole), "."), frac.astype(str)
         )
     return pd.Series(out, index=minor.index, dtype="str")
+
+
+def check(frame: pd.DataFrame, expected: FrameSchema) -> pd.DataFrame:
+    """`frame` unchanged if it has the columns `expected` names; else InvariantBroken: a
+    frame that reaches the core malformed is dunwell's bug, never the user's input."""
+    from dunwell.errors import InvariantBroken
+
+    problems = expected.problems(frame)
+    if problems:
+        raise InvariantBroken("; ".join(problems))
+    return frame

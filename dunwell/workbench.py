@@ -272,17 +272,16 @@ def _cell(value: object) -> str:
 
 def open_engine() -> Engine:
     """The configured database, migrated to the newest revision."""
-    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors import root
 
-    return storage.open_db(load_settings().database_url)
+    return root.database()
 
 
 def policy_segments() -> list[str]:
     """Segment names of the configured dunning policy, in its order."""
-    from dunwell.connectors.root import read_policy
-    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors import root
 
-    policy = read_policy(load_settings().dunning_policy_path)
+    policy = root.dunning_policy()
     return [rule.name for rule in policy.segments]
 
 

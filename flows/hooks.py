@@ -17,8 +17,9 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from dunwell.connectors import root
 from dunwell.connectors.mail import FileOutbox, SmtpTransport, Transport, build_email, sender_domain
-from dunwell.connectors.settings import Settings, load_settings, mask_url
+from dunwell.connectors.settings import Settings, mask_url
 from dunwell.errors import ConfigError, DeliveryError
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b
 def alert_operators(flow: Any, flow_run: Any, state: Any) -> None:
     """Email the operators that `flow_run` of `flow` ended in `state` (a Prefect hook)."""
     try:
-        settings: Settings | None = load_settings()
+        settings: Settings | None = root.load()
     except ConfigError as exc:
         log.warning("settings unreadable (%s); writing the alert to %s", exc, ALERTS_DIR)
         settings = None

@@ -69,8 +69,8 @@ def reconcile_partitioned(invoices: str, bank: list[str], customers: str | None 
                           out: str = "out", as_of: str | None = None, dry_run: bool = False,
                           n_workers: int = 2) -> RunSummary:
     """Match the given statements against the invoice export, one currency per Dask worker."""
-    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors import root
 
-    matcher = on_dask(load_settings().dask_scheduler_address, n_workers)
+    matcher = on_dask(root.load().dask_scheduler_address, n_workers)
     return reconcile_run(invoices, bank, customers, out, as_of, dry_run, matcher,
                          partitioned=True)

@@ -16,6 +16,7 @@ from dunwell.connectors.delivery import Delivery
 from dunwell.connectors.ledger import Ledger
 from dunwell.dunning import plan as plan_dunning
 from dunwell.dunning import segment_customers
+from dunwell.frames import CUSTOMERS, INVOICES, check
 from dunwell.model import Channel, DunningAction
 from dunwell.tasks.local import run_logger, task
 
@@ -40,7 +41,8 @@ def plan_reminders(invoices: pd.DataFrame, customers: pd.DataFrame, ledger: Ledg
 
     A plain date means that day at the policy's send time in each customer's timezone.
     """
-    pinned = customers.copy()
+    check(invoices, INVOICES)
+    pinned = check(customers, CUSTOMERS).copy()
     if ledger.pinned:
         manual = pinned["customer_id"].map(ledger.pinned)
         pinned["segment"] = manual.where(manual.notna(), pinned["segment"]).astype("str")

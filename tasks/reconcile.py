@@ -8,8 +8,9 @@ import pandas as pd
 from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors.ledger import Ledger
-from dunwell.frames import minor_to_text
+from dunwell.frames import CUSTOMERS, INVOICES, TRANSACTIONS, check, minor_to_text
 from dunwell.matching import Reconciliation, reconcile
+from dunwell.model import Decision
 from dunwell.tasks.local import task
 
 
@@ -118,11 +119,11 @@ def join(result: Reconciliation, given: MatchingInput, ledger: Ledger) -> Reconc
                         ignore_index=True)
     discrepancies = pd.concat([ledger.previous_discrepancies(transactions), result.discrepancies],
                               ignore_index=True)
-    booked_now = result.matches[result.matches["decision"] == "auto"]["transaction_id"]
+    booked_now = result.matches[result.matches["decision"] == Decision.AUTO]["transaction_id"]
     unmatched = _waiting_for_a_person(given.new, ledger.unresolved_incoming, set(booked_now))
     review = contract_matches(pd.concat(
         [ledger.previous_review(transactions),
-         result.matches[result.matches["decision"] == "review"]], ignore_index=True))
+         result.matches[result.matches["decision"] == Decision.REVIEW]], ignore_index=True))
     invoices_after = with_last_payment(result.invoices_after, matches, transactions)
     return Reconciled(transactions, given.new, contract_matches(matches),
                       contract_discrepancies(discrepancies), invoices_after, unmatched,
@@ -134,7 +135,7 @@ def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
                       transactions: pd.DataFrame) -> pd.DataFrame:
     """`last_payment_date` per invoice: the booking day of the latest payment booked to it,
     so that a reminder can say when a part payment arrived."""
-    booked = matches[matches["decision"] == "auto"][["transaction_id", "invoice_id"]]
+    booked = matches[matches["decision"] == Decision.AUTO][["transaction_id", "invoice_id"]]
     days = transactions[["transaction_id", "booking_date"]].drop_duplicates("transaction_id")
     paid = booked.merge(days, on="transaction_id", how="inner")
     if paid.empty:
@@ -149,7 +150,8 @@ def reconcile_payments(invoices: pd.DataFrame, customers: pd.DataFrame,
                        transactions: pd.DataFrame, ledger: Ledger, policy: object) -> Reconciled:
     """Match this run's new incoming money; carry over what earlier runs decided."""
     given = prepare(invoices, transactions, ledger)
-    result = reconcile(given.open_now, given.new, customers, policy, ledger.aliases)
+    result = reconcile(check(given.open_now, INVOICES), check(given.new, TRANSACTIONS),
+                       check(customers, CUSTOMERS), policy, ledger.aliases)
     return join(result, given, ledger)
 
 

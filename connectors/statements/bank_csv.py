@@ -8,14 +8,12 @@ cell checked), for the flows and `read_statement` alike: one reader. The frame w
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from dunwell.connectors.csvio import readable_mode
+from dunwell.connectors.storage.files import atomic_text
 from dunwell.model import BankTxn
 from dunwell.money import ROUNDING
 
@@ -34,19 +32,11 @@ def looks_canonical(head: str) -> bool:
 
 
 def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
-    """Write bank.csv atomically: a temporary file beside the target, then os.replace."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.fchmod(fd, readable_mode())
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            writer.writerows(row(t) for t in transactions)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    """Write bank.csv atomically: a reader sees the old file or the whole new one."""
+    with atomic_text(Path(path)) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(row(t) for t in transactions)
 
 
 def row(t: BankTxn) -> list[str]:

@@ -357,7 +357,8 @@ def _booked(columns: dict[str, int], body: list[list[str]]) -> tuple[str, ...]:
 
 
 HOW = ("write a profile for it (dunwell statement profile infer FILE -o NAME.yaml gives a "
-        "start; see connectors/statements/README.md) and pass --profiles DIR --profile NAME")
+        "start; see connectors/statements/README.md) and pass "
+        "--profiles DIR --profile NAME")
 
 
 def _unsure(missing: list[str], names: list[str]) -> str:

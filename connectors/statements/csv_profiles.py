@@ -9,7 +9,6 @@ a fixed currency or a currency column, and which status values are booked.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -107,10 +106,11 @@ def profile_folders(user: Path | None = None) -> list[Path]:
 
 def _configured() -> Path | None:
     """The user's profile folder from the environment or the settings file, if any."""
-    env = os.environ.get(PROFILES_ENV)
+    from dunwell.connectors.settings import environment, load_settings
+
+    env = environment().get(PROFILES_ENV)
     if env:
         return Path(env)
-    from dunwell.connectors.settings import load_settings
 
     try:
         folder = load_settings().profiles_dir

@@ -35,6 +35,7 @@ from dunwell.connectors.storage.models import (
 )
 from dunwell.errors import InputError
 from dunwell.matching.scoring import FEE_REASON
+from dunwell.model import Decision
 from dunwell.money import D, format_plain
 
 BOOKED = ("booked", "accepted")
@@ -113,7 +114,7 @@ def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
         "decision": decisions,
         "reasons": _text_cells(frame, "reasons"),
         "rank": [int(v) for v in ranks],
-        "status": ["booked" if d == "auto" else "proposed" for d in decisions],
+        "status": ["booked" if d == Decision.AUTO else "proposed" for d in decisions],
     })
     key = ("transaction_id", "invoice_id")
     seen = _existing(session, MatchRow, key, [r["transaction_id"] for r in rows])

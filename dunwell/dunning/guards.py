@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process, utils
 
 from dunwell.dunning.policy import DunningPolicy
 from dunwell.dunning.records import EMAIL_ADDRESS
+from dunwell.model import InvoiceStatus
 
 NAME_SIMILARITY = 90
 _LEGAL = re.compile(
@@ -36,13 +37,13 @@ def first_reason(conditions: list[tuple[pd.Series, pd.Series | str]], index: pd.
 
 def status_reason(inv: pd.DataFrame) -> pd.Series:
     """Why an invoice is no longer owed: paid, cancelled, credit_note, cleared_by_run, or ""."""
-    status = inv["status"].fillna("open").astype(str).str.lower()
+    status = inv["status"].fillna(InvoiceStatus.OPEN.value).astype(str).str.lower()
     return first_reason(
         [
             (inv["cleared_by_run"], "cleared_by_run"),
-            (status == "cancelled", "cancelled"),
-            (status == "credit_note", "credit_note"),
-            (status == "paid", "paid"),
+            (status == InvoiceStatus.CANCELLED, "cancelled"),
+            (status == InvoiceStatus.CREDIT_NOTE, "credit_note"),
+            (status == InvoiceStatus.PAID, "paid"),
             (inv["open_minor"] <= 0, "paid"),
         ],
         inv.index,

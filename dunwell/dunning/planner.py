@@ -25,6 +25,7 @@ from dunwell.dunning.policy import STAGES, DunningPolicy
 from dunwell.dunning.records import Plan
 from dunwell.dunning.segments import run_day, segment_customers
 from dunwell.errors import ConfigError
+from dunwell.model import InvoiceStatus
 
 HUMAN_REVIEW_INDEX = STAGES.index("human_review")
 CREDIT = -2  # line_stage of a credit note netted in a letter (-1: an instalment)
@@ -95,7 +96,7 @@ def _credit_lines(inv: pd.DataFrame) -> pd.DataFrame:
 
 
 def _credit_mask(inv: pd.DataFrame) -> pd.Series:
-    notes = (inv["status"].str.lower() == "credit_note") & (inv["open_minor"] < 0)
+    notes = (inv["status"].str.lower() == InvoiceStatus.CREDIT_NOTE) & (inv["open_minor"] < 0)
     return notes & ~inv["cleared_by_run"]
 
 

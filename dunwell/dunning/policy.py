@@ -12,11 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from dunwell.errors import ConfigError
+from dunwell.model import Stage
 from dunwell.money import MoneyError, to_minor
 
-STAGES: tuple[str, ...] = ("pre_due", "friendly", "firm", "final", "human_review")
+STAGES: tuple[str, ...] = tuple(stage.value for stage in Stage)
 """The contract's step names, in ladder order."""
-HUMAN_REVIEW = "human_review"
+HUMAN_REVIEW = Stage.HUMAN_REVIEW.value
 LIKELIHOODS = ("high", "medium", "low")
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dunwell.dunning.policy import DunningPolicy, SegmentRule
+from dunwell.model import InvoiceStatus
 
 SEGMENT_COLUMNS = ["customer_id", "segment", "reason", "likelihood"]
 
@@ -72,7 +73,7 @@ def _any_holds(facts: pd.DataFrame, conds: dict[str, Any]) -> pd.Series:
 
 
 def _balance_reaches(invoices: pd.DataFrame, limits: dict[str, int], ids: pd.Index) -> pd.Series:
-    open_ = invoices[(invoices["status"] == "open") & (invoices["open_minor"] > 0)]
+    open_ = invoices[(invoices["status"] == InvoiceStatus.OPEN) & (invoices["open_minor"] > 0)]
     bal = open_.groupby(["customer_id", "currency"], as_index=False)["open_minor"].sum()
     # numeric even when empty: an empty mapped column would be text under Arrow strings
     bal["limit"] = pd.to_numeric(bal["currency"].map(limits), errors="coerce")

@@ -12,6 +12,10 @@ import numpy as np
 import pandas as pd
 
 from dunwell.matching.policy import MatchPolicy
+from dunwell.model import Decision
+
+_DECISION_CODES = pd.Index(["", Decision.REVIEW.value, Decision.AUTO.value], dtype="str")
+"""The decision of code 0 (neither), 1 and 2."""
 
 # An IBAN on file, a learned alias, or the payer's name as the customer's.
 _SURE_PAYER = 0.95
@@ -80,7 +84,7 @@ def decide(opt: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     back = np.empty_like(order)
     back[order] = np.arange(len(order))
     return opt.assign(rank=rank[back], evidence=evidence, tied=tied[back], kept=keep[back],
-                      decision=pd.Categorical.from_codes(code[back], ["", "review", "auto"]))
+                      decision=pd.Categorical.from_codes(code[back], _DECISION_CODES))
 
 
 def _strength(typos: np.ndarray, relation: np.ndarray, run: np.ndarray,
@@ -139,9 +143,9 @@ def demote_claimed(opt: pd.DataFrame, rows: pd.DataFrame, policy: MatchPolicy) -
     home of a payment that names nothing; the decision stays review, only the order of
     the candidates shown changes. Adds `claimed` per option.
     """
-    auto = opt.index[opt["decision"].eq("auto").to_numpy() & opt["kept"].to_numpy()]
+    auto = opt.index[opt["decision"].eq(Decision.AUTO).to_numpy() & opt["kept"].to_numpy()]
     booked = rows.loc[rows["option"].isin(auto), ["tx", "inv"]].drop_duplicates()
-    review = opt["decision"].eq("review").to_numpy()
+    review = opt["decision"].eq(Decision.REVIEW).to_numpy()
     shown = rows.loc[rows["option"].isin(opt.index[review]), ["tx", "option", "inv"]]
     hit = shown.merge(booked, on="inv", suffixes=("", "_by"))
     claimed = opt.index.isin(hit.loc[hit["tx"] != hit["tx_by"], "option"].unique())

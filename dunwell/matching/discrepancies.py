@@ -6,15 +6,17 @@ import numpy as np
 import pandas as pd
 
 from dunwell.frames import minor_to_text
+from dunwell.model import Decision
+from dunwell.model import DiscrepancyKind as Kind
 
 DISCREPANCY_FRAME = ["kind", "transaction_id", "invoice_id", "amount_minor", "currency",
                      "detail"]
 
 
-def _frame(kind: str, tx: np.ndarray, inv_ids: np.ndarray, amount: np.ndarray,
+def _frame(kind: Kind, tx: np.ndarray, inv_ids: np.ndarray, amount: np.ndarray,
            payments: pd.DataFrame, detail: pd.Series | str) -> pd.DataFrame:
     return pd.DataFrame({
-        "kind": kind, "transaction_id": payments["transaction_id"].to_numpy()[tx],
+        "kind": kind.value, "transaction_id": payments["transaction_id"].to_numpy()[tx],
         "invoice_id": inv_ids, "amount_minor": amount,
         "currency": payments["currency"].to_numpy()[tx],
         "detail": detail.to_numpy() if isinstance(detail, pd.Series) else detail})
@@ -43,13 +45,13 @@ def from_booking(booked: pd.DataFrame, duplicates: pd.DataFrame,
     over = over[over["excess"] > 0]
     dup = duplicates.drop_duplicates(["tx", "inv"])
     return [
-        _frame("short_payment", short["tx"].to_numpy(), short["invoice_id"].to_numpy(),
+        _frame(Kind.SHORT_PAYMENT, short["tx"].to_numpy(), short["invoice_id"].to_numpy(),
                left.to_numpy(), payments, "still open " + _readable(left, short["currency"])),
-        _frame("bank_fee", fee["tx"].to_numpy(), fee["invoice_id"].to_numpy(),
+        _frame(Kind.BANK_FEE, fee["tx"].to_numpy(), fee["invoice_id"].to_numpy(),
                fee["writeoff_minor"].to_numpy(), payments, "difference booked as bank fee"),
-        _frame("overpayment", over["tx"].to_numpy(), over["tx"].map(last_inv).to_numpy(),
+        _frame(Kind.OVERPAYMENT, over["tx"].to_numpy(), over["tx"].map(last_inv).to_numpy(),
                over["excess"].to_numpy(), payments, "paid more than open; excess unapplied"),
-        _frame("duplicate_payment", dup["tx"].to_numpy(), dup["invoice_id"].to_numpy(),
+        _frame(Kind.DUPLICATE_PAYMENT, dup["tx"].to_numpy(), dup["invoice_id"].to_numpy(),
                dup["paid"].to_numpy(), payments,
                "invoice already cleared by an earlier payment in this run"),
     ]
@@ -58,7 +60,7 @@ def from_booking(booked: pd.DataFrame, duplicates: pd.DataFrame,
 def from_review(opt: pd.DataFrame, rows: pd.DataFrame,
                 payments: pd.DataFrame) -> list[pd.DataFrame]:
     """Near ties and disputed invoices among the payments sent to review."""
-    best = opt[(opt["rank"] == 1) & (opt["decision"] == "review")]
+    best = opt[(opt["rank"] == 1) & (opt["decision"] == Decision.REVIEW)]
     chosen = rows[rows["option"].isin(best.index)]
     first_inv = chosen.sort_values(["option", "due_date", "id_order"]).groupby("option")[
         "invoice_id"].first()
@@ -72,10 +74,10 @@ def from_review(opt: pd.DataFrame, rows: pd.DataFrame,
         runners) else pd.Series(dtype="str")
     disputed = best[best["disputed"]]
     return [
-        _frame("ambiguous_match", tied["tx"].to_numpy(), tied.index.map(first_inv).to_numpy(),
+        _frame(Kind.AMBIGUOUS_MATCH, tied["tx"].to_numpy(), tied.index.map(first_inv).to_numpy(),
                tied["paid"].to_numpy(), payments,
                "candidates too close to call: " + tied["tx"].map(runners).fillna("").astype("str")),
-        _frame("disputed_invoice_payment", disputed["tx"].to_numpy(),
+        _frame(Kind.DISPUTED_INVOICE_PAYMENT, disputed["tx"].to_numpy(),
                disputed.index.map(first_inv).to_numpy(), disputed["paid"].to_numpy(), payments,
                "payment for a disputed invoice; confirm the dispute is settled"),
     ]
@@ -97,19 +99,19 @@ def from_unmatched(payments: pd.DataFrame, booked: np.ndarray, reviewed: np.ndar
     other = rest[~rest["tx"].isin(elsewhere["tx"])]
     f_inv = foreign["inv"].to_numpy()
     return [
-        _frame("already_paid", settled["tx"].to_numpy(),
+        _frame(Kind.ALREADY_PAID, settled["tx"].to_numpy(),
                invoices["invoice_id"].to_numpy()[settled["inv"].to_numpy()],
                payments["amount_minor"].to_numpy()[settled["tx"].to_numpy()], payments,
                "the invoice named was paid before this run"),
-        _frame("currency_mismatch", foreign["tx"].to_numpy(),
+        _frame(Kind.CURRENCY_MISMATCH, foreign["tx"].to_numpy(),
                invoices["invoice_id"].to_numpy()[f_inv],
                payments["amount_minor"].to_numpy()[foreign["tx"].to_numpy()], payments,
                "invoice is in " + pd.Series(invoices["currency"].to_numpy()[f_inv],
                                            dtype="str")),
-        _frame("currency_mismatch", elsewhere["tx"].to_numpy(), np.full(len(elsewhere), ""),
+        _frame(Kind.CURRENCY_MISMATCH, elsewhere["tx"].to_numpy(), np.full(len(elsewhere), ""),
                payments["amount_minor"].to_numpy()[elsewhere["tx"].to_numpy()], payments,
                "the payer's open invoices are in " + elsewhere["currency"] + " only"),
-        _frame("unmatched_payment", other["tx"].to_numpy(),
+        _frame(Kind.UNMATCHED_PAYMENT, other["tx"].to_numpy(),
                np.full(len(other), ""), other["amount_minor"].to_numpy(), payments,
                "no invoice found for this payment"),
     ]

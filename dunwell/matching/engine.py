@@ -23,6 +23,7 @@ from dunwell.matching import (
 )
 from dunwell.matching.joins import pair_keys
 from dunwell.matching.policy import MatchPolicy
+from dunwell.model import Decision, InvoiceStatus
 
 # Names this long were probably cut by a bank field; a word with a dot was shortened.
 _FIELD_WIDTH_HINT = 27
@@ -136,9 +137,9 @@ def _assemble(pay: pd.DataFrame, inv: pd.DataFrame, hits: pd.DataFrame, rows: pd
               ) -> Reconciliation:
     kept = rows[rows["option"].isin(opt.index[opt["kept"]])]
     allocated = allocation.allocate(kept, opt)
-    auto = allocated[allocated["option"].map(opt["decision"]).eq("auto")]
+    auto = allocated[allocated["option"].map(opt["decision"]).eq(Decision.AUTO)]
     booked, duplicates = allocation.book(auto, pay)
-    review = allocated[allocated["option"].map(opt["decision"]).eq("review")]
+    review = allocated[allocated["option"].map(opt["decision"]).eq(Decision.REVIEW)]
     matches = _matches(booked, review, opt, pay)
     booked_tx = np.union1d(booked["tx"].unique(), duplicates["tx"].unique())
     found = [*discrepancies.from_booking(booked, duplicates, pay),
@@ -249,8 +250,9 @@ def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
         "due_date": pd.to_datetime(invoices["due_date"]).fillna(pd.Timestamp.max).to_numpy(),
         "disputed": invoices.get("disputed", pd.Series(False, index=invoices.index))
         .fillna(False).astype(bool).to_numpy(),
-        "is_open": ((status == "open") & (open_minor > 0)).to_numpy(),
-        "is_settled": ((status == "paid") | ((status == "open") & (open_minor <= 0))).to_numpy(),
+        "is_open": ((status == InvoiceStatus.OPEN) & (open_minor > 0)).to_numpy(),
+        "is_settled": ((status == InvoiceStatus.PAID)
+                       | ((status == InvoiceStatus.OPEN) & (open_minor <= 0))).to_numpy(),
     })
     # Ties between equal candidates go to the earlier row of the export: cheap and stable.
     inv["id_order"] = inv["inv"]

@@ -315,7 +315,7 @@ def test_data_docs_land_in_the_output_folder_without_temp_dirs_or_progress_bars(
     assert not list(scratch.iterdir())
     captured = capfd.readouterr()
     assert "Calculating Metrics" not in captured.err + captured.out
-    repo = Path(quality.__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     assert not (repo / "gx").exists() and not (repo / "great_expectations").exists()
 
 

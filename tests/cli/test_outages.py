@@ -53,3 +53,43 @@ def test_a_statement_holding_only_a_byte_order_mark_is_refused(cli, workdir: Wor
     assert outcome.exit_code == 2, outcome.stdout + outcome.stderr
     assert error_lines(outcome)[0].startswith("bom.csv:1: ")
     assert "Traceback" not in outcome.stderr and not (workdir.path / "bank.csv").exists()
+
+
+def test_a_bad_port_is_exit_1_with_one_line_naming_the_port(workdir: Workdir) -> None:
+    workdir.copy("valid_invoices.csv", "invoices.csv")
+    workdir.copy("valid_bank.csv", "bank.csv")
+    for port, expected in (("abc", "the port 'abc' is not a number from 1 to 65535"),
+                           ("99999", 'invalid port number: "99999"')):
+        outcome = _run_on(workdir, f"postgresql+psycopg://dunwell:s3cret-pw@127.0.0.1:{port}/b",
+                          "reconcile", "--invoices", "invoices.csv", "--bank", "bank.csv",
+                          "--out", "out")
+        everything = outcome.stdout + outcome.stderr
+        assert outcome.exit_code == 1, everything
+        assert [x for x in everything.splitlines() if x.strip()] == [
+            f"error: database postgresql+psycopg://dunwell:***@127.0.0.1:{port}/b "
+            f"{'unusable' if port == 'abc' else 'unavailable'}: "
+            + (expected if port == "abc" else f"connection is bad: {expected}")]
+        assert "s3cret-pw" not in everything and not (workdir.path / "out").exists()
+
+
+def test_a_short_password_with_an_at_sign_leaks_not_even_a_piece(workdir: Workdir) -> None:
+    """The driver reads 'p@ss@host' as host 'ss@host' and would print 'ss'."""
+    workdir.copy("valid_invoices.csv", "invoices.csv")
+    workdir.copy("valid_bank.csv", "bank.csv")
+    outcome = _run_on(workdir, "postgresql+psycopg://dunwell:Xq@Zw@127.0.0.1:1/books",
+                      "reconcile", "--invoices", "invoices.csv", "--bank", "bank.csv",
+                      "--out", "out")
+    everything = outcome.stdout + outcome.stderr
+    assert outcome.exit_code == 1, everything
+    assert "Xq" not in everything and "Zw" not in everything, everything
+    assert error_lines(outcome) == [
+        "database postgresql+psycopg://dunwell:***@127.0.0.1:1/books unavailable: the password "
+        "holds an unencoded '@'; write it as %40 in DUNWELL_DATABASE_URL"]
+
+
+def test_masking_keeps_the_host_when_the_query_holds_an_at_sign() -> None:
+    from dunwell.connectors.settings import mask_url
+
+    assert mask_url("postgresql://u:a@b@db.example:5432/x?options=-csearch_path%3Dy&z=q@r") == (
+        "postgresql://u:***@db.example:5432/x?options=-csearch_path%3Dy&z=q@r")
+    assert mask_url("postgresql://u:p/w@db/x") == "postgresql://u:***@db/x"

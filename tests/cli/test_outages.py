@@ -93,3 +93,34 @@ def test_masking_keeps_the_host_when_the_query_holds_an_at_sign() -> None:
     assert mask_url("postgresql://u:a@b@db.example:5432/x?options=-csearch_path%3Dy&z=q@r") == (
         "postgresql://u:***@db.example:5432/x?options=-csearch_path%3Dy&z=q@r")
     assert mask_url("postgresql://u:p/w@db/x") == "postgresql://u:***@db/x"
+
+
+def test_a_run_waiting_for_the_lock_says_who_holds_it_and_since_when_then_exits_1(
+        workdir: Workdir) -> None:
+    import socket
+
+    from dunwell.connectors.storage import open_db, run_lock
+
+    workdir.copy("valid_invoices.csv", "invoices.csv")
+    workdir.copy("valid_bank.csv", "bank.csv")
+    url = f"sqlite:///{workdir.db}"
+    engine = open_db(url)
+    try:
+        with run_lock(engine, "dunwell-run"):
+            env = {k: v for k, v in os.environ.items()
+                   if k not in PREFECT_ENV and k != "PREFECT_HOME"}
+            env.update(DUNWELL_DATABASE_URL=url, DUNWELL_LOCK_WAIT_SECONDS="2", COLUMNS="200")
+            proc = subprocess.run([sys.executable, "-m", "dunwell.cli", "reconcile",
+                                   "--invoices", "invoices.csv", "--bank", "bank.csv",
+                                   "--out", "out"], cwd=workdir.path, env=env,
+                                  capture_output=True, text=True, timeout=300)
+    finally:
+        engine.dispose()
+    holder = f"process {os.getpid()} on {socket.gethostname()}, since 20"
+    assert proc.returncode == 1, proc.stderr
+    waiting = [line for line in proc.stderr.splitlines() if "waiting up to 2 s" in line]
+    assert len(waiting) == 1 and holder in waiting[0], proc.stderr
+    assert "lock_wait_seconds" in waiting[0]
+    [error] = error_lines(Outcome(proc.returncode, proc.stdout, proc.stderr))
+    assert error.startswith("another run holds the lock 'dunwell-run' held by " + holder)
+    assert "Traceback" not in proc.stderr and not (workdir.path / "out").exists()

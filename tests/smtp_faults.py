@@ -81,7 +81,8 @@ class FaultySmtp:
         with self.lock:
             self.accepted.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
             self.peers.append(session.peer)
-        return "250 OK queued"
+            queue_id = f"Q{len(self.accepted):06d}"
+        return f"250 2.0.0 Ok: queued as {queue_id}"  # as Postfix answers
 
     def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         """Accept the configured user names and passwords; remember every name tried."""

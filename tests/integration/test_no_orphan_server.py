@@ -90,7 +90,7 @@ def test_the_search_finds_the_server_a_plain_prefect_flow_leaves_behind(tmp_path
     """Without dunwell's local runner, Prefect starts a temporary server for a flow run."""
     mark = uuid.uuid4().hex
     script = ("from prefect import flow\nimport time\n"
-              "@flow\ndef f():\n    print('running', flush=True); time.sleep(600)\nf()\n")
+              "@flow\ndef f():\n    print('FLOW-BODY-STARTED', flush=True); time.sleep(600)\nf()\n")
     env = {**_env(mark, tmp_path / "prefect"),
            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"}
     proc = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=tmp_path,
@@ -99,9 +99,10 @@ def test_the_search_finds_the_server_a_plain_prefect_flow_leaves_behind(tmp_path
         assert proc.stdout is not None
         deadline = time.monotonic() + 400
         line = ""
-        while "running" not in line and time.monotonic() < deadline and proc.poll() is None:
+        while ("FLOW-BODY-STARTED" not in line and time.monotonic() < deadline
+               and proc.poll() is None):
             line = proc.stdout.readline()
-        assert "running" in line, "the flow never ran"
+        assert "FLOW-BODY-STARTED" in line, "the flow never ran"
         before = _marked(mark)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()

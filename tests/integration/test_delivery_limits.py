@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import subprocess
 import sys
 import time
@@ -168,8 +169,12 @@ def test_the_daily_report_and_the_prefect_artifact_count_deliveries_after_sendin
         s: counts.get(s, 0) for s in ("sent", "bounced", "failed")}
     html = Path(summary.paths["report"]).read_text(encoding="utf-8")
     assert "Deliveries not completed" in html
-    for stage, by_status in summary.deliveries.items():
-        assert f"{by_status.get('sent', 0)} sent" in html, (stage, by_status)
+    rows = re.findall(r"<tr><td[^>]*>([^<]+)</td>((?:<td[^>]*>\d+</td>){5})</tr>", html)
+    shown = {label.strip().lower(): [int(n) for n in re.findall(r">(\d+)<", cells)]
+             for label, cells in rows}
+    statuses = ("sent", "failed", "bounced", "unknown", "planned")
+    assert shown == {stage: [by_status.get(s, 0) for s in statuses]
+                     for stage, by_status in summary.deliveries.items()}, shown
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["dunwell-run-files"])))

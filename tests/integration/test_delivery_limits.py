@@ -173,7 +173,7 @@ def test_the_daily_report_and_the_prefect_artifact_count_deliveries_after_sendin
     shown = {label.strip().lower(): [int(n) for n in re.findall(r">(\d+)<", cells)]
              for label, cells in rows}
     statuses = ("sent", "failed", "bounced", "unknown", "planned")
-    assert shown == {stage: [by_status.get(s, 0) for s in statuses]
+    assert shown == {stage.replace("_", " "): [by_status.get(s, 0) for s in statuses]
                      for stage, by_status in summary.deliveries.items()}, shown
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(

@@ -31,7 +31,7 @@ from dunwell.errors import DeliveryError
 log = logging.getLogger(__name__)
 _HEADER_NAME = re.compile(r"^[!-9;-~]+$")  # printable ASCII without ':' (RFC 5322 ftext)
 _UNSAFE_FILE = re.compile(r"[^A-Za-z0-9._@+-]")
-_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)

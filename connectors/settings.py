@@ -156,8 +156,11 @@ class Settings(BaseSettings):
 
 
 def mask_url(url: str) -> str:
-    """Replace the password in a URL with `***`."""
-    return _URL_PASSWORD.sub(r"\1***\2", url)
+    """Replace the password in a URL with `***`: everything between `user:` and the last
+    "@" before the query, so that an unencoded "@" in the password hides it whole, and
+    an "@" in the query (`?options=...`) keeps the host in view."""
+    base, mark, query = url.partition("?")
+    return _URL_PASSWORD.sub(r"\1***\2", base) + mark + query
 
 
 def find_config_file(env: Mapping[str, str], cwd: Path) -> Path:

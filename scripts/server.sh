@@ -79,6 +79,23 @@ if [[ ! -e "$deploy_dir/data/invoices.csv" ]]; then
     || { say "could not seed data/"; exit 1; }
 fi
 
+# A kill -9 of this script runs no trap: a watchdog (in this script's process group, deaf
+# to Ctrl-C, which the trap handles) takes the server and the worker down with it.
+watchdog() {
+  trap '' INT TERM HUP
+  while kill -0 "$1" 2>/dev/null; do sleep 1; done
+  local file pid
+  for signal in INT KILL; do
+    for file in worker.pid server.pid; do
+      pid="$(cat "$PREFECT_HOME/$file" 2>/dev/null)" || continue
+      kill "-$signal" -- "-$pid" 2>/dev/null || true
+    done
+    [[ $signal == INT ]] && sleep 10
+  done
+  rm -f "$PREFECT_HOME/server.pid" "$PREFECT_HOME/worker.pid"
+}
+watchdog "$$" </dev/null >/dev/null 2>&1 &
+
 say "starting the Prefect server on $PREFECT_UI_URL (database: ${PREFECT_API_DATABASE_CONNECTION_URL%%:*})"
 setsid "$prefect" server start --host "$host" --port "$port" \
   >"$PREFECT_HOME/logs/server.log" 2>&1 &

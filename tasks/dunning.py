@@ -168,7 +168,7 @@ def _record(engine: Engine, message: Any, mid: str, delivery: Delivery, as_of: d
 
     logger = run_logger()
     if delivery.status == "sent":
-        storage.mark_sent(engine, message.key, mid, as_of, delivery.code)
+        storage.mark_sent(engine, message.key, mid, as_of, delivery.code, delivery.detail)
         return mid
     if delivery.status == "bounced":
         storage.mark_bounced(engine, message.key, delivery.detail, delivery.code,

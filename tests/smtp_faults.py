@@ -44,6 +44,7 @@ class FaultySmtp:
     logins: list[str] = field(default_factory=list)
     peers: list[object] = field(default_factory=list)
     users: dict[str, str] = field(default_factory=dict)
+    transactions: int = 0  # MAIL commands seen
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _fault(self, recipients: list[str], kinds: tuple[str, ...]) -> Fault | None:
@@ -53,6 +54,14 @@ class FaultySmtp:
                 fault.times -= 1
                 return fault
         return None
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        """Count every transaction started, delivered or not."""
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        with self.lock:
+            self.transactions += 1
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         fault = self._fault([address], ("rcpt_code", "drop_before_data"))
@@ -81,7 +90,8 @@ class FaultySmtp:
         with self.lock:
             self.accepted.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
             self.peers.append(session.peer)
-        return "250 OK queued"
+            queue_id = f"Q{len(self.accepted):06d}"
+        return f"250 2.0.0 Ok: queued as {queue_id}"  # as Postfix answers
 
     def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         """Accept the configured user names and passwords; remember every name tried."""

@@ -28,16 +28,54 @@ def profile_text(data: bytes, source: str, profile: CsvProfile) -> tuple[str, li
     return decode(data, source, profile.encoding)
 
 
-def rows(text: str, profile: CsvProfile, source: str) -> Iterator[tuple[int, list[str]]]:
-    """(physical line, cells) of every row, preamble included."""
+def rows(text: str, profile: CsvProfile, source: str, names: list[str] | None = None
+         ) -> Iterator[tuple[int, list[str]]]:
+    """(physical line, cells) of every row, preamble included.
+
+    A quoted cell whose closing quote never comes (a file cut off in transfer, a
+    stray quote) swallows the rest of the file into the last row: that is an
+    InputError at the line and column where the quote opens, named by `names`.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=profile.separator)
-    start = 1
+    start, last = 1, None
     try:
         for cells in reader:
-            yield start, cells
+            if last is not None:
+                yield last
+            last = (start, cells)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(source, f"bad CSV: {exc}", start) from None
+    if last is not None and _runs_off_the_end(text, last[0], profile.separator):
+        position = len(last[1])
+        column = names[position - 1] if names and 0 < position <= len(names) else position
+        raise InputError(source, "a quoted cell starts in this row and its closing quote is "
+                         "missing (the file may be cut off)", last[0], column)
+    if last is not None:
+        yield last
+
+
+def _fits(cells: list[str], header: list[str], source: str, line: int) -> None:
+    """A row with filled cells beyond the header's columns is refused: a stray quote
+    that joined two rows would otherwise lose the second without a word."""
+    extra = [c for c in cells[len(header):] if c.strip()]
+    if extra:
+        raise InputError(source, f"this row has {len(cells)} cells, the header names "
+                         f"{len(header)} columns (a stray quote joining two rows?)", line,
+                         len(header) + 1)
+
+
+def _runs_off_the_end(text: str, line: int, separator: str) -> bool:
+    """True when the last record, starting at physical `line`, ends inside a quoted cell."""
+    tail = text.split("\n", line - 1)[-1]
+    if '"' not in tail:
+        return False
+    strict = csv.reader(io.StringIO(tail, newline=""), delimiter=separator, strict=True)
+    try:
+        next(strict, None)
+    except csv.Error as exc:
+        return "end of data" in str(exc)
+    return False
 
 
 def header_of(text: str, profile: CsvProfile, source: str) -> tuple[int, list[str]] | None:
@@ -95,9 +133,10 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
     lines: list[int] = []
     skipped: dict[str, list[str]] = {}
     patterns = [re.compile(p) for p in profile.skip_if]
-    for line, cells in rows(text, profile, source):
+    for line, cells in rows(text, profile, source, header):
         if line <= header_line or not any(c.strip() for c in cells):
             continue
+        _fits(cells, header, source, line)
         cell = _cells(cells, index)
         why = _skip(cells, cell, profile, patterns)
         if why == "continuation" and txns:

@@ -135,6 +135,9 @@ def open_db(url: str, migrations_dir: Path | None = None) -> Engine:
     try:
         engine = create_db_engine(url)
         migrate(engine, migrations_dir)
+    except ValueError as exc:  # make_url: a port that is not a number
+        raise DatabaseUnavailable(f"database {_masked(url)} unusable: {_bad_port(url, exc)}"
+                                  ) from None
     except OperationalError as exc:
         reason = _reason(exc, url)
         raise DatabaseUnavailable(f"database {_masked(url)} unavailable: {reason}") from None
@@ -143,12 +146,23 @@ def open_db(url: str, migrations_dir: Path | None = None) -> Engine:
     return engine
 
 
+def _bad_port(url: str, exc: ValueError) -> str:
+    """What is wrong with the URL's port, without the URL's secrets."""
+    found = re.search(r"@[^/@?]*:([^/?]*)", url.partition("?")[0])
+    port = found.group(1) if found else ""
+    return (f"the port {port!r} is not a number from 1 to 65535" if port
+            else f"not a database URL ({type(exc).__name__})")
+
+
 def _reason(exc: BaseException, url: str) -> str:
     """The driver's first line, without any piece of the password: with an unencoded "@"
-    in it, a driver takes the rest for the host name and prints it."""
+    in it, a driver takes the rest for the host name and prints it, so then the line
+    says only how to write the URL."""
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    found = re.search(r"://[^:/@\s]+:(\S*)@", url)
+    found = re.search(r"://[^:/@\s]+:(\S*)@", url.partition("?")[0])
     secret = found.group(1) if found else ""
+    if "@" in secret:
+        return "the password holds an unencoded '@'; write it as %40 in DUNWELL_DATABASE_URL"
     for piece in sorted({secret, *secret.split("@")}, key=len, reverse=True):
         if len(piece) >= 3:
             reason = reason.replace(piece, "***")

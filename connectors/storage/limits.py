@@ -1,8 +1,10 @@
 """How long each text the database keeps may be: checked when the inputs are read.
 
 SQLite stores a 300-character invoice number in a VARCHAR(100) as it is;
-PostgreSQL refuses it halfway through a run. The limits come from the models,
-so the check and the schema cannot drift apart.
+PostgreSQL refuses it halfway through a run. The limits of VARCHAR columns come
+from the models, so the check and the schema cannot drift apart; unbounded TEXT
+columns get the limits in `TEXT_LIMITS`, so that a 10 MB cell (a broken export)
+is refused rather than stored, matched against and mailed.
 """
 
 from __future__ import annotations
@@ -14,14 +16,21 @@ from dunwell.connectors.storage.models import BankTransaction, Customer, Invoice
 from dunwell.errors import InputError
 
 _MODELS = {"invoices": Invoice, "customers": Customer, "transactions": BankTransaction}
+NAME_LIMIT = 300  # a payer's name is learned as an alias: aliases.value is VARCHAR(300)
+TEXT_LIMITS = {"name": NAME_LIMIT, "customer_name": NAME_LIMIT,
+               "counterparty_name": NAME_LIMIT, "email": 1_000, "remittance_info": 10_000}
+"""Limits of the TEXT columns read from the user's files (the database would take any size)."""
 
 
 def text_limits(dataset: str) -> dict[str, int]:
     """Column -> the most characters the database keeps, for `invoices`, `customers` or
     `transactions`."""
     table = _MODELS[dataset].__table__
-    return {c.name: int(c.type.length) for c in table.columns
-            if isinstance(c.type, String) and c.type.length}
+    bounded = {c.name: int(c.type.length) for c in table.columns
+               if isinstance(c.type, String) and c.type.length}
+    unbounded = {c.name: TEXT_LIMITS[c.name] for c in table.columns
+                 if c.name not in bounded and c.name in TEXT_LIMITS}
+    return {**bounded, **unbounded}
 
 
 def too_long(frame: pd.DataFrame, source: str, dataset: str) -> list[InputError]:

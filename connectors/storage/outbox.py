@@ -130,10 +130,12 @@ def _set(db: Session | Engine, key: str, **values: Any) -> None:
 
 
 def mark_sent(db: Session | Engine, key: str, message_id: str,
-              sent_at: datetime | None = None, code: int | None = None) -> None:
-    """Record that the message left, with its RFC 5322 Message-ID."""
+              sent_at: datetime | None = None, code: int | None = None,
+              detail: str | None = None) -> None:
+    """Record that the message left, with its RFC 5322 Message-ID and the server's answer
+    (`detail`: "2.0.0 Ok: queued as 4Fq2x...", the queue id a mail log and a bounce name)."""
     _set(db, key, status="sent", message_id=message_id, sent_at=sent_at or utcnow(),
-         smtp_code=code, detail=None)
+         smtp_code=code, detail=detail or None)
 
 
 def mark_failed(db: Session | Engine, key: str, detail: str = "", code: int | None = None) -> None:

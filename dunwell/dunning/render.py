@@ -33,6 +33,9 @@ LOCALES = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "id": "id
 PLAN_OFFER_STAGES = frozenset({"firm", "final"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]+")
 _SPACES = re.compile(r" {2,}")
+# bidirectional marks, embeddings, overrides and isolates: "Evil\u202egpj.exe" would show
+# as "Evilexe.jpg" in a mail client's To: line
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FRENCH_PUNCTUATION = re.compile(
     r"(<[^>]*>|&#?\w+;)|(?<=[^\s&;])[ \u00a0]?([:;?!])(?=[\s<)]|$)")
 NARROW_NBSP = "\u202f"
@@ -81,7 +84,7 @@ def _paragraphs(value: str) -> Markup:
 
 def one_line(value: str, limit: int = 200) -> str:
     """Header-safe text: no CR, LF or other control characters, spaces collapsed, bounded."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", value)).strip(" ")[:limit]
+    return _SPACES.sub(" ", _CONTROL.sub(" ", _BIDI.sub("", value))).strip(" ")[:limit]
 
 
 def address(name: str, email: str) -> str:

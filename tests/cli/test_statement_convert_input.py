@@ -206,3 +206,31 @@ def test_profiles_option_must_name_a_folder(cli, workdir):
     outcome = cli("statement", "convert", "export.csv", "-o", "bank.csv", "--profiles", "nope")
     assert outcome.exit_code == 2
     assert "--profiles" in error_lines(outcome)[0]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [
+    # the file ends inside the last quoted cell: the cut row was kept, the rest lost silently
+    ("statement_ing_cut_in_quote.csv",
+     "statement_ing_cut_in_quote.csv:5: column Mededelingen: a quoted cell starts in this row "
+     "and its closing quote is missing (the file may be cut off)"),
+    # a closing quote lost in line 3 joined lines 3 and 4 into one row: line 4's payment was lost
+    ("statement_ing_stray_quote.csv",
+     "statement_ing_stray_quote.csv:3: column 10: this row has 17 cells, the header names 9 "
+     "columns (a stray quote joining two rows?)"),
+])
+def test_bank_csv_with_a_quote_that_never_closes_is_refused_at_line_and_column(
+        cli, workdir, existing_output, fixture, expected):
+    source = workdir.copy(fixture)
+    before = workdir.snapshot()
+    outcome = cli("statement", "convert", source, "-o", existing_output)
+    assert error_lines(outcome) == [expected]
+    assert_refused(outcome, [where(expected)], before, workdir.snapshot(), workdir.db)
+
+
+def test_bank_csv_cut_inside_a_quote_is_refused_by_reconcile_too(cli, workdir):
+    invoices = workdir.copy("valid_invoices.csv", "invoices.csv")
+    bank = workdir.copy("statement_ing_cut_in_quote.csv", "ing.csv")
+    before = workdir.snapshot()
+    outcome = cli("reconcile", "--invoices", invoices, "--bank", bank, "--out", "out")
+    assert_refused(outcome, [("ing.csv", 5, "Mededelingen")], before, workdir.snapshot(),
+                   workdir.db)

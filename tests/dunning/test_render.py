@@ -193,3 +193,14 @@ def test_a_netted_credit_note_is_shown_as_its_own_line(
     email = render(message, ENV, COMPANY)
     assert f"{label} CN1: {amount}" in email.text
     assert f"{label} CN1</td>" in email.html and amount in email.html
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069",
+                                  "\u200e", "\u200f", "\u061c", "\u202a", "\u202b"])
+def test_bidi_controls_in_a_customer_name_never_reach_the_to_display_name(mark: str) -> None:
+    """'Evil<RLO>exe.gpj' would read 'Eviljpg.exe' in the recipient's mail client."""
+    email = render(_message(name=f"Evil{mark}exe.gpj GmbH"), ENV, COMPANY)
+    parsed = message_from_string(f"To: {email.headers['To']}\n\nx", policy=email_policy.default)
+    [to] = parsed["To"].addresses
+    assert to.display_name == "Evilexe.gpj GmbH" and to.addr_spec == "ap@acme.example"
+    assert mark not in email.headers.get("Subject", "")

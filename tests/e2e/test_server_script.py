@@ -8,6 +8,7 @@ the server and the worker must be gone.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -106,3 +107,42 @@ def test_server_script_serves_deployments_and_stops_everything_on_ctrl_c(
         if script.poll() is None:
             os.killpg(script.pid, signal.SIGKILL)
             script.wait()
+
+
+@pytest.mark.timeout(900)
+def test_a_kill_9_of_the_script_takes_the_server_with_it(tmp_path: Path) -> None:
+    """No trap runs on SIGKILL: the script's watchdog must stop the server it started (and
+    the worker, the same way, once there is one)."""
+    project, home = tmp_path / "project", tmp_path / "prefect-home"
+    (project / "data").mkdir(parents=True)
+    shutil.copy(REPO / "prefect.yaml", project / "prefect.yaml")
+    for name in ("invoices.csv", "customers.csv", "bank.csv"):  # skip the demo seeding
+        (project / "data" / name).write_text("x\n")
+    port = free_port()
+    env = base_env(home, f"http://127.0.0.1:{port}/api", {
+        "DUNWELL_PREFECT_PORT": str(port), "DUNWELL_DEPLOY_DIR": str(project),
+        "DUNWELL_DATABASE_URL": f"sqlite:///{tmp_path / 'dunwell.db'}",
+        "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false"})
+    env.pop("PREFECT_API_URL")
+    log = tmp_path / "server-sh.log"
+    with log.open("wb") as sink:
+        script = subprocess.Popen(["bash", str(SCRIPT)], env=env, cwd=tmp_path, stdout=sink,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_for_line(log, script, "work pool dunwell-process", 600)  # the server is healthy
+        server = _alive(home / "server.pid")
+        assert server
+        os.kill(script.pid, signal.SIGKILL)  # the script alone, as an OOM killer would
+        script.wait()
+        deadline = time.monotonic() + 60
+        while _alive(home / "server.pid") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        with pytest.raises(ProcessLookupError):
+            os.killpg(server, 0)
+    finally:
+        for pid_file in (home / "worker.pid", home / "server.pid"):
+            pid = _alive(pid_file)
+            if pid:
+                os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(script.pid, signal.SIGKILL)

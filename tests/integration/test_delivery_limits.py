@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import subprocess
 import sys
 import time
@@ -136,3 +137,50 @@ def test_strict_exits_1_and_says_so_when_the_mail_server_is_down(
     rows = _statuses(db_url)
     assert (rows["status"] == "failed").sum() == 5
     assert took < 120
+
+
+def test_the_daily_report_and_the_prefect_artifact_count_deliveries_after_sending(
+        prefect_server: None, company, dunwell_env: Path, db_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 5xx and a 4xx at the mail server show up, per stage, in report.html and in the flow
+    run's markdown artifact: the report is built after the sending step, not before."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from dunwell.flows.daily import daily
+    from dunwell.flows.dunning import dunning
+
+    folder, _ = company
+    with faulty_smtp() as (server, port):
+        _smtp_env(monkeypatch, port, DUNWELL_MAIL_FAILURE_LIMIT="50")
+        # the plan after the same statement the daily run matches: these customers get mail
+        dunning(str(folder / "invoices.csv"), str(folder / "customers.csv"),
+                [str(folder / "bank.csv")], str(dunwell_env / "plan"), DAY, dry_run=True)
+        recipients = sorted({_to(p) for p in (dunwell_env / "plan" / "preview").glob("*.eml")})
+        server.faults[recipients[0]] = Fault("rcpt_code", "550 5.1.1 no such user")
+        server.faults[recipients[1]] = Fault("data_code", "451 4.3.0 try later")
+        summary = daily(str(folder / "invoices.csv"), str(folder / "customers.csv"),
+                        [str(folder / "bank.csv")], str(dunwell_env / "daily"), DAY)
+    rows = _statuses(db_url)
+    counts = rows.groupby("status").size().to_dict()
+    assert counts.get("bounced", 0) >= 1 and counts.get("failed", 0) >= 1, counts
+    assert {s: sum(v.get(s, 0) for v in summary.deliveries.values())
+            for s in ("sent", "bounced", "failed")} == {
+        s: counts.get(s, 0) for s in ("sent", "bounced", "failed")}
+    html = Path(summary.paths["report"]).read_text(encoding="utf-8")
+    assert "Deliveries not completed" in html
+    rows = re.findall(r"<tr><td[^>]*>([^<]+)</td>((?:<td[^>]*>\d+</td>){5})</tr>", html)
+    shown = {label.strip().lower(): [int(n) for n in re.findall(r">(\d+)<", cells)]
+             for label, cells in rows}
+    statuses = ("sent", "failed", "bounced", "unknown", "planned")
+    assert shown == {stage.replace("_", " "): [by_status.get(s, 0) for s in statuses]
+                     for stage, by_status in summary.deliveries.items()}, shown
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["dunwell-run-files"])))
+    [note] = [a.data for a in artifacts if summary.run_id in str(a.data)]
+    assert "| stage | sent | failed | bounced | unknown | planned |" in note
+    for stage, by_status in summary.deliveries.items():
+        cells = " | ".join(str(by_status.get(s, 0))
+                           for s in ("sent", "failed", "bounced", "unknown", "planned"))
+        assert f"| {stage} | {cells} |" in note

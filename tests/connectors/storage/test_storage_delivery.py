@@ -130,3 +130,26 @@ def test_a_run_left_running_is_closed_by_the_next_one(db_engine: Engine) -> None
         assert dead.status == "failed" and dead.finished_at is not None
         assert "stopped before finishing" in dead.summary["notes"][0]
         assert done.status == "succeeded"
+
+
+def test_a_sent_message_keeps_the_servers_queue_id(db_engine: Engine) -> None:
+    """The 250 reply names the server's queue id: kept, so the mail log can be searched by
+    it; an unknown delivery never got that reply, so it has only its Message-ID."""
+    from dunwell.connectors.delivery import open_batch
+    from dunwell.connectors.mail import SmtpTransport, build_email
+    from tests.smtp_faults import Fault, FaultySmtp, faulty_smtp
+
+    server = FaultySmtp(faults={"gone@example.com": Fault("drop_after_data")})
+    _claim(db_engine, "q1")
+    _claim(db_engine, "q2")
+    with faulty_smtp(server) as (_, port), open_batch(
+            SmtpTransport("127.0.0.1", port, mail_from="ar@example.com", timeout=2)) as batch:
+        sent = batch.deliver(build_email("s", "ar@example.com", ["ann@example.com"], "t",
+                                         headers={"Message-ID": "<q1@x>"}))
+        lost = batch.deliver(build_email("s", "ar@example.com", ["gone@example.com"], "t",
+                                         headers={"Message-ID": "<q2@x>"}))
+    assert (sent.status, lost.status) == ("sent", "unknown")
+    mark_sent(db_engine, "q1", "<q1@x>", code=sent.code, detail=sent.detail)
+    mark_unknown(db_engine, "q2", lost.detail)
+    assert _row(db_engine, "q1").detail == "2.0.0 Ok: queued as Q000001"
+    assert "queued as" not in (_row(db_engine, "q2").detail or "")

@@ -136,6 +136,7 @@ def _store(ctx: Any, validation: dict) -> None:
                                           "data_connector_name": "fluent",
                                           "data_asset_name": name,
                                           "batch_identifiers": {"dataframe": "<DATAFRAME>"}},
+              "batch_parameters": {"dataframe": "<DATAFRAME>"},
               "run_id": run_id, "validation_time": run_id.run_time,
               "rows": validation.get("rows")})
     key = ValidationResultIdentifier(ExpectationSuiteIdentifier(name=name), run_id,

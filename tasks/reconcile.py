@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors.ledger import Ledger
 from dunwell.frames import minor_to_text
 from dunwell.matching import Reconciliation, reconcile
-from dunwell.tasks.local import task
+from dunwell.tasks.local import NO_CACHE, task
 
 
 @dataclass(frozen=True)

@@ -70,9 +70,19 @@ class _Step:
 
     def __getattr__(self, name: str) -> Any:
         """Anything else a Prefect task offers (submit, map, with_options, ...)."""
-        if name.startswith("__") or name == "_task":
+        if name.startswith("__") or "options" not in self.__dict__:  # unpickling, copying
             raise AttributeError(name)
         return getattr(self.prefect_task, name)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (to a Dask worker) by name: the worker imports the same task."""
+        return _step_named, (self.fn.__module__, self.fn.__qualname__)
+
+
+def _step_named(module: str, name: str) -> _Step:
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
 
 
 def task(**options: Any) -> Callable[[Callable[..., Any]], _Step]:

@@ -1,6 +1,6 @@
 """What the user runs: `dunwell reconcile` from the shell on two generators, scored.
 
-    python bench/bench_cli.py [--sizes 5000,50000,1000000] [--generators synth,blind]
+    python bench/bench_cli.py [--sizes 5000,50000,100000,1000000] [--generators synth,blind]
 
 Per generator and size: the data is made once (dunwell.synth through
 bench_matching, or the independent generator in bench/blind, which this project's
@@ -188,7 +188,7 @@ def print_result(r: dict) -> None:
 def main() -> None:
     """Parse the sizes and generators, run each, print and write bench/out/cli.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="5000,50000,1000000")
+    parser.add_argument("--sizes", default="5000,50000,100000,1000000")
     parser.add_argument("--generators", default="synth,blind")
     parser.add_argument("--reuse", action="store_true",
                         help="score the outputs of the last runs again instead of re-running")

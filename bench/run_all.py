@@ -145,6 +145,28 @@ def _cli(data: list[dict]) -> list[str]:
     return lines
 
 
+def cli_beside_engine(results: dict[str, object]) -> list[str]:
+    """What the user runs (`dunwell reconcile` from the shell, persistence and every check)
+    beside the engine alone, per generator and size: the figures of bench_cli and
+    bench_matching in one table."""
+    cli, matching = results.get("cli"), results.get("matching")
+    engine_alone = {d["size"]: d["dunwell"] for d in matching if isinstance(d, dict)
+                    and "dunwell" in d} if isinstance(matching, list) else {}
+    rows = []
+    for d in cli if isinstance(cli, list) else []:
+        ours, engine = d.get("cli", {}), d.get("engine", {})
+        rows.append({
+            "generator": d.get("generator"), "invoices": d.get("size"),
+            "cli exit": ours.get("exit"), "cli wall s": ours.get("wall_s"),
+            "cli cpu s": ours.get("cpu_s"), "cli peak MB": ours.get("peak_rss_mb"),
+            "engine wall s": engine.get("wall_s"), "engine peak MB": engine.get("peak_rss_mb"),
+            "bench_matching engine s": engine_alone.get(d.get("size"), {}).get("total_s"),
+            "cli / engine wall": (ours["wall_s"] / engine["wall_s"]
+                                  if ours.get("wall_s") and engine.get("wall_s") else None),
+            "load before": (d.get("load_before") or [None])[0]})
+    return _table(rows) if rows else ["no CLI figures yet (bench_cli.py)"]
+
+
 def section(name: str, data: object) -> list[str]:
     """One bench's figures as Markdown."""
     if isinstance(data, dict) and data.get("markdown"):
@@ -167,6 +189,7 @@ def to_markdown(results: dict[str, object]) -> str:
              "Reproduce with `make bench` (writes this file and bench/out/*.json).", ""]
     for name, data in results.items():
         lines += [f"## {name}", "", *section(name, data), ""]
+    lines += ["## cli beside engine", "", *cli_beside_engine(results), ""]
     return "\n".join(lines)
 
 
@@ -186,6 +209,8 @@ def main() -> int:
     if wanted:  # keep the figures of benches not re-run this time
         results = {n: results.get(n) or _previous(n) for n, _ in BENCHES}
     (HERE / "RESULTS.md").write_text(to_markdown(results), encoding="utf-8")
+    print("\nWhat the user runs beside the engine alone:")
+    print("\n".join(cli_beside_engine(results)))
     print(f"wrote {HERE / 'RESULTS.md'}")
     failed = [n for n, r in results.items() if isinstance(r, dict) and "failed" in r]
     return 1 if failed else 0

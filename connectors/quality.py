@@ -2,10 +2,12 @@
 
 Each dataset gets a derived frame (blank ids as nulls, booleans for checks GX
 cannot express such as IBAN checksums or "at most the currency's decimals"),
-one GX validation, and a `QualityResult`: per-expectation outcomes, the rows
-that failed a row-level expectation (`quarantine`, with a `reason`) and the
-rest (`clean`). GX runs in memory, one context per output folder, no usage
-statistics, no progress bars; Data Docs are written into the output folder.
+one validation of its suite, and a `QualityResult`: per-expectation outcomes, the
+rows that failed a row-level expectation (`quarantine`, with a `reason`) and the
+rest (`clean`). The suites are evaluated with pandas (`quality_rules`, the same
+findings as GX, checked against it in the tests); a suite using an expectation
+that has no rule there is validated by GX itself. GX renders the Data Docs into
+the output folder, in a helper process (`data_docs`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import great_expectations as gx
@@ -31,7 +33,9 @@ from great_expectations.data_context.types.base import (
 )
 from schwifty.registry import get_iban_spec
 
-from dunwell.connectors.offline_docs import make_offline
+from dunwell.connectors import data_docs, quality_rules
+from dunwell.connectors.quality_rules import ROW as _ROW
+from dunwell.connectors.quality_rules import Verdict
 from dunwell.currencies import is_currency
 from dunwell.errors import CriticalQualityFailure, InvariantBroken
 from dunwell.frames import minor_to_text
@@ -39,11 +43,8 @@ from dunwell.model import Decision
 from dunwell.money import D, exponent, to_minor
 
 SUITES_DIR = Path(__file__).resolve().parents[1] / "expectations"
-DOCS_SITE = "dunwell"
 SAMPLE_ROWS = 5
-_ROW = "_row"
-_CONTEXTS: dict[Path, object] = {}
-_LOCK = threading.Lock()  # a GX context is not thread-safe; Prefect may run tasks in threads
+_GX_LOCK = threading.Lock()  # a GX context is not thread-safe; Prefect may run tasks in threads
 log = logging.getLogger(__name__)
 
 
@@ -79,14 +80,15 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class QualityResult:
-    """A dataset's checkpoint: outcomes, quarantined rows (with `reason`) and clean rows."""
+    """A dataset's checkpoint: outcomes, quarantined rows (with `reason`) and clean rows;
+    `validation` is what the Data Docs show of it."""
 
     dataset: str
     outcomes: tuple[Outcome, ...]
     quarantine: pd.DataFrame
     clean: pd.DataFrame
     rows: int
-    docs_key: str = field(default="")
+    validation: dict = field(default_factory=dict)
 
     @property
     def success(self) -> bool:
@@ -118,18 +120,24 @@ def check(
     derived = DERIVE[dataset](frame.reset_index(drop=True))
     derived[_ROW] = np.arange(len(derived))
     params = _parameters(spec, as_of, bounds)
-    with _LOCK:
-        validation = _validate(_context(out_dir), spec, derived, params)
+    run_time = datetime.now(UTC).isoformat()
+    verdicts = quality_rules.evaluate(spec, derived, params)
+    if verdicts is None:  # an expectation without a pandas rule: GX validates the suite
+        from dunwell.connectors import gx_engine
+
+        with _GX_LOCK:
+            verdicts = gx_engine.validate(spec, derived, params)
     suite_critical = bool(spec.get("meta", {}).get("critical", False))
     outcomes, failing = [], {}
-    for exp, res in zip(spec["expectations"], validation.results, strict=True):
-        outcome, rows = _outcome(exp, res, frame, suite_critical)
+    for exp, verdict in zip(spec["expectations"], verdicts, strict=True):
+        outcome, rows = _outcome(exp, verdict, frame, suite_critical)
         outcomes.append(outcome)
         for row in rows:
             failing.setdefault(row, []).append(outcome.name)
     quarantine, clean = _split(frame.reset_index(drop=True), failing)
     log.info("quality %s: %d rows, %d quarantined", dataset, len(frame), len(quarantine))
-    return QualityResult(dataset, tuple(outcomes), quarantine, clean, len(frame), dataset)
+    return QualityResult(dataset, tuple(outcomes), quarantine, clean, len(frame),
+                         data_docs.validation(spec, verdicts, len(frame), run_time))
 
 
 def stop_on_critical(results: Iterable[QualityResult]) -> None:
@@ -156,16 +164,19 @@ def stop_on_critical(results: Iterable[QualityResult]) -> None:
 def build_data_docs(results: Iterable[QualityResult], out_dir: Path) -> Path:
     """Build the run's static Data Docs under out_dir/data_docs and return index.html.
 
-    Call it once, after the run's checks: it releases the run's GX context.
+    Call it once, after the run's checks; `warm_up_docs()` at the start of a run lets
+    GX load meanwhile.
     """
+    results = list(results)
+    index = data_docs.build([r.validation for r in results], _docs_dir(out_dir))
     names = ", ".join(r.dataset for r in results)
-    with _LOCK:
-        context = _context(out_dir)
-        context.build_data_docs(site_names=[DOCS_SITE])
-        _CONTEXTS.pop(Path(out_dir).resolve(), None)
-    make_offline(_docs_dir(out_dir))  # readable without a network: no CDN, no scripts
     log.info("data docs for %s built in %s", names or "no dataset", _docs_dir(out_dir))
-    return _docs_dir(out_dir) / "index.html"
+    return index
+
+
+def warm_up_docs() -> None:
+    """Let GX load for the Data Docs in a helper process while the run goes on."""
+    data_docs.warm_up()
 
 
 def reconciliation_frame(
@@ -208,48 +219,6 @@ def _docs_dir(out_dir: Path) -> Path:
     return Path(out_dir).resolve() / "data_docs"
 
 
-def _context(out_dir: Path):  # noqa: ANN202 - GX's context type is private
-    """One in-memory GX context per output folder, so a run pays GX's start-up once."""
-    key = Path(out_dir).resolve()
-    if key not in _CONTEXTS:
-        site = {
-            "class_name": "SiteBuilder",
-            "show_how_to_buttons": False,
-            "store_backend": {
-                "class_name": "TupleFilesystemStoreBackend",
-                "base_directory": str(_docs_dir(key)),
-            },
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        }
-        config = DataContextConfig(
-            store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-            data_docs_sites={DOCS_SITE: site},
-            analytics_enabled=False,
-            progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
-        )
-        _CONTEXTS[key] = gx.get_context(project_config=config, mode="ephemeral")
-    return _CONTEXTS[key]
-
-
-def _validate(context, spec: dict, derived: pd.DataFrame, params: dict):  # noqa: ANN001,ANN202
-    """Register (once) and run the suite on the derived frame, results kept for Data Docs."""
-    name = spec["name"]
-    if name not in {s.name for s in context.suites.all()}:
-        suite = ExpectationSuite(name=name, expectations=spec["expectations"], meta=spec["meta"])
-        context.suites.add(suite)
-        source = context.data_sources.add_or_update_pandas("dunwell")
-        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("run")
-        context.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch, suite=context.suites.get(name))
-        )
-    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["line", _ROW]}
-    return context.validation_definitions.get(name).run(
-        batch_parameters={"dataframe": derived},
-        expectation_parameters=params,
-        result_format=result_format,
-    )
-
-
 def _parameters(spec: dict, as_of: date, bounds: Mapping[str, float] | None) -> dict:
     """Suite parameters: the as-of date, ISO code lists, and rate bounds (config over defaults)."""
     params: dict[str, object] = {
@@ -262,15 +231,11 @@ def _parameters(spec: dict, as_of: date, bounds: Mapping[str, float] | None) -> 
     return params
 
 
-def _outcome(exp: dict, res, frame: pd.DataFrame, suite_critical: bool):  # noqa: ANN001,ANN202
-    """Turn a GX result into an Outcome and the positions of its failing rows."""
+def _outcome(exp: dict, verdict: Verdict, frame: pd.DataFrame, suite_critical: bool):  # noqa: ANN202
+    """Turn a verdict into an Outcome and the positions of its failing rows."""
     meta = exp.get("meta", {})
-    if res.exception_info and res.exception_info.get("raised_exception"):
-        raise RuntimeError(
-            f"{exp['type']} could not run: {res.exception_info['exception_message']}"
-        )
-    result = res.result or {}
-    rows = sorted({int(i[_ROW]) for i in result.get("unexpected_index_list") or []})
+    result = verdict.result
+    rows = [int(r) for r in verdict.rows]
     row_level = bool(meta.get("row_level", False))
     observed = result.get("observed_value")
     # a rate over no payments (a quiet day) has nothing to judge: it passes, shown as n/a
@@ -278,7 +243,7 @@ def _outcome(exp: dict, res, frame: pd.DataFrame, suite_critical: bool):  # noqa
     outcome = Outcome(
         name=meta.get("reason", exp["type"]),
         expectation=exp["type"],
-        success=bool(res.success) or unmeasured,
+        success=bool(verdict.success) or unmeasured,
         unexpected_count=int(result.get("unexpected_count") or 0),
         sample=tuple(_sample_row(frame, r) for r in rows[:SAMPLE_ROWS]),
         critical=bool(meta.get("critical", suite_critical)),

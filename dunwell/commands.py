@@ -157,6 +157,9 @@ def _folder_is_free(out: Path, force: bool) -> None:
 def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: str | None,
               out: Path, email_to: list[str] | None = None, force: bool = False) -> None:
     """Every input and argument checked before a flow starts; all problems reported at once."""
+    from dunwell.connectors.data_docs import warm_up
+
+    warm_up()  # the run's Data Docs need GX: a helper process imports it from now on
     from dunwell.tasks.inputs import load_inputs  # imports Prefect: not for `statement convert`
 
     errors: list[InputError] = [
@@ -227,11 +230,17 @@ def reconcile(invoices: Path, customers: Path | None, bank: list[Path], out: Pat
               force: bool = False) -> RunSummary:
     """Validate, then run the ad-hoc reconciliation flow."""
     _validate(invoices, customers, bank, None, out, force=force)
-    from dunwell.flows.reconcile import reconcile as flow
-    from dunwell.tasks.local import run_flow
+    from dunwell.flows.steps import reconcile_run
+    from dunwell.tasks.local import run_body
 
-    return run_flow(flow, str(invoices), [str(b) for b in bank],
-                    str(customers) if customers else None, str(out))
+    return run_body(_reconcile_flow, reconcile_run, str(invoices), [str(b) for b in bank],
+                    str(customers) if customers else None, str(out), None, False)
+
+
+def _reconcile_flow() -> object:
+    from dunwell.flows.reconcile import reconcile as flow
+
+    return flow
 
 
 def dunning(invoices: Path, customers: Path, bank: list[Path], out: Path, as_of: str | None,

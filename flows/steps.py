@@ -13,28 +13,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from dunwell.connectors.ledger import Ledger, load_ledger
+from dunwell.connectors.quality import warm_up_docs
 from dunwell.connectors.root import Adapters, build
 from dunwell.connectors.storage import run_lock
 from dunwell.dunning.window import zone
 from dunwell.tasks.approval import held_for_approval, kept_payment_plans
 from dunwell.tasks.common import parse_as_of, plan_moment
-from dunwell.tasks.dunning import (
-    MailBudget,
-    Planned,
-    Sent,
-    held_back,
-    plan_reminders,
-    send_reminders,
-)
 from dunwell.tasks.inputs import Inputs, read_inputs
 from dunwell.tasks.local import run_logger
-from dunwell.tasks.outputs import publish
-from dunwell.tasks.persist import ImportCounts, record_run
+from dunwell.tasks.outputs import publish, reconciliation_tables
+from dunwell.tasks.persist import ImportCounts, finish_run, record_run
 from dunwell.tasks.quality import (
     Checked,
     check_inputs,
@@ -43,7 +36,10 @@ from dunwell.tasks.quality import (
     stop_if_critical,
 )
 from dunwell.tasks.reconcile import Reconciled, reconcile_payments
-from dunwell.tasks.report import renderer_for
+from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
+
+if TYPE_CHECKING:  # dunning is imported when a run plans reminders, not for a reconcile
+    from dunwell.tasks.dunning import Planned, Sent
 
 UNRESOLVED_LOOKBACK = timedelta(days=45)  # unbooked money older than this no longer holds reminders
 LOCK_WAIT_SECONDS = 900.0  # default of lock_wait_seconds: scheduled and ad-hoc runs take turns
@@ -128,6 +124,7 @@ def reconcile_and_check(adapters: Any, when: datetime, invoices: str, customers:
 
     `matcher` is the matching step: in this process by default, or spread over Dask.
     """
+    warm_up_docs()  # GX loads for the Data Docs in a helper process meanwhile
     inputs = read_inputs(invoices, customers, bank)
     checked = check_inputs(inputs, when, adapters)
     ledger = load_ledger(adapters.engine, since=(when - UNRESOLVED_LOOKBACK).date())
@@ -141,6 +138,8 @@ def reconcile_and_check(adapters: Any, when: datetime, invoices: str, customers:
 def plan(adapters: Any, books: Books, when: date | datetime) -> Planned:
     """The day's reminders; all held back when the config says result findings hold them,
     and those of a stage that needs a person's approval held until it is given."""
+    from dunwell.tasks.dunning import held_back, plan_reminders
+
     rec = books.reconciled
     planned = plan_reminders(rec.invoices_after, books.checked.customers, books.ledger,
                              rec.unmatched_incoming, when, adapters.dunning_policy,
@@ -162,6 +161,9 @@ def record(adapters: Any, run_id: str, kind: str, when: datetime, params: dict[s
 
 def deliver(adapters: Any, planned: Planned, counts: ImportCounts, when: datetime) -> Sent:
     """Send what this run put in the outbox; returns the actions with Message-IDs."""
+    from dunwell.tasks.dunning import MailBudget, send_reminders
+    from dunwell.tasks.report import renderer_for
+
     return send_reminders(planned, adapters.engine, adapters.transport, renderer_for(adapters),
                           counts.claimed, when, MailBudget.of(adapters.settings))
 
@@ -172,3 +174,23 @@ def finish_files(adapters: Any, tables: dict) -> dict[str, str]:
         return publish(adapters.work_dir, adapters.out_dir, tables)
     finally:
         adapters.discard_work()
+
+
+def reconcile_run(invoices: str, bank: list[str], customers: str | None, out: str,
+                  as_of: str | None, dry_run: bool, matcher: Matcher | None = None,
+                  **extra: object) -> RunSummary:
+    """The body of an ad-hoc reconciliation, whichever way the matching is spread."""
+    params = {"invoices": invoices, "customers": customers, "bank": bank, "out": out,
+              "dry_run": dry_run, **extra}
+    with a_run(out, as_of) as run:
+        books = reconcile_and_check(run.adapters, run.when, invoices, customers, bank, matcher)
+        rec = books.reconciled
+        counts = ImportCounts() if dry_run else record(
+            run.adapters, run.run_id, "reconcile", run.when, params, books)
+        paths = finish_files(run.adapters, reconciliation_tables(
+            rec.matches, rec.discrepancies, rec.review_candidates))
+        summary = summarise(run.run_id, run.when, rec, [], books.checked, counts, paths)
+        if not dry_run:
+            finish_run(run.adapters.engine, run.run_id, "succeeded", summary.__dict__)
+    publish_artifacts(summary)
+    return summary

@@ -9,7 +9,6 @@ from email.message import EmailMessage
 from typing import Any
 
 import pandas as pd
-from prefect.cache_policies import NO_CACHE
 from sqlalchemy.engine import Engine
 
 from dunwell.connectors.delivery import Delivery
@@ -18,7 +17,7 @@ from dunwell.dunning import plan as plan_dunning
 from dunwell.dunning import segment_customers
 from dunwell.frames import CUSTOMERS, INVOICES, check
 from dunwell.model import Channel, DunningAction
-from dunwell.tasks.local import run_logger, task
+from dunwell.tasks.local import NO_CACHE, run_logger, task
 
 HOLD_PREFIX = "hold:"
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import canonical
 from dunwell.connectors.invoice_sources import read_invoice_source
@@ -14,7 +13,7 @@ from dunwell.connectors.sources import BankFile, read_bank
 from dunwell.errors import InputError, InputErrors
 from dunwell.frames import CUSTOMER_COLUMNS
 from dunwell.tasks.common import retry_unless_user_error
-from dunwell.tasks.local import task
+from dunwell.tasks.local import NO_CACHE, task
 
 
 @dataclass(frozen=True)

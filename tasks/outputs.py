@@ -7,12 +7,11 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors.csvio import write_csv_atomic
 from dunwell.frames import ACTION_COLUMNS, DISCREPANCY_COLUMNS, MATCH_COLUMNS
 from dunwell.model import DunningAction
-from dunwell.tasks.local import task
+from dunwell.tasks.local import NO_CACHE, task
 
 REVIEW_COLUMNS = ["transaction_id", "rank", "invoice_id", "applied_amount", "currency",
                   "confidence", "reasons"]

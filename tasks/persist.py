@@ -7,14 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from prefect.cache_policies import NO_CACHE
 from sqlalchemy.engine import Engine
 
 from dunwell.connectors import storage
 from dunwell.connectors.sources import BankFile
 from dunwell.model import BankTxn
 from dunwell.money import from_minor
-from dunwell.tasks.local import task
+from dunwell.tasks.local import NO_CACHE, task
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,11 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import quality
 from dunwell.connectors.settings import HOLD_SETTING
 from dunwell.tasks.inputs import Inputs
-from dunwell.tasks.local import task
+from dunwell.tasks.local import NO_CACHE, task
 
 
 def _bounds(adapters: Any) -> dict[str, Any]:

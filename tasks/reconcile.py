@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors.ledger import Ledger
 from dunwell.frames import CUSTOMERS, INVOICES, TRANSACTIONS, check, minor_to_text
 from dunwell.matching import Reconciliation, reconcile
 from dunwell.model import Decision
-from dunwell.tasks.local import task
+from dunwell.tasks.local import NO_CACHE, task
 
 
 @dataclass(frozen=True)

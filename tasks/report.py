@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import mail
 from dunwell.connectors.report import ReportInputs, build_report, send_report
 from dunwell.dunning import make_env, render
 from dunwell.errors import DeliveryError
 from dunwell.model import DunningAction
-from dunwell.tasks.local import run_logger, task
+from dunwell.tasks.local import NO_CACHE, run_logger, task
 from dunwell.tasks.outputs import actions_frame
 
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from dunwell.connectors.report import DELIVERY_STATUSES, outcome_of
 from dunwell.frames import minor_to_text
@@ -185,6 +184,8 @@ def publish_artifacts(summary: RunSummary) -> None:
     """A table and a short markdown note on the flow run, for the Prefect UI (none locally)."""
     if is_local():
         return
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
     create_table_artifact(summary_rows(summary), key="dunwell-run-summary",
                           description="What this run did")
     links = "\n".join(f"- {name}: `{path}`" for name, path in summary.paths.items())

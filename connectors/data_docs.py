@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from dunwell.connectors.quality_rules import Verdict
+from dunwell.connectors.settings import environment
 
 BUILD_TIMEOUT_SECONDS = 600
 _helper: subprocess.Popen | None = None
@@ -35,7 +35,7 @@ def warm_up() -> None:
 
 
 def _start() -> subprocess.Popen:
-    env = {**os.environ, "GX_ANALYTICS_ENABLED": "False"}
+    env = {**environment(), "GX_ANALYTICS_ENABLED": "False"}
     return subprocess.Popen(  # noqa: S603 - our own module, with this interpreter
         [sys.executable, "-m", "dunwell.connectors.gx_engine"], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)

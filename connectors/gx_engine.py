@@ -11,7 +11,6 @@ statistics, no progress bars; only the Data Docs site is written.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-os.environ["GX_ANALYTICS_ENABLED"] = "False"
+from dunwell.connectors.settings import gx_analytics_off  # noqa: E402
+
+gx_analytics_off()
 
 import great_expectations as gx  # noqa: E402 - analytics must be off before import
 from great_expectations.core.expectation_suite import ExpectationSuite  # noqa: E402
@@ -123,7 +124,7 @@ def _store(ctx: Any, validation: dict) -> None:
         exception_info={"raised_exception": False, "exception_traceback": None,
                         "exception_message": None})
         for r in validation["results"]]
-    good = sum(r.success for r in results)
+    good = sum(bool(r.success) for r in results)
     run_id = RunIdentifier(run_time=datetime.fromisoformat(validation["run_time"]))
     suite_result = ExpectationSuiteValidationResult(
         success=good == len(results), results=results, suite_name=name,

@@ -21,16 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import great_expectations as gx
 import numpy as np
 import pandas as pd
 import pycountry
-from great_expectations.core.expectation_suite import ExpectationSuite
-from great_expectations.data_context.types.base import (
-    DataContextConfig,
-    InMemoryStoreBackendDefaults,
-    ProgressBarsConfig,
-)
 from schwifty.registry import get_iban_spec
 
 from dunwell.connectors import data_docs, quality_rules

@@ -178,6 +178,11 @@ def environment() -> dict[str, str]:
     return dict(os.environ)
 
 
+def gx_analytics_off() -> None:
+    """Great Expectations reads GX_ANALYTICS_ENABLED when it is imported: off, before that."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+
+
 def prepare_process(defaults: Mapping[str, str], home_variable: str, home: Path) -> Path:
     """Set library defaults the operator has not set, and make the folder that
     `home_variable` names (else `home`), absolute; returns that folder."""

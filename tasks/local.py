@@ -11,7 +11,6 @@ terminal reads the error).
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -116,9 +115,12 @@ def has_api() -> bool:
 def _may_have_api() -> bool:
     """False only when no place Prefect reads settings from can name an API (environment,
     profiles, prefect.toml, .env, pyproject.toml): then Prefect need not be imported to ask."""
-    if any(k.startswith("PREFECT_API") or k == "PREFECT_PROFILE" for k in os.environ):
+    from dunwell.connectors.settings import environment
+
+    env = environment()
+    if any(k.startswith("PREFECT_API") or k == "PREFECT_PROFILE" for k in env):
         return True
-    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    home = Path(env.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
     places = [(home / "profiles.toml", "API"), (Path("prefect.toml"), ""),
               (Path(".env"), "PREFECT_"), (Path("pyproject.toml"), "tool.prefect")]
     for path, marker in places:

@@ -46,6 +46,9 @@ MOVES: dict[str, str] = {
     "connectors/report.py": "connectors/outbound/report.py",
     "connectors/quality.py": "connectors/quality/validation.py",
     "connectors/offline_docs.py": "connectors/quality/offline_docs.py",
+    "connectors/quality_rules.py": "connectors/quality/rules.py",
+    "connectors/gx_engine.py": "connectors/quality/gx_engine.py",
+    "connectors/data_docs.py": "connectors/quality/data_docs.py",
     "connectors/settings.py": "connectors/settings/config.py",
     "tests/connectors/statements": "tests/connectors/sources/statements",
     "tests/connectors/test_canonical_properties.py":
@@ -61,6 +64,7 @@ MOVES: dict[str, str] = {
     "tests/connectors/test_report_deliveries.py":
         "tests/connectors/outbound/test_report_deliveries.py",
     "tests/connectors/test_quality.py": "tests/connectors/quality/test_quality.py",
+    "tests/connectors/test_quality_rules.py": "tests/connectors/quality/test_quality_rules.py",
     "tests/connectors/test_settings.py": "tests/connectors/settings/test_settings.py",
 }
 # Modules that stay at connectors/ itself: the composition root and the package marker.

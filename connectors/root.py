@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from dunwell.errors import ConfigError
 
 if TYPE_CHECKING:
-    from dunwell.connectors.settings import Settings
+    from dunwell.connectors.settings.config import Settings
     from dunwell.dunning import DunningPolicy
 
 
@@ -58,7 +58,7 @@ class Adapters:
 
 def load(env: Mapping[str, str] | None = None) -> Settings:
     """This process's settings: the config file overlaid with `DUNWELL_*` variables."""
-    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors.settings.config import load_settings
 
     return load_settings(env=env)
 
@@ -113,7 +113,7 @@ POLICY_KEYS: dict[str, tuple[str, ...]] = {
 def read_policy(path: Path) -> DunningPolicy:
     """The dunning policy from its YAML file; unknown keys and bad values are a ConfigError
     naming the file, the key and what is allowed."""
-    from dunwell.connectors.settings import unknown_keys
+    from dunwell.connectors.settings.config import unknown_keys
     from dunwell.dunning import load_policy
 
     data = read_yaml(path)
@@ -140,7 +140,7 @@ def build(out_dir: Path, settings: Any | None = None, run_id: str = "run") -> Ad
     Files of the run are made in a staging folder inside `out_dir` and moved in at
     the end, so that a run that fails leaves the output folder as it was.
     """
-    from dunwell.connectors.mail import FileOutbox, SmtpTransport
+    from dunwell.connectors.outbound.mail import FileOutbox, SmtpTransport
     from dunwell.matching import MatchPolicy
 
     settings = settings or load()

@@ -95,7 +95,7 @@ class _Computed:
 def _context() -> Any:
     """Settings, policy and the approval rule, as the run's composition root reads them."""
     from dunwell.connectors.root import read_policy
-    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors.settings.config import load_settings
 
     settings = load_settings()
     policy = read_policy(settings.dunning_policy_path)
@@ -106,7 +106,7 @@ def _context() -> Any:
 
 def _compute(engine: Engine, day: date) -> _Computed:
     """The run's plan for `day` from the database's invoices, customers, history and plans."""
-    from dunwell.connectors.ledger import load_ledger
+    from dunwell.connectors.storage.ledger import load_ledger
     from dunwell.connectors.storage.plans import kept_plans
     from dunwell.tasks.dunning import plan_reminders
 
@@ -235,7 +235,7 @@ def run_day(text: str = "") -> date:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors.settings.config import load_settings
 
     if text.strip():
         try:

@@ -103,7 +103,7 @@ _LIBRARY_DEFAULTS = {
 
 def _quiet_prefect() -> None:
     """Prefect's own logging stays at warnings unless the operator asks for more."""
-    from dunwell.connectors.settings import prepare_process
+    from dunwell.connectors.settings.config import prepare_process
 
     # Prefect does not create a missing PREFECT_HOME's parents: prepare_process does.
     prepare_process(_LIBRARY_DEFAULTS, "PREFECT_HOME", Path(".dunwell") / "prefect")
@@ -598,7 +598,7 @@ def web(
 
     from dunwell import workbench
     from dunwell.access import HeaderAuth
-    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors.settings.config import load_settings
     from dunwell.web import create_app
 
     settings = _run(load_settings)
@@ -625,7 +625,7 @@ def web_user_add(
     """Add a user, or reset their role and password. The password comes from
     DUNWELL_WEB_PASSWORD, else from a prompt."""
     from dunwell import access, workbench
-    from dunwell.connectors.settings import environment
+    from dunwell.connectors.settings.config import environment
 
     password = None if no_password else environment().get("DUNWELL_WEB_PASSWORD") or typer.prompt(
         f"password for {name}", hide_input=True, confirmation_prompt=True, err=True)

@@ -46,7 +46,7 @@ def convert(file: Path, output: Path, profile: str | None, currency: str | None,
 
     A statement is read into records and written straight out (no frame, no pandas);
     a canonical bank.csv goes through the one canonical reader the flows use."""
-    from dunwell.connectors.sources import looks_canonical
+    from dunwell.connectors.sources.inputs import looks_canonical
     from dunwell.currencies import is_currency
 
     _check_output(file, output)
@@ -65,9 +65,9 @@ def convert(file: Path, output: Path, profile: str | None, currency: str | None,
 def _convert_statement(file: Path, output: Path, profile: str | None, currency: str | None,
                        profiles_dir: Path | None) -> Converted:
     """A statement's records written as bank.csv, with the net sum per currency."""
-    from dunwell.connectors.sources import read_statement_file
-    from dunwell.connectors.statements import check_balances, write_canonical_csv
-    from dunwell.connectors.statements.bank_csv import amount_text
+    from dunwell.connectors.sources.inputs import read_statement_file
+    from dunwell.connectors.sources.statements import check_balances, write_canonical_csv
+    from dunwell.connectors.sources.statements.bank_csv import amount_text
 
     imported = read_statement_file(file, profile, currency, profiles_dir)
     _write(lambda: write_canonical_csv(imported.transactions, output), output)
@@ -84,8 +84,8 @@ def _convert_canonical(file: Path, output: Path) -> Converted:
     """A canonical bank.csv checked by the canonical reader and written back out."""
     import pandas as pd
 
-    from dunwell.connectors.canonical import write_bank
-    from dunwell.connectors.sources import read_bank
+    from dunwell.connectors.sources.canonical import write_bank
+    from dunwell.connectors.sources.inputs import read_bank
     from dunwell.frames import minor_to_text
 
     bank = read_bank(file)
@@ -107,8 +107,8 @@ def _write(write: Callable[[], object], output: Path) -> None:
 
 def infer_profile(file: Path, output: Path, currency: str | None = None) -> list[str]:
     """Write a profile inferred from an unknown bank CSV; returns what was inferred."""
-    from dunwell.connectors.statements import infer_profile as infer
-    from dunwell.connectors.statements.csv_profiles import to_yaml
+    from dunwell.connectors.sources.statements import infer_profile as infer
+    from dunwell.connectors.sources.statements.csv_profiles import to_yaml
     from dunwell.connectors.storage.files import write_atomic
 
     if not file.is_file():
@@ -157,7 +157,7 @@ def _folder_is_free(out: Path, force: bool) -> None:
 def _validate(invoices: Path, customers: Path | None, bank: list[Path], as_of: str | None,
               out: Path, email_to: list[str] | None = None, force: bool = False) -> None:
     """Every input and argument checked before a flow starts; all problems reported at once."""
-    from dunwell.connectors.data_docs import warm_up
+    from dunwell.connectors.quality.data_docs import warm_up
 
     warm_up()  # the run's Data Docs need GX: a helper process imports it from now on
     from dunwell.tasks.inputs import load_inputs  # imports Prefect: not for `statement convert`
@@ -270,7 +270,7 @@ DEMO_DAY = date(2026, 11, 20)  # the demo's data end here, so its examples work 
 
 def demo_data(out: Path, seed: int, customers: int, invoices: int) -> list[Path]:
     """Only the demo company's files, written into `out` (e.g. a server's data/ folder)."""
-    from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
+    from dunwell.connectors.sources.canonical import write_bank, write_customers, write_invoices
     from dunwell.synth import generate
 
     targets = [out / "customers.csv", out / "invoices.csv", out / "bank.csv"]
@@ -294,7 +294,7 @@ def demo(out: Path, seed: int, customers: int, invoices: int, as_of: str | None)
     """
     parse_as_of(as_of)  # a bad --as-of or config is refused before anything is generated
     check_config()
-    from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
+    from dunwell.connectors.sources.canonical import write_bank, write_customers, write_invoices
     from dunwell.flows.daily import daily
     from dunwell.synth import generate
 
@@ -337,7 +337,7 @@ def _fresh_demo_database(out: Path) -> None:
     """
     import shutil
 
-    from dunwell.connectors.settings import use_database
+    from dunwell.connectors.settings.config import use_database
 
     if out.is_dir() and any(out.iterdir()):
         if not (out / "demo.sqlite").exists():

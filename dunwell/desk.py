@@ -14,7 +14,7 @@ from rich.console import Console
 from dunwell import workbench
 from dunwell.access import cli_actor
 from dunwell.connectors import root, storage
-from dunwell.connectors.settings import load_settings, mask_url
+from dunwell.connectors.settings.config import load_settings, mask_url
 from dunwell.connectors.storage.approvals import last_dunning_holds
 from dunwell.dunning.approval import AWAITING, EXCLUDED
 from dunwell.errors import InputError

@@ -39,7 +39,7 @@ class Started:
 
 def prefect_api() -> str | None:
     """The Prefect API the flows run under (PREFECT_API_URL); else None."""
-    from dunwell.connectors.settings import prefect_api_url
+    from dunwell.connectors.settings.config import prefect_api_url
 
     return prefect_api_url()
 

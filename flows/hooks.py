@@ -18,8 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from dunwell.connectors import root
-from dunwell.connectors.mail import FileOutbox, SmtpTransport, Transport, build_email, sender_domain
-from dunwell.connectors.settings import Settings, mask_url
+from dunwell.connectors.outbound.mail import (
+    FileOutbox,
+    SmtpTransport,
+    Transport,
+    build_email,
+    sender_domain,
+)
+from dunwell.connectors.settings.config import Settings, mask_url
 from dunwell.errors import ConfigError, DeliveryError
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ import pandas as pd
 from prefect import flow
 from prefect_dask import DaskTaskRunner
 
-from dunwell.connectors.ledger import Ledger
+from dunwell.connectors.storage.ledger import Ledger
 from dunwell.flows.hooks import alert_operators
 from dunwell.flows.reconcile import reconcile_run
 from dunwell.flows.steps import Matcher

@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 
 from dunwell.connectors import storage
 from dunwell.connectors.root import build
-from dunwell.connectors.sources import read_bank
+from dunwell.connectors.sources.inputs import read_bank
 from dunwell.errors import InputError, InputErrors
 from dunwell.flows.hooks import alert_operators
 from dunwell.flows.steps import LOCK_WAIT_SECONDS

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dunwell.connectors.ledger import Ledger, load_ledger
-from dunwell.connectors.quality import warm_up_docs
+from dunwell.connectors.quality.validation import warm_up_docs
 from dunwell.connectors.root import Adapters, build
 from dunwell.connectors.storage import run_lock
+from dunwell.connectors.storage.ledger import Ledger, load_ledger
 from dunwell.dunning.window import zone
 from dunwell.tasks.approval import held_for_approval, kept_payment_plans
 from dunwell.tasks.common import parse_as_of, plan_moment

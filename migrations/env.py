@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 from alembic import context
-from dunwell.connectors.storage.models import Base
 from sqlalchemy import Connection
+
+from dunwell.connectors.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -32,7 +33,7 @@ def _configured_url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from dunwell.connectors.settings import load_settings
+    from dunwell.connectors.settings.config import load_settings
 
     return load_settings().database_url
 

@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dunwell.connectors.delivery import Delivery
-from dunwell.connectors.ledger import Ledger
+from dunwell.connectors.outbound.delivery import Delivery
+from dunwell.connectors.storage.ledger import Ledger
 from dunwell.dunning import plan as plan_dunning
 from dunwell.dunning import segment_customers
 from dunwell.frames import CUSTOMERS, INVOICES, check
@@ -107,7 +107,7 @@ def send_reminders(planned: Planned, engine: Engine, transport: Any, renderer: A
     sending, the invoices are checked again: one paid or disputed meanwhile stops the
     message. Once the failure budget is spent, the rest stays planned for the next run.
     """
-    from dunwell.connectors.delivery import open_batch
+    from dunwell.connectors.outbound.delivery import open_batch
 
     logger = run_logger()
     still_open = _dunnable_invoice_ids(engine)
@@ -233,7 +233,7 @@ def write_digest(planned: Planned, out_dir: Any, renderer: Any) -> dict[str, str
     """A dry run's plan for a person to approve: digest.md and a preview of every email."""
     from pathlib import Path
 
-    from dunwell.connectors.mail import FileOutbox
+    from dunwell.connectors.outbound.mail import FileOutbox
 
     out = Path(out_dir)
     preview = FileOutbox(out / "preview")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dunwell.connectors import canonical
-from dunwell.connectors.invoice_sources import read_invoice_source
-from dunwell.connectors.sources import BankFile, read_bank
+from dunwell.connectors.sources import canonical
+from dunwell.connectors.sources.inputs import BankFile, read_bank
+from dunwell.connectors.sources.invoice_sources import read_invoice_source
 from dunwell.errors import InputError, InputErrors
 from dunwell.frames import CUSTOMER_COLUMNS
 from dunwell.tasks.common import retry_unless_user_error
@@ -34,7 +34,7 @@ class Inputs:
 
 
 def _empty_transactions() -> pd.DataFrame:
-    from dunwell.connectors.sources import transactions_frame
+    from dunwell.connectors.sources.inputs import transactions_frame
 
     return transactions_frame([])
 
@@ -96,7 +96,7 @@ def _load(invoices: str | Path, customers: str | Path | None,
     warnings: list[str] = []
     frames: dict[str, object] = {}
     # invoices: a canonical CSV, an Excel export or `profile:NAME` (a SQL query), see
-    # connectors/invoice_sources.py; the spec is passed on as given, not as a Path
+    # connectors/sources/invoice_sources.py; the spec is passed on as given, not as a Path
     frames["invoices"] = _collect(errors, lambda p: read_invoice_source(p, warnings=warnings),
                                   invoices)
     if customers:

@@ -115,7 +115,7 @@ def has_api() -> bool:
 def _may_have_api() -> bool:
     """False only when no place Prefect reads settings from can name an API (environment,
     profiles, prefect.toml, .env, pyproject.toml): then Prefect need not be imported to ask."""
-    from dunwell.connectors.settings import environment
+    from dunwell.connectors.settings.config import environment
 
     env = environment()
     if any(k.startswith("PREFECT_API") or k == "PREFECT_PROFILE" for k in env):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dunwell.connectors.csvio import write_csv_atomic
+from dunwell.connectors.sources.csvio import write_csv_atomic
 from dunwell.frames import ACTION_COLUMNS, DISCREPANCY_COLUMNS, MATCH_COLUMNS
 from dunwell.model import DunningAction
 from dunwell.tasks.local import NO_CACHE, task

@@ -22,7 +22,7 @@ import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from dunwell.connectors.ledger import Ledger
+from dunwell.connectors.storage.ledger import Ledger
 from dunwell.matching import Reconciliation, normalise, reconcile, references
 from dunwell.tasks import reconcile as single
 

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dunwell.connectors import storage
-from dunwell.connectors.sources import BankFile
+from dunwell.connectors.sources.inputs import BankFile
 from dunwell.model import BankTxn
 from dunwell.money import from_minor
 from dunwell.tasks.local import NO_CACHE, task

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from dunwell.connectors import quality
-from dunwell.connectors.settings import HOLD_SETTING
+from dunwell.connectors.quality import validation as quality
+from dunwell.connectors.settings.config import HOLD_SETTING
 from dunwell.tasks.inputs import Inputs
 from dunwell.tasks.local import NO_CACHE, task
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dunwell.connectors.ledger import Ledger
+from dunwell.connectors.storage.ledger import Ledger
 from dunwell.frames import CUSTOMERS, INVOICES, TRANSACTIONS, check, minor_to_text
 from dunwell.matching import Reconciliation, reconcile
 from dunwell.model import Decision

@@ -10,8 +10,8 @@ from typing import Any
 
 import jinja2
 
-from dunwell.connectors import mail
-from dunwell.connectors.report import ReportInputs, build_report, send_report
+from dunwell.connectors.outbound import mail
+from dunwell.connectors.outbound.report import ReportInputs, build_report, send_report
 from dunwell.dunning import make_env, render
 from dunwell.errors import DeliveryError
 from dunwell.model import DunningAction

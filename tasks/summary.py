@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from dunwell.connectors.report import DELIVERY_STATUSES, outcome_of
+from dunwell.connectors.outbound.report import DELIVERY_STATUSES, outcome_of
 from dunwell.frames import minor_to_text
 from dunwell.model import Channel, DunningAction
 from dunwell.tasks.local import is_local
@@ -119,7 +119,7 @@ def summarise(run_id: str, as_of: datetime, reconciled: Any, actions: list[Dunni
 
 def _dso(reconciled: Any, checked: Any, as_of: datetime) -> dict[str, str]:
     """Days sales outstanding per currency on the invoices as this run left them."""
-    from dunwell.connectors.report import dso
+    from dunwell.connectors.outbound.report import dso
 
     invoices = getattr(reconciled, "invoices_after", None)
     if invoices is None:

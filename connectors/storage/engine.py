@@ -171,7 +171,7 @@ def _reason(exc: BaseException, url: str) -> str:
 
 def _masked(url: str) -> str:
     """The URL with any password hidden."""
-    from dunwell.connectors.settings import mask_url
+    from dunwell.connectors.settings.config import mask_url
 
     return mask_url(url)
 

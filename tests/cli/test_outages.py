@@ -88,7 +88,7 @@ def test_a_short_password_with_an_at_sign_leaks_not_even_a_piece(workdir: Workdi
 
 
 def test_masking_keeps_the_host_when_the_query_holds_an_at_sign() -> None:
-    from dunwell.connectors.settings import mask_url
+    from dunwell.connectors.settings.config import mask_url
 
     assert mask_url("postgresql://u:a@b@db.example:5432/x?options=-csearch_path%3Dy&z=q@r") == (
         "postgresql://u:***@db.example:5432/x?options=-csearch_path%3Dy&z=q@r")

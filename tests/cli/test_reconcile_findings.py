@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _company(folder: Path) -> None:
-    from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
+    from dunwell.connectors.sources.canonical import write_bank, write_customers, write_invoices
     from dunwell.synth import generate
 
     data = generate(5, 40, 300, __import__("datetime").date(2026, 11, 23))

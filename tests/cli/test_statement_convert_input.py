@@ -1,6 +1,6 @@
 """`dunwell statement convert` on bad input: refused, and the output file never touched.
 
-The statement formats' own tests live in tests/connectors/statements; here is
+The statement formats' own tests live in tests/connectors/sources/statements; here is
 the command-line surface: what a user sees and what is left on disk.
 """
 

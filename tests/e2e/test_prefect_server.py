@@ -53,7 +53,7 @@ EXPECTED = {
 
 def write_company(folder: Path) -> None:
     """A small generated company as the deployments' default inputs (data/*.csv)."""
-    from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
+    from dunwell.connectors.sources.canonical import write_bank, write_customers, write_invoices
     from dunwell.synth import generate
 
     data = generate(5, 40, 300, AS_OF)

@@ -51,7 +51,7 @@ def _wait_for_line(log: Path, proc: subprocess.Popen[bytes], text: str, timeout:
 
 def test_server_script_serves_deployments_and_stops_everything_on_ctrl_c(
         tmp_path: Path) -> None:
-    from dunwell.connectors.canonical import write_bank
+    from dunwell.connectors.sources.canonical import write_bank
     from dunwell.synth import generate
 
     project, home = tmp_path / "project", tmp_path / "prefect-home"

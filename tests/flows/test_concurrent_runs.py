@@ -54,7 +54,7 @@ def pg_database() -> Iterator[str]:
 
 @pytest.fixture
 def company(tmp_path: Path) -> Path:
-    from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
+    from dunwell.connectors.sources.canonical import write_bank, write_customers, write_invoices
     from dunwell.synth import generate
 
     folder = tmp_path / "data"

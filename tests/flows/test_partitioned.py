@@ -76,7 +76,7 @@ def test_a_statement_without_incoming_money_is_one_empty_partition() -> None:
 
 
 def _company(folder: Path) -> dict[str, object]:
-    from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
+    from dunwell.connectors.sources.canonical import write_bank, write_customers, write_invoices
 
     data = generate(13, 80, 1500, AS_OF)
     write_customers(data.customers, folder / "customers.csv")

@@ -26,7 +26,7 @@ def prefect_server() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def company(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - (folder, SynthData)
     """80 customers, 600 invoices and their statement as canonical CSV files."""
-    from dunwell.connectors.canonical import write_bank, write_customers, write_invoices
+    from dunwell.connectors.sources.canonical import write_bank, write_customers, write_invoices
     from dunwell.synth import generate
 
     folder = tmp_path_factory.mktemp("company")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dunwell.connectors.delivery import Delivery
+from dunwell.connectors.outbound.delivery import Delivery
 from dunwell.tasks.dunning import MailBudget, _Spent
 
 FAILED, SENT, UNKNOWN, BOUNCED = (Delivery("failed", 421), Delivery("sent", 250),

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from dunwell import access, workbench
 from dunwell.connectors import storage
-from dunwell.connectors.settings import load_settings
+from dunwell.connectors.settings.config import load_settings
 from dunwell.connectors.storage import marks
 from dunwell.connectors.storage.models import AuditEntry, DiscrepancyRow, Invoice
 from dunwell.errors import ConfigError, Forbidden, InputError

@@ -135,8 +135,8 @@ def test_a_run_left_running_is_closed_by_the_next_one(db_engine: Engine) -> None
 def test_a_sent_message_keeps_the_servers_queue_id(db_engine: Engine) -> None:
     """The 250 reply names the server's queue id: kept, so the mail log can be searched by
     it; an unknown delivery never got that reply, so it has only its Message-ID."""
-    from dunwell.connectors.delivery import open_batch
-    from dunwell.connectors.mail import SmtpTransport, build_email
+    from dunwell.connectors.outbound.delivery import open_batch
+    from dunwell.connectors.outbound.mail import SmtpTransport, build_email
     from tests.smtp_faults import Fault, FaultySmtp, faulty_smtp
 
     server = FaultySmtp(faults={"gone@example.com": Fault("drop_after_data")})

@@ -1,0 +1,611 @@
+"""A profile for a bank CSV nobody described: header row, separator, columns, formats.
+
+The header row is the first row after any preamble whose cells are mostly names
+and below which rows keep the same width. Columns are placed by their names in
+English, German, Dutch, French, Spanish, Italian and Polish, then checked
+against the values (a date column must read as dates in one format, amounts as
+amounts with one decimal mark). When the date or the amount cannot be placed,
+or two columns fit equally, inference refuses with `InferenceUnsure` naming what
+it could not place: never a silent guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter
+from datetime import datetime
+from decimal import Decimal
+
+from dunwell.currencies import is_currency
+from dunwell.errors import InputError
+
+from .csv_profiles import CsvProfile
+from .text import amount, is_iban
+
+_SAMPLE = 200
+_SEPARATORS = ";,\t|"
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y",
+                 "%Y%m%d", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y", "%d-%m-%y", "%Y-%m-%d %H:%M:%S",
+                 "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d %b %Y", "%d-%b-%Y", "%b %d, %Y")
+
+# Header names by field, lower-cased and without accents; the earlier a name, the better.
+NAMES: dict[str, tuple[str, ...]] = {
+    "booking_date": ("booking date", "posting date", "transaction date", "date", "completed date",
+        "date completed (utc)", "started date", "buchungstag", "buchungsdatum", "datum",
+        "boekdatum", "transactiedatum", "date operation", "date d'operation",
+        "date de comptabilisation", "date comptable", "fecha operacion", "fecha", "fecha contable",
+        "data operazione", "data contabile", "data", "data ksiegowania", "data operacji",
+        "data transakcji", "posted date", "trans. date", "date posted", "bokforingsdag",
+        "bokforingsdatum", "transaktionsdag", "transaktionsdatum", "dato", "bogforingsdato",
+        "bokforingsdato", "kirjauspaiva", "tapahtumapaiva", "maksupaiva", "datum zauctovani",
+        "datum provedeni", "data wykonania", "data ksiegowania operacji"),
+    "value_date": ("value date", "valuta", "wertstellung", "valutadatum", "rentedatum",
+        "date de valeur", "fecha valor", "data valuta", "data waluty", "valutadag", "arvopaiva",
+        "valuteringsdato", "rentedato", "datum valuty"),
+    "amount": ("amount", "transaction amount", "amount (eur)", "betrag", "betrag (eur)", "umsatz",
+        "bedrag", "bedrag (eur)", "montant", "importe", "importo", "kwota", "kwota operacji",
+        "value", "net amount", "amount eur", "betrag (€)", "montant (eur)", "belopp", "belob",
+        "maara", "summa", "objem", "castka", "kwota transakcji", "suma",
+        "amount in account currency"),
+    "debit": ("debit", "debit amount", "withdrawal", "withdrawals", "money out", "paid out",
+        "soll", "lastschrift", "af", "debet", "debit (eur)", "debito", "cargo", "addebiti",
+        "uscite", "obciazenia", "wydatki", "debit (€)", "utgift", "uttag", "udbetaling", "ut",
+        "veloitus", "nosto", "obciazenie", "wyplaty", "odchozi"),
+    "credit": ("credit", "credit amount", "deposit", "deposits", "money in", "paid in", "haben",
+        "gutschrift", "bij", "credit (eur)", "credito", "abono", "abonos", "accrediti", "entrate",
+        "uznania", "wplywy", "credit (€)", "insattning", "inbetalning", "indbetaling", "in",
+        "pano", "hyvitys", "uznanie", "prichozi"),
+    "currency": ("currency", "ccy", "valuta", "wahrung", "waehrung", "valuta code", "munt",
+        "devise", "monnaie", "divisa", "moneda", "waluta", "currency code", "devies", "valuutta",
+        "mena", "mynt", "waluta operacji"),
+    "counterparty_name": ("counterparty", "counterparty name", "payee", "payer", "payee/payer",
+        "name", "merchant", "beneficiary", "beguenstigter/zahlungspflichtiger",
+        "begunstigter/zahlungspflichtiger", "zahlungsempfanger", "auftraggeber/empfanger",
+        "empfanger", "auftraggeber", "zahlungspflichtige*r", "zahlungsempfanger*in", "naam",
+        "naam / omschrijving", "tegenpartij", "naam tegenpartij", "beneficiaire", "tiers",
+        "contrepartie", "beneficiario", "ordenante", "controparte", "kontrahent",
+        "nazwa kontrahenta", "odbiorca", "nadawca", "counter party", "other party", "namn",
+        "mottagare", "saaja/maksaja", "saaja", "maksaja", "nazev protiuctu",
+        "nazwa odbiorcy/nadawcy", "modtager", "betalningsmottagare", "naam tegenpartij bevat",
+        "navn"),
+    "counterparty_iban": ("iban", "counterparty iban", "counterparty account", "iban/kontonummer",
+        "kontonummer/iban", "iban zahlungsempfanger", "tegenrekening", "tegenrekening iban",
+        "rekening tegenpartij", "compte", "iban contrepartie", "cuenta", "conto",
+        "rachunek kontrahenta", "numer rachunku", "protiucet", "saajan tilinumero",
+        "saajan tilinumero ja pankin bic", "motkonto", "rachunek nadawcy/odbiorcy", "tilinumero"),
+    "remittance_info": ("description", "reference", "memo", "details", "payment reference",
+        "narrative", "transaction description", "verwendungszweck", "buchungstext",
+        "vorgang/verwendungszweck", "umsatztext", "omschrijving", "mededelingen", "mededeling",
+        "libelle", "libelle operation", "communication", "concepto", "descripcion", "causale",
+        "descrizione", "tytul", "tytul operacji", "opis", "opis operacji", "text", "purpose",
+        "remittance information", "beskrivning", "rubrik", "tekst", "viesti", "selitys",
+        "meddelande", "zprava pro prijemce", "poznamka", "specifikation", "transaktionstext",
+        "opis transakcji"),
+    "transaction_id": ("transaction id", "transaction reference", "id", "reference number",
+        "transaktions-id", "referenz", "kenmerk", "reference operation", "numero de transaction",
+        "id pohybu", "arkistointitunnus", "transactienummer", "radnummer"),
+    "sign": ("debit/credit", "af bij", "d/c", "cr/dr", "soll/haben", "credit/debit", "s/h",
+        "debit credit"),
+    "status": ("status", "state", "estado", "stato"),
+    "balance": ("balance", "running balance", "saldo", "bokfort saldo", "kontostand", "solde",
+        "saldo po operacji", "saldo na koncie", "available balance", "ledger balance", "zustatek"),
+    "account": ("account", "account number", "iban account", "auftragskonto", "konto", "rekening",
+        "rekeningnummer", "numero de compte", "my account", "own account", "rachunek"),
+}
+_REQUIRED = ("booking_date",)
+_PENDING = {"reserverat", "reserveret", "reservert", "pending", "vorgemerkt", "reserviert",
+            "varaus", "in behandeling", "en cours", "en attente", "pendiente", "in attesa",
+            "oczekujaca", "blokada", "rezervace", "authorised", "authorized"}
+_BOOKED = ("completed", "posted", "booked", "gebucht", "umsatz gebucht", "settled", "cleared")
+
+
+class InferenceUnsure(InputError):
+    """Inference could not place the columns a statement needs; the message says which."""
+
+
+def fold(name: str) -> str:
+    """A header name compared loosely: lower case, no accents, single spaces, no quotes,
+    without a currency after it ("Betrag (EUR)", "Débit euros", "Amount in GBP")."""
+    text = unicodedata.normalize("NFKD", name.strip().strip('"').lstrip("#*").lower())
+    text = "".join(c for c in text if not unicodedata.combining(c)).translate(_LETTERS)
+    text = " ".join(text.replace("_", " ").split())
+    return _CURRENCY_SUFFIX.sub("", text) or text
+
+
+_LETTERS = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "ł": "l", "đ": "d", "ı": "i",
+                         "œ": "oe", "þ": "th"})
+_CURRENCY_SUFFIX = re.compile(r"\s*(\((?:[a-z]{3}|[€$£])\)|(?:in )?(?:eur|euros?|euroa|usd|gbp|"
+                              r"chf|pln|sek|dkk|nok|czk|huf|cad|aud|[€$£]))$")
+_DAY_FIRST = {"EUR", "GBP", "CHF", "PLN", "MXN", "SEK", "NOK", "DKK", "CZK", "HUF", "AUD", "NZD",
+              "BRL", "INR", "ZAR"}
+
+
+def infer(text: str, source: str, name: str = "inferred", currency: str | None = None
+          ) -> tuple[CsvProfile, list[str]]:
+    """A profile for the CSV text and a line per decision, for the user to read.
+
+    `currency` (the user's --currency) also settles 01/02/2025: day first for EUR, GBP
+    and most others, month first for USD; without it such dates are refused."""
+    separator = _separator(text)
+    table = _table(text, separator, source)
+    header_at = _header_row(table)
+    notes: list[str] = []
+    if header_at is None:
+        line, names, body, columns = _by_values(table, source, currency)
+        notes.append("no header row: columns placed by their values")
+    else:
+        line, header = table[header_at]
+        names = [c.strip().lstrip("\ufeff") for c in header]
+        body = [cells for _, cells in table[header_at + 1:header_at + 1 + _SAMPLE]]
+        columns = _placed(names, body, source, line)
+    date_column = names[columns["booking_date"]]
+    amount_cols = [columns[f] for f in ("amount", "debit", "credit") if f in columns]
+    found_ccy = None if "currency" in columns else (
+        _currency_in([names[i] for i in amount_cols])
+        or _symbol_currency([_at(r, i) for r in body for i in amount_cols])
+        or _currency_in(names))
+    order = _order(currency or found_ccy)
+    dates = [_at(r, columns["booking_date"]) for r in body]
+    pending = sorted({d for d in dates if fold(d) in _PENDING})
+    formats = _date_formats([d for d in dates if d not in pending], order)
+    if not formats:
+        raise InferenceUnsure(source, f"the dates in column {date_column!r} match no one date "
+                              "format (or two ambiguously, like 01/02/2025: --currency USD "
+                              "reads month first, EUR or GBP day first); " + HOW, line,
+                              date_column)
+    decimal, thousands = _number_format([_at(r, i) for r in body for i in amount_cols])
+    if decimal is None:
+        raise InferenceUnsure(source, "the amounts use no one decimal mark; " + HOW, line,
+                              names[amount_cols[0]])
+    mapped = {f: (names[i],) for f, i in columns.items() if f not in ("value_date", "balance")}
+    currency = found_ccy or (None if "currency" in columns else currency)
+    if currency is None and "currency" not in columns:
+        notes.append("no currency column: pass --currency CODE (or set currency: in the "
+                     "profile)")
+    status_booked = _booked(columns, body)
+    if not status_booked:
+        mapped.pop("status", None)
+    preamble = " ".join(" ".join(cells) for _, cells in table[:header_at])
+    ibans = set(re.findall(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b", preamble))
+    account_pattern = None
+    if "account" not in columns and len(ibans) == 1:
+        account_pattern = r"\b([A-Z]{2}\d{2}[A-Z0-9]{10,30})\b"
+        notes.append(f"account {next(iter(ibans))} from the lines above the header")
+    signs: dict[str, tuple[str, ...]] = {}
+    if "sign" in columns:  # every word for debit and credit, also those not in the sample
+        signs = {"debit_values": tuple(sorted(w.upper() for w in _DEBIT_WORDS)),
+                 "credit_values": tuple(sorted(w.upper() for w in _CREDIT_WORDS))}
+    skip_if: tuple[str, ...] = ()
+    if pending:
+        before = "" if columns["booking_date"] == 0 else (
+            f"^(?:[^{re.escape(separator)}]*{re.escape(separator)}){{{columns['booking_date']}}}")
+        skip_if = (f"{before or '^'}(?:{'|'.join(re.escape(p) for p in pending)})\\s*"
+                   f"(?:{re.escape(separator)}|$)",)
+        notes.append(f"rows dated {' or '.join(repr(p) for p in pending)} are pending, not "
+                     "booked: skipped")
+    profile = CsvProfile(
+        name=name, header=tuple(names[i] for f, i in sorted(columns.items(), key=lambda x: x[1])
+                                if f in ("booking_date", "amount", "debit", "credit")),
+        columns=mapped, separator=separator, skip_rows=line - 1,
+        date_formats=formats, header_row=header_at is not None,
+        decimal=decimal, thousands=thousands, currency=currency,
+        strip=_symbols([_at(r, i) for r in body for i in amount_cols]),
+        status_booked=status_booked, skip_undated=True, account_pattern=account_pattern,
+        skip_if=skip_if, **signs,
+        description=f"inferred from {source}")
+    where = f"header on line {line}" if header_at is not None else "no header row"
+    notes[:0] = [f"{where}, separator {separator!r}, dates {' or '.join(formats)}"
+                 f", decimal mark {decimal!r}",
+                 "columns: " + ", ".join(f"{f} = {v[0]!r}" for f, v in mapped.items())]
+    return profile, notes
+
+
+_NO_HEADER = ("no header row found: a bank CSV needs a row of column names above its "
+              "transactions, or columns whose values say unambiguously which is the date and "
+              "which the amount")
+_MIN_ROWS = 5
+
+
+def _by_values(table: list[tuple[int, list[str]]], source: str, currency: str | None
+               ) -> tuple[int, list[str], list[list[str]], dict[str, int]]:
+    """An export without a header row (ASN, Triodos, TD): the columns placed by their
+    values alone, and only where that is unambiguous: one date column first; one amount
+    column, or several where all but one are running balances of it; a debit and a credit
+    column, never both filled, whose orientation a balance column confirms; a debit/credit
+    word column as the sign. Otherwise InferenceUnsure."""
+    width = Counter(len(cells) for _, cells in table).most_common(1)[0][0] if table else 0
+    rows = [(line, cells) for line, cells in table if len(cells) == width]
+    if width < 2 or len(rows) < _MIN_ROWS or len(rows) < 0.9 * len(table):
+        raise InferenceUnsure(source, _NO_HEADER, 1)
+    line = rows[0][0]
+    body = [cells for _, cells in rows[:_SAMPLE]]
+    names = [f"column {i}" for i in range(1, width + 1)]
+    values = [[_at(r, i) for r in body] for i in range(width)]
+    order = _order(currency)
+    dates = [i for i in range(width) if all(values[i]) and _date_formats(values[i], order)]
+    money = [i for i in range(width) if i not in dates and _is_money(values[i])]
+    if not dates or not money:
+        raise InferenceUnsure(source, _NO_HEADER, line)
+    columns = {"booking_date": dates[0], **_money(values, money, dates[0], order, source, line)}
+    for i in range(width):
+        folded = {fold(v) for v in values[i] if v}
+        if folded and all(re.fullmatch(r"[a-z]{3}", f) and is_currency(f.upper())
+                          for f in folded):
+            columns.setdefault("currency", i)
+        elif folded and folded <= _SIGN_WORDS and "amount" in columns:
+            columns.setdefault("sign", i)
+    ibans = [i for i in range(width)
+             if sum(is_iban(v.replace(" ", "").upper()) for v in values[i]) >= 0.8 * len(body)]
+    for i in ibans:
+        columns.setdefault("account" if len(set(values[i])) == 1 else "counterparty_iban", i)
+    texts = [i for i in range(width) if i not in columns.values() and not _is_money(values[i])
+             and sum(bool(re.search(r"[A-Za-z]{3}", v)) for v in values[i]) >= len(body) / 2]
+    if texts:
+        columns["remittance_info"] = max(texts, key=lambda i: sum(len(v) for v in values[i]))
+    return line, names, body, columns
+
+
+_DEBIT_WORDS = {"d", "dr", "debit", "debet", "af", "s", "soll", "debito", "db"}
+_CREDIT_WORDS = {"c", "cr", "credit", "bij", "h", "haben", "credito", "cd"}
+_SIGN_WORDS = _DEBIT_WORDS | _CREDIT_WORDS
+
+
+def _money(values: list[list[str]], money: list[int], dated: int, order: str | None,
+           source: str, line: int) -> dict[str, int]:
+    """The amount column, or the debit and credit columns, of an export without a header:
+    running balances set aside; a debit/credit pair oriented by a balance column."""
+    body = values[dated]
+    numbers = [[_decimal(v) for v in column] for column in values]
+    plain = [i for i in money if all(values[i])]
+    halves = [i for i in money if not all(values[i])]
+    balances = {i for i in plain if any(_runs(numbers[i], numbers[j]) for j in plain if j != i)}
+    amounts = [i for i in plain if i not in balances]
+    if len(amounts) == 1 and not halves:
+        return {"amount": amounts[0]}
+    elif len(halves) == 2 and all(bool(values[halves[0]][r]) != bool(values[halves[1]][r])
+                                  for r in range(len(body))):
+        first, second = halves
+        signed = [(numbers[second][r] or Decimal(0)) - (numbers[first][r] or Decimal(0))
+                  for r in range(len(body))]
+        when = _dates(values[dated], order)
+        ascending = 1 if when == sorted(when) else -1 if when == sorted(when, reverse=True) else 0
+        fits = {_runs(numbers[i], signed) * ascending for i in plain}
+        if len(amounts) > len(fits & {1, -1}) or fits & {1, -1} in ({1, -1}, set()):
+            raise InferenceUnsure(source, _NO_HEADER + " (two amount columns, one for money "
+                                  "out and one for money in, and no balance column that says "
+                                  "which is which)", line)
+        debit, credit = (first, second) if 1 in fits else (second, first)
+        return {"debit": debit, "credit": credit}
+    raise InferenceUnsure(source, _NO_HEADER + f" ({len(amounts) + len(halves)} columns could be "
+                          "the amount)", line)
+
+
+def _is_money(values: list[str]) -> bool:
+    """A column of amounts with decimals (not ids, codes or whole numbers), gaps allowed."""
+    filled = [v for v in values if v]
+    return bool(filled) and _number_format(filled)[0] is not None and sum(
+        bool(re.search(r"[.,]\d{2}\)?-?$", _bare(v))) for v in filled) >= 0.8 * len(filled)
+
+
+def _decimal(value: str) -> Decimal | None:
+    """A cell's amount, whichever of "." or "," is its decimal mark; None when empty."""
+    if not value:
+        return None
+    decimal, thousands = _number_format([value])
+    if decimal is None:
+        return None
+    return amount(_bare(value), "", None, "", decimal=decimal, thousands=thousands)
+
+
+def _runs(balance: list[Decimal | None], amounts: list[Decimal | None]) -> int:
+    """1 when `balance` is a running balance adding the amounts row by row (the balance
+    before or after each row), -1 when it subtracts them (rows newest first), else 0."""
+    if len(balance) < _MIN_ROWS or None in balance:
+        return 0
+    steps = [balance[r + 1] - balance[r] for r in range(len(balance) - 1)]  # type: ignore[operator]
+    for shift in (0, 1):
+        moved = [amounts[r + shift] for r in range(len(steps))]
+        for sign in (1, -1):
+            if all(m is not None and step == sign * m
+                   for step, m in zip(steps, moved, strict=True)):
+                return sign
+    return 0
+
+
+def _dates(values: list[str], order: str | None) -> list[datetime]:
+    """The values as dates in their one format (for the rows' order)."""
+    fmt = _date_formats(values, order)[0]
+    return [datetime.strptime(v, fmt) for v in values]
+
+
+def known_names(text: str) -> int:
+    """How many cells of the file's first lines are column names inference knows: of two
+    readings of an 8-bit file, the one with more is the right code page ("Beløb" in
+    Windows-1252, not "Belřb" in Windows-1250)."""
+    vocabulary = {n for names in NAMES.values() for n in names}
+    head = "\n".join(text.splitlines()[:40])
+    cells = re.split(r"[;,\t|\n]", head)
+    return sum(fold(c) in vocabulary for c in cells if c.strip())
+
+
+def _placed(names: list[str], body: list[list[str]], source: str, line: int
+            ) -> dict[str, int]:
+    """The columns placed, or InferenceUnsure naming what could not be placed."""
+    try:
+        columns = _columns(names, body)
+    except _Ambiguous as both:
+        raise InferenceUnsure(source, f"columns {' and '.join(repr(c) for c in both.columns)} "
+                              f"could both be the {both.field.replace('_', ' ')}; " + HOW,
+                              line) from None
+    missing = [f for f in _REQUIRED if f not in columns]
+    if "amount" not in columns and not {"debit", "credit"} <= columns.keys():
+        missing.append("amount (or debit and credit)")
+    if missing:
+        raise InferenceUnsure(source, _unsure(missing, names), line)
+    return columns
+
+
+def _booked(columns: dict[str, int], body: list[list[str]]) -> tuple[str, ...]:
+    """Status values meaning booked ("Gebucht", "COMPLETED"), when there is a status column."""
+    if "status" not in columns:
+        return ()
+    values = {_at(r, columns["status"]) for r in body}
+    return tuple(sorted(v for v in values if fold(v) in _BOOKED))
+
+
+HOW = ("write a profile for it (dunwell statement profile infer FILE -o NAME.yaml gives a "
+        "start; see connectors/sources/statements/README.md) and pass "
+        "--profiles DIR --profile NAME")
+
+
+def _unsure(missing: list[str], names: list[str]) -> str:
+    return (f"cannot tell which column holds the {' and the '.join(missing)} among "
+            f"{', '.join(repr(n) for n in names)}; " + HOW)
+
+
+def _separator(text: str) -> str:
+    """The separator that splits the most records into the same number (>1) of cells
+    (records, not lines: a quoted cell may span lines)."""
+    best, score = ",", 0
+    for sep in _SEPARATORS:
+        widths: Counter[int] = Counter()
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        try:
+            for count, cells in enumerate(reader):
+                if count >= 60:
+                    break
+                if any(c.strip() for c in cells):
+                    widths[len(cells)] += 1
+        except csv.Error:
+            continue
+        width, count = max(widths.items(), key=lambda kv: (kv[1] * (kv[0] > 1), kv[0]),
+                           default=(1, 0))
+        if width > 1 and count * width > score:
+            best, score = sep, count * width
+    return best
+
+
+def _table(text: str, separator: str, source: str) -> list[tuple[int, list[str]]]:
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    start = 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                out.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(source, f"bad CSV: {exc}", start) from None
+    return out
+
+
+def _header_row(table: list[tuple[int, list[str]]]) -> int | None:
+    """The first row of mostly names, as wide as the table's rows usually are, whose width
+    the rows below it keep (a preamble of "key;value" lines is narrower than the table)."""
+    widths = Counter(len(cells) for _, cells in table[:_SAMPLE + 40])
+    usual = max(widths.items(), key=lambda kv: (kv[1], kv[0]))[0] if widths else 0
+    for i, (_, cells) in enumerate(table[:40]):
+        filled = [c for c in cells if c.strip()]
+        if len(filled) < 2 or any(_looks_number_or_date(c) for c in filled):
+            continue
+        if abs(len(cells) - usual) > 1 and len(filled) < min(3, usual):
+            continue
+        below = [c for _, c in table[i + 1:i + 6]]
+        same = [c for c in below if abs(len(c) - len(cells)) <= 1]
+        dated = any(_is_date(v.strip(), f) for c in same[:3] for v in c for f in _DATE_FORMATS)
+        if below and len(same) >= max(1, len(below) - 1) and dated:
+            return i
+    return None
+
+
+def _looks_number_or_date(cell: str) -> bool:
+    return bool(re.fullmatch(r"[-+(]?[0-9][0-9.,' /:-]*\)?", cell.strip()))
+
+
+def _at(row: list[str], i: int) -> str:
+    return row[i].strip() if i < len(row) else ""
+
+
+_MONEY_AND_DATE = ("booking_date", "amount", "debit", "credit")
+
+
+class _Ambiguous(Exception):
+    """Two columns fit a field equally well."""
+
+    def __init__(self, field: str, columns: list[str]) -> None:
+        super().__init__(field)
+        self.field, self.columns = field, columns
+
+
+def _columns(names: list[str], body: list[list[str]]) -> dict[str, int]:
+    """Field -> column index, by name then checked (and tie-broken) by the values."""
+    folded = [fold(n) for n in names]
+    placed: dict[str, int] = {}
+    taken: set[int] = set()
+    for field, candidates in NAMES.items():
+        for wanted in candidates:
+            hits = [i for i, f in enumerate(folded) if i not in taken and f == wanted]
+            if not hits:
+                continue
+            fits = [i for i in hits if _values_fit(field, [_at(r, i) for r in body])]
+            if len(fits) > 1 and field in _MONEY_AND_DATE:
+                raise _Ambiguous(field, [names[i] for i in fits])
+            if fits:
+                placed[field] = fits[0]
+                taken.add(fits[0])
+                break
+    return _settled(placed, taken, names, body)
+
+
+def _settled(placed: dict[str, int], taken: set[int], names: list[str],
+             body: list[list[str]]) -> dict[str, int]:
+    """The columns placed by name, completed and made consistent: an amount column named by
+    its currency alone, the value date when there is no booking date, no debit/credit
+    beside an amount, no counterparty IBAN column without an IBAN in it."""
+    if "amount" not in placed and not {"debit", "credit"} <= placed.keys():
+        by_currency = [i for i in _currency_columns(names, body) if i not in taken]
+        if len(by_currency) > 1:
+            raise _Ambiguous("amount", [names[i] for i in by_currency])
+        if by_currency:
+            placed["amount"] = by_currency[0]
+    if "booking_date" not in placed and "value_date" in placed:
+        placed["booking_date"] = placed.pop("value_date")
+    if "amount" in placed and ({"debit", "credit"} & placed.keys()):
+        for f in ("debit", "credit"):
+            placed.pop(f, None)
+    if "counterparty_iban" in placed and not any(
+            is_iban(_at(r, placed["counterparty_iban"]).replace(" ", "").upper()) for r in body):
+        del placed["counterparty_iban"]
+    return placed
+
+
+def _values_fit(field: str, values: list[str]) -> bool:
+    """Do a column's values look like the field (dates, amounts, a currency code)?"""
+    filled = [v for v in values if v and fold(v) not in _PENDING]
+    if field in ("booking_date", "value_date"):
+        return bool(filled) and bool(_date_formats(filled, "day"))
+    if field in ("debit", "credit"):  # one of the pair may be empty in a short export
+        return not filled or _number_format(filled)[0] is not None
+    if field in ("amount", "fee", "balance"):
+        return bool(filled) and _number_format(filled)[0] is not None
+    if field == "currency":
+        return bool(filled) and all(re.fullmatch(r"[A-Za-z]{3}", v) for v in filled)
+    return True
+
+
+def _order(currency: str | None) -> str | None:
+    """Which comes first in a d/m or m/d date where the currency's country says so."""
+    if currency == "USD":
+        return "month"
+    return "day" if currency in _DAY_FIRST else None
+
+
+def _date_formats(values: list[str], order: str | None = None) -> tuple[str, ...]:
+    """The one format every non-empty value reads in; () when none, or when day and month
+    could be either way round and `order` does not say which."""
+    filled = [v for v in values if v][:_SAMPLE]
+    if not filled:
+        return ()
+    fits = [f for f in _DATE_FORMATS if all(_is_date(v, f) for v in filled)]
+    for day, month in (("%d/%m/%Y", "%m/%d/%Y"), ("%d/%m/%y", "%m/%d/%y")):
+        if {day, month} <= set(fits):
+            if order is None:
+                return ()  # 01/02/2025: January or February? Refuse rather than guess.
+            fits.remove(month if order == "day" else day)
+    return (fits[0],) if fits else ()
+
+
+def _is_date(text: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def _number_format(values: list[str]) -> tuple[str | None, str]:
+    """(decimal mark, thousands separators) under which every amount parses; the decimal
+    mark is the one found last in a value with a fraction ("1.234,56": ",")."""
+    filled = [_bare(v) for v in values if v.strip()]
+    if not filled:
+        return None, ""
+    marks = Counter()
+    for v in filled:
+        found = re.search(r"[.,](\d{1,3})\)?-?$", v)
+        if found and not re.fullmatch(r"[-+(]?\d{1,3}([.,]\d{3})+\)?-?", v):
+            marks[v[found.start()]] += 1
+    if len(marks) > 1:
+        return None, ""
+    decimal = next(iter(marks), ".")
+    if not marks and any(re.search(r",\d{3}\b", v) for v in filled):
+        decimal = "."
+    thousands = "." if decimal == "," else ","
+    extra = "'" if any("'" in v for v in filled) else ""
+    for v in filled:
+        try:
+            amount(v, "", None, "", decimal=decimal, thousands=thousands + extra)
+        except InputError:
+            return None, ""
+    return decimal, thousands + extra
+
+
+_SYMBOLS = ("€", "$", "£", "EUR", "USD", "GBP", "CHF", "PLN", "zł", "kr")
+
+
+def _bare(value: str) -> str:
+    text = value.strip()
+    for symbol in _SYMBOLS:
+        text = text.replace(symbol, "")
+    return re.sub(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])", "", text).strip()
+
+
+def _symbols(values: list[str]) -> tuple[str, ...]:
+    codes = sorted({m for v in values for m in re.findall(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])",
+                                                           v) if is_currency(m)})
+    return tuple(s for s in dict.fromkeys([*_SYMBOLS, *codes]) if any(s in v for v in values))
+
+
+def _currency_in(names: list[str]) -> str | None:
+    """A currency named in an amount header ("Betrag (EUR)", "Amount (GBP)", "CAD$",
+    "Määrä EUROA")."""
+    for n in names:
+        for code in re.findall(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])", n):
+            if is_currency(code) and code not in _NOT_CURRENCY_WORDS:
+                return code
+    if any("€" in n or re.search(r"\beur(?:os?|oa)\b", n, re.I) for n in names):
+        return "EUR"
+    return None
+
+
+_NOT_CURRENCY_WORDS = {"ALL", "TOP", "CUP", "MOP", "BAM"}
+
+
+def _currency_columns(names: list[str], body: list[list[str]]) -> list[int]:
+    """Columns named by a currency alone ("CAD$", "USD$", "EUR") that hold amounts: an
+    account's amounts split by currency, of which only one may be filled."""
+    found = []
+    for i, name in enumerate(names):
+        code = re.fullmatch(r"\s*([A-Z]{3})\s*\$?\s*", name)
+        values = [_at(r, i) for r in body]
+        if code and is_currency(code.group(1)) and any(values) and _values_fit("amount",
+                                                                              values):
+            found.append(i)
+    return found
+
+
+def _symbol_currency(values: list[str]) -> str | None:
+    """The currency every amount carries: a symbol that names one currency (€, £; not $,
+    which is a dozen currencies) or the same ISO code ("-1 234,56 PLN")."""
+    filled = [v for v in values if v.strip()]
+    for symbol, code in (("€", "EUR"), ("£", "GBP")):
+        if filled and all(symbol in v for v in filled):
+            return code
+    codes = {m.group(1) for v in filled
+             for m in [re.search(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])", v)] if m}
+    if filled and len(codes) == 1 and all(re.search(r"[A-Z]{3}", v) for v in filled):
+        code = next(iter(codes))
+        return code if is_currency(code) else None
+    return None

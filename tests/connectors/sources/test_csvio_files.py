@@ -1,0 +1,103 @@
+"""csvio: how a file's bytes become text, and how output appears only when complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dunwell.connectors.sources import csvio
+from dunwell.errors import InputError, InputErrors
+
+
+def test_utf8_with_bom_decodes_without_warning(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"\xef\xbb\xbfa,b\n1,2\n")
+    assert csvio.decode(path) == ("a,b\n1,2\n", [])
+
+
+def test_invalid_utf8_falls_back_to_windows_1252_naming_the_first_bad_line(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"a,b\n1,2\n3,\x80 \xe9t\xe9\n")
+    text, warnings = csvio.decode(path)
+    assert text.endswith("3,€ été\n")
+    assert warnings == [f"{path}:3: not valid UTF-8; read as Windows-1252"]
+
+
+@pytest.mark.parametrize(("make", "problem"), [
+    (lambda p: None, "file not found"),
+    (lambda p: p.mkdir(), "is a folder, not a file"),
+    (lambda p: p.write_bytes("a,b\n".encode("utf-16")), "is UTF-16 text"),
+])
+def test_unreadable_file_is_an_input_error_naming_it(tmp_path, make, problem):
+    path = tmp_path / "a.csv"
+    make(path)
+    with pytest.raises(InputError) as caught:
+        csvio.decode(path)
+    assert caught.value.source == str(path)
+    assert problem in caught.value.problem
+
+
+def test_binary_content_is_refused_at_the_line_of_its_first_nul(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"a,b\n1,2\n\x00\x00")
+    with pytest.raises(InputError) as caught:
+        csvio.read_table(path, ["a"])
+    assert (caught.value.line, "binary" in caught.value.problem) == (3, True)
+
+
+def test_header_in_another_case_gets_a_hint(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("Invoice_ID,Due Date\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        csvio.read_table(path, ["invoice_id", "due_date"])
+    assert [(e.column, e.problem.split("(")[1]) for e in caught.value.errors] == [
+        ("invoice_id", "found 'Invoice_ID': names are lower case with underscores)"),
+        ("due_date", "found 'Due Date': names are lower case with underscores)")]
+
+
+def test_every_row_keeps_its_physical_line(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text('\n\na,b\n1,"x\ny"\n\n  \n3,4\n5,"\n\n"\n7,8', encoding="utf-8")
+    table = csvio.read_table(path, ["a", "b"])
+    assert table.frame["line"].tolist() == [4, 8, 9, 12]
+
+
+def test_written_csv_appears_only_when_complete(tmp_path):
+    target = tmp_path / "out" / "bank.csv"
+    frame = pd.DataFrame({"a": ["1", "2"], "b": ["x", "y"]})
+    csvio.write_csv_atomic(frame, target, ["a", "b"])
+    assert target.read_text(encoding="utf-8") == "a,b\n1,x\n2,y\n"
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "bank.csv"
+    target.write_bytes(b"old\n")
+
+    def rows():
+        yield ["1", "x"]
+        raise RuntimeError("disk pulled out")
+
+    with pytest.raises(RuntimeError):
+        csvio.write_rows_atomic(rows(), target, ["a", "b"])
+    assert target.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bank.csv"]
+
+
+def test_a_missing_column_fails_the_write_before_the_target_changes(tmp_path):
+    target = tmp_path / "bank.csv"
+    target.write_bytes(b"old\n")
+    with pytest.raises(KeyError):
+        csvio.write_csv_atomic(pd.DataFrame({"a": ["1"]}), target, ["a", "b"])
+    assert target.read_bytes() == b"old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["bank.csv"]
+
+
+def test_rows_round_trip_through_write_and_read(tmp_path: Path):
+    target = tmp_path / "t.csv"
+    rows = [["1", 'quote " and, comma'], ["2", "new\nline"], ["3", "Müller – €"]]
+    csvio.write_rows_atomic(rows, target, ["a", "b"])
+    frame = csvio.read_table(target, ["a", "b"]).frame
+    assert frame[["a", "b"]].values.tolist() == rows
+    assert frame["line"].tolist() == [2, 3, 5]

@@ -107,14 +107,27 @@ def _quiet_prefect() -> None:
 
     # Prefect does not create a missing PREFECT_HOME's parents: prepare_process does.
     prepare_process(_LIBRARY_DEFAULTS, "PREFECT_HOME", Path(".dunwell") / "prefect")
-    for name in ("prefect.flow_runs", "prefect.task_runs"):
+    for name in ("prefect.flow_runs", "prefect.task_runs", *_POOL_LOGGERS):
         logging.getLogger(name).addFilter(_without_traceback_for_our_errors)
+
+
+# SQLAlchemy logs through one logger per pool class. A SIGTERM that lands while a pool
+# resets a connection is logged there with its traceback; `_run` already says it in a line.
+_POOL_LOGGERS = tuple(
+    f"sqlalchemy.pool.impl.{pool}" for pool in (
+        "QueuePool", "NullPool", "SingletonThreadPool", "StaticPool", "AssertionPool",
+        "AsyncAdaptedQueuePool", "FallbackAsyncAdaptedQueuePool",
+    )
+)
 
 
 def _without_traceback_for_our_errors(record: logging.LogRecord) -> bool:
     """An error dunwell raises on purpose is reported in one line by `_run`, not as a traceback;
-    an outage (database down, lock held) only there."""
+    an outage (database down, lock held) and an interruption (Ctrl-C, SIGTERM, which Prefect
+    turns into its TerminationSignal) only there."""
     if record.exc_info and isinstance(record.exc_info[1], Unavailable):
+        return False
+    if record.exc_info and not isinstance(record.exc_info[1], Exception | None):
         return False
     if record.exc_info and isinstance(record.exc_info[1], DunwellError):
         record.exc_info = None

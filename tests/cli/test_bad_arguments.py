@@ -85,3 +85,29 @@ def test_prefect_logs_an_error_of_ours_without_its_traceback(workdir):
     first, bug = stream.getvalue().split("Task run failed with exception: KeyError")
     assert "Traceback" not in first and "InputError" in first
     assert "Traceback" in bug
+
+
+def test_a_signal_during_a_connection_reset_is_not_shown_as_a_traceback(workdir):
+    """Prefect turns SIGTERM into a TerminationSignal raised wherever the run is; inside
+    SQLAlchemy's pool it is logged with a traceback. The user sees the one `interrupted` line
+    of the CLI instead; an ordinary failure of the pool keeps its traceback."""
+    from prefect.exceptions import TerminationSignal
+
+    from dunwell.cli import _quiet_prefect
+
+    _quiet_prefect()
+    logger = logging.getLogger("sqlalchemy.pool.impl.QueuePool")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        for error in (TerminationSignal(signal=15), KeyboardInterrupt(), OSError("socket")):
+            try:
+                raise error
+            except BaseException:
+                logger.error("Exception during reset or similar", exc_info=True)
+    finally:
+        logger.removeHandler(handler)
+    shown = stream.getvalue()
+    assert shown.count("Exception during reset") == 1
+    assert "OSError: socket" in shown and "TerminationSignal" not in shown

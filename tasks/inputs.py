@@ -77,7 +77,7 @@ _LAST: dict[str, object] = {}
 
 def _files_key(paths: list[str | Path | None]) -> tuple | None:
     """(path, size, mtime) of every input file; None when one is no plain file (a query)."""
-    key = []
+    key: list[tuple[str, int, int] | None] = []
     for path in paths:
         if path is None:
             key.append(None)

@@ -122,7 +122,8 @@ def check(
         with _GX_LOCK:
             verdicts = gx_engine.validate(spec, derived, params)
     suite_critical = bool(spec.get("meta", {}).get("critical", False))
-    outcomes, failing = [], {}
+    outcomes: list[Outcome] = []
+    failing: dict[int, list[str]] = {}
     for exp, verdict in zip(spec["expectations"], verdicts, strict=True):
         outcome, rows = _outcome(exp, verdict, frame, suite_critical)
         outcomes.append(outcome)
@@ -269,7 +270,7 @@ def _split(frame: pd.DataFrame, failing: dict[int, list[str]]) -> tuple[pd.DataF
     mask = np.zeros(len(frame), dtype=bool)
     mask[list(failing)] = True
     quarantine = frame[mask].copy()
-    quarantine["reason"] = ["; ".join(failing[i]) for i in np.flatnonzero(mask)]
+    quarantine["reason"] = ["; ".join(failing[i]) for i in np.flatnonzero(mask).tolist()]
     return quarantine, frame[~mask].copy()
 
 

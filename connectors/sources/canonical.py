@@ -77,13 +77,19 @@ _INVISIBLE = (r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad"
               r"\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
+def _first_invisible(text: str) -> int:
+    """The code point of the first invisible character in `text` (0 when there is none)."""
+    found = re.search(_INVISIBLE, text)
+    return ord(found.group()) if found else 0
+
+
 def _identifier(check: _Checker, column: str) -> pd.Series:
     """A required id; one holding an invisible character is refused with its code point."""
     values = _required(check, column)
     hidden = values.str.extract(f"({_INVISIBLE})", expand=False)
     check.flag(hidden.notna(), column,
                lambda v: f"{v!r} contains an invisible character (U+"
-                         f"{ord(re.search(_INVISIBLE, v).group()):04X}); type the id as printed")
+                         f"{_first_invisible(v):04X}); type the id as printed")
     return values
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from dunwell.connectors.storage.columns import dialect_insert, json_safe
 from dunwell.connectors.storage.decisions import pause_customer
 from dunwell.connectors.storage.models import OutboxMessage, utcnow
+from dunwell.model import DeliveryStatus
 
 T = TypeVar("T")
 HISTORY_COLUMNS = ["customer_id", "currency", "stage", "invoice_ids", "sent_at", "key", "status"]
@@ -74,7 +75,9 @@ def _message_row(message: Any, run_id: str | None, fields: dict[str, Any]) -> di
 
 
 RESUMABLE = ("planned", "failed")  # nothing left the building: a later run may send these
-ATTEMPTED = ("sending", "sent", "bounced", "unknown")  # never sent again automatically
+_SENDING = DeliveryStatus.SENDING.value
+ATTEMPTED = tuple(s.value for s in (  # never sent again automatically
+    DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.BOUNCED, DeliveryStatus.UNKNOWN))
 ABANDONED = "the run sending it stopped before the server's answer was recorded"
 
 
@@ -118,7 +121,7 @@ def begin_attempt(db: Session | Engine, key: str, message_id: str,
         result = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.key == key, OutboxMessage.status.in_(RESUMABLE))
-            .values(status="sending", message_id=message_id, attempted_at=at or utcnow(),
+            .values(status=_SENDING, message_id=message_id, attempted_at=at or utcnow(),
                     attempts=OutboxMessage.attempts + 1))
         return _rowcount(result) == 1
 
@@ -174,7 +177,7 @@ def abandon_sending(db: Session | Engine) -> int:
     Call it while holding the run lock, when no other run can be sending.
     """
     def work(session: Session) -> int:
-        result = session.execute(update(OutboxMessage).where(OutboxMessage.status == "sending")
+        result = session.execute(update(OutboxMessage).where(OutboxMessage.status == _SENDING)
                                  .values(status="unknown", detail=ABANDONED))
         return int(_rowcount(result))
 

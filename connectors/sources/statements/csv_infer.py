@@ -305,9 +305,10 @@ def _decimal(value: str) -> Decimal | None:
 def _runs(balance: list[Decimal | None], amounts: Sequence[Decimal | None]) -> int:
     """1 when `balance` is a running balance adding the amounts row by row (the balance
     before or after each row), -1 when it subtracts them (rows newest first), else 0."""
-    if len(balance) < _MIN_ROWS or None in balance:
+    known = [b for b in balance if b is not None]
+    if len(balance) < _MIN_ROWS or len(known) < len(balance):
         return 0
-    steps = [balance[r + 1] - balance[r] for r in range(len(balance) - 1)]  # type: ignore[operator]
+    steps = [known[r + 1] - known[r] for r in range(len(known) - 1)]
     for shift in (0, 1):
         moved = [amounts[r + shift] for r in range(len(steps))]
         for sign in (1, -1):

@@ -16,19 +16,21 @@ from sqlalchemy.engine import Engine
 from dunwell.errors import ConfigError
 
 if TYPE_CHECKING:
+    from dunwell.connectors.outbound.mail import FileOutbox, SmtpTransport
     from dunwell.connectors.settings.config import Settings
     from dunwell.dunning import DunningPolicy
+    from dunwell.matching import MatchPolicy
 
 
 @dataclass(frozen=True)
 class Adapters:
     """Everything a run talks to, chosen once from the settings."""
 
-    settings: Any
+    settings: Settings
     engine: Engine
-    transport: Any
-    match_policy: Any
-    dunning_policy: Any
+    transport: SmtpTransport | FileOutbox
+    match_policy: MatchPolicy
+    dunning_policy: DunningPolicy
     templates_dir: Path
     out_dir: Path
     work_dir: Path
@@ -134,7 +136,7 @@ def read_policy(path: Path) -> DunningPolicy:
         raise ConfigError(f"{path}: {exc}") from None
 
 
-def build(out_dir: Path, settings: Any | None = None, run_id: str = "run") -> Adapters:
+def build(out_dir: Path, settings: Settings | None = None, run_id: str = "run") -> Adapters:
     """Settings -> database engine, mail transport, policies.
 
     Files of the run are made in a staging folder inside `out_dir` and moved in at
@@ -146,7 +148,7 @@ def build(out_dir: Path, settings: Any | None = None, run_id: str = "run") -> Ad
     settings = settings or load()
     out_dir = Path(out_dir)
     if settings.smtp_host:
-        transport: Any = SmtpTransport.from_settings(settings)
+        transport: SmtpTransport | FileOutbox = SmtpTransport.from_settings(settings)
     else:
         outbox = Path(settings.outbox_dir) if settings.outbox_dir else out_dir / "outbox"
         transport = FileOutbox(outbox)

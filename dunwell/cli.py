@@ -157,9 +157,9 @@ def _run(step: Callable[[], Any]) -> Any:
         _say(str(error).splitlines()[:1] or [type(error).__name__])
         raise typer.Exit(1) from None
     except InputErrors as many:
-        for error in many.errors:
+        for problem in many.errors:
             console.print(
-                f"[red]error:[/red] {error.message}", highlight=False, markup=True, soft_wrap=True
+                f"[red]error:[/red] {problem.message}", highlight=False, markup=True, soft_wrap=True
             )
         raise typer.Exit(2) from None
     except DunwellError as error:
@@ -309,9 +309,10 @@ def dunning(
     """Plan and send reminders: writes actions.csv (and the outbox) into --out."""
     if ctx.invoked_subcommand is not None:
         return
-    for name, value in (("--invoices", invoices), ("--customers", customers), ("--out", out_dir)):
-        if value is None:
-            raise UsageError(f"Missing option '{name}'.", ctx)
+    if invoices is None or customers is None or out_dir is None:
+        name = next(name for name, value in (("--invoices", invoices), ("--customers", customers),
+                                             ("--out", out_dir)) if value is None)
+        raise UsageError(f"Missing option '{name}'.", ctx)
     _quiet_prefect()  # before anything imports Prefect, so that its settings apply
     from dunwell import commands
 
@@ -666,4 +667,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -148,13 +148,14 @@ def deliveries_waiting(console: Console) -> int:
     """Print the emails a person must look at (bounced, unknown); returns how many."""
     waiting = storage.waiting_for_a_person(_engine())
     console.print(f"[bold]{len(waiting)} deliveries wait for a person[/bold]")
-    for row in waiting.itertuples(index=False):
-        code = "" if pd.isna(row.smtp_code) else f" {int(row.smtp_code)}"
-        when = pd.Timestamp(row.attempted_at).isoformat(timespec="minutes")
-        console.print(f"\n[bold]{row.status}{code}[/bold]  {row.customer_id}  {row.stage}  "
-                      f"to {row.recipient}  {when}", highlight=False, soft_wrap=True)
-        console.print(f"  Message-ID {row.message_id}: {row.detail or ''}", highlight=False,
+    for row in waiting.to_dict("records"):
+        code = "" if pd.isna(row["smtp_code"]) else f" {int(row['smtp_code'])}"
+        when = pd.Timestamp(row["attempted_at"]).isoformat(timespec="minutes")
+        console.print(f"\n[bold]{row['status']}{code}[/bold]  {row['customer_id']}  "
+                      f"{row['stage']}  to {row['recipient']}  {when}", highlight=False,
                       soft_wrap=True)
+        console.print(f"  Message-ID {row['message_id']}: {row['detail'] or ''}",
+                      highlight=False, soft_wrap=True)
     if len(waiting):
         console.print("\nunknown: look the Message-ID up in the mail server's log, then "
                       "dunwell delivery settle MESSAGE-ID --delivered (or --not-delivered: "

@@ -19,7 +19,8 @@ from dunwell.connectors import storage
 from dunwell.connectors.storage import people
 from dunwell.errors import InputError, Unavailable
 
-DEPLOYMENTS = {  # what a person may start -> (deployment, fixed parameters)
+# what a person may start -> (deployment, fixed parameters)
+DEPLOYMENTS: dict[str, tuple[str, dict[str, object]]] = {
     "adhoc": ("dunwell-reconcile/adhoc", {}),
     "daily-dry-run": ("dunwell-daily/daily", {"dry_run": True}),
 }
@@ -93,11 +94,11 @@ async def _states(ids: list[str]) -> dict[str, str]:
 
     from prefect.client.orchestration import get_client
 
-    out = {}
+    out: dict[str, str] = {}
     async with get_client() as client:
         for flow_run_id in ids:
             run = await client.read_flow_run(UUID(flow_run_id))
-            out[flow_run_id] = run.state.name if run.state else "unknown"
+            out[flow_run_id] = run.state.name if run.state and run.state.name else "unknown"
     return out
 
 

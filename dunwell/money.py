@@ -89,7 +89,9 @@ def format_money(amount: Decimal, currency: str, locale: str, pattern: str | Non
     fixed = copy.copy(parse_pattern(pattern) if pattern else where.currency_formats["standard"])
     digits = exponent(currency)
     fixed.frac_prec = (digits, digits)
-    return fixed.apply(quantize(amount, currency), where, currency=currency, currency_digits=False)
+    text: str = fixed.apply(quantize(amount, currency), where, currency=currency,
+                            currency_digits=False)
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,12 @@ class PlanView:
     created_by: str
 
 
+def _places(value: Decimal) -> int:
+    """Digits after the decimal point of a finite amount."""
+    digits = value.as_tuple().exponent
+    return -digits if isinstance(digits, int) else 0
+
+
 def parse_dues(lines: str, currency: str) -> list[tuple[date, Decimal]]:
     """Instalments written one per line (or separated by commas) as `YYYY-MM-DD AMOUNT`."""
     dues = []
@@ -46,7 +52,7 @@ def parse_dues(lines: str, currency: str) -> list[tuple[date, Decimal]]:
         except (ValueError, InvalidOperation):
             raise InputError("instalments", f"instalment {number + 1}: {part!r} is not "
                              "'YYYY-MM-DD AMOUNT' (like 2026-12-31 250.00)") from None
-        if not value.is_finite() or value <= 0 or -value.as_tuple().exponent > exponent(currency):
+        if not value.is_finite() or value <= 0 or _places(value) > exponent(currency):
             raise InputError("instalments", f"instalment {number + 1}: {amount.strip()!r} is not "
                              f"a positive {currency} amount")
         dues.append((due, value))

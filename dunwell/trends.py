@@ -79,7 +79,8 @@ def trends(engine: Engine, actor: Actor, runs: int = 30) -> list[Chart]:
         found = [r for r in workbench.last_runs(session, limit=runs * 2)
                  if r.status == "succeeded" and r.summary][:runs]
     found.sort(key=lambda r: ((r.as_of or "")[:10], r.started_at))  # by the books' day
-    rate, dso = [], {}
+    rate: list[tuple[str, Decimal]] = []
+    dso: dict[str, list[tuple[str, Decimal]]] = {}
     for run in found:
         summary, day = run.summary or {}, (run.as_of or "")[:10]
         if summary.get("payments_in"):

@@ -63,11 +63,19 @@ def next_waiting(engine: Engine, actor: Actor, after: str = "") -> str | None:
     return next((r.transaction_id for r in rows if r.transaction_id != after), None)
 
 
+def _currency_of(session, transaction_id: str) -> str:  # noqa: ANN001 - a Session
+    """The currency of a payment that accepting it has just found."""
+    payment = workbench.find_payment(session, transaction_id)
+    if payment is None:
+        raise LookupError(f"payment {transaction_id!r} not found")
+    return payment.currency
+
+
 def _book_several(session, transaction_id: str,  # noqa: ANN001 - a Session
                   invoice_ids: list[str]) -> str:
     """Book the payment to these invoices in order; what was booked, for the audit log."""
     booked = storage.accept_several(session, transaction_id, invoice_ids)
-    currency = workbench.find_payment(session, transaction_id).currency
+    currency = _currency_of(session, transaction_id)
     return "booked to " + ", ".join(f"{i} ({format_plain(a, currency)})" for i, a in booked)
 
 
@@ -108,7 +116,7 @@ def _book_difference(session, actor: Actor, transaction_id: str,  # noqa: ANN001
     detail = f"accepted by {actor.name}" + (f": {why}" if why else "")
     difference = marks.accept_with_difference(session, transaction_id, invoice_id, kind,
                                               detail)
-    currency = workbench.find_payment(session, transaction_id).currency
+    currency = _currency_of(session, transaction_id)
     return (f"booked to {invoice_id}; {currency} {format_plain(difference, currency)} "
             f"booked as {kind}")
 

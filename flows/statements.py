@@ -15,6 +15,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy.engine import Engine
 
 from dunwell.connectors import storage
 from dunwell.connectors.root import build
@@ -38,7 +39,7 @@ def list_inbox(inbox: Path) -> list[Path]:
 
 @task(name="import statement", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE,
       retry_condition_fn=retry_unless_user_error)
-def import_statement(path: Path, engine: object) -> dict[str, int]:
+def import_statement(path: Path, engine: Engine) -> dict[str, int]:
     """Read one file and record its transactions exactly once."""
     bank = read_bank(path)
     with storage.transaction(engine) as session:

@@ -8,7 +8,7 @@ sent and files moved into the output folder.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from sqlalchemy.engine import Engine
 
 from dunwell.connectors.quality.validation import warm_up_docs
 from dunwell.connectors.root import Adapters, build
@@ -89,7 +90,7 @@ def _say_waiting(holder: object, wait: float) -> None:
                              "(setting lock_wait_seconds)", who, wait)
 
 
-def recover(engine: Any) -> tuple[str, ...]:
+def recover(engine: Engine) -> tuple[str, ...]:
     """What a run killed earlier left behind, made safe: its record closed as failed, and
     the messages it was sending marked `unknown` (never resent without a person)."""
     from dunwell.connectors import storage
@@ -118,7 +119,7 @@ class Books:
 Matcher = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, Ledger, Any], Reconciled]
 
 
-def reconcile_and_check(adapters: Any, when: datetime, invoices: str, customers: str | None,
+def reconcile_and_check(adapters: Adapters, when: datetime, invoices: str, customers: str | None,
                         bank: list[str], matcher: Matcher | None = None) -> Books:
     """Read and check the inputs, match new money, stop on critical quality failures.
 
@@ -135,7 +136,7 @@ def reconcile_and_check(adapters: Any, when: datetime, invoices: str, customers:
     return Books(inputs, checked, ledger, reconciled)
 
 
-def plan(adapters: Any, books: Books, when: date | datetime) -> Planned:
+def plan(adapters: Adapters, books: Books, when: date | datetime) -> Planned:
     """The day's reminders; all held back when the config says result findings hold them,
     and those of a stage that needs a person's approval held until it is given."""
     from dunwell.tasks.dunning import held_back, plan_reminders
@@ -149,7 +150,7 @@ def plan(adapters: Any, books: Books, when: date | datetime) -> Planned:
     return held_for_approval(adapters, planned, when)
 
 
-def record(adapters: Any, run_id: str, kind: str, when: datetime, params: dict[str, object],
+def record(adapters: Adapters, run_id: str, kind: str, when: datetime, params: Mapping[str, object],
            books: Books, planned: Planned | None = None) -> ImportCounts:
     """The run's one database transaction, outgoing messages included."""
     rec = books.reconciled
@@ -159,7 +160,7 @@ def record(adapters: Any, run_id: str, kind: str, when: datetime, params: dict[s
                       planned.messages if planned else None, rec.pending_after)
 
 
-def deliver(adapters: Any, planned: Planned, counts: ImportCounts, when: datetime) -> Sent:
+def deliver(adapters: Adapters, planned: Planned, counts: ImportCounts, when: datetime) -> Sent:
     """Send what this run put in the outbox; returns the actions with Message-IDs."""
     from dunwell.tasks.dunning import MailBudget, send_reminders
     from dunwell.tasks.report import renderer_for
@@ -168,7 +169,7 @@ def deliver(adapters: Any, planned: Planned, counts: ImportCounts, when: datetim
                           counts.claimed, when, MailBudget.of(adapters.settings))
 
 
-def finish_files(adapters: Any, tables: dict) -> dict[str, str]:
+def finish_files(adapters: Adapters, tables: dict) -> dict[str, str]:
     """Write the CSVs beside the staged report, then move all into the output folder."""
     try:
         return publish(adapters.work_dir, adapters.out_dir, tables)

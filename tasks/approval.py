@@ -7,21 +7,25 @@ here the decisions and plans are read from the database for one run.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from dunwell.dunning.approval import ApprovalRule, gate, load_rule
 
+if TYPE_CHECKING:
+    from dunwell.connectors.root import Adapters
 
-def approval_rule(adapters: Any) -> ApprovalRule:
+
+def approval_rule(adapters: Adapters) -> ApprovalRule:
     """The `dunning_approval` setting checked against the policy's segments."""
     segments = [rule.name for rule in adapters.dunning_policy.segments]
     return load_rule(getattr(adapters.settings, "dunning_approval", None), segments)
 
 
-def held_for_approval(adapters: Any, planned: Any, day: date | datetime) -> Any:
+def held_for_approval(adapters: Adapters, planned: Any, day: date | datetime) -> Any:
     """The plan with every message of a stage that needs approval, and has none, held."""
     from dunwell.connectors.storage.approvals import load_decisions
     from dunwell.tasks.dunning import Planned
@@ -34,7 +38,7 @@ def held_for_approval(adapters: Any, planned: Any, day: date | datetime) -> Any:
     return Planned(actions, messages, planned.segments)
 
 
-def kept_payment_plans(engine: Any, day: date | datetime) -> pd.DataFrame:
+def kept_payment_plans(engine: Engine, day: date | datetime) -> pd.DataFrame:
     """Instalments of the payment plans kept on this day, for the planner."""
     from dunwell.connectors.storage.plans import kept_plans
 

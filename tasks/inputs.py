@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -14,6 +16,9 @@ from dunwell.errors import InputError, InputErrors
 from dunwell.frames import CUSTOMER_COLUMNS
 from dunwell.tasks.common import retry_unless_user_error
 from dunwell.tasks.local import NO_CACHE, task
+
+P = TypeVar("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,21 +68,22 @@ def load_inputs(invoices: str | Path, customers: str | Path | None,
     unchanged files (same size and modification time) are parsed once per process.
     """
     key = _files_key([invoices, customers, *(bank or [])])
-    if key is not None and _LAST.get("key") == key:
-        return _LAST["inputs"]  # type: ignore[return-value]
+    if key is not None and key in _LAST:
+        return _LAST[key]
     inputs = _load(invoices, customers, bank)
     _LAST.clear()
     if key is not None:
-        _LAST.update(key=key, inputs=inputs)
+        _LAST[key] = inputs
     return inputs
 
 
-_LAST: dict[str, object] = {}
+FilesKey = tuple[tuple[str, int, int] | None, ...]
+_LAST: dict[FilesKey, Inputs] = {}  # the last inputs read, by their files' key
 
 
-def _files_key(paths: list[str | Path | None]) -> tuple | None:
+def _files_key(paths: list[str | Path | None]) -> FilesKey | None:
     """(path, size, mtime) of every input file; None when one is no plain file (a query)."""
-    key = []
+    key: list[tuple[str, int, int] | None] = []
     for path in paths:
         if path is None:
             key.append(None)
@@ -94,7 +100,7 @@ def _load(invoices: str | Path, customers: str | Path | None,
           bank: list[str] | list[Path] | None) -> Inputs:
     errors: list[InputError] = []
     warnings: list[str] = []
-    frames: dict[str, object] = {}
+    frames: dict[str, pd.DataFrame | None] = {}
     # invoices: a canonical CSV, an Excel export or `profile:NAME` (a SQL query), see
     # connectors/sources/invoice_sources.py; the spec is passed on as given, not as a Path
     frames["invoices"] = _collect(errors, lambda p: read_invoice_source(p, warnings=warnings),
@@ -102,19 +108,19 @@ def _load(invoices: str | Path, customers: str | Path | None,
     if customers:
         frames["customers"] = _collect(
             errors, lambda p: canonical.read_customers(p, warnings), Path(customers))
-    banks = [_collect(errors, read_bank, Path(p)) for p in (bank or [])]
-    errors += _too_long(frames, invoices, customers, banks)
-    if errors:
+    read = [_collect(errors, read_bank, Path(p)) for p in (bank or [])]
+    errors += _too_long(frames, invoices, customers, read)
+    inv, cust = frames.get("invoices"), frames.get("customers")
+    if errors or inv is None:  # a reader returns nothing only when it reported why
         raise InputErrors(errors)
+    banks = [b for b in read if b is not None]
     warnings += [w for b in banks for w in b.warnings]
-    inv = frames["invoices"]
-    cust = frames.get("customers")
-    return Inputs(inv, cust if cust is not None else _empty_customers(inv), banks,  # type: ignore[arg-type]
-                  warnings)
+    return Inputs(inv, cust if cust is not None else _empty_customers(inv), banks, warnings)
 
 
-def _too_long(frames: dict[str, object], invoices: str | Path, customers: str | Path | None,
-              banks: list) -> list[InputError]:
+def _too_long(frames: Mapping[str, pd.DataFrame | None], invoices: str | Path,
+              customers: str | Path | None,
+              banks: Sequence[BankFile | None]) -> list[InputError]:
     """Cells longer than the database keeps, found now rather than halfway through a run."""
     from dunwell.connectors.storage.limits import too_long
 
@@ -129,7 +135,8 @@ def _too_long(frames: dict[str, object], invoices: str | Path, customers: str | 
     return found
 
 
-def _collect(errors: list[InputError], reader, path: str | Path):  # noqa: ANN001, ANN202
+def _collect(errors: list[InputError], reader: Callable[[P], T], path: P) -> T | None:
+    """What `reader` reads from `path`, or None with its problems added to `errors`."""
     try:
         return reader(path)
     except InputErrors as many:

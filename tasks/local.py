@@ -94,7 +94,7 @@ def is_local() -> bool:
     return _LOCAL.get()
 
 
-def run_logger() -> logging.Logger | logging.LoggerAdapter:  # type: ignore[type-arg]
+def run_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
     """The flow run's logger under Prefect, else dunwell's own."""
     if _LOCAL.get():
         return _log

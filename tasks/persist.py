@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from dunwell.connectors import storage
 from dunwell.connectors.sources.inputs import BankFile
-from dunwell.model import BankTxn
+from dunwell.model import BankTxn, TransactionId
 from dunwell.money import from_minor
 from dunwell.tasks.local import NO_CACHE, task
 
@@ -29,10 +29,13 @@ class ImportCounts:
 def bank_records(frame: pd.DataFrame) -> list[BankTxn]:
     """Transactions frame -> records for storage."""
     return [
-        BankTxn(t.transaction_id, t.booking_date.date(), from_minor(t.amount_minor, t.currency),
-                t.currency, t.counterparty_name or None, t.counterparty_iban or None,
-                t.remittance_info or None, t.account or "")
-        for t in frame.itertuples(index=False)
+        BankTxn(TransactionId(str(tid)), day, from_minor(int(minor), str(currency)), str(currency),
+                name or None, iban or None, info or None, account or "")
+        for tid, day, minor, currency, name, iban, info, account in zip(
+            frame["transaction_id"].tolist(), frame["booking_date"].dt.date.tolist(),
+            frame["amount_minor"].tolist(), frame["currency"].tolist(),
+            frame["counterparty_name"].tolist(), frame["counterparty_iban"].tolist(),
+            frame["remittance_info"].tolist(), frame["account"].tolist(), strict=True)
     ]
 
 

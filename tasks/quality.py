@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -17,12 +17,15 @@ from dunwell.connectors.settings.config import HOLD_SETTING
 from dunwell.tasks.inputs import Inputs
 from dunwell.tasks.local import NO_CACHE, task
 
+if TYPE_CHECKING:
+    from dunwell.connectors.root import Adapters
 
-def _bounds(adapters: Any) -> dict[str, Any]:
+
+def _bounds(adapters: Adapters) -> dict[str, Any]:
     return {k: v for k, v in dict(adapters.settings.quality or {}).items() if k != HOLD_SETTING}
 
 
-def holds_dunning(adapters: Any, checked: Checked) -> bool:
+def holds_dunning(adapters: Adapters, checked: Checked) -> bool:
     """True when the config asks to hold reminders back and a result check found something."""
     wanted = bool(dict(adapters.settings.quality or {}).get(HOLD_SETTING, False))
     return wanted and any(r.findings for r in checked.results)
@@ -47,7 +50,7 @@ def _quarantined(result: Any) -> pd.DataFrame:
 
 
 @task(name="check input quality", cache_policy=NO_CACHE)
-def check_inputs(inputs: Inputs, as_of: datetime, adapters: Any) -> Checked:
+def check_inputs(inputs: Inputs, as_of: datetime, adapters: Adapters) -> Checked:
     """Run the invoices, customers and transactions suites; failing rows go to quarantine."""
     bounds = _bounds(adapters)
     results = [
@@ -61,7 +64,8 @@ def check_inputs(inputs: Inputs, as_of: datetime, adapters: Any) -> Checked:
 
 
 @task(name="check reconciliation quality", cache_policy=NO_CACHE)
-def check_results(checked: Checked, reconciled: Any, as_of: datetime, adapters: Any) -> Checked:
+def check_results(checked: Checked, reconciled: Any, as_of: datetime,
+                  adapters: Adapters) -> Checked:
     """Match rate, review share and 'no invoice cleared twice' over this run's statements.
 
     Transactions imported before count with the decisions made then, so that

@@ -8,7 +8,7 @@ import pandas as pd
 
 from dunwell.connectors.storage.ledger import Ledger
 from dunwell.frames import CUSTOMERS, INVOICES, TRANSACTIONS, check, minor_to_text
-from dunwell.matching import Reconciliation, reconcile
+from dunwell.matching import MatchPolicy, Reconciliation, reconcile
 from dunwell.model import Decision
 from dunwell.tasks.local import NO_CACHE, task
 
@@ -138,7 +138,8 @@ def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
     days = transactions[["transaction_id", "booking_date"]].drop_duplicates("transaction_id")
     paid = booked.merge(days, on="transaction_id", how="inner")
     if paid.empty:
-        return invoices.assign(last_payment_date=pd.NaT)
+        return invoices.assign(last_payment_date=pd.Series(pd.NaT, index=invoices.index,
+                                                           dtype="datetime64[ns]"))
     latest = paid.groupby("invoice_id")["booking_date"].max()
     return invoices.assign(last_payment_date=pd.to_datetime(
         invoices["invoice_id"].map(latest)))
@@ -146,7 +147,8 @@ def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
 
 @task(name="reconcile payments", cache_policy=NO_CACHE)
 def reconcile_payments(invoices: pd.DataFrame, customers: pd.DataFrame,
-                       transactions: pd.DataFrame, ledger: Ledger, policy: object) -> Reconciled:
+                       transactions: pd.DataFrame, ledger: Ledger,
+                       policy: MatchPolicy) -> Reconciled:
     """Match this run's new incoming money; carry over what earlier runs decided."""
     given = prepare(invoices, transactions, ledger)
     result = reconcile(check(given.open_now, INVOICES), check(given.new, TRANSACTIONS),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -18,8 +18,11 @@ from dunwell.model import DunningAction
 from dunwell.tasks.local import NO_CACHE, run_logger, task
 from dunwell.tasks.outputs import actions_frame
 
+if TYPE_CHECKING:
+    from dunwell.connectors.root import Adapters
 
-def renderer_for(adapters: Any) -> Callable[[Any], EmailMessage]:
+
+def renderer_for(adapters: Adapters) -> Callable[[Any], EmailMessage]:
     """A function that turns a planned reminder into an email ready for the transport."""
     env = make_env(jinja2.FileSystemLoader(str(adapters.templates_dir)))
     company = adapters.dunning_policy.company
@@ -35,7 +38,7 @@ def renderer_for(adapters: Any) -> Callable[[Any], EmailMessage]:
 
 
 @task(name="build report", cache_policy=NO_CACHE)
-def make_report(adapters: Any, as_of: datetime, reconciled: Any,
+def make_report(adapters: Adapters, as_of: datetime, reconciled: Any,
                 actions: list[DunningAction], checked: Any,
                 deliveries: dict[str, dict[str, int]] | None = None) -> Any:
     """The controller report as files in the output folder; after sending, with the
@@ -53,7 +56,7 @@ def make_report(adapters: Any, as_of: datetime, reconciled: Any,
 
 
 @task(name="email report", cache_policy=NO_CACHE)
-def deliver_report(adapters: Any, report: Any, email_to: list[str] | None) -> dict[str, str]:
+def deliver_report(adapters: Adapters, report: Any, email_to: list[str] | None) -> dict[str, str]:
     """Send the report to its recipients; a failed send leaves it on disk and says so."""
     recipients = list(email_to or adapters.settings.report_recipients)
     paths = {"report": str(adapters.out_dir / report.html_path.name)}
@@ -74,7 +77,7 @@ def report_subject(subject: str, as_of: Any) -> str:
     return f"{subject}, {as_of.isoformat()}" if as_of else subject
 
 
-def outbox_path(adapters: Any) -> dict[str, str]:
+def outbox_path(adapters: Adapters) -> dict[str, str]:
     """The outbox folder, named only when messages were written into it."""
     folder = getattr(adapters.transport, "directory", None)
     if folder is None or not Path(folder).is_dir() or not any(Path(folder).glob("*.eml")):

@@ -99,7 +99,7 @@ def build_email(
     msg.set_content(text)
     if html is not None:
         msg.add_alternative(html, subtype="html")
-        body = msg.get_payload()[1]
+        body = list(msg.iter_parts())[1]
         for image in inline_images:
             maintype, subtype = image.mime_type.split("/", 1)
             body.add_related(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -245,8 +246,8 @@ def aging_buckets(invoices: pd.DataFrame, as_of: date) -> pd.DataFrame:
     open_ = invoices[(invoices["status"] == "open") & (invoices["open_minor"] != 0)]
     days = (pd.Timestamp(as_of) - open_["due_date"]).dt.days
     bucket = pd.cut(days, [-(10**6), 0, 30, 60, 90, 10**6], labels=list(BUCKETS))
-    table = open_.groupby(["currency", bucket], observed=False)["open_minor"].sum()
-    table = table.unstack(fill_value=0).reindex(columns=list(BUCKETS), fill_value=0)
+    sums = open_.groupby(["currency", bucket], observed=False)["open_minor"].sum()
+    table = sums.unstack(fill_value=0).reindex(columns=list(BUCKETS), fill_value=0)
     table["total"] = table.sum(axis=1)
     table["overdue"] = table["total"] - table["current"]
     return table.astype("int64").reset_index()
@@ -273,13 +274,10 @@ def reminders_by_stage(actions: pd.DataFrame) -> list[dict]:
     counts = actions.groupby(["stage", "channel"]).size().unstack(fill_value=0)
     order = [s for s in STAGE_ORDER if s in counts.index]
     order += sorted(s for s in counts.index if s not in STAGE_ORDER)
-    return [
-        {
-            "stage": stage,
-            **{ch: int(counts.loc[stage].get(ch, 0)) for ch in ("email", "human_review", "hold")},
-        }
-        for stage in order
-    ]
+    channels = ("email", "human_review", "hold")
+    by_stage = counts.reindex(columns=list(channels), fill_value=0).to_dict("index")
+    return [{"stage": stage, **{ch: int(by_stage[stage][ch]) for ch in channels}}
+            for stage in order]
 
 
 def _handed_over(actions: pd.DataFrame, invoices: pd.DataFrame) -> list[dict]:
@@ -308,20 +306,27 @@ def _discrepancies(inputs: ReportInputs) -> pd.DataFrame:
             frame["transaction_id"].map(by_txn).fillna(frame["invoice_id"].map(by_inv)).fillna("")
         )
     if "amount_minor" in frame:
-        frame["amount"] = [
+        frame["amount"] = pd.Series([
             from_minor(m, c)
             for m, c in zip(frame.pop("amount_minor"), frame["currency"], strict=True)
-        ]
+        ], index=frame.index, dtype="object")
     else:
-        frame["amount"] = [_amount(a) for a in frame.get("amount", pd.Series(dtype="object"))]
+        frame["amount"] = pd.Series(
+            [_amount(a) for a in frame.get("amount", pd.Series(dtype="object"))],
+            index=frame.index, dtype="object")
     return frame
+
+
+def _missing(value: object) -> bool:
+    """NaN, NaT or pandas' NA: a cell that holds nothing."""
+    return value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def _amount(value: object) -> Decimal | None:
     """A discrepancy's amount through the money gate; None when it has none."""
     if isinstance(value, Decimal):
         return value
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip():
+    if value is None or _missing(value) or not str(value).strip():
         return None
     return D(str(value))
 
@@ -332,7 +337,7 @@ def _discrepancy_kinds(frame: pd.DataFrame) -> list[dict]:
     for kind, group in frame.groupby("kind", sort=True):
         totals = {}
         for ccy, sub in group.groupby("currency", sort=True):
-            amounts = [to_minor(a, ccy) for a in sub["amount"] if a is not None and ccy]
+            amounts = [to_minor(a, str(ccy)) for a in sub["amount"] if a is not None and ccy]
             totals[ccy] = sum(amounts)
         rows.append({"kind": kind, "count": len(group), "totals": totals})
     return sorted(rows, key=lambda r: -r["count"])

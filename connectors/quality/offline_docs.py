@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 _REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", re.I)
@@ -52,12 +53,17 @@ def make_offline(site: Path) -> list[Path]:
     return pages
 
 
+def _around(rows: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that puts `rows` between a table's opening and closing tags."""
+    return lambda m: m[1] + rows + m[2]
+
+
 def offline_page(text: str) -> str:
     """One page without anything remote, its script-built tables written out."""
     tables = {m["id"]: _rows(m["columns"], m["data"]) for m in _TABLE_SCRIPT.finditer(text)}
     for table_id, rows in tables.items():
         text = re.sub(rf"(<table\b[^>]*\bid=\"{re.escape(table_id)}\"[^>]*>)\s*(</table>)",
-                      lambda m, rows=rows: m[1] + rows + m[2], text, count=1)
+                      _around(rows), text, count=1)
     for pattern in (_REMOTE_SCRIPT, _INLINE_SCRIPT, _REMOTE_LINK, _REMOTE_IMG, _TOOLBAR_BUTTON):
         text = pattern.sub("", text)
     text = _REMOTE_CSS_URL.sub("none", text)

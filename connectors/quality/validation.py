@@ -30,7 +30,7 @@ from dunwell.connectors.quality import data_docs
 from dunwell.connectors.quality import rules as quality_rules
 from dunwell.connectors.quality.rules import ROW as _ROW
 from dunwell.connectors.quality.rules import Verdict
-from dunwell.currencies import is_currency
+from dunwell.currencies import MINOR_UNITS, is_currency
 from dunwell.errors import CriticalQualityFailure, InvariantBroken
 from dunwell.frames import minor_to_text
 from dunwell.model import Decision
@@ -122,7 +122,8 @@ def check(
         with _GX_LOCK:
             verdicts = gx_engine.validate(spec, derived, params)
     suite_critical = bool(spec.get("meta", {}).get("critical", False))
-    outcomes, failing = [], {}
+    outcomes: list[Outcome] = []
+    failing: dict[int, list[str]] = {}
     for exp, verdict in zip(spec["expectations"], verdicts, strict=True):
         outcome, rows = _outcome(exp, verdict, frame, suite_critical)
         outcomes.append(outcome)
@@ -214,10 +215,13 @@ def _docs_dir(out_dir: Path) -> Path:
 
 
 def _parameters(spec: dict, as_of: date, bounds: Mapping[str, float] | None) -> dict:
-    """Suite parameters: the as-of date, ISO code lists, and rate bounds (config over defaults)."""
+    """Suite parameters: the as-of date, ISO code lists, and rate bounds (config over defaults).
+
+    Currencies are dunwell's one table (`dunwell.currencies`), the codes the readers accept;
+    pycountry's list lags ISO (no ANG or BGN) and counts metals and XXX as currencies."""
     params: dict[str, object] = {
         "as_of": datetime(as_of.year, as_of.month, as_of.day),
-        "currencies": sorted(c.alpha_3 for c in pycountry.currencies),
+        "currencies": sorted(MINOR_UNITS),
         "countries": sorted(c.alpha_2 for c in pycountry.countries),
     }
     params.update(spec.get("meta", {}).get("defaults", {}))
@@ -269,7 +273,7 @@ def _split(frame: pd.DataFrame, failing: dict[int, list[str]]) -> tuple[pd.DataF
     mask = np.zeros(len(frame), dtype=bool)
     mask[list(failing)] = True
     quarantine = frame[mask].copy()
-    quarantine["reason"] = ["; ".join(failing[i]) for i in np.flatnonzero(mask)]
+    quarantine["reason"] = ["; ".join(failing[i]) for i in np.flatnonzero(mask).tolist()]
     return quarantine, frame[~mask].copy()
 
 

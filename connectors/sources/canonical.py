@@ -9,7 +9,7 @@ checked later and quarantined, not refused here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ from dunwell.connectors.sources.csvio import RawTable, read_table
 from dunwell.connectors.sources.statements.bank_csv import COLUMNS as BANK_COLUMNS
 from dunwell.currencies import is_currency
 from dunwell.errors import InputError, InputErrors
+from dunwell.model import BankTxn
 from dunwell.money import MAX_WHOLE_DIGITS, exponent
 
 MAX_ERRORS = 20
@@ -77,13 +78,19 @@ _INVISIBLE = (r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad"
               r"\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
+def _first_invisible(text: str) -> int:
+    """The code point of the first invisible character in `text` (0 when there is none)."""
+    found = re.search(_INVISIBLE, text)
+    return ord(found.group()) if found else 0
+
+
 def _identifier(check: _Checker, column: str) -> pd.Series:
     """A required id; one holding an invisible character is refused with its code point."""
     values = _required(check, column)
     hidden = values.str.extract(f"({_INVISIBLE})", expand=False)
     check.flag(hidden.notna(), column,
                lambda v: f"{v!r} contains an invisible character (U+"
-                         f"{ord(re.search(_INVISIBLE, v).group()):04X}); type the id as printed")
+                         f"{_first_invisible(v):04X}); type the id as printed")
     return values
 
 
@@ -328,6 +335,30 @@ def write_customers(frame: pd.DataFrame, path: Path) -> Path:
     from dunwell.connectors.sources.csvio import write_csv_atomic
 
     return write_csv_atomic(customers_csv_frame(frame), path, CUSTOMER_OUT)
+
+
+def bank_records_frame(transactions: Iterable[BankTxn]) -> pd.DataFrame:
+    """Statement records -> the frame `write_bank` writes: amounts in minor units at the
+    precision bank.csv prints them with (2 for a code without a minor unit, such as XXX),
+    IBANs without spaces, in upper case."""
+    from dunwell.currencies import display_exponent
+    from dunwell.money import ROUNDING
+
+    records = list(transactions)
+    return pd.DataFrame({
+        "transaction_id": [t.transaction_id for t in records],
+        "booking_date": pd.Series(pd.to_datetime([t.booking_date for t in records]),
+                                  dtype="datetime64[s]"),
+        "amount_minor": pd.Series(
+            [int(t.amount.scaleb(display_exponent(t.currency)).to_integral_value(ROUNDING))
+             for t in records], dtype="int64"),
+        "currency": [t.currency for t in records],
+        "counterparty_name": [t.counterparty_name or "" for t in records],
+        "counterparty_iban": [(t.counterparty_iban or "").replace(" ", "").upper()
+                              for t in records],
+        "remittance_info": [t.remittance_info or "" for t in records],
+        "account": [t.account or "" for t in records],
+    })
 
 
 def write_bank(frame: pd.DataFrame, path: Path) -> Path:

@@ -121,6 +121,6 @@ def transactions_frame(transactions: list[BankTxn], lines: list[int] | None = No
         "line": list(lines) if lines else list(range(1, len(transactions) + 1)),
     }
     frame = pd.DataFrame(rows)
-    for column, kind in TRANSACTION_COLUMNS.items():  # typed even when there are no rows
-        frame[column] = frame[column].astype("datetime64[s]" if kind == "datetime64" else kind)
+    frame = frame.astype({column: "datetime64[s]" if kind == "datetime64" else kind  # typed
+                          for column, kind in TRANSACTION_COLUMNS.items()})  # even with no rows
     return frame[list(TRANSACTION_COLUMNS)]

@@ -543,7 +543,7 @@ def _query(source: str, url: str, profile: InvoiceProfile) -> tuple[list[str], l
             if not result.returns_rows:
                 raise InputError(source, "the query returns no rows (it must be a SELECT)")
             header = [str(k) for k in result.keys()]
-            rows = result.fetchall()
+            rows = list(result.fetchall())
             connection.rollback()
     except SQLAlchemyError as exc:
         reason = getattr(exc, "orig", None) or exc

@@ -7,7 +7,7 @@ missing text); the database holds `Numeric` amounts, dates and NULLs.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -96,14 +96,16 @@ def to_frame(rows: Sequence[Any], names: Sequence[str], kinds: dict[str, str]) -
     """Database rows as a frame: kinds "int64", "bool", "datetime64"; anything else is text."""
     values = list(zip(*rows, strict=True)) or [()] * len(names)
     raw = {n: pd.Series(v, dtype="object") for n, v in zip(names, values, strict=True)}
-    out = {}
+    out: dict[str, pd.Series] = {}
     for name in names:
         kind = kinds.get(name, "str")
         if kind == "datetime64":
             out[name] = pd.to_datetime(raw[name].astype("str").str[:10], format="%Y-%m-%d",
                                        errors="coerce").astype("datetime64[ns]")
-        elif kind in ("int64", "bool"):
-            out[name] = raw[name].fillna(0).astype(kind)
+        elif kind == "int64":
+            out[name] = raw[name].fillna(0).astype("int64")
+        elif kind == "bool":
+            out[name] = raw[name].fillna(0).astype("bool")
         else:
             out[name] = raw[name].astype("object").fillna("").astype("str")
     return pd.DataFrame(out)
@@ -114,7 +116,7 @@ def date_text(value: Any) -> Any:
     return cast(value, String)
 
 
-def as_rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+def as_rows(columns: Mapping[str, Sequence[object]]) -> list[dict[str, Any]]:
     """Equal-length column lists as row dicts, for executemany."""
     names = list(columns)
     return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]

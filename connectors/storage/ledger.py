@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -68,8 +68,8 @@ class Ledger:
             manual = out["invoice_id"].map(self.disputed)
             out["disputed"] = manual.where(manual.notna(), out["disputed"]).astype("bool")
         if self.promised:
-            manual = pd.to_datetime(out["invoice_id"].map(self.promised)).astype("datetime64[s]")
-            out["promise_to_pay_date"] = manual.where(manual.notna(), out["promise_to_pay_date"])
+            promise = pd.to_datetime(out["invoice_id"].map(self.promised)).astype("datetime64[s]")
+            out["promise_to_pay_date"] = promise.where(promise.notna(), out["promise_to_pay_date"])
         return out
 
     def previous_matches(self, transactions: pd.DataFrame) -> pd.DataFrame:
@@ -125,8 +125,9 @@ def _history(session: Session) -> pd.DataFrame:
     return frame.drop(columns=["attempted_at"])
 
 
-def _previous(engine: Engine | None, table: type, transactions: pd.DataFrame,
-              known: Iterable[str], waiting: bool = False) -> pd.DataFrame:
+def _previous(engine: Engine | None, table: type[MatchRow] | type[DiscrepancyRow],
+              transactions: pd.DataFrame, known: Iterable[str],
+              waiting: bool = False) -> pd.DataFrame:
     """Rows of `table` for the transactions of this file that earlier runs saw (with
     `waiting`, the proposed matches of every rank instead of the rank-1 links)."""
     keys = (transactions["account"].astype("str") + "\x1f"
@@ -136,7 +137,7 @@ def _previous(engine: Engine | None, table: type, transactions: pd.DataFrame,
     if engine is None or not ids:
         return pd.DataFrame(columns=columns)
     with Session(engine) as session:
-        rows = []
+        rows: list[Row[tuple[object, ...]]] = []
         for start in range(0, len(ids), 5000):
             stmt = select(*[getattr(table, c) for c in _db_columns(table)]).where(
                 table.transaction_id.in_(ids[start:start + 5000]))
@@ -149,14 +150,14 @@ def _previous(engine: Engine | None, table: type, transactions: pd.DataFrame,
     return _to_minor(frame, "applied_amount" if table is MatchRow else "amount")[columns]
 
 
-def _db_columns(table: type) -> list[str]:
+def _db_columns(table: type[MatchRow] | type[DiscrepancyRow]) -> list[str]:
     if table is MatchRow:
         return ["transaction_id", "invoice_id", "applied_amount", "currency", "confidence",
                 "decision", "reasons", "status", "rank"]
     return ["kind", "transaction_id", "invoice_id", "amount", "currency", "detail"]
 
 
-def _columns(table: type) -> list[str]:
+def _columns(table: type[MatchRow] | type[DiscrepancyRow]) -> list[str]:
     if table is MatchRow:
         return ["transaction_id", "invoice_id", "applied_minor", "currency", "confidence",
                 "decision", "reasons", "status", "rank"]

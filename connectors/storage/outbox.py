@@ -20,12 +20,13 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import CursorResult, Engine, Result, func, select, update
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import dialect_insert, json_safe
 from dunwell.connectors.storage.decisions import pause_customer
 from dunwell.connectors.storage.models import OutboxMessage, utcnow
+from dunwell.model import DeliveryStatus
 
 T = TypeVar("T")
 HISTORY_COLUMNS = ["customer_id", "currency", "stage", "invoice_ids", "sent_at", "key", "status"]
@@ -43,6 +44,13 @@ def _session(db: Session | Engine) -> Iterator[Session]:
         return
     with Session(db) as session, session.begin():
         yield session
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE changed (SQLAlchemy types what execute() returns as a plain Result)."""
+    if not isinstance(result, CursorResult):
+        raise TypeError("an UPDATE returns a CursorResult")
+    return result.rowcount
 
 
 def _with_session(db: Session | Engine, work: Callable[[Session], T]) -> T:
@@ -67,7 +75,9 @@ def _message_row(message: Any, run_id: str | None, fields: dict[str, Any]) -> di
 
 
 RESUMABLE = ("planned", "failed")  # nothing left the building: a later run may send these
-ATTEMPTED = ("sending", "sent", "bounced", "unknown")  # never sent again automatically
+_SENDING = DeliveryStatus.SENDING.value
+ATTEMPTED = tuple(s.value for s in (  # never sent again automatically
+    DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.BOUNCED, DeliveryStatus.UNKNOWN))
 ABANDONED = "the run sending it stopped before the server's answer was recorded"
 
 
@@ -93,7 +103,7 @@ def claim_message(
         retry = (update(OutboxMessage).where(OutboxMessage.key == key,
                                              OutboxMessage.status.in_(RESUMABLE))
                  .values(status="planned", run_id=run_id))
-        return session.execute(retry).rowcount == 1
+        return _rowcount(session.execute(retry)) == 1
 
     return _with_session(db, work)
 
@@ -111,9 +121,9 @@ def begin_attempt(db: Session | Engine, key: str, message_id: str,
         result = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.key == key, OutboxMessage.status.in_(RESUMABLE))
-            .values(status="sending", message_id=message_id, attempted_at=at or utcnow(),
+            .values(status=_SENDING, message_id=message_id, attempted_at=at or utcnow(),
                     attempts=OutboxMessage.attempts + 1))
-        return result.rowcount == 1
+        return _rowcount(result) == 1
 
     return _with_session(db, work)
 
@@ -123,7 +133,7 @@ def _set(db: Session | Engine, key: str, **values: Any) -> None:
     def work(session: Session) -> None:
         result = session.execute(update(OutboxMessage).where(OutboxMessage.key == key)
                                  .values(**values))
-        if result.rowcount != 1:
+        if _rowcount(result) != 1:
             raise LookupError(f"no outbox message with key {key!r}")
 
     _with_session(db, work)
@@ -167,9 +177,9 @@ def abandon_sending(db: Session | Engine) -> int:
     Call it while holding the run lock, when no other run can be sending.
     """
     def work(session: Session) -> int:
-        result = session.execute(update(OutboxMessage).where(OutboxMessage.status == "sending")
+        result = session.execute(update(OutboxMessage).where(OutboxMessage.status == _SENDING)
                                  .values(status="unknown", detail=ABANDONED))
-        return int(result.rowcount)
+        return int(_rowcount(result))
 
     return _with_session(db, work)
 
@@ -200,7 +210,7 @@ def record_bounce(db: Session | Engine, message_id: str, detail: str = "") -> bo
     def work(session: Session) -> bool:
         result = session.execute(update(OutboxMessage).where(
             OutboxMessage.message_id == message_id).values(status="bounced", detail=detail))
-        return result.rowcount > 0
+        return _rowcount(result) > 0
 
     return _with_session(db, work)
 

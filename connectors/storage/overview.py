@@ -37,7 +37,7 @@ def overview(session: Session, last_runs: int = 5) -> Overview:
     review = session.scalar(select(func.count(func.distinct(MatchRow.transaction_id)))
                             .where(MatchRow.status == "proposed")) or 0
     messages = dict(session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).tuples().all())
     invoices = session.scalar(select(func.count()).select_from(Invoice)) or 0
     open_invoices = session.scalar(select(func.count()).select_from(Invoice).where(
         Invoice.status == "open", Invoice.open_amount - Invoice.pending_applied > 0)) or 0

@@ -30,13 +30,15 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnClause
 
 from dunwell.connectors.storage.models import BankTransaction, Invoice, MatchRow, PaymentMark
 
 SEARCH_COUNT_CAP = 200  # as many as one bulk accept takes
 QUEUE_COUNT_CAP = 1_000
 PROBE_ROWS = 4 * SEARCH_COUNT_CAP
-_EMPTY, _SPACE = literal_column("''"), literal_column("' '")
+_EMPTY: ColumnClause[str] = literal_column("''")
+_SPACE: ColumnClause[str] = literal_column("' '")
 
 
 def _search_text(txn: Any) -> Any:
@@ -240,11 +242,13 @@ def review_queue(session: Session, *, text: str = "", after: Cursor | None = Non
     key = tuple_(MatchRow.confidence, MatchRow.transaction_id)
     rows, searched = _best_rows(session, text, parked)
     if before is not None:
-        rows = rows.where(key > tuple_(before.confidence, before.transaction_id)).order_by(
+        rows = rows.where(
+            key > tuple_(literal(before.confidence), literal(before.transaction_id))).order_by(
             MatchRow.confidence, MatchRow.transaction_id)
     else:
         if after is not None:
-            rows = rows.where(key < tuple_(after.confidence, after.transaction_id))
+            rows = rows.where(
+                key < tuple_(literal(after.confidence), literal(after.transaction_id)))
         rows = rows.order_by(MatchRow.confidence.desc(), MatchRow.transaction_id.desc())
     count = _count(text, parked, searched)
     found, counted = _queue_rows(session, rows.limit(limit + 1).subquery("page"),

@@ -6,6 +6,7 @@ on the customer, a dispute or promise to pay on the invoice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -24,13 +25,21 @@ from dunwell.connectors.storage.columns import (
     text_or_none,
     to_frame,
 )
-from dunwell.connectors.storage.models import Customer, CustomerState, Invoice, InvoiceEvent, utcnow
+from dunwell.connectors.storage.models import (
+    Base,
+    Customer,
+    CustomerState,
+    Invoice,
+    InvoiceEvent,
+    table_of,
+    utcnow,
+)
 from dunwell.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS
 
 
-def _upsert(session: Session, model: type, key: str, rows: list[dict[str, Any]]) -> int:
+def _upsert(session: Session, model: type[Base], key: str, rows: list[dict[str, Any]]) -> int:
     """INSERT .. ON CONFLICT (key) DO UPDATE every other column, in chunks."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     for chunk in chunks(rows):
         statement = dialect_insert(session, table)
         update = {c: statement.excluded[c] for c in chunk[0] if c != key}
@@ -45,7 +54,7 @@ def _bools(series: pd.Series) -> list[bool]:
 def upsert_customers(session: Session, frame: pd.DataFrame) -> int:
     """Insert or update customers from a frame per `dunwell.frames.CUSTOMER_COLUMNS`."""
     ibans = text_or_none(column(frame, "iban", ""))
-    columns = {
+    columns: dict[str, Sequence[object]] = {
         "customer_id": frame["customer_id"].astype("str").tolist(),
         "name": column(frame, "name", "").fillna("").astype("str").tolist(),
         "email": text_or_none(column(frame, "email", "")),
@@ -63,7 +72,7 @@ def upsert_customers(session: Session, frame: pd.DataFrame) -> int:
 def upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
     """Insert or update invoices from a frame per `dunwell.frames.INVOICE_COLUMNS`."""
     currency = frame["currency"].astype("str").tolist()
-    columns = {
+    columns: dict[str, Sequence[object]] = {
         "invoice_id": frame["invoice_id"].astype("str").tolist(),
         "customer_id": frame["customer_id"].astype("str").tolist(),
         "customer_name": text_or_none(column(frame, "customer_name", "")),
@@ -141,7 +150,7 @@ def set_pending(session: Session, frame: pd.DataFrame) -> int:
     if frame.empty:
         return 0
     amounts = decimals(frame["pending_minor"], frame["currency"].astype("str").tolist())
-    table = Invoice.__table__
+    table = table_of(Invoice)
     statement = table.update().where(table.c.invoice_id == bindparam("b_id")).values(
         pending_applied=bindparam("b_pending"))
     params = [{"b_id": i, "b_pending": a}

@@ -61,7 +61,7 @@ def _currencies(session: Session, frame: pd.DataFrame) -> list[str]:
         return frame["currency"].fillna("").astype("str").tolist()
     ids = sorted(set(frame["invoice_id"].astype("str")))
     known = dict(session.execute(select(Invoice.invoice_id, Invoice.currency)
-                                 .where(Invoice.invoice_id.in_(ids))).all())
+                                 .where(Invoice.invoice_id.in_(ids))).tuples().all())
     return [known.get(str(i), "") for i in frame["invoice_id"]]
 
 

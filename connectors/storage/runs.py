@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import chunks, dialect_insert, json_safe
-from dunwell.connectors.storage.models import QuarantineRow, Run, RunLock, utcnow
+from dunwell.connectors.storage.models import QuarantineRow, Run, RunLock, table_of, utcnow
 from dunwell.errors import ConcurrentRunError
 
 RUN_STATUSES = ("running", "succeeded", "failed", "cancelled")
@@ -91,7 +91,7 @@ def save_quarantine(
             "row": {str(c): json_safe(record[c]) for c in payload}, "created_at": utcnow(),
         })
     for chunk in chunks(rows):
-        session.execute(QuarantineRow.__table__.insert(), list(chunk))
+        session.execute(table_of(QuarantineRow).insert(), list(chunk))
     return len(rows)
 
 
@@ -191,7 +191,7 @@ def _note_holder(engine: Engine, name: str, owner: str) -> None:
     """On PostgreSQL the row only says who holds the advisory lock, for those who wait."""
     with engine.begin() as connection:
         connection.execute(delete(RunLock).where(RunLock.name == name))
-        connection.execute(RunLock.__table__.insert().values(name=name, owner=owner,
+        connection.execute(table_of(RunLock).insert().values(name=name, owner=owner,
                                                               acquired_at=utcnow()))
 
 

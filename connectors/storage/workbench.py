@@ -237,7 +237,7 @@ def waiting_counts(session: Session) -> dict[str, int]:
         MatchRow.status == "proposed")).scalar_one()
     by_status = dict(session.execute(select(OutboxMessage.status, func.count()).where(
         OutboxMessage.status.in_(("planned", "failed", "bounced")))
-        .group_by(OutboxMessage.status)).all())
+        .group_by(OutboxMessage.status)).tuples().all())
     return {"review": int(review), "messages_pending": int(by_status.get("planned", 0)),
             "deliveries_failed": int(by_status.get("failed", 0)),
             "deliveries_bounced": int(by_status.get("bounced", 0))}

@@ -148,17 +148,19 @@ def _invoice_holds(holds: pd.DataFrame, cust: pd.DataFrame, ladders: Ladders,
     ids = held["invoice_id"].to_numpy(dtype=object)
     rows["language"] = rows["customer_id"].map(cust["language"]).fillna("en")
     rows["template"] = ladders.template[rows["seg"].to_numpy(), rows["nxt"].to_numpy()]
-    rows = rows.astype(object)
-    rows["ids"] = np.split(ids, np.cumsum(sizes)[:-1]) if len(sizes) else []
+    groups = np.split(ids, np.cumsum(sizes)[:-1]) if len(sizes) else []
     return [
         DunningAction(
-            run_date=day, customer_id=CustomerId(r.customer_id), currency=r.currency,
-            invoice_ids=tuple(InvoiceId(i) for i in r.ids), stage=STAGES[r.nxt],
-            channel=Channel.HOLD, template=str(r.template) or STAGES[r.nxt],
-            language=r.language, reason=r.reason,
-            facts={"segment": r.segment, "step": STAGES[r.nxt], "days_past_due": str(r.dpd)},
+            run_date=day, customer_id=CustomerId(str(customer_id)), currency=str(currency),
+            invoice_ids=tuple(InvoiceId(str(i)) for i in group), stage=STAGES[int(nxt)],
+            channel=Channel.HOLD, template=str(template) or STAGES[int(nxt)],
+            language=str(language), reason=str(reason),
+            facts={"segment": str(segment), "step": STAGES[int(nxt)], "days_past_due": str(dpd)},
         )
-        for r in rows.itertuples(index=False)
+        for customer_id, currency, nxt, template, language, reason, segment, dpd, group in zip(
+            rows["customer_id"].tolist(), rows["currency"].tolist(), rows["nxt"].tolist(),
+            rows["template"].tolist(), rows["language"].tolist(), rows["reason"].tolist(),
+            rows["segment"].tolist(), rows["dpd"].tolist(), groups, strict=True)
     ]
 
 

@@ -61,14 +61,14 @@ class Ladders:
             if not skip.any():
                 break
             nxt = np.where(skip, self.next[seg, np.maximum(nxt, 0) + 1], nxt)
-        return nxt
+        return np.asarray(nxt)
 
     def reached(self, seg: np.ndarray, step: np.ndarray, dpd: np.ndarray) -> np.ndarray:
         """True where a step exists and its day relative to the due date has come."""
-        return (step != NONE) & (dpd >= self.offset[seg, np.maximum(step, 0)])
+        return np.asarray((step != NONE) & (dpd >= self.offset[seg, np.maximum(step, 0)]))
 
 
-def explode_history(history: pd.DataFrame, before: pd.Timestamp) -> pd.DataFrame:
+def explode_history(history: pd.DataFrame | None, before: pd.Timestamp) -> pd.DataFrame:
     """One row per (sent message, invoice) for messages sent before the run day.
 
     Messages whose delivery failed, bounced or is unknown do not move the ladder on.

@@ -170,7 +170,8 @@ def _with_payment_date(frame: pd.DataFrame) -> pd.DataFrame:
     """`last_payment_date` (when a part payment arrived) is optional in the invoices."""
     if "last_payment_date" in frame.columns:
         return frame
-    return frame.assign(last_payment_date=pd.NaT)
+    return frame.assign(last_payment_date=pd.Series(pd.NaT, index=frame.index,
+                                                    dtype="datetime64[ns]"))
 
 
 def letters(listable: pd.DataFrame, extra: pd.DataFrame,

@@ -29,8 +29,8 @@ from dunwell.model import InvoiceStatus
 
 HUMAN_REVIEW_INDEX = STAGES.index("human_review")
 CREDIT = -2  # line_stage of a credit note netted in a letter (-1: an instalment)
-_DEFAULTS = {"cleared_by_run": False, "disputed": False, "email": "", "status": "open",
-             "customer_name": ""}
+_DEFAULTS: dict[str, bool | str] = {"cleared_by_run": False, "disputed": False, "email": "",
+                                    "status": "open", "customer_name": ""}
 
 
 def _prepare(invoices: pd.DataFrame, seg: pd.DataFrame, ladders: Ladders,
@@ -86,7 +86,8 @@ def _invoice_holds(inv: pd.DataFrame, status: pd.Series, guard: pd.Series,
     settled = inv["due_now"].to_numpy() & (status != "").to_numpy() & fresh & ~netted
     guarded = inv["due_now"].to_numpy() & (status == "").to_numpy() & (guard != "").to_numpy()
     reason = status.where(status != "", guard)
-    return inv[settled | guarded].assign(reason=reason[settled | guarded])
+    held: pd.DataFrame = inv[settled | guarded]
+    return held.assign(reason=reason[settled | guarded])
 
 
 def _credit_lines(inv: pd.DataFrame) -> pd.DataFrame:

@@ -70,15 +70,16 @@ def from_review(opt: pd.DataFrame, rows: pd.DataFrame,
     listed = listed.assign(first_id=listed["first_order"].map(
         ids.set_index("id_order")["invoice_id"])).drop_duplicates(["tx", "first_id"])
     runners = listed.pivot(index="tx", columns="rank", values="first_id").fillna("")
-    runners = runners.apply(lambda col: col + " ").sum(axis=1).str.strip() if len(
+    runner_ids = runners.apply(lambda col: col + " ").sum(axis=1).str.strip() if len(
         runners) else pd.Series(dtype="str")
     disputed = best[best["disputed"]]
     return [
-        _frame(Kind.AMBIGUOUS_MATCH, tied["tx"].to_numpy(), tied.index.map(first_inv).to_numpy(),
-               tied["paid"].to_numpy(), payments,
-               "candidates too close to call: " + tied["tx"].map(runners).fillna("").astype("str")),
+        _frame(Kind.AMBIGUOUS_MATCH, tied["tx"].to_numpy(),
+               first_inv.reindex(tied.index).to_numpy(), tied["paid"].to_numpy(), payments,
+               "candidates too close to call: "
+               + tied["tx"].map(runner_ids).fillna("").astype("str")),
         _frame(Kind.DISPUTED_INVOICE_PAYMENT, disputed["tx"].to_numpy(),
-               disputed.index.map(first_inv).to_numpy(), disputed["paid"].to_numpy(), payments,
+               first_inv.reindex(disputed.index).to_numpy(), disputed["paid"].to_numpy(), payments,
                "payment for a disputed invoice; confirm the dispute is settled"),
     ]
 
@@ -126,5 +127,5 @@ def _open_elsewhere(rest: pd.DataFrame, payers: pd.DataFrame,
     held = held.assign(paid_in=held["tx"].map(rest.set_index("tx")["currency"]))
     has_same = held[held["currency"] == held["paid_in"]]["tx"].unique()
     other = held[~held["tx"].isin(has_same)].drop_duplicates(["tx", "currency"])
-    return other.sort_values(["tx", "currency"]).groupby("tx", as_index=False)["currency"].agg(
-        " ".join)
+    return other.sort_values(["tx", "currency"]).groupby("tx")["currency"].agg(
+        " ".join).reset_index()

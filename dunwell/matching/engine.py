@@ -154,7 +154,7 @@ def _assemble(pay: pd.DataFrame, inv: pd.DataFrame, hits: pd.DataFrame, rows: pd
 def _matches(booked: pd.DataFrame, review: pd.DataFrame, opt: pd.DataFrame,
              pay: pd.DataFrame) -> pd.DataFrame:
     rows = pd.concat([booked, review], ignore_index=True)
-    at = opt.index.get_indexer(rows["option"])
+    at = opt.index.get_indexer(pd.Index(rows["option"]))
     rank = opt["rank"].to_numpy()[at]
     order = np.lexsort((rows["id_order"].to_numpy(), rows["due_date"].to_numpy(), rank,
                         rows["tx"].to_numpy()))

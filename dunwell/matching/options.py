@@ -76,7 +76,8 @@ def _same_currency_open(hits: pd.DataFrame, payments: pd.DataFrame,
     inv, tx = hits["inv"].to_numpy(), hits["tx"].to_numpy()
     keep = invoices["is_open"].to_numpy()[inv] & (
         invoices["cur"].to_numpy()[inv] == payments["cur"].to_numpy()[tx])
-    return hits[keep]
+    kept: pd.DataFrame = hits[keep]
+    return kept
 
 
 def _listed(open_hits: pd.DataFrame) -> pd.DataFrame:
@@ -139,7 +140,7 @@ def _contradicted(rows: pd.DataFrame, payers: pd.DataFrame) -> np.ndarray:
     by_iban = rows["tx"].isin(
         payers.loc[payers["strong"] & (payers["iban_via"] != ""), "tx"].unique()).to_numpy()
     named = rows["typos"].to_numpy() == 0
-    return other & (~named | by_iban)
+    return np.asarray(other & (~named | by_iban))
 
 
 def _name_hint(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame) -> np.ndarray:

@@ -116,7 +116,7 @@ def _fuzzy_names(payers: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> pd.D
     found = [_score_block(payer_keys[rows], cut[rows], name_keys[cols], cols, cutoff,
                           (payer_short[rows], name_short[cols]))
              for block, rows in sorted(payer_blocks.items()) if block in name_blocks
-             for cols in [name_blocks[block]]]
+             for cols in [np.asarray(name_blocks[block])]]
     rows = [f for f in found if f[0].size]
     if not rows:
         return pd.DataFrame({"key": pd.Series(dtype="str"), "cust": pd.Series(dtype="int64"),

@@ -63,8 +63,8 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     unsure = exact[agree & ~fits & (still_open | ~gross_fits)]
     unsure = unsure[~unsure["tok"].isin(exact.loc[fits, "tok"])]
     fitting = _fitting_neighbours(unsure, full, keys, payments, invoices)
-    short = _short_ids(payments, keys, invoices, len(tokens))
-    hits = pd.concat([exact, typos, fitting.assign(typos=1), short], ignore_index=True)
+    short_ids = _short_ids(payments, keys, invoices, len(tokens))
+    hits = pd.concat([exact, typos, fitting.assign(typos=1), short_ids], ignore_index=True)
     hits = hits.sort_values(["tok", "inv", "typos"]).drop_duplicates(["tok", "inv"])
     hits["best"] = hits["typos"] == hits.groupby("tok")["typos"].transform("min")
     return hits[HIT_COLUMNS].reset_index(drop=True)
@@ -101,7 +101,7 @@ def _agrees(hits: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
         invoices["amount_minor"].to_numpy()[inv] == paid)
     known = pair_keys(payers["tx"].to_numpy(), payers["cust"].to_numpy())
     customer = pd.Series(pair_keys(tx, invoices["cust"].to_numpy()[inv])).isin(known).to_numpy()
-    return same_currency & (amount | customer)
+    return np.asarray(same_currency & (amount | customer))
 
 
 def _contradicted(hits: pd.DataFrame, invoices: pd.DataFrame,
@@ -113,15 +113,16 @@ def _contradicted(hits: pd.DataFrame, invoices: pd.DataFrame,
     sure = np.isin(tx, strong["tx"].to_numpy())
     own = pd.Series(pair_keys(tx, invoices["cust"].to_numpy()[hits["inv"].to_numpy()])).isin(
         pair_keys(strong["tx"].to_numpy(), strong["cust"].to_numpy())).to_numpy()
-    return sure & ~own
+    return np.asarray(sure & ~own)
 
 
 def _amount_fits(hits: pd.DataFrame, payments: pd.DataFrame,
                  invoices: pd.DataFrame) -> np.ndarray:
     """Hits whose invoice is open for exactly the paid amount, in the payment's currency."""
     tx, inv = hits["tx"].to_numpy(), hits["inv"].to_numpy()
-    return (invoices["open_minor"].to_numpy()[inv] == payments["amount_minor"].to_numpy()[tx]) & (
-        invoices["cur"].to_numpy()[inv] == payments["cur"].to_numpy()[tx])
+    return np.asarray(
+        (invoices["open_minor"].to_numpy()[inv] == payments["amount_minor"].to_numpy()[tx])
+        & (invoices["cur"].to_numpy()[inv] == payments["cur"].to_numpy()[tx]))
 
 
 def _fitting_neighbours(unsure: pd.DataFrame, full: np.ndarray, keys: pd.DataFrame,
@@ -145,7 +146,8 @@ def _fitting_neighbours(unsure: pd.DataFrame, full: np.ndarray, keys: pd.DataFra
     invoice_digits = _digits(keys["full"].to_numpy()[pairs["inv"].to_numpy()])
     distance = process.cpdist(token_digits, invoice_digits, scorer=OSA.distance) if len(
         pairs) else np.zeros(0, dtype=np.int64)
-    return pairs.loc[np.asarray(distance) == 1, ["tok", "inv", "tx"]]
+    fitting: pd.DataFrame = pairs.loc[np.asarray(distance) == 1, ["tok", "inv", "tx"]]
+    return fitting
 
 
 def _digits(number_keys: np.ndarray) -> list[str]:
@@ -156,7 +158,7 @@ def _digits(number_keys: np.ndarray) -> list[str]:
 def _digit_at(keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """The digit at position `pos` (0 = first) of each number key."""
     length = keys % 32
-    return (keys // 32) // np.power(10, (length - 1 - pos).astype(np.int64)) % 10
+    return np.asarray((keys // 32) // np.power(10, (length - 1 - pos).astype(np.int64)) % 10)
 
 
 def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:

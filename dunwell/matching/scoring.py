@@ -38,7 +38,7 @@ def option_scores(rows: pd.DataFrame, fee_minor: np.ndarray, fee_percent: float)
     code = np.select(
         [short == 0, (short > 0) & (short <= opt["fee_minor"])
          & (short * 100 <= opt["open_sum"] * fee_percent), short > 0], [0, 1, 2], 3)
-    opt["relation"] = pd.Categorical.from_codes(code, RELATIONS)
+    opt["relation"] = pd.Categorical.from_codes(code, pd.Index(RELATIONS))
     opt["confidence"] = _confidence(opt)
     return opt
 
@@ -91,8 +91,9 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
     # A payer name that merely resembles the customer's orders candidates found by amount
     # alone; it adds at most 5 points, never enough to book.
     hint = np.clip(opt["name_hint"].to_numpy() - 50, 0, 50) // 10
-    return np.clip(np.round(100 * customer * invoice) + np.where(
+    score: np.ndarray = np.clip(np.round(100 * customer * invoice) + np.where(
         (opt["p_payer"].to_numpy() == 0) & ~has_ref, hint, 0), 0, 100).astype("int64")
+    return score
 
 
 # A proposal with these words clears its invoices when accepted: the bank kept the rest.

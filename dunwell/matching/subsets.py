@@ -49,12 +49,12 @@ def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
     if wanted.empty or max_size < 2:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in SUBSET_COLUMNS}).assign(
             complete=pd.Series(dtype=bool), how=pd.Series(dtype="str"))
-    found = [_runs(wanted, open_inv, max_size).assign(how="run")]
+    parts = [_runs(wanted, open_inv, max_size).assign(how="run")]
     if not pool.empty:
         windows = _windows(pool[pool["slot"] < width], width, max_size)
-        found += [_pairs(pool).assign(how="subset"), windows.assign(
+        parts += [_pairs(pool).assign(how="subset"), windows.assign(
             option=windows["option"].astype("int64") + (1 << 40), how="subset")]
-    found = _distinct(pd.concat(found, ignore_index=True))
+    found = _distinct(pd.concat(parts, ignore_index=True))
     # Only a search that saw every open invoice of the payer can rule out other subsets.
     searched = pool.groupby("tx")["slot"].max() < width
     return found.assign(complete=found["tx"].map(searched).fillna(False).astype(bool))
@@ -117,11 +117,11 @@ def _runs(wanted: pd.DataFrame, open_inv: pd.DataFrame, max_size: int) -> pd.Dat
     window["cust"] = ordered["cust"].to_numpy()[window["end"].to_numpy()]
     window["cur"] = ordered["cur"].to_numpy()[window["end"].to_numpy()]
     hits = wanted.merge(window, on=["cust", "cur", "amount_minor"])
-    size = hits["size"].to_numpy()
-    rows = np.repeat(hits["end"].to_numpy(), size) - (
-        np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size))
-    return pd.DataFrame({"tx": np.repeat(hits["tx"].to_numpy(), size),
-                         "option": np.repeat(_RUN_OPTION_BASE + np.arange(len(hits)), size),
+    sizes = hits["size"].to_numpy()
+    rows = np.repeat(hits["end"].to_numpy(), sizes) - (
+        np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    return pd.DataFrame({"tx": np.repeat(hits["tx"].to_numpy(), sizes),
+                         "option": np.repeat(_RUN_OPTION_BASE + np.arange(len(hits)), sizes),
                          "inv": ordered["inv"].to_numpy()[rows]})
 
 
@@ -160,7 +160,8 @@ def _batch(amounts: np.ndarray, invs: np.ndarray, paid: np.ndarray, txs: np.ndar
                                        ).all(axis=2)
     pair_idx, combo_idx = np.nonzero(valid)
     chosen = members[pair_idx, combo_idx]
-    option = np.repeat(np.arange(len(pair_idx)), chosen.shape[1]) if len(pair_idx) else []
+    option: np.ndarray | list[int] = (
+        np.repeat(np.arange(len(pair_idx)), chosen.shape[1]) if len(pair_idx) else [])
     frame = pd.DataFrame({"tx": np.repeat(txs[pair_idx], chosen.shape[1]), "option": option,
                           "inv": chosen.ravel()})
     return frame[frame["inv"] >= 0]

@@ -45,8 +45,8 @@ def _gaps(balances: list[StatementBalance]) -> list[str]:
     for b in balances:
         key = (b.account, b.currency)
         prev = last.get(key)
-        chained = prev is not None and prev.closing is not None and b.opening is not None
-        if chained and prev.closing != b.opening:
+        if (prev is not None and prev.closing is not None and b.opening is not None
+                and prev.closing != b.opening):
             out.append(f"{_name(b)}: opens at {b.opening} but the previous statement "
                        f"{prev.statement_id or '?'} closed at {prev.closing} "
                        f"(gap {b.opening - prev.closing})")

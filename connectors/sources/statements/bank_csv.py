@@ -1,19 +1,17 @@
-"""The contract's canonical bank.csv: its columns, its header test, and the records writer.
+"""The contract's canonical bank.csv: its columns, its header test, and its amount text.
 
 Reading a bank.csv is `dunwell.connectors.sources.canonical.read_bank_csv` (vectorised, every
-cell checked), for the flows and `read_statement` alike: one reader. The frame writer
-`canonical.write_bank` writes the same columns with the same cell rule (`cell_text`).
+cell checked), for the flows and `read_statement` alike: one reader. Writing one is
+`canonical.write_bank`, for frames and (through `write_canonical_csv`) statement records
+alike: one writer, one cell rule.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from dunwell.connectors.storage.files import atomic_text
 from dunwell.model import BankTxn
 from dunwell.money import ROUNDING
 
@@ -32,19 +30,11 @@ def looks_canonical(head: str) -> bool:
 
 
 def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
-    """Write bank.csv atomically: a reader sees the old file or the whole new one."""
-    with atomic_text(Path(path)) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(row(t) for t in transactions)
+    """Write statement records as bank.csv atomically (a reader sees the old file or the
+    whole new one), through the one bank.csv writer, `canonical.write_bank`."""
+    from dunwell.connectors.sources.canonical import bank_records_frame, write_bank
 
-
-def row(t: BankTxn) -> list[str]:
-    """A transaction's cells in COLUMNS order, as the contract writes them."""
-    return [cell_text(t.transaction_id), t.booking_date.isoformat(),
-            amount_text(t.amount, t.currency), t.currency, cell_text(t.counterparty_name),
-            (t.counterparty_iban or "").replace(" ", "").upper(), cell_text(t.remittance_info),
-            cell_text(t.account)]
+    write_bank(bank_records_frame(transactions), Path(path))
 
 
 def amount_text(value: Decimal, ccy: str) -> str:
@@ -52,15 +42,3 @@ def amount_text(value: Decimal, ccy: str) -> str:
     exact = value.quantize(quantum(ccy), rounding=ROUNDING)
     return f"{exact if exact else abs(exact):f}"
 
-
-_NUL_OR_CR = re.compile(r"\x00|\r\n?")
-
-
-def cell_text(text: str | None) -> str:
-    """Free text as written: a NUL would make the file read as binary, and a lone CR is left
-    unquoted by the csv writer and would split the row; what is written reads back the same."""
-    if not text:
-        return ""
-    if "\x00" in text or "\r" in text:
-        return _NUL_OR_CR.sub(lambda m: "" if m.group() == "\x00" else "\n", text)
-    return text

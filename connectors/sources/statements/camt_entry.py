@@ -7,19 +7,30 @@ structured creditor and document references, else the additional info text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple
-
-from lxml import etree
+from typing import NamedTuple, Protocol
 
 from dunwell.errors import InputError
 
 from .text import amount, check_precision, clean, currency, is_iban, with_behalf
 
 _BOOKED = {"BOOK", ""}
-Element = etree._Element
+
+
+class Element(Protocol):
+    """What reading an entry uses of an lxml element (lxml ships no type hints)."""
+
+    @property
+    def text(self) -> str | None: ...
+    @property
+    def tag(self) -> object: ...  # a str, or a function for comments and processing instructions
+    @property
+    def sourceline(self) -> int: ...  # None only for an element built in memory, never parsed
+    def get(self, key: str, default: str = ...) -> str: ...
+    def __iter__(self) -> Iterator[Element]: ...
 
 
 class Row(NamedTuple):

@@ -271,7 +271,7 @@ def _date(text: str, profile: CsvProfile, source: str, line: int) -> date:
     found = _first_date(text, profile.date_formats)
     if found is not None:
         return found
-    column = profile.column("booking_date")
+    column = profile.required("booking_date")
     return parse_date(text, profile.date_formats[-1], source, line, column)
 
 
@@ -302,7 +302,7 @@ def _amount(cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
     if column:
         value = _parse(cell, profile, source, line, column)
         return _signed(value, cell, profile, source, line) if "sign" in profile.single else value
-    debit, credit = profile.column("debit"), profile.column("credit")
+    debit, credit = profile.required("debit"), profile.required("credit")
     if not cell(debit) and not cell(credit):
         raise InputError(source, "neither debit nor credit amount", line, f"{debit}/{credit}")
     out = abs(_parse(cell, profile, source, line, credit)) if cell(credit) else Decimal(0)

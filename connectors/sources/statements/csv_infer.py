@@ -16,6 +16,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -160,7 +161,8 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     if decimal is None:
         raise InferenceUnsure(source, "the amounts use no one decimal mark; " + HOW, line,
                               names[amount_cols[0]])
-    mapped = {f: (names[i],) for f, i in columns.items() if f not in ("value_date", "balance")}
+    mapped: dict[str, tuple[str, ...]] = {f: (names[i],) for f, i in columns.items()
+                                          if f not in ("value_date", "balance")}
     currency = found_ccy or (None if "currency" in columns else currency)
     if currency is None and "currency" not in columns:
         notes.append("no currency column: pass --currency CODE (or set currency: in the "
@@ -174,10 +176,10 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     if "account" not in columns and len(ibans) == 1:
         account_pattern = r"\b([A-Z]{2}\d{2}[A-Z0-9]{10,30})\b"
         notes.append(f"account {next(iter(ibans))} from the lines above the header")
-    signs: dict[str, tuple[str, ...]] = {}
+    debit_values, credit_values = CsvProfile.debit_values, CsvProfile.credit_values
     if "sign" in columns:  # every word for debit and credit, also those not in the sample
-        signs = {"debit_values": tuple(sorted(w.upper() for w in _DEBIT_WORDS)),
-                 "credit_values": tuple(sorted(w.upper() for w in _CREDIT_WORDS))}
+        debit_values = tuple(sorted(w.upper() for w in _DEBIT_WORDS))
+        credit_values = tuple(sorted(w.upper() for w in _CREDIT_WORDS))
     skip_if: tuple[str, ...] = ()
     if pending:
         before = "" if columns["booking_date"] == 0 else (
@@ -194,7 +196,7 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
         decimal=decimal, thousands=thousands, currency=currency,
         strip=_symbols([_at(r, i) for r in body for i in amount_cols]),
         status_booked=status_booked, skip_undated=True, account_pattern=account_pattern,
-        skip_if=skip_if, **signs,
+        skip_if=skip_if, debit_values=debit_values, credit_values=credit_values,
         description=f"inferred from {source}")
     where = f"header on line {line}" if header_at is not None else "no header row"
     notes[:0] = [f"{where}, separator {separator!r}, dates {' or '.join(formats)}"
@@ -300,12 +302,13 @@ def _decimal(value: str) -> Decimal | None:
     return amount(_bare(value), "", None, "", decimal=decimal, thousands=thousands)
 
 
-def _runs(balance: list[Decimal | None], amounts: list[Decimal | None]) -> int:
+def _runs(balance: list[Decimal | None], amounts: Sequence[Decimal | None]) -> int:
     """1 when `balance` is a running balance adding the amounts row by row (the balance
     before or after each row), -1 when it subtracts them (rows newest first), else 0."""
-    if len(balance) < _MIN_ROWS or None in balance:
+    known = [b for b in balance if b is not None]
+    if len(balance) < _MIN_ROWS or len(known) < len(balance):
         return 0
-    steps = [balance[r + 1] - balance[r] for r in range(len(balance) - 1)]  # type: ignore[operator]
+    steps = [known[r + 1] - known[r] for r in range(len(known) - 1)]
     for shift in (0, 1):
         moved = [amounts[r + shift] for r in range(len(steps))]
         for sign in (1, -1):
@@ -532,7 +535,7 @@ def _number_format(values: list[str]) -> tuple[str | None, str]:
     filled = [_bare(v) for v in values if v.strip()]
     if not filled:
         return None, ""
-    marks = Counter()
+    marks: Counter[str] = Counter()
     for v in filled:
         found = re.search(r"[.,](\d{1,3})\)?-?$", v)
         if found and not re.fullmatch(r"[-+(]?\d{1,3}([.,]\d{3})+\)?-?", v):

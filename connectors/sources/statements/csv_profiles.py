@@ -81,6 +81,11 @@ class CsvProfile:
         """The single source column of a field, None when the profile has none."""
         return self.single.get(name)
 
+    def required(self, name: str) -> str:
+        """The source column of a field the profile was checked to have (booking_date;
+        debit and credit when there is no amount column)."""
+        return self.single[name]
+
     @cached_property
     def single(self) -> dict[str, str]:
         """Field -> its first source column, worked out once (asked for on every row)."""
@@ -164,7 +169,8 @@ def _profile(path: Path) -> CsvProfile:
     if "booking_date" not in columns or not ({"amount"} & columns.keys()
                                              or {"debit", "credit"} <= columns.keys()):
         raise ConfigError(f"{path}: needs booking_date and amount (or debit and credit)")
-    tuples = {k: _strings(raw.pop(k), path, k) for k in
+    # keyword arguments of CsvProfile, like the rest of `raw`: a wrong one is a TypeError
+    tuples: dict[str, Any] = {k: _strings(raw.pop(k), path, k) for k in
               ("header", "strip", "debit_values", "credit_values", "status_booked", "skip_if")
               if k in raw}
     if "date_format" in raw:

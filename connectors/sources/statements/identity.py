@@ -36,7 +36,7 @@ def assign_ids(txns: list[BankTxn]) -> list[BankTxn]:
     used: set[str] = set()
     out: list[BankTxn] = []
     for txn in txns:
-        tid = txn.transaction_id
+        tid: str = txn.transaction_id
         if not tid:
             key = (txn.account, txn.booking_date, txn.amount, txn.currency,
                    txn.counterparty_name, txn.counterparty_iban, txn.remittance_info)

@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
 from dunwell.currencies import MINOR_UNITS, NO_CURRENCY, display_exponent, is_currency
 from dunwell.errors import InputError
@@ -186,7 +187,7 @@ def yymmdd(text: str, source: str, line: int | None, field: str) -> date:
 
 
 @lru_cache(maxsize=4096)
-def _yymmdd(text: str) -> date | bool | None:
+def _yymmdd(text: str) -> date | Literal[False] | None:
     """The date, False for six digits that are no date, None for anything else (cached:
     a statement repeats its few dates on every line)."""
     if not _SIX.fullmatch(text):

@@ -126,6 +126,13 @@ def test_jpy_amount_with_decimals_is_excess_but_eur_trailing_zero_is_not(tmp_pat
     assert reasons(result) == {2: "amount has more decimals than the currency allows"}
 
 
+def test_the_suite_knows_the_currencies_the_readers_accept(tmp_path):
+    # dunwell.currencies is the one table: BGN is ISO 4217 (pycountry lacks it), gold is not money
+    frame = invoices({"currency": "BGN"}, {"currency": "XAU"})
+    result = check("invoices", frame, as_of=AS_OF, out_dir=tmp_path)
+    assert reasons(result) == {3: "currency is not an ISO 4217 code"}
+
+
 def test_a_credit_note_may_be_negative(tmp_path):
     frame = invoices(
         {"status": "credit_note", "amount_minor": -500, "open_minor": -500, "amount": "-5.00"}

@@ -237,3 +237,11 @@ def payment_plan(customer_id: str, invoice_ids: list[str], instalments: list[str
 
     return payment_plans.create(_engine(), cli_actor(), customer_id, invoice_ids,
                                 "\n".join(instalments), note)
+
+
+def payment_plan_cancel(customer_id: str, plan_id: str, note: str) -> str:
+    """Cancel a customer's payment plan, with the reason; the plan's invoices."""
+    from dunwell import payment_plans
+
+    return payment_plans.cancel(_engine(), cli_actor(), plan_id, note,
+                                customer_id=customer_id).invoice_ids

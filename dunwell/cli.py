@@ -644,8 +644,8 @@ def web(
     out.print(f"dunwell workbench on http://{host}:{port}/ ({how}); Ctrl-C stops it",
               highlight=False)
     # with single sign-on the peer address must stay the proxy's: no X-Forwarded-For rewrite
-    uvicorn.run(create_app(engine, auth), host=host, port=port, log_level="warning",
-                proxy_headers=auth is None)
+    uvicorn.run(create_app(engine, auth, plan_ahead=True), host=host, port=port,
+                log_level="warning", proxy_headers=auth is None)
 
 
 @web_user_app.command("add")

@@ -186,3 +186,47 @@ def test_a_cancelled_payment_plan_gives_its_invoices_back_to_the_ladder(desk, pl
     again = _cli("customer", "plan", "D1", "--cancel", plan_id, "--note", "twice")
     assert again.exit_code == 2 and "is in force" in again.output
     assert _cli("customer", "plan", "D1").exit_code == 2
+
+
+def test_the_plan_is_kept_while_its_inputs_stand_and_made_again_when_they_change(
+        desk, planned, monkeypatch):
+    from dunwell import workbench
+
+    made = []
+    plan = approvals._plan
+    monkeypatch.setattr(approvals, "_plan", lambda *a: made.append(a[1]) or plan(*a))
+    first = approvals.outlook(desk, actor("vera"), DAY)
+    row = _group(first, "friendly", "standard").rows[0]
+    approvals.preview(desk, actor("vera"), DAY, row.key)
+    approvals.approve(desk, actor("clara"), DAY, stage="friendly", keys=[row.key])
+    assert _by_customer(approvals.outlook(desk, actor("vera"), DAY))[row.customer_id] \
+        == "approved"
+    assert made == [DAY]  # the page, its preview, an approval and the page again: one plan
+    approvals.outlook(desk, actor("vera"), date(2026, 12, 8))
+    assert made == [DAY, date(2026, 12, 8)]
+
+    workbench.customer_state(desk, actor("clara"), "D2", "pause", note="in talks")
+    assert "D2" not in _by_customer(approvals.outlook(desk, actor("vera"), DAY))
+    assert made == [DAY, date(2026, 12, 8), DAY]
+
+
+def test_dunwell_web_plans_the_next_run_ahead_so_the_first_visitor_does_not_wait(
+        desk, planned, monkeypatch):
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from dunwell.web import create_app
+    from tests.web.test_routes import _sign_in
+
+    made = []
+    plan = approvals._plan
+    monkeypatch.setattr(approvals, "_plan", lambda *a: made.append(a[1]) or plan(*a))
+    with TestClient(create_app(desk, plan_ahead=True), follow_redirects=False) as client:
+        deadline = time.monotonic() + 60
+        while not made or approvals._PLANNING.locked():
+            assert time.monotonic() < deadline, "nothing was planned ahead"
+            time.sleep(0.1)
+        _sign_in(client, "vera")
+        assert client.get("/dunning").status_code == 200
+    assert made == [approvals.run_day("")]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from sqlalchemy.engine import Engine
 
+from dunwell.connectors.settings.config import parse_yaml
 from dunwell.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def dunning_policy(settings: Settings | None = None) -> DunningPolicy:
 def read_yaml(path: Path) -> dict[str, Any]:
     """A YAML mapping from a config file, or a ConfigError naming the file and line."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = parse_yaml(Path(path).read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
     except yaml.YAMLError as exc:

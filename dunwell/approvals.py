@@ -9,7 +9,9 @@ Shared by the CLI (`dunwell dunning approve`) and the web (/dunning).
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+import time
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,7 +23,11 @@ from sqlalchemy import Engine
 from dunwell.access import Actor, require
 from dunwell.connectors import storage
 from dunwell.connectors.storage import people
-from dunwell.connectors.storage.approvals import load_decisions, save_decision
+from dunwell.connectors.storage.approvals import (
+    load_decisions,
+    plan_inputs_version,
+    save_decision,
+)
 from dunwell.dunning.approval import ApprovalRule, key_of, load_rule, state_of
 from dunwell.errors import InputError
 
@@ -104,22 +110,52 @@ def _context() -> Any:
                            templates_dir=settings.templates_dir)
 
 
+PLAN_SECONDS = 600.0  # a plan is reused while its inputs are unchanged, at most this long
+_PLANS: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
+_PLANNING = threading.Lock()
+
+
 def _compute(engine: Engine, day: date) -> _Computed:
-    """The run's plan for `day` from the database's invoices, customers, history and plans."""
+    """The run's plan for `day` from the database's invoices, customers, history and plans,
+    with the approvals as they stand now. Planning reads every open invoice (seconds at
+    volume), so the plan is kept while what it reads is unchanged (`plan_inputs_version`:
+    no run, no person's decision, no delivery since) and the configuration is the same;
+    approvals, read fresh each time, never change the plan, only its states."""
+    context = _context()
+    with storage.transaction(engine) as session:
+        version = plan_inputs_version(session)
+    key = (engine.url.render_as_string(hide_password=True), day, version,
+           repr(context.dunning_policy), repr(context.rule))
+    with _PLANNING:  # one plan at a time: a page and its preview frame ask at once
+        hit = _PLANS.get(key)
+        if hit is None or time.monotonic() - hit[0] > PLAN_SECONDS:
+            hit = (time.monotonic(), _plan(engine, day, context))
+            _PLANS[key] = hit
+            while len(_PLANS) > 4:
+                _PLANS.popitem(last=False)
+    with storage.transaction(engine) as session:
+        decisions = load_decisions(session)
+    return _Computed(day, hit[1], context.rule, decisions, context)
+
+
+def _plan(engine: Engine, day: date, context: Any) -> Any:
     from dunwell.connectors.storage.ledger import load_ledger
     from dunwell.connectors.storage.plans import kept_plans
     from dunwell.tasks.dunning import plan_reminders
 
-    context = _context()
     with storage.transaction(engine) as session:
         invoices = storage.load_invoices(session, open_only=True)
         customers = storage.load_customers(session)
         plans = kept_plans(session, day)
-        decisions = load_decisions(session)
     ledger = load_ledger(engine)
-    planned = plan_reminders.fn(invoices, customers, ledger, ledger.unresolved_incoming, day,
-                                context.dunning_policy, payment_plans=plans)
-    return _Computed(day, planned, context.rule, decisions, context)
+    return plan_reminders.fn(invoices, customers, ledger, ledger.unresolved_incoming, day,
+                             context.dunning_policy, payment_plans=plans)
+
+
+def warm(engine: Engine, day: date | None = None) -> None:
+    """Plan the next run ahead (for `day`, default today), so that the first person to open
+    the Dunning page does not wait for it."""
+    _compute(engine, day or run_day(""))
 
 
 def _row(message: Any, computed: _Computed) -> PlannedRow:

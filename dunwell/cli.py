@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -138,6 +138,12 @@ def _without_traceback_for_our_errors(record: logging.LogRecord) -> bool:
 def _say(lines: list[str]) -> None:
     for line in lines:
         console.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
+
+
+def _usage(problem: str) -> NoReturn:
+    """Arguments that do not go together: one line, exit 2."""
+    _say([problem])
+    raise typer.Exit(2)
 
 
 def _run(step: Callable[[], Any]) -> Any:
@@ -553,14 +559,28 @@ def customer_pin(customer_id: str, segment: str, note: Note = "") -> None:
 @customer_app.command("plan")
 def customer_plan(
     customer_id: str,
-    invoice: Annotated[list[str], typer.Option(help="an invoice the plan covers; repeatable")],
-    instalment: Annotated[list[str], typer.Option(
-        help="'YYYY-MM-DD AMOUNT'; repeatable; they must add up to what the invoices owe")],
+    invoice: Annotated[list[str] | None, typer.Option(
+        help="an invoice the plan covers; repeatable")] = None,
+    instalment: Annotated[list[str] | None, typer.Option(
+        help="'YYYY-MM-DD AMOUNT'; repeatable; they must add up to what the invoices owe")] = None,
+    cancel: Annotated[str, typer.Option(
+        metavar="PLAN", help="cancel this plan instead (with --note WHY): the ladder applies "
+        "to its invoices again")] = "",
     note: Note = "",
 ) -> None:
-    """Agree a payment plan: its invoices get no ladder reminders while it is kept."""
+    """Agree a payment plan: its invoices get no ladder reminders while it is kept.
+    With --cancel PLAN --note WHY, cancel one."""
     from dunwell import desk
 
+    if cancel:
+        if invoice or instalment:
+            _usage("--cancel takes no --invoice or --instalment")
+        invoices = _run(lambda: desk.payment_plan_cancel(customer_id, cancel, note))
+        out.print(f"{cancel}: cancelled; the ladder applies to {invoices} again",
+                  highlight=False)
+        return
+    if not invoice or not instalment:
+        _usage("give --invoice and --instalment (each repeatable), or --cancel PLAN")
     plan_id = _run(lambda: desk.payment_plan(customer_id, invoice, instalment, note))
     out.print(f"{plan_id}: {len(instalment)} instalments for {' '.join(invoice)}",
               highlight=False)
@@ -625,8 +645,8 @@ def web(
     out.print(f"dunwell workbench on http://{host}:{port}/ ({how}); Ctrl-C stops it",
               highlight=False)
     # with single sign-on the peer address must stay the proxy's: no X-Forwarded-For rewrite
-    uvicorn.run(create_app(engine, auth), host=host, port=port, log_level="warning",
-                proxy_headers=auth is None)
+    uvicorn.run(create_app(engine, auth, plan_ahead=True), host=host, port=port,
+                log_level="warning", proxy_headers=auth is None)
 
 
 @web_user_app.command("add")

@@ -108,6 +108,10 @@ def status(console: Console) -> None:
     console.print(f"invoices: {seen.invoices:,} ({seen.open_invoices:,} open)", highlight=False)
     console.print(f"review: {seen.review_payments:,} payments wait for a person"
                   + ("  (dunwell review list)" if seen.review_payments else ""), highlight=False)
+    if seen.parked_payments:
+        plural = "" if seen.parked_payments == 1 else "s"
+        console.print(f"parked: {seen.parked_payments:,} payment{plural} parked with a note, "
+                      "out of the queue  (dunwell review unpark TRANSACTION)", highlight=False)
     messages = ", ".join(f"{status} {count:,}" for status, count in sorted(seen.messages.items()))
     console.print(f"messages: {messages or 'none yet'}", highlight=False)
     with storage.transaction(_engine()) as session:
@@ -234,3 +238,11 @@ def payment_plan(customer_id: str, invoice_ids: list[str], instalments: list[str
 
     return payment_plans.create(_engine(), cli_actor(), customer_id, invoice_ids,
                                 "\n".join(instalments), note)
+
+
+def payment_plan_cancel(customer_id: str, plan_id: str, note: str) -> str:
+    """Cancel a customer's payment plan, with the reason; the plan's invoices."""
+    from dunwell import payment_plans
+
+    return payment_plans.cancel(_engine(), cli_actor(), plan_id, note,
+                                customer_id=customer_id).invoice_ids

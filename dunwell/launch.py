@@ -8,9 +8,10 @@ Today page. Without one, `prefect_api()` is None and the page says so.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
@@ -24,6 +25,7 @@ DEPLOYMENTS: dict[str, tuple[str, dict[str, object]]] = {
     "adhoc": ("dunwell-reconcile/adhoc", {}),
     "daily-dry-run": ("dunwell-daily/daily", {"dry_run": True}),
 }
+T = TypeVar("T")
 LABELS = {"adhoc": "ad-hoc reconciliation", "daily-dry-run": "daily dry run"}
 
 
@@ -60,10 +62,25 @@ def _parameters(what: str, as_of: str, dry_run: bool) -> dict[str, Any]:
     return parameters
 
 
-async def _create(deployment: str, parameters: dict[str, Any]) -> str:
+def _on(api: str, work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run `work` with Prefect's client on `api`, the URL the page named. Prefect reads its
+    settings once, when first imported, which may predate PREFECT_API_URL: without this a
+    run could be started on a throwaway local server instead (its key and other settings
+    stay as configured)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: api}):
+        return asyncio.run(work())
+
+
+def _client() -> Any:
     from prefect.client.orchestration import get_client
 
-    async with get_client() as client:
+    return get_client()
+
+
+async def _create(deployment: str, parameters: dict[str, Any]) -> str:
+    async with _client() as client:
         found = await client.read_deployment_by_name(deployment)
         run = await client.create_flow_run_from_deployment(found.id, parameters=parameters,
                                                            tags=["workbench"])
@@ -74,12 +91,13 @@ def start(engine: Engine, actor: Actor, what: str, *, as_of: str = "",
           dry_run: bool = False) -> str:
     """Start a deployment run with these parameters; its flow run id. Audited."""
     require(actor, "runs.start")
-    if prefect_api() is None:
+    api = prefect_api()
+    if api is None:
         raise InputError("prefect", "no Prefect API is configured (PREFECT_API_URL)")
     parameters = _parameters(what, as_of, dry_run)
     deployment = DEPLOYMENTS[what][0]
     try:
-        flow_run_id = asyncio.run(_create(deployment, parameters))
+        flow_run_id = _on(api, lambda: _create(deployment, parameters))
     except Exception as exc:  # the server's errors are many; the person needs one line
         raise Unavailable(f"Prefect did not start {deployment}: {exc}") from None
     with storage.transaction(engine) as session:
@@ -92,10 +110,8 @@ def start(engine: Engine, actor: Actor, what: str, *, as_of: str = "",
 async def _states(ids: list[str]) -> dict[str, str]:
     from uuid import UUID
 
-    from prefect.client.orchestration import get_client
-
     out: dict[str, str] = {}
-    async with get_client() as client:
+    async with _client() as client:
         for flow_run_id in ids:
             run = await client.read_flow_run(UUID(flow_run_id))
             out[flow_run_id] = run.state.name if run.state and run.state.name else "unknown"
@@ -109,9 +125,10 @@ def recent(engine: Engine, actor: Actor, limit: int = 5) -> list[Started]:
         entries, _ = people.list_audit(session, text="run.start", limit=limit * 4)
     entries = [e for e in entries if e.action == "run.start"][:limit]
     states: dict[str, str] = {}
-    if entries and prefect_api() is not None:
+    api = prefect_api()
+    if entries and api is not None:
         try:
-            states = asyncio.run(_states([e.subject for e in entries]))
+            states = _on(api, lambda: _states([e.subject for e in entries]))
         except Exception:  # noqa: BLE001 - the page still shows what was started
             states = {}
     return [Started(e.subject, e.detail.split(" ")[0], e.actor,

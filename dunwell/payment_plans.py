@@ -15,7 +15,7 @@ from dunwell.access import Actor, require
 from dunwell.connectors import storage
 from dunwell.connectors.storage import people
 from dunwell.connectors.storage.models import Invoice, PaymentPlanInstalment
-from dunwell.connectors.storage.plans import add_plan, owed, plans_of
+from dunwell.connectors.storage.plans import add_plan, cancel_plan, owed, plans_of
 from dunwell.dunning.plans import Instalment
 from dunwell.errors import InputError
 from dunwell.money import exponent
@@ -107,10 +107,35 @@ def create(engine: Engine, actor: Actor, customer_id: str, invoice_ids: list[str
     return plan_id
 
 
+def cancel(engine: Engine, actor: Actor, plan_id: str, why: str,
+           customer_id: str | None = None) -> PlanView:
+    """Cancel a plan in force (of this customer, when one is named): its invoices are dunned
+    by the ladder again from the next run. The reason is required and audited."""
+    require(actor, "payment_plan")
+    if not why.strip():
+        raise InputError("note", "say why the plan is cancelled (it goes into the audit log)")
+    with storage.transaction(engine) as session:
+        rows = cancel_plan(session, plan_id.strip())
+        if not rows or (customer_id is not None and rows[0].customer_id != customer_id):
+            raise InputError("plan", f"no payment plan {plan_id.strip()!r} is in force"
+                             + (f" for {customer_id}" if customer_id else ""))
+        plan = rows[0]
+        people.record_audit(session, actor=actor.name, role=actor.role, via=actor.via,
+                            action="payment_plan.cancel", subject=plan.plan_id,
+                            customer_id=plan.customer_id,
+                            detail=f"{plan.invoice_ids}: the ladder applies again",
+                            why=why.strip())
+        return PlanView(plan.plan_id, plan.currency, plan.invoice_ids, [], "cancelled",
+                        plan.created_by)
+
+
 def of_customer(engine: Engine, actor: Actor, customer_id: str, day: date) -> list[PlanView]:
-    """A customer's plans with what each instalment received and whether they are kept."""
+    """A customer's plans with what each instalment received and whether they are kept
+    (cancelled ones too, last, so the page tells the whole story)."""
     require(actor, "view")
     with storage.transaction(engine) as session:
-        return [PlanView(plan_id, rows[0].currency, rows[0].invoice_ids, filled, state,
-                         rows[0].created_by)
-                for plan_id, rows, filled, state in plans_of(session, day, customer_id)]
+        views = [PlanView(plan_id, rows[0].currency, rows[0].invoice_ids, filled, state,
+                          rows[0].created_by)
+                 for plan_id, rows, filled, state in plans_of(session, day, customer_id,
+                                                              with_cancelled=True)]
+    return sorted(views, key=lambda v: v.status == "cancelled")

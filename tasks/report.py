@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from dunwell.connectors import storage
 from dunwell.connectors.outbound import mail
 from dunwell.connectors.outbound.report import ReportInputs, build_report, send_report
+from dunwell.connectors.storage import marks
 from dunwell.dunning import make_env, render
 from dunwell.errors import DeliveryError
 from dunwell.model import DunningAction
@@ -43,6 +45,8 @@ def make_report(adapters: Adapters, as_of: datetime, reconciled: Any,
                 deliveries: dict[str, dict[str, int]] | None = None) -> Any:
     """The controller report as files in the output folder; after sending, with the
     deliveries that did not complete."""
+    with storage.transaction(adapters.engine) as session:
+        marked = marks.marked_money_of(session, reconciled.transactions)
     inputs = ReportInputs(
         as_of=as_of.date(), company=adapters.dunning_policy.company.get("name", "dunwell"),
         transactions=reconciled.transactions, invoices=reconciled.invoices_after,
@@ -50,7 +54,7 @@ def make_report(adapters: Adapters, as_of: datetime, reconciled: Any,
         review_queue=reconciled.review_candidates, actions=actions_frame(actions),
         quality=tuple(checked.results), quarantined=checked.quarantine,
         data_docs=Path(checked.data_docs) if checked.data_docs else None,
-        deliveries=deliveries or {},
+        deliveries=deliveries or {}, marked_money=marked,
     )
     return build_report(inputs, adapters.work_dir)
 

@@ -68,6 +68,8 @@ class ReportInputs:
       locale: babel locale for money.
       deliveries: stage -> delivery status (sent, failed, bounced, unknown, planned)
         -> count, read from the outbox after sending; empty when nothing was sent.
+      marked_money: MARKED_COLUMNS: the report's payments a person marked as a refund or
+        as unrelated money (`dunwell unmatched mark`, the workbench); none when None.
     """
 
     as_of: date
@@ -84,6 +86,13 @@ class ReportInputs:
     data_docs: Path | None = None
     locale: str = "en_US"
     deliveries: dict[str, dict[str, int]] = field(default_factory=dict)
+    marked_money: pd.DataFrame | None = None
+
+
+MARKED_COLUMNS = ["transaction_id", "booking_date", "amount", "currency", "counterparty_name",
+                  "kind", "note", "marked_by", "marked_at"]
+"""marked_money.csv: one row per payment marked as a refund or unrelated; `amount` is
+canonical decimal text, `marked_at` an ISO datetime (UTC)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +135,10 @@ def build_report(inputs: ReportInputs, out_dir: Path) -> Report:
         Attachment("review_queue.csv", _csv(inputs.review_queue)),
         Attachment("quarantine.csv", _csv(quarantined)),
     )
-    files = [_write(out_dir / a.filename, a.content) for a in attachments]
+    marked = Attachment("marked_money.csv", _csv(_marked(inputs)))
+    files = [_write(out_dir / a.filename, a.content) for a in (*attachments, marked)]
+    if figures["marked"]:  # the email carries it only when a person marked money
+        attachments = (*attachments, marked)
     files.append(_write(out_dir / "aging.png", chart))
     html_path = _write(out_dir / "report.html", page.encode("utf-8"))
     image = InlineImage(CHART_CID, chart, "image/png", "aging.png")
@@ -180,6 +192,7 @@ def _figures(inputs: ReportInputs, quarantined: pd.DataFrame, aging: pd.DataFram
         "dso": dso(inputs.invoices, inputs.as_of),
         "dso_history": [(d.isoformat(), v) for d, v in inputs.dso_history],
         "deliveries": delivery_table(inputs.deliveries),
+        "marked": marked_money(_marked(inputs)),
     }
 
 
@@ -294,6 +307,28 @@ def _handed_over(actions: pd.DataFrame, invoices: pd.DataFrame) -> list[dict]:
         }
         for r in handed.itertuples()
     ]
+
+
+def _marked(inputs: ReportInputs) -> pd.DataFrame:
+    if inputs.marked_money is None:
+        return pd.DataFrame(columns=MARKED_COLUMNS)
+    return inputs.marked_money[MARKED_COLUMNS].sort_values(
+        ["booking_date", "transaction_id"], kind="stable", ignore_index=True)
+
+
+def marked_money(marked: pd.DataFrame) -> list[dict]:
+    """Per kind (refund, unrelated): the payments, and their total per currency; money a
+    person took off the unmatched list, which the cash table still counts as unmatched."""
+    rows = []
+    for kind, group in marked.groupby("kind", sort=True):
+        payments = [{**p, "amount": D(str(p["amount"]))} for p in group.to_dict("records")]
+        totals: dict[str, Decimal] = {}
+        for payment in payments:
+            totals[payment["currency"]] = totals.get(payment["currency"], Decimal(0)) \
+                + payment["amount"]
+        rows.append({"kind": kind, "count": len(payments),
+                     "totals": dict(sorted(totals.items())), "payments": payments})
+    return rows
 
 
 def _discrepancies(inputs: ReportInputs) -> pd.DataFrame:

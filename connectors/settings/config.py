@@ -7,6 +7,8 @@ one line per problem, naming the file (or variable) and the key.
 
 from __future__ import annotations
 
+import copy
+import functools
 import ipaddress
 import json
 import os
@@ -271,10 +273,23 @@ def quality_bounds() -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed(text: str) -> Any:
+    return yaml.safe_load(text)
+
+
+def parse_yaml(text: str) -> Any:
+    """`yaml.safe_load` of a config file's text, parsed once per distinct text: the
+    workbench reads the settings and the policy on every page, and parsing them took
+    most of a page's time. The file is still read each time, so an edit counts at once;
+    each caller gets its own copy."""
+    return copy.deepcopy(_parsed(text))
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     """The YAML mapping in `path`, refusing secrets and passwords in URLs."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: settings file not found") from None
     except yaml.YAMLError as exc:

@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from dunwell.connectors.storage.models import DunningApproval, MessageCopy, OutboxMessage, utcnow
+from dunwell.connectors.storage.models import (
+    AuditEntry,
+    DunningApproval,
+    MessageCopy,
+    OutboxMessage,
+    Run,
+    utcnow,
+)
 from dunwell.dunning.approval import Decision
 
 
@@ -28,6 +35,23 @@ def load_decisions(session: Session) -> dict[str, Decision]:
     """Every recorded decision by approval key."""
     rows = session.execute(select(DunningApproval)).scalars()
     return {r.key: Decision(r.key, r.approved, r.run_date, r.actor, r.why) for r in rows}
+
+
+PLAN_NEUTRAL = ("dunning.approve", "dunning.exclude", "run.start", "user.add")
+"""Audited actions that change nothing the planner reads (approvals change states only)."""
+
+
+def plan_inputs_version(session: Session) -> tuple:
+    """A cheap fingerprint of what the dunning planner reads: it changes when a run starts
+    or finishes, a person decides anything (every decision is audited) or a delivery's
+    status changes. Equal fingerprints: the same plan for the same day."""
+    runs = session.execute(select(func.count(), func.max(Run.started_at),
+                                  func.max(Run.finished_at))).one()
+    audit = session.execute(select(func.max(AuditEntry.id)).where(
+        AuditEntry.action.not_in(PLAN_NEUTRAL))).scalar()
+    outbox = sorted(session.execute(select(OutboxMessage.status, func.count())
+                                    .group_by(OutboxMessage.status)).all())
+    return (tuple(runs), audit, tuple(tuple(r) for r in outbox))
 
 
 def _body(msg: EmailMessage, kind: str) -> str:

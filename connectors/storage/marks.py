@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pandas as pd
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from dunwell.connectors.storage.models import (
 )
 from dunwell.connectors.storage.reconciliation import accept_review
 from dunwell.errors import InputError
+from dunwell.money import format_plain
 
 PARKED = "parked"
 MONEY_KINDS = ("refund", "unrelated")
@@ -109,6 +111,22 @@ def marked_money(session: Session, since: date | None = None) -> list[tuple]:
     if since is not None:
         statement = statement.where(BankTransaction.booking_date >= since)
     return [tuple(row) for row in session.execute(statement)]
+
+
+def marked_money_of(session: Session, transactions: pd.DataFrame) -> pd.DataFrame:
+    """The payments of `transactions` (a run's frame) marked refund or unrelated, as the
+    report's MARKED_COLUMNS, amounts as canonical text."""
+    columns = ["transaction_id", "booking_date", "amount", "currency", "counterparty_name",
+               "kind", "note", "marked_by", "marked_at"]
+    if transactions.empty:
+        return pd.DataFrame(columns=columns)
+    since = pd.to_datetime(transactions["booking_date"]).min().date()
+    wanted = set(transactions["transaction_id"])
+    rows = [[t, booked.isoformat(), format_plain(amount, currency), currency, payer or "", kind,
+             note, actor, at.isoformat(timespec="seconds")]
+            for t, kind, note, actor, at, booked, amount, currency, payer
+            in marked_money(session, since) if t in wanted]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def accept_with_difference(session: Session, transaction_id: str, invoice_id: str,

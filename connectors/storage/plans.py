@@ -36,10 +36,28 @@ def owed(session: Session, invoice_ids: list[str]) -> Decimal:
     return sum((o - p for o, p in rows), Decimal(0))
 
 
+def cancel_plan(session: Session, plan_id: str) -> list[PaymentPlanInstalment]:
+    """Cancel a plan in force: its invoices are dunned by the ladder again. Its instalment
+    rows (locked), as they were; empty when there is no such plan or it is cancelled already."""
+    rows = list(session.execute(select(PaymentPlanInstalment).where(
+        PaymentPlanInstalment.plan_id == plan_id).order_by(PaymentPlanInstalment.instalment)
+        .with_for_update()).scalars())
+    if not rows or any(r.cancelled for r in rows):
+        return []
+    for row in rows:
+        row.cancelled = True
+    session.flush()
+    return rows
+
+
 def plans_of(session: Session, day: date, customer_id: str | None = None,
+             with_cancelled: bool = False,
              ) -> list[tuple[str, list[PaymentPlanInstalment], list[Instalment], str]]:
-    """Plans not cancelled (of one customer, or all): rows, filled instalments and status."""
-    statement = select(PaymentPlanInstalment).where(PaymentPlanInstalment.cancelled.is_(False))
+    """Plans (of one customer, or all): rows, filled instalments and status; cancelled ones
+    only when asked for, with the status `cancelled`."""
+    statement = select(PaymentPlanInstalment)
+    if not with_cancelled:
+        statement = statement.where(PaymentPlanInstalment.cancelled.is_(False))
     if customer_id is not None:
         statement = statement.where(PaymentPlanInstalment.customer_id == customer_id)
     grouped: dict[str, list[PaymentPlanInstalment]] = defaultdict(list)
@@ -50,7 +68,8 @@ def plans_of(session: Session, day: date, customer_id: str | None = None,
     for plan_id, rows in grouped.items():
         paid = rows[0].owed_at_start - owed(session, rows[0].invoice_ids.split())
         filled = fill([(r.due_date, r.amount) for r in rows], paid)
-        out.append((plan_id, rows, filled, status(filled, day)))
+        state = "cancelled" if rows[0].cancelled else status(filled, day)
+        out.append((plan_id, rows, filled, state))
     return out
 
 

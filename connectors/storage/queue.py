@@ -187,6 +187,18 @@ def _broad(session: Session, text: str) -> Any:
                        _like(session, func.lower(other.invoice_id), text)))
 
 
+def waiting_and_parked(session: Session) -> tuple[int, int]:
+    """Payments waiting for a person, and those parked with a note (out of the queue until
+    un-parked): two counts, never one inside the other."""
+    proposed = session.execute(select(func.count(func.distinct(MatchRow.transaction_id)))
+                               .where(MatchRow.status == "proposed")).scalar_one()
+    parked = session.execute(select(func.count()).select_from(PaymentMark).where(
+        PaymentMark.kind == "parked",
+        exists().where(MatchRow.transaction_id == PaymentMark.transaction_id,
+                       MatchRow.status == "proposed"))).scalar_one()
+    return int(proposed) - int(parked), int(parked)
+
+
 def _marked(parked: bool) -> Any:
     """Only parked payments, or only those without a mark."""
     if parked:  # few: start from the marks

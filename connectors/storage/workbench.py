@@ -27,6 +27,7 @@ from dunwell.connectors.storage.models import (
     PaymentMark,
     Run,
 )
+from dunwell.connectors.storage.queue import waiting_and_parked
 from dunwell.money import format_plain
 
 OTHER_OPEN_ITEMS = 25
@@ -231,14 +232,14 @@ def last_runs(session: Session, limit: int = 10) -> list[Run]:
 
 
 def waiting_counts(session: Session) -> dict[str, int]:
-    """What waits for a person now: payments in review, messages planned but not sent,
-    deliveries that failed or bounced."""
-    review = session.execute(select(func.count(func.distinct(MatchRow.transaction_id))).where(
-        MatchRow.status == "proposed")).scalar_one()
+    """What waits for a person now: payments in review (and, apart, those parked with a
+    note), messages planned but not sent, deliveries that failed or bounced."""
+    review, parked = waiting_and_parked(session)
     by_status = dict(session.execute(select(OutboxMessage.status, func.count()).where(
         OutboxMessage.status.in_(("planned", "failed", "bounced")))
         .group_by(OutboxMessage.status)).tuples().all())
-    return {"review": int(review), "messages_pending": int(by_status.get("planned", 0)),
+    return {"review": int(review), "parked": int(parked),
+            "messages_pending": int(by_status.get("planned", 0)),
             "deliveries_failed": int(by_status.get("failed", 0)),
             "deliveries_bounced": int(by_status.get("bounced", 0))}
 

@@ -7,7 +7,9 @@ by Jinja2 with autoescaping; every POST carries the session's CSRF token.
 
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -133,11 +135,24 @@ def first(form: dict[str, list[str]], name: str, default: str = "") -> str:
     return values[0].strip()
 
 
-def create_app(engine: Engine, auth: HeaderAuth | None = None) -> FastAPI:
-    """The workbench on this database; `auth` switches sign-in to a single sign-on proxy."""
+def create_app(engine: Engine, auth: HeaderAuth | None = None,
+               plan_ahead: bool = False) -> FastAPI:
+    """The workbench on this database; `auth` switches sign-in to a single sign-on proxy;
+    `plan_ahead` plans the next dunning run in the background as the app starts, so the
+    Dunning page's first visitor does not wait seconds for it (`dunwell web` does)."""
+    from contextlib import asynccontextmanager
+
     from dunwell.web import routes
 
-    app = FastAPI(title="dunwell workbench", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> Any:
+        if plan_ahead:
+            threading.Thread(target=_plan_ahead, args=(engine,), name="plan-ahead",
+                             daemon=True).start()
+        yield
+
+    app = FastAPI(title="dunwell workbench", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
     pages = Pages(engine, auth)
     app.state.pages = pages
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -170,6 +185,16 @@ def create_app(engine: Engine, auth: HeaderAuth | None = None) -> FastAPI:
 
     routes.register(app, pages)
     return app
+
+
+def _plan_ahead(engine: Engine) -> None:
+    from dunwell import approvals
+
+    try:
+        approvals.warm(engine)
+    except Exception:  # noqa: BLE001 - the page plans on demand and shows the error itself
+        logging.getLogger(__name__).warning("planning the next dunning run ahead failed",
+                                            exc_info=True)
 
 
 def login_token() -> str:

@@ -128,7 +128,7 @@ def customer_extras(pages: Pages, signed: Any, customer_id: str) -> dict[str, An
 
 
 def register_plans(app: FastAPI, pages: Pages) -> None:
-    """The payment-plan action of the customer page."""
+    """The payment-plan actions of the customer page: agree a plan, cancel one."""
 
     @app.post("/customer/plan")
     async def payment_plan(request: Request) -> Response:
@@ -137,10 +137,22 @@ def register_plans(app: FastAPI, pages: Pages) -> None:
         payment_plans.create(pages.engine, signed.actor, customer_id,
                              [v for v in form.get("invoice", []) if v.strip()],
                              (form.get("instalments") or [""])[0], first(form, "note"))
-        from urllib.parse import urlencode
+        return _to_customer(customer_id, "plan")
 
-        return RedirectResponse(f"/customer?{urlencode({'id': customer_id, 'done': 'plan'})}",
-                                status_code=303)
+    @app.post("/customer/plan/cancel")
+    async def cancel_plan(request: Request) -> Response:
+        signed, form = await pages.posted(request)
+        customer_id = first(form, "customer_id")
+        payment_plans.cancel(pages.engine, signed.actor, first(form, "plan_id"),
+                             first(form, "note"), customer_id=customer_id)
+        return _to_customer(customer_id, "plan_cancelled")
+
+
+def _to_customer(customer_id: str, done: str) -> RedirectResponse:
+    from urllib.parse import urlencode
+
+    return RedirectResponse(f"/customer?{urlencode({'id': customer_id, 'done': done})}",
+                            status_code=303)
 
 
 STARTED = {"started": "Started on the Prefect server; its state shows below."}

@@ -24,6 +24,7 @@ DONE = {  # what a redirect after an action says; codes, so no text is reflected
     "promise": "Promise to pay recorded.",
     "allocated": "Booked by hand. The payer is remembered for this customer.",
     "plan": "Payment plan agreed: its invoices get no ladder reminders while it is kept.",
+    "plan_cancelled": "Payment plan cancelled: its invoices are reminded by the ladder again.",
     "difference": "Booked, with the difference recorded. The payer is remembered.",
     "parked": "Parked: it is out of the queue until someone un-parks it.",
     "unparked": "Back in the queue.",

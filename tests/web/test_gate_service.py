@@ -151,3 +151,82 @@ def test_the_shell_lists_approves_and_excludes_as_the_web_does(desk, planned, tm
     status = _cli("status")
     assert "approval: the run of 2026-12-07 held 1 awaiting_approval, 1 excluded_by_person" \
         in status.output
+
+
+def test_a_cancelled_payment_plan_gives_its_invoices_back_to_the_ladder(desk, planned,
+                                                                       tmp_path):
+    from dunwell import payment_plans
+
+    plan_id = payment_plans.create(desk, actor("clara"), "D1", ["DI-1"],
+                                   "2026-12-09 60.00\n2027-01-09 60.00", "two halves")
+    with pytest.raises(Forbidden):
+        payment_plans.cancel(desk, actor("vera"), plan_id, "not mine to cancel")
+    refused = _cli("customer", "plan", "D1", "--cancel", plan_id)
+    assert refused.exit_code == 2 and "say why the plan is cancelled" in refused.output
+    mixed = _cli("customer", "plan", "D1", "--cancel", plan_id, "--invoice", "DI-1")
+    assert mixed.exit_code == 2 and "--cancel takes no --invoice" in mixed.output
+    other = _cli("customer", "plan", "D2", "--cancel", plan_id, "--note", "wrong customer")
+    assert other.exit_code == 2 and f"no payment plan '{plan_id}' is in force for D2" \
+        in other.output
+
+    cancelled = _cli("customer", "plan", "D1", "--cancel", plan_id, "--note", "missed a call")
+    assert cancelled.exit_code == 0, cancelled.output
+    assert cancelled.output.strip() == f"{plan_id}: cancelled; the ladder applies to DI-1 again"
+    with storage.transaction(desk) as session:
+        entries, _ = people.list_audit(session, text="payment_plan", limit=5)
+    assert (entries[0].action, entries[0].subject, entries[0].customer_id, entries[0].why) == (
+        "payment_plan.cancel", plan_id, "D1", "missed a call")
+    [shown] = payment_plans.of_customer(desk, actor("vera"), "D1", DAY)
+    assert (shown.plan_id, shown.status) == (plan_id, "cancelled")
+
+    result, actions = _dunning_run(planned, tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    d1 = [(r.channel, r.stage, r.reason) for r in actions.itertuples() if r.customer_id == "D1"]
+    assert d1 == [("hold", "friendly", "awaiting_approval")], d1
+    again = _cli("customer", "plan", "D1", "--cancel", plan_id, "--note", "twice")
+    assert again.exit_code == 2 and "is in force" in again.output
+    assert _cli("customer", "plan", "D1").exit_code == 2
+
+
+def test_the_plan_is_kept_while_its_inputs_stand_and_made_again_when_they_change(
+        desk, planned, monkeypatch):
+    from dunwell import workbench
+
+    made = []
+    plan = approvals._plan
+    monkeypatch.setattr(approvals, "_plan", lambda *a: made.append(a[1]) or plan(*a))
+    first = approvals.outlook(desk, actor("vera"), DAY)
+    row = _group(first, "friendly", "standard").rows[0]
+    approvals.preview(desk, actor("vera"), DAY, row.key)
+    approvals.approve(desk, actor("clara"), DAY, stage="friendly", keys=[row.key])
+    assert _by_customer(approvals.outlook(desk, actor("vera"), DAY))[row.customer_id] \
+        == "approved"
+    assert made == [DAY]  # the page, its preview, an approval and the page again: one plan
+    approvals.outlook(desk, actor("vera"), date(2026, 12, 8))
+    assert made == [DAY, date(2026, 12, 8)]
+
+    workbench.customer_state(desk, actor("clara"), "D2", "pause", note="in talks")
+    assert "D2" not in _by_customer(approvals.outlook(desk, actor("vera"), DAY))
+    assert made == [DAY, date(2026, 12, 8), DAY]
+
+
+def test_dunwell_web_plans_the_next_run_ahead_so_the_first_visitor_does_not_wait(
+        desk, planned, monkeypatch):
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from dunwell.web import create_app
+    from tests.web.test_routes import _sign_in
+
+    made = []
+    plan = approvals._plan
+    monkeypatch.setattr(approvals, "_plan", lambda *a: made.append(a[1]) or plan(*a))
+    with TestClient(create_app(desk, plan_ahead=True), follow_redirects=False) as client:
+        deadline = time.monotonic() + 60
+        while not made or approvals._PLANNING.locked():
+            assert time.monotonic() < deadline, "nothing was planned ahead"
+            time.sleep(0.1)
+        _sign_in(client, "vera")
+        assert client.get("/dunning").status_code == 200
+    assert made == [approvals.run_day("")]

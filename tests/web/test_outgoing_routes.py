@@ -115,3 +115,36 @@ def test_a_clerk_may_not_start_a_run_even_with_a_prefect_api(clerk, monkeypatch)
     assert "A controller starts runs from here." in clerk.get("/today").text
     response = clerk.post("/runs/start", data={"csrf": _csrf(clerk, "/today"), "what": "adhoc"})
     assert response.status_code == 403
+
+
+def test_a_clerk_cancels_a_payment_plan_from_the_customer_page(clerk, desk):
+    clerk.post("/customer/plan", data={
+        "csrf": _csrf(clerk, "/customer?id=C1"), "customer_id": "C1", "invoice": "INV-4",
+        "instalments": DUES})
+    page = clerk.get("/customer?id=C1").text
+    assert "Cancel plan PP-C1-1" in page
+    without_why = clerk.post("/customer/plan/cancel", data={
+        "csrf": _csrf(clerk, "/customer?id=C1"), "customer_id": "C1", "plan_id": "PP-C1-1"})
+    assert without_why.status_code == 400 and ">kept<" in clerk.get("/customer?id=C1").text
+    response = clerk.post("/customer/plan/cancel", data={
+        "csrf": _csrf(clerk, "/customer?id=C1"), "customer_id": "C1", "plan_id": "PP-C1-1",
+        "note": "customer went insolvent"})
+    assert response.headers["location"] == "/customer?id=C1&done=plan_cancelled"
+    page = clerk.get("/customer?id=C1&done=plan_cancelled").text
+    assert "Payment plan cancelled" in page and ">cancelled<" in page
+    assert "Cancel plan PP-C1-1" not in page
+    assert "customer went insolvent" in clerk.get("/audit?q=payment_plan.cancel").text
+
+
+def test_a_viewer_may_not_cancel_a_payment_plan(app_client, desk):
+    from dunwell import payment_plans
+    from tests.web.seed import actor
+
+    payment_plans.create(desk, actor("clara"), "C1", ["INV-4"], DUES)
+    _sign_in(app_client, "vera")
+    assert "Cancel plan" not in app_client.get("/customer?id=C1").text
+    response = app_client.post("/customer/plan/cancel", data={
+        "csrf": _csrf(app_client, "/customer?id=C1"), "customer_id": "C1",
+        "plan_id": "PP-C1-1", "note": "no"})
+    assert response.status_code == 403
+    assert ">kept<" in app_client.get("/customer?id=C1").text

@@ -189,3 +189,28 @@ def test_a_search_finding_more_than_it_counts_walks_the_queue_and_says_so(desk, 
 def test_a_search_shorter_than_three_characters_is_refused(desk):
     with pytest.raises(InputError, match="at least 3 characters"):
         workbench.review_queue(desk, actor("vera"), text=" 7 ")
+
+
+def test_parked_payments_are_counted_apart_from_those_waiting_on_today_and_in_status(
+        desk, db_url, app_client, monkeypatch):
+    from typer.testing import CliRunner
+
+    from dunwell.cli import app
+    from tests.web.test_routes import _sign_in
+
+    workbench.review_park(desk, actor("clara"), "T-1", "waiting for Acme's answer")
+    facts = workbench.today(desk, actor("vera"))
+    assert (facts["review"], facts["parked"]) == (2, 1)
+    _sign_in(app_client, "vera")
+    page = app_client.get("/today").text
+    assert '<span class="big">2</span> payments wait for review' in page
+    assert ('<a class="tile" href="/review?parked=1"><span class="big">1</span> parked with '
+            'a note</a>') in page
+    monkeypatch.setenv("DUNWELL_DATABASE_URL", db_url)
+    status = CliRunner().invoke(app, ["status"])
+    assert status.exit_code == 0, status.output
+    assert "review: 2 payments wait for a person" in status.stdout
+    assert "parked: 1 payment parked with a note" in status.stdout
+    workbench.review_unpark(desk, actor("clara"), "T-1")
+    again = CliRunner().invoke(app, ["status"]).stdout
+    assert "review: 3 payments wait" in again and "\nparked:" not in again

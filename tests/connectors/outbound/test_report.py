@@ -218,6 +218,7 @@ def test_report_files_are_saved_next_to_report_html(tmp_path):
         "discrepancies.csv",
         "review_queue.csv",
         "quarantine.csv",
+        "marked_money.csv",
     }
     assert all((tmp_path / n).is_file() for n in names)
     assert 'src="data:image/png;base64,' in report.html_path.read_text(encoding="utf-8")

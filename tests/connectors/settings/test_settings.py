@@ -147,3 +147,19 @@ def test_missing_settings_file_is_a_config_error(tmp_path: Path) -> None:
 def test_top_level_list_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="mapping"):
         load_settings(_write(tmp_path, "- a\n- b\n"), env={}, cwd=tmp_path)
+
+
+def test_a_settings_file_parsed_once_still_counts_an_edit_at_once(tmp_path: Path) -> None:
+    from dunwell.connectors.settings import config
+
+    path = _write(tmp_path, "company_timezone: America/New_York\n")
+    config._parsed.cache_clear()
+    first = load_settings(path, env={}, cwd=tmp_path)
+    again = load_settings(path, env={}, cwd=tmp_path)
+    assert first.company_timezone == again.company_timezone == "America/New_York"
+    assert config._parsed.cache_info().hits >= 1  # the second read did not parse again
+    path.write_text("company_timezone: Asia/Tokyo\n", encoding="utf-8")
+    assert load_settings(path, env={}, cwd=tmp_path).company_timezone == "Asia/Tokyo"
+    mine = config.parse_yaml("a: [1]\n")
+    mine["a"].append(2)
+    assert config.parse_yaml("a: [1]\n") == {"a": [1]}

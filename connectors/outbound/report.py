@@ -130,7 +130,7 @@ def build_report(inputs: ReportInputs, out_dir: Path) -> Report:
         docs_href=Path(docs).resolve().as_uri() if docs else None,
     )
     text = env.get_template("report.txt.j2").render(**figures)
-    attachments = (
+    attachments: tuple[Attachment, ...] = (
         Attachment("discrepancies.csv", _csv(_discrepancies(inputs))),
         Attachment("review_queue.csv", _csv(inputs.review_queue)),
         Attachment("quarantine.csv", _csv(quarantined)),

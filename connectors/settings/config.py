@@ -65,6 +65,9 @@ class Settings(BaseSettings):
         web_auth_header; only requests from web_trusted_proxies are believed).
       web_auth_header: the request header that carries the signed-in user's name.
       web_trusted_proxies: addresses or networks (CIDR) of the reverse proxies.
+      default_currency: the currency (ISO 4217) of statements that state none, when
+        `--currency` does not give one (a bank CSV without a currency column, OFX
+        without CURDEF): the currency the company's accounts are kept in.
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix=ENV_PREFIX)
@@ -96,6 +99,7 @@ class Settings(BaseSettings):
     web_auth: Literal["password", "header"] = "password"
     web_auth_header: str = Field(default="X-Remote-User", pattern=r"^[A-Za-z0-9-]+$")
     web_trusted_proxies: list[str] = Field(default_factory=list)
+    default_currency: str | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -122,6 +126,18 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
+
+    @field_validator("default_currency")
+    @classmethod
+    def _iso_currency(cls, value: str | None) -> str | None:
+        from dunwell.currencies import is_currency
+
+        if value is None or not value.strip():
+            return None
+        code = value.strip().upper()
+        if not is_currency(code):
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+        return code
 
     @field_validator("web_trusted_proxies")
     @classmethod

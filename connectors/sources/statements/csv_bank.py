@@ -247,10 +247,13 @@ def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
     code = (cell(ccy_column) if ccy_column else "") or profile.currency or default_currency
     if not code:
         raise InputError(source, "no currency in the row or the profile: pass --currency CODE "
-                         "(or set currency: in the profile)", line,
+                         "(or set currency: in the profile, or the default_currency setting, "
+                         "DUNWELL_DEFAULT_CURRENCY)", line,
                          ccy_column or "currency")
     ccy = currency(code, source, line, ccy_column or "currency")
     value = check_precision(_amount(cell, profile, source, line), ccy, source, line, "amount")
+    if profile.invert_sign:
+        value = -value
     remittance = " ".join([cell(c) for c in profile.columns.get("remittance_info", ())])
     optional = {k: cell(columns[k]) if k in columns else "" for k in _OPTIONAL}
     names = profile.columns.get("counterparty_name", ())

@@ -53,6 +53,8 @@ class CsvProfile:
         payer names the counterparty of money in, the payee that of money out (DKB).
       header_row: False for an export without a row of column names (ASN, Triodos, TD):
         its columns are then named by position, "column 1", "column 2", ...
+      invert_sign: the amounts are signed from the other side (a card issuer's export
+        prints purchases positive): every amount is negated so money in is positive.
     """
 
     name: str
@@ -75,6 +77,7 @@ class CsvProfile:
     account_pattern: str | None = None
     counterparty_by_sign: bool = False
     header_row: bool = True
+    invert_sign: bool = False
     description: str = field(default="", compare=False)
 
     def column(self, name: str) -> str | None:
@@ -119,6 +122,14 @@ def _configured() -> Path | None:
     return folder if folder.is_dir() else None  # a settings default that was never made
 
 
+def default_currency() -> str | None:
+    """The default_currency setting (DUNWELL_DEFAULT_CURRENCY, or the settings file): the
+    currency of a statement that states none when --currency gives none."""
+    from dunwell.connectors.settings.config import load_settings
+
+    return load_settings().default_currency
+
+
 def load_all(folders: list[Path]) -> dict[str, CsvProfile]:
     """Profiles of several folders by name, the first folder's winning a name they share;
     the dict lists them in search order (the user's first)."""
@@ -135,7 +146,7 @@ def to_yaml(profile: CsvProfile) -> str:
     defaults = CsvProfile(name="", header=(), columns={})
     for key in ("separator", "encoding", "skip_rows", "decimal", "thousands", "currency",
                 "skip_undated", "continuation", "account_pattern", "counterparty_by_sign",
-                "header_row"):
+                "header_row", "invert_sign"):
         value = getattr(profile, key)
         if value != getattr(defaults, key):
             raw[key] = value

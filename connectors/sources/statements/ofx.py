@@ -173,7 +173,9 @@ def _statement(stmt: _Stmt, source: str, default_currency: str | None, warnings:
         raise InputError(source, "statement without ACCTID", stmt.line, "ACCTID")
     code = values.get("CURDEF") or default_currency
     if not code:
-        raise InputError(source, "statement without CURDEF (pass a currency)", stmt.line, "CURDEF")
+        raise InputError(source, "statement without CURDEF: pass --currency CODE (or set the "
+                         "default_currency setting, DUNWELL_DEFAULT_CURRENCY)", stmt.line,
+                         "CURDEF")
     ccy = currency(code, source, stmt.line, "CURDEF")
     rows = [_txn(line, t, account, ccy, source) for line, t in stmt.txns]
     total = sum((r.amount for r in rows), Decimal(0))

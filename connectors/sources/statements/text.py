@@ -209,6 +209,15 @@ def is_iban(text: str | None) -> bool:
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 
 
+def iban_valid(text: str) -> bool:
+    """True for an IBAN whose check digits hold (ISO 13616 mod 97): a number merely
+    shaped like one (a card or reference number) is not taken for an account."""
+    if not is_iban(text):
+        return False
+    moved = text[4:] + text[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
 def clean(text: str | None) -> str | None:
     """Collapse runs of whitespace; empty text becomes None."""
     if text is None:

@@ -240,6 +240,26 @@ def load_settings(
     return settings
 
 
+def one_setting(key: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
+                ) -> Any:
+    """One setting as given (`DUNWELL_<KEY>`, else the settings file, else its default),
+    paths resolved as `load_settings` resolves them, without validating the others: reading
+    a statement needs its folder of profiles and its default currency, not the whole
+    configuration (which imports the policy modules it checks)."""
+    env = environment() if env is None else dict(env)
+    cwd = Path.cwd() if cwd is None else cwd
+    path = find_config_file(env, cwd)
+    given = env.get(ENV_PREFIX + key.upper())
+    if given is not None:
+        return _resolve_paths({key: given}, cwd)[key]
+    from_file = _read_yaml(path) if path.is_file() else {}
+    if key in from_file:
+        return _resolve_paths(from_file, path.parent)[key]
+    if key in _PATH_DEFAULTS:
+        return path.parent / _PATH_DEFAULTS[key]
+    return Settings.model_fields[key].default
+
+
 def unknown_keys(where: str, section: str, given: Any, allowed: Iterable[str]) -> list[str]:
     """One line per key of a config section that dunwell does not know, and what it knows.
 

@@ -133,10 +133,12 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
     lines: list[int] = []
     skipped: dict[str, list[str]] = {}
     patterns = [re.compile(p) for p in profile.skip_if]
+    width, fee_column = len(header), profile.column("fee")
     for line, cells in rows(text, profile, source, header):
-        if line <= header_line or not any(c.strip() for c in cells):
+        if line <= header_line or not "".join(cells).strip():
             continue
-        _fits(cells, header, source, line)
+        if len(cells) > width:
+            _fits(cells, header, source, line)
         cell = _cells(cells, index)
         why = _skip(cells, cell, profile, patterns)
         if why == "continuation" and txns:
@@ -151,7 +153,7 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
             txn = replace(txn, account=account)
         txns.append(txn)
         lines.append(line)
-        fee = _fee(cell, profile, source, line, txn)
+        fee = _fee(cell, profile, source, line, txn) if fee_column else None
         if fee is not None:
             txns.append(fee)
             lines.append(line)
@@ -254,19 +256,18 @@ def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
     value = check_precision(_amount(cell, profile, source, line), ccy, source, line, "amount")
     if profile.invert_sign:
         value = -value
-    remittance = " ".join([cell(c) for c in profile.columns.get("remittance_info", ())])
-    optional = {k: cell(columns[k]) if k in columns else "" for k in _OPTIONAL}
+    texts = profile.columns.get("remittance_info", ())
+    remittance = cell(texts[0]) if len(texts) == 1 else " ".join([cell(c) for c in texts])
+    name_column, iban_column = columns.get("counterparty_name"), columns.get("counterparty_iban")
     names = profile.columns.get("counterparty_name", ())
     if profile.counterparty_by_sign and len(names) == 2:
-        optional["counterparty_name"] = cell(names[0] if value > 0 else names[1])
-    iban = optional["counterparty_iban"].replace(" ", "").upper()
-    return BankTxn(TransactionId(optional["transaction_id"]), booked, value, ccy,
-                   clean(optional["counterparty_name"]), iban if is_iban(iban) else None,
-                   clean(remittance),
-                   clean(optional["account"]))
-
-
-_OPTIONAL = ("account", "counterparty_name", "counterparty_iban", "transaction_id")
+        name_column = names[0] if value > 0 else names[1]
+    iban = cell(iban_column).replace(" ", "").upper() if iban_column else ""
+    tid, account = columns.get("transaction_id"), columns.get("account")
+    return BankTxn(TransactionId(cell(tid) if tid else ""), booked, value, ccy,
+                   clean(cell(name_column)) if name_column else None,
+                   iban if iban and is_iban(iban) else None, clean(remittance),
+                   clean(cell(account)) if account else None)
 
 
 def _date(text: str, profile: CsvProfile, source: str, line: int) -> date:

@@ -109,14 +109,14 @@ def profile_folders(user: Path | None = None) -> list[Path]:
 
 def _configured() -> Path | None:
     """The user's profile folder from the environment or the settings file, if any."""
-    from dunwell.connectors.settings.config import environment, load_settings
+    from dunwell.connectors.settings.config import environment, one_setting
 
     env = environment().get(PROFILES_ENV)
     if env:
         return Path(env)
 
     try:
-        folder = load_settings().profiles_dir
+        folder = Path(one_setting("profiles_dir"))
     except ConfigError:
         return None
     return folder if folder.is_dir() else None  # a settings default that was never made
@@ -125,9 +125,15 @@ def _configured() -> Path | None:
 def default_currency() -> str | None:
     """The default_currency setting (DUNWELL_DEFAULT_CURRENCY, or the settings file): the
     currency of a statement that states none when --currency gives none."""
-    from dunwell.connectors.settings.config import load_settings
+    from dunwell.connectors.settings.config import one_setting
+    from dunwell.currencies import is_currency
 
-    return load_settings().default_currency
+    value = one_setting("default_currency")
+    code = str(value).strip().upper() if value else None
+    if code is not None and not is_currency(code):
+        raise ConfigError(f"default_currency: {value!r} is not an ISO 4217 currency code "
+                          "(DUNWELL_DEFAULT_CURRENCY or config/dunwell.yaml)")
+    return code or None
 
 
 def load_all(folders: list[Path]) -> dict[str, CsvProfile]:

@@ -26,6 +26,8 @@ _DECLARED_8BIT = re.compile(
     r"CHARSET:\s*(1252|8859|ISO-8859|WINDOWS)|encoding=[\"'](iso-8859|windows-125|cp125|latin)",
     re.I)
 _STATEMENTS = ("STMTRS", "CCSTMTRS", "INVSTMTRS")
+_SCANNER_TAGS = frozenset({*_STATEMENTS, "STMTTRN", "OFX"})  # tags that move the scanner
+_COMMA_AMOUNT = re.compile(r"[+-]?\d*,\d+")
 # Investment transactions of an INVSTMTRS: not bank transactions, counted and skipped.
 _INVESTMENT = frozenset({
     "BUYDEBT", "BUYMF", "BUYOPT", "BUYOTHER", "BUYSTOCK", "CLOSUREOPT", "INCOME", "INVEXPENSE",
@@ -75,11 +77,20 @@ def read(text: str, source: str, default_currency: str | None
     body = _COMMENT.sub("", _CDATA.sub(lambda m: html.escape(m.group(1)), text))
     scan = _Scan()
     line, last = 1, 0
+    count, unescape = body.count, html.unescape
     for match in _TOKEN.finditer(body):
-        line += body.count("\n", last, match.start())
-        last = match.start()
-        _token(scan, match.group(1) == "/", match.group(2).upper(),
-               html.unescape(match.group(3)).strip(), line, source)
+        start = match.start()
+        line += count("\n", last, start)
+        last = start
+        slash, tag, value = match.groups()
+        tag = tag.upper()
+        value = (unescape(value) if "&" in value else value).strip()
+        txn = scan.txn
+        if txn is not None and value and not slash and tag not in _SCANNER_TAGS:
+            # a leaf inside a transaction, most of a file: what _token would do, inline
+            txn[f"{scan.path[-1]}.{tag}" if scan.path else tag] = value
+            continue
+        _token(scan, slash == "/", tag, value, line, source)
     if not scan.closed or scan.stmt is not None:
         raise InputError(source, "file ends before </OFX> (truncated?)", line, "OFX")
     if not scan.stmts:
@@ -212,7 +223,7 @@ def _txn(line: int, t: dict[str, str], account: str, ccy: str, source: str) -> B
 
 def _amount(text: str, ccy: str, source: str, line: int, field: str) -> Decimal:
     """OFX amounts have a dot, or a comma in some European exports."""
-    comma = re.fullmatch(r"[+-]?\d*,\d+", text.strip()) is not None
+    comma = "," in text and _COMMA_AMOUNT.fullmatch(text.strip()) is not None
     value = amount(text, source, line, field, decimal="," if comma else ".")
     return check_precision(value, ccy, source, line, field)
 

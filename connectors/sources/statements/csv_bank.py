@@ -134,13 +134,16 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
     skipped: dict[str, list[str]] = {}
     patterns = [re.compile(p) for p in profile.skip_if]
     width, fee_column = len(header), profile.column("fee")
+    # without these rules every data row is a transaction: no need to ask _skip per row
+    plain = not (patterns or profile.status_booked or profile.continuation
+                 or profile.skip_undated)
     for line, cells in rows(text, profile, source, header):
         if line <= header_line or not "".join(cells).strip():
             continue
         if len(cells) > width:
             _fits(cells, header, source, line)
         cell = _cells(cells, index)
-        why = _skip(cells, cell, profile, patterns)
+        why = None if plain else _skip(cells, cell, profile, patterns)
         if why == "continuation" and txns:
             txns[-1] = _continued(txns[-1], cells, cell, profile)
             continue

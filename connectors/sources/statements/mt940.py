@@ -186,17 +186,18 @@ def _transaction(f: _Field, details: list[str], account: str, currency: str,
     match = _LINE61.match(f.lines[0])
     if not match:
         raise InputError(source, f"bad statement line {f.lines[0]!r}", f.line, ":61:")
-    value_date = yymmdd(match["vdate"], source, f.line, ":61:")
-    booked = _entry_date(match["edate"], value_date, source, f.line)
-    value = _amount(match["amount"], source, f.line, ":61:")
+    vdate, edate, mark, _funds, amount_text, _ttype, ref = match.groups()
+    value_date = yymmdd(vdate, source, f.line, ":61:")
+    booked = _entry_date(edate, value_date, source, f.line)
+    value = _amount(amount_text, source, f.line, ":61:")
     value = check_precision(value, currency, source, f.line, ":61:")
-    signed = -value if match["mark"] in ("D", "RC") else value
+    signed = -value if mark in ("D", "RC") else value
     name, iban, remittance = parse_details(details)
-    extra = f.lines[1].strip() if len(f.lines) > 1 else ""
-    if iban is None and is_iban(extra.replace(" ", "")):
-        iban = extra.replace(" ", "")
+    if iban is None and len(f.lines) > 1:
+        extra = f.lines[1].strip().replace(" ", "")
+        iban = extra if is_iban(extra) else None
     if not details:
-        remittance = clean(match["ref"].split("//")[0].replace("NONREF", ""))
+        remittance = clean(ref.split("//")[0].replace("NONREF", ""))
     return BankTxn(TransactionId(""), booked, signed, currency, name, iban, remittance, account)
 
 

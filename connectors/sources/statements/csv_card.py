@@ -48,7 +48,8 @@ def holder_sign(folded: list[str], amount_at: int, body: list[list[str]],
     the issuer's (payments negative, purchases positive), with a line saying so; None for
     an export that is no card account. CardSignUnsure when it is one and cannot tell."""
     why = card_names(folded)
-    payments, purchases = [], []
+    payments: list[int] = []
+    purchases: list[int] = []
     for row in body:
         number = value(row[amount_at].strip()) if amount_at < len(row) else None
         if not number:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
@@ -32,7 +32,7 @@ _LINE61 = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Field:
     """A tag with its value lines and the physical line where it starts."""
 
@@ -41,7 +41,7 @@ class _Field:
     lines: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Statement:
     """The fields of one :20: .. :62a: message."""
 

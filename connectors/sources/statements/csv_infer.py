@@ -150,7 +150,8 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
         _currency_in([names[i] for i in amount_cols])
         or _symbol_currency([_at(r, i) for r in body for i in amount_cols])
         or _currency_in(names))
-    preamble = " ".join(" ".join(cells) for _, cells in table[:header_at])
+    preamble = (" ".join(" ".join(cells) for _, cells in table[:header_at])
+                if header_at is not None else "")  # no header: every row is data
     if currency is None and found_ccy is None and "currency" not in columns:
         found_ccy = _account_currency(preamble, columns, body, notes)
     order = _order(currency or found_ccy)

@@ -148,3 +148,9 @@ def test_without_a_header_texts_naming_kinds_on_both_sides_are_refused(write) ->
             ("RETAIL PURCHASE BELL", "18.00", "")]
     with pytest.raises(FormatNotRecognised, match="which is which"):
         read_statement(write("cibc.csv", _cibc_like(rows)), currency="CAD")
+
+
+def test_without_a_header_the_counterparties_ibans_give_no_currency(write) -> None:
+    rows = "".join(f"0{d}-08-2026,{d}3.10,Shop {d},BE68539007547034\n" for d in range(1, 7))
+    with pytest.raises(InputError, match="DUNWELL_DEFAULT_CURRENCY"):
+        read_statement(write("headerless.csv", rows.replace(",BE", ",Party BE")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,15 +36,24 @@ def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
     with atomic_text(Path(path)) as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(row(t) for t in transactions)
+        writer.writerows(_rows(transactions))
 
 
-def row(t: BankTxn) -> list[str]:
-    """A transaction's cells in COLUMNS order, as the contract writes them."""
-    return [cell_text(t.transaction_id), t.booking_date.isoformat(),
-            amount_text(t.amount, t.currency), t.currency, cell_text(t.counterparty_name),
-            (t.counterparty_iban or "").replace(" ", "").upper(), cell_text(t.remittance_info),
-            cell_text(t.account)]
+def _rows(transactions: Iterable[BankTxn]) -> Iterator[list[str]]:
+    """Each transaction's cells in COLUMNS order, as the contract writes them (the amount
+    as `amount_text` gives it, the currency's quantum looked up once per currency)."""
+    quanta: dict[str, Decimal] = {}
+    for t in transactions:
+        ccy = t.currency
+        q = quanta.get(ccy)
+        if q is None:
+            q = quanta[ccy] = quantum(ccy)
+        exact = t.amount.quantize(q, rounding=ROUNDING)
+        iban = t.counterparty_iban
+        yield [cell_text(t.transaction_id), t.booking_date.isoformat(),
+               f"{exact if exact else abs(exact):f}", ccy, cell_text(t.counterparty_name),
+               iban.replace(" ", "").upper() if iban else "", cell_text(t.remittance_info),
+               cell_text(t.account)]
 
 
 def amount_text(value: Decimal, ccy: str) -> str:

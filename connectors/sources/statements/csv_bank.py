@@ -238,8 +238,10 @@ def _index(header: list[str], profile: CsvProfile, source: str, line: int) -> di
 def _cells(cells: list[str], index: dict[str, int]) -> Cell:
     """A lookup of a row's stripped cell by column name ("" past the row's end)."""
     def cell(name: str) -> str:
-        i = index[name]
-        return cells[i].strip() if i < len(cells) else ""
+        try:
+            return cells[index[name]].strip()
+        except IndexError:  # a short row: its missing cells are empty
+            return ""
     return cell
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
@@ -232,7 +233,16 @@ def _date(text: str, source: str, line: int, field: str, optional: bool) -> date
     """YYYYMMDD[HHMMSS[.XXX]][tz]: the date part only."""
     if not text and optional:
         return None
+    found = _day(text[:8])
+    if found is None:
+        raise InputError(source, f"not an OFX date: {text!r}", line, field)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date | None:
+    """YYYYMMDD as a date, None when it is none (cached: a statement repeats its days)."""
     try:
         return date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
-        raise InputError(source, f"not an OFX date: {text!r}", line, field) from None
+        return None

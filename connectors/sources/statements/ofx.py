@@ -75,23 +75,31 @@ class _Scan:
 def read(text: str, source: str, default_currency: str | None
          ) -> tuple[list[BankTxn], list[int], list[StatementBalance], list[str]]:
     """Transactions, (closing-only) balances and warnings of every statement in an OFX file."""
-    body = _COMMENT.sub("", _CDATA.sub(lambda m: html.escape(m.group(1)), text))
+    body = text
+    if "<![CDATA[" in body:
+        body = _CDATA.sub(lambda m: html.escape(m.group(1)), body)
+    if "<!--" in body:  # each pattern scans the whole file: only when it can match
+        body = _COMMENT.sub("", body)
     scan = _Scan()
     line, last = 1, 0
     count, unescape = body.count, html.unescape
+    match: re.Match[str] | None = None
     for match in _TOKEN.finditer(body):
-        start = match.start()
-        line += count("\n", last, start)
-        last = start
         slash, tag, value = match.groups()
         tag = tag.upper()
         value = (unescape(value) if "&" in value else value).strip()
         txn = scan.txn
         if txn is not None and value and not slash and tag not in _SCANNER_TAGS:
             # a leaf inside a transaction, most of a file: what _token would do, inline
+            # (it needs no line number: lines are counted up to the next token that does)
             txn[f"{scan.path[-1]}.{tag}" if scan.path else tag] = value
             continue
+        start = match.start()
+        line += count("\n", last, start)
+        last = start
         _token(scan, slash == "/", tag, value, line, source)
+    if match is not None:  # the last token's line, for a file that ends too soon
+        line += count("\n", last, match.start())
     if not scan.closed or scan.stmt is not None:
         raise InputError(source, "file ends before </OFX> (truncated?)", line, "OFX")
     if not scan.stmts:

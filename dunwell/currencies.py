@@ -53,3 +53,17 @@ def display_exponent(code: str) -> int:
     """Decimals to print a code with: ISO's where it has one, else 2 (validation names the code)."""
     return MINOR_UNITS.get(code, STATEMENT_DECIMALS)
 
+
+
+_NATIONAL: dict[str, str] = {
+    **dict.fromkeys("AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MC MT NL PT SI SK SM AD VA"
+                    .split(), "EUR"),
+    "GB": "GBP", "CH": "CHF", "LI": "CHF", "PL": "PLN", "CZ": "CZK", "HU": "HUF", "SE": "SEK",
+    "DK": "DKK", "NO": "NOK", "IS": "ISK", "RO": "RON",
+}
+
+
+def national_currency(country: str) -> str | None:
+    """The currency an account in this IBAN country is kept in unless it says otherwise
+    (ISO 3166 alpha-2); None where the country has none of its own or changed it lately."""
+    return _NATIONAL.get(country)

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
         web_auth_header; only requests from web_trusted_proxies are believed).
       web_auth_header: the request header that carries the signed-in user's name.
       web_trusted_proxies: addresses or networks (CIDR) of the reverse proxies.
+      default_currency: the currency (ISO 4217) of statements that state none, when
+        `--currency` does not give one (a bank CSV without a currency column, OFX
+        without CURDEF): the currency the company's accounts are kept in.
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix=ENV_PREFIX)
@@ -98,6 +101,7 @@ class Settings(BaseSettings):
     web_auth: Literal["password", "header"] = "password"
     web_auth_header: str = Field(default="X-Remote-User", pattern=r"^[A-Za-z0-9-]+$")
     web_trusted_proxies: list[str] = Field(default_factory=list)
+    default_currency: str | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -124,6 +128,18 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
+
+    @field_validator("default_currency")
+    @classmethod
+    def _iso_currency(cls, value: str | None) -> str | None:
+        from dunwell.currencies import is_currency
+
+        if value is None or not value.strip():
+            return None
+        code = value.strip().upper()
+        if not is_currency(code):
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+        return code
 
     @field_validator("web_trusted_proxies")
     @classmethod
@@ -224,6 +240,26 @@ def load_settings(
     if problems:
         raise ConfigError("\n".join(problems))
     return settings
+
+
+def one_setting(key: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
+                ) -> Any:
+    """One setting as given (`DUNWELL_<KEY>`, else the settings file, else its default),
+    paths resolved as `load_settings` resolves them, without validating the others: reading
+    a statement needs its folder of profiles and its default currency, not the whole
+    configuration (which imports the policy modules it checks)."""
+    env = environment() if env is None else dict(env)
+    cwd = Path.cwd() if cwd is None else cwd
+    path = find_config_file(env, cwd)
+    given = env.get(ENV_PREFIX + key.upper())
+    if given is not None:
+        return _resolve_paths({key: given}, cwd)[key]
+    from_file = _read_yaml(path) if path.is_file() else {}
+    if key in from_file:
+        return _resolve_paths(from_file, path.parent)[key]
+    if key in _PATH_DEFAULTS:
+        return path.parent / _PATH_DEFAULTS[key]
+    return Settings.model_fields[key].default
 
 
 def unknown_keys(where: str, section: str, given: Any, allowed: Iterable[str]) -> list[str]:

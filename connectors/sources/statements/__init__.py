@@ -17,7 +17,14 @@ from . import csv_bank, detect
 from .balances import check_balances
 from .bank_csv import write_canonical_csv
 from .csv_infer import HOW, InferenceUnsure, infer, known_names
-from .csv_profiles import PROFILES_DIR, CsvProfile, load_all, load_profiles, profile_folders
+from .csv_profiles import (
+    PROFILES_DIR,
+    CsvProfile,
+    default_currency,
+    load_all,
+    load_profiles,
+    profile_folders,
+)
 from .readers import READERS, Reader, file_bytes, identify, with_ids
 from .records import StatementBalance, StatementImport
 from .text import cp1252, decode
@@ -29,7 +36,8 @@ __all__ = ["READERS", "Reader", "StatementBalance", "StatementImport", "check_ba
 
 def read_statement(path: Path, profile: str | None = None, currency: str | None = None, *,
                    profiles_dir: Path | None = None) -> StatementImport:
-    """Read any supported statement file; `currency` fills in where the file states none.
+    """Read any supported statement file; `currency` (else the default_currency setting)
+    fills in where the file states none.
 
     Bank CSV profiles are searched in `profiles_dir` (else DUNWELL_PROFILES_DIR, else the
     settings' profiles_dir) before the built-in ones; a CSV no profile fits is read
@@ -42,6 +50,7 @@ def read_statement(path: Path, profile: str | None = None, currency: str | None 
         raise InputError(source, "file is empty", 1)
     user = Path(profiles_dir) if profiles_dir else None
     if profile is not None:
+        currency = currency or default_currency()
         profiles = load_all(profile_folders(user))
         if profile not in profiles:
             raise InputError(source, f"unknown CSV profile {profile!r} (known: "
@@ -49,11 +58,14 @@ def read_statement(path: Path, profile: str | None = None, currency: str | None 
         return _csv(path, source, profiles[profile], currency)
     found = identify(detect.head_text(head))
     if found is None:
+        currency = currency or default_currency()
         csv_profile = _recognise(head, source, profile_folders(user))
         if csv_profile is None:
             return _inferred(path, source, currency)
         return _csv(path, source, csv_profile, currency)
     reader, kind = found
+    if reader.may_lack_currency:  # the setting is read only where it can matter
+        currency = currency or default_currency()
     return reader.read(path, source, kind, currency)
 
 
@@ -99,7 +111,7 @@ def infer_profile(path: Path, name: str = "inferred", currency: str | None = Non
         western = cp1252(data)
         if encoding != "cp1252" and known_names(western) > known_names(text):
             encoding, text = "cp1252", western  # the header reads as words in Windows-1252
-    profile, notes = infer(text, source, name, currency)
+    profile, notes = infer(text, source, name, currency or default_currency())
     if encoding:
         profile = replace(profile, encoding=encoding)
         notes.append(f"encoding {encoding} (not UTF-8)")

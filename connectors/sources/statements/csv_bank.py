@@ -133,12 +133,17 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
     lines: list[int] = []
     skipped: dict[str, list[str]] = {}
     patterns = [re.compile(p) for p in profile.skip_if]
+    width, fee_column = len(header), profile.column("fee")
+    # without these rules every data row is a transaction: no need to ask _skip per row
+    plain = not (patterns or profile.status_booked or profile.continuation
+                 or profile.skip_undated)
     for line, cells in rows(text, profile, source, header):
-        if line <= header_line or not any(c.strip() for c in cells):
+        if line <= header_line or not "".join(cells).strip():
             continue
-        _fits(cells, header, source, line)
+        if len(cells) > width:
+            _fits(cells, header, source, line)
         cell = _cells(cells, index)
-        why = _skip(cells, cell, profile, patterns)
+        why = None if plain else _skip(cells, cell, profile, patterns)
         if why == "continuation" and txns:
             txns[-1] = _continued(txns[-1], cells, cell, profile)
             continue
@@ -151,7 +156,7 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
             txn = replace(txn, account=account)
         txns.append(txn)
         lines.append(line)
-        fee = _fee(cell, profile, source, line, txn)
+        fee = _fee(cell, profile, source, line, txn) if fee_column else None
         if fee is not None:
             txns.append(fee)
             lines.append(line)
@@ -233,8 +238,10 @@ def _index(header: list[str], profile: CsvProfile, source: str, line: int) -> di
 def _cells(cells: list[str], index: dict[str, int]) -> Cell:
     """A lookup of a row's stripped cell by column name ("" past the row's end)."""
     def cell(name: str) -> str:
-        i = index[name]
-        return cells[i].strip() if i < len(cells) else ""
+        try:
+            return cells[index[name]].strip()
+        except IndexError:  # a short row: its missing cells are empty
+            return ""
     return cell
 
 
@@ -247,23 +254,25 @@ def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
     code = (cell(ccy_column) if ccy_column else "") or profile.currency or default_currency
     if not code:
         raise InputError(source, "no currency in the row or the profile: pass --currency CODE "
-                         "(or set currency: in the profile)", line,
+                         "(or set currency: in the profile, or the default_currency setting, "
+                         "DUNWELL_DEFAULT_CURRENCY)", line,
                          ccy_column or "currency")
     ccy = currency(code, source, line, ccy_column or "currency")
     value = check_precision(_amount(cell, profile, source, line), ccy, source, line, "amount")
-    remittance = " ".join([cell(c) for c in profile.columns.get("remittance_info", ())])
-    optional = {k: cell(columns[k]) if k in columns else "" for k in _OPTIONAL}
+    if profile.invert_sign:
+        value = -value
+    texts = profile.columns.get("remittance_info", ())
+    remittance = cell(texts[0]) if len(texts) == 1 else " ".join([cell(c) for c in texts])
+    name_column, iban_column = columns.get("counterparty_name"), columns.get("counterparty_iban")
     names = profile.columns.get("counterparty_name", ())
     if profile.counterparty_by_sign and len(names) == 2:
-        optional["counterparty_name"] = cell(names[0] if value > 0 else names[1])
-    iban = optional["counterparty_iban"].replace(" ", "").upper()
-    return BankTxn(TransactionId(optional["transaction_id"]), booked, value, ccy,
-                   clean(optional["counterparty_name"]), iban if is_iban(iban) else None,
-                   clean(remittance),
-                   clean(optional["account"]))
-
-
-_OPTIONAL = ("account", "counterparty_name", "counterparty_iban", "transaction_id")
+        name_column = names[0] if value > 0 else names[1]
+    iban = cell(iban_column).replace(" ", "").upper() if iban_column else ""
+    tid, account = columns.get("transaction_id"), columns.get("account")
+    return BankTxn(TransactionId(cell(tid) if tid else ""), booked, value, ccy,
+                   clean(cell(name_column)) if name_column else None,
+                   iban if iban and is_iban(iban) else None, clean(remittance),
+                   clean(cell(account)) if account else None)
 
 
 def _date(text: str, profile: CsvProfile, source: str, line: int) -> date:

@@ -20,11 +20,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from dunwell.currencies import is_currency
+from dunwell.currencies import is_currency, national_currency
 from dunwell.errors import InputError
 
+from .csv_card import CardSignUnsure, holder_sign
 from .csv_profiles import CsvProfile
-from .text import amount, is_iban
+from .text import amount, iban_valid, is_iban
 
 _SAMPLE = 200
 _SEPARATORS = ";,\t|"
@@ -36,7 +37,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%m/%d/%Y", "%d
 NAMES: dict[str, tuple[str, ...]] = {
     "booking_date": ("booking date", "posting date", "transaction date", "date", "completed date",
         "date completed (utc)", "started date", "buchungstag", "buchungsdatum", "datum",
-        "boekdatum", "transactiedatum", "date operation", "date d'operation",
+        "boekdatum", "boekingsdatum", "transactiedatum", "date operation", "date d'operation",
         "date de comptabilisation", "date comptable", "fecha operacion", "fecha", "fecha contable",
         "data operazione", "data contabile", "data", "data ksiegowania", "data operacji",
         "data transakcji", "posted date", "trans. date", "date posted", "bokforingsdag",
@@ -49,16 +50,18 @@ NAMES: dict[str, tuple[str, ...]] = {
     "amount": ("amount", "transaction amount", "amount (eur)", "betrag", "betrag (eur)", "umsatz",
         "bedrag", "bedrag (eur)", "montant", "importe", "importo", "kwota", "kwota operacji",
         "value", "net amount", "amount eur", "betrag (€)", "montant (eur)", "belopp", "belob",
-        "maara", "summa", "objem", "castka", "kwota transakcji", "suma",
+        "maara", "summa", "objem", "castka", "kwota transakcji", "suma", "belop",
         "amount in account currency"),
     "debit": ("debit", "debit amount", "withdrawal", "withdrawals", "money out", "paid out",
         "soll", "lastschrift", "af", "debet", "debit (eur)", "debito", "cargo", "addebiti",
         "uscite", "obciazenia", "wydatki", "debit (€)", "utgift", "uttag", "udbetaling", "ut",
-        "veloitus", "nosto", "obciazenie", "wyplaty", "odchozi"),
+        "veloitus", "nosto", "obciazenie", "wyplaty", "odchozi", "ut fra konto", "ut av konto",
+        "uttak", "charge", "charges"),
     "credit": ("credit", "credit amount", "deposit", "deposits", "money in", "paid in", "haben",
         "gutschrift", "bij", "credit (eur)", "credito", "abono", "abonos", "accrediti", "entrate",
         "uznania", "wplywy", "credit (€)", "insattning", "inbetalning", "indbetaling", "in",
-        "pano", "hyvitys", "uznanie", "prichozi"),
+        "pano", "hyvitys", "uznanie", "prichozi", "inn pa konto", "inn", "innskudd",
+        "payment", "payments"),
     "currency": ("currency", "ccy", "valuta", "wahrung", "waehrung", "valuta code", "munt",
         "devise", "monnaie", "divisa", "moneda", "waluta", "currency code", "devies", "valuutta",
         "mena", "mynt", "waluta operacji"),
@@ -84,7 +87,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "descrizione", "tytul", "tytul operacji", "opis", "opis operacji", "text", "purpose",
         "remittance information", "beskrivning", "rubrik", "tekst", "viesti", "selitys",
         "meddelande", "zprava pro prijemce", "poznamka", "specifikation", "transaktionstext",
-        "opis transakcji"),
+        "opis transakcji", "forklaring", "beskrivelse"),
     "transaction_id": ("transaction id", "transaction reference", "id", "reference number",
         "transaktions-id", "referenz", "kenmerk", "reference operation", "numero de transaction",
         "id pohybu", "arkistointitunnus", "transactienummer", "radnummer"),
@@ -118,8 +121,8 @@ def fold(name: str) -> str:
 
 _LETTERS = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "ł": "l", "đ": "d", "ı": "i",
                          "œ": "oe", "þ": "th"})
-_CURRENCY_SUFFIX = re.compile(r"\s*(\((?:[a-z]{3}|[€$£])\)|(?:in )?(?:eur|euros?|euroa|usd|gbp|"
-                              r"chf|pln|sek|dkk|nok|czk|huf|cad|aud|[€$£]))$")
+_CURRENCY_SUFFIX = re.compile(r"\s*(\((?:[a-z]{3}|euros?|[€$£])\)|(?:in )?(?:eur|euros?|euroa|"
+                              r"usd|gbp|chf|pln|sek|dkk|nok|czk|huf|cad|aud|[€$£]))$")
 _DAY_FIRST = {"EUR", "GBP", "CHF", "PLN", "MXN", "SEK", "NOK", "DKK", "CZK", "HUF", "AUD", "NZD",
               "BRL", "INR", "ZAR"}
 
@@ -148,6 +151,10 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
         _currency_in([names[i] for i in amount_cols])
         or _symbol_currency([_at(r, i) for r in body for i in amount_cols])
         or _currency_in(names))
+    preamble = (" ".join(" ".join(cells) for _, cells in table[:header_at])
+                if header_at is not None else "")  # no header: every row is data
+    if currency is None and found_ccy is None and "currency" not in columns:
+        found_ccy = _account_currency(preamble, columns, body, notes)
     order = _order(currency or found_ccy)
     dates = [_at(r, columns["booking_date"]) for r in body]
     pending = sorted({d for d in dates if fold(d) in _PENDING})
@@ -166,11 +173,11 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     currency = found_ccy or (None if "currency" in columns else currency)
     if currency is None and "currency" not in columns:
         notes.append("no currency column: pass --currency CODE (or set currency: in the "
-                     "profile)")
+                     "profile, or the default_currency setting)")
+    invert = _card_sign(names, columns, body, source, line, decimal, thousands, notes)
     status_booked = _booked(columns, body)
     if not status_booked:
         mapped.pop("status", None)
-    preamble = " ".join(" ".join(cells) for _, cells in table[:header_at])
     ibans = set(re.findall(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b", preamble))
     account_pattern = None
     if "account" not in columns and len(ibans) == 1:
@@ -196,13 +203,58 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
         decimal=decimal, thousands=thousands, currency=currency,
         strip=_symbols([_at(r, i) for r in body for i in amount_cols]),
         status_booked=status_booked, skip_undated=True, account_pattern=account_pattern,
-        skip_if=skip_if, debit_values=debit_values, credit_values=credit_values,
+        skip_if=skip_if, invert_sign=invert, debit_values=debit_values,
+        credit_values=credit_values,
         description=f"inferred from {source}")
     where = f"header on line {line}" if header_at is not None else "no header row"
     notes[:0] = [f"{where}, separator {separator!r}, dates {' or '.join(formats)}"
                  f", decimal mark {decimal!r}",
                  "columns: " + ", ".join(f"{f} = {v[0]!r}" for f, v in mapped.items())]
     return profile, notes
+
+
+def _account_currency(preamble: str, columns: dict[str, int], body: list[list[str]],
+                      notes: list[str]) -> str | None:
+    """The national currency of the account's IBAN country (the account column, else the
+    one IBAN above the header), when the file names no currency and none is configured:
+    an account in BE is kept in EUR unless the bank says otherwise. Said in the notes."""
+    found = {v.replace(" ", "").upper() for v in
+             ([_at(r, columns["account"]) for r in body] if "account" in columns else [])}
+    if not found:
+        found = set(re.findall(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b", preamble))
+    countries = {i[:2] for i in found if iban_valid(i)}
+    if len(countries) != 1 or len(found) != sum(iban_valid(i) for i in found):
+        return None
+    country = countries.pop()
+    code = national_currency(country)
+    if code:
+        notes.append(f"currency {code}: the national currency of the account's IBAN country "
+                     f"{country} (pass --currency if the account is kept in another)")
+    return code
+
+
+def _card_sign(names: list[str], columns: dict[str, int], body: list[list[str]], source: str,
+               line: int, decimal: str, thousands: str, notes: list[str]) -> bool:
+    """True when a card export's one amount column is signed from the issuer's side and so
+    must be negated; InferenceUnsure when it is a card export that does not say which."""
+    if "amount" not in columns or "sign" in columns:
+        return False
+
+    def value(text: str) -> Decimal | None:
+        try:
+            return amount(_bare(text), "", None, "", decimal=decimal, thousands=thousands)
+        except InputError:
+            return None
+
+    try:
+        found = holder_sign([fold(n) for n in names], columns["amount"], body, value)
+    except CardSignUnsure as unsure:
+        raise InferenceUnsure(source, f"{unsure}; " + HOW, line,
+                              names[columns["amount"]]) from None
+    if found is None:
+        return False
+    notes.append(found[1])
+    return found[0] == -1
 
 
 _NO_HEADER = ("no header row found: a bank CSV needs a row of column names above its "
@@ -275,6 +327,9 @@ def _money(values: list[list[str]], money: list[int], dated: int, order: str | N
         when = _dates(values[dated], order)
         ascending = 1 if when == sorted(when) else -1 if when == sorted(when, reverse=True) else 0
         fits = {_runs(numbers[i], signed) * ascending for i in plain}
+        told = None if plain else _told_by_kinds(values, first, second, {*money, dated})
+        if told:
+            return told
         if len(amounts) > len(fits & {1, -1}) or fits & {1, -1} in ({1, -1}, set()):
             raise InferenceUnsure(source, _NO_HEADER + " (two amount columns, one for money "
                                   "out and one for money in, and no balance column that says "
@@ -283,6 +338,38 @@ def _money(values: list[list[str]], money: list[int], dated: int, order: str | N
         return {"debit": debit, "credit": credit}
     raise InferenceUnsure(source, _NO_HEADER + f" ({len(amounts) + len(halves)} columns could be "
                           "the amount)", line)
+
+
+# What a transaction's text calls it, in banks' own wording: money in or money out.
+_KIND_IN = re.compile(r"\b(?:deposit|refund|payroll|salary|transfer from|e-transfer from|"
+                      r"received)\b", re.I)
+_KIND_OUT = re.compile(r"\b(?:purchase|withdrawal|atm|fee|bill payment|transfer to|"
+                       r"e-transfer to|cheque|check)\b", re.I)
+
+
+def _told_by_kinds(values: list[list[str]], first: int, second: int, taken: set[int]
+                   ) -> dict[str, int] | None:
+    """A debit/credit pair without a balance, oriented by the kind each row's text names
+    ("RETAIL PURCHASE" in one column, "DEPOSIT" in the other): every row that names one
+    kind agrees, both kinds are seen, and at least a quarter of the rows (3 or more) name
+    one; else None."""
+    rows = len(values[first])
+    agree = {(first, second): 0, (second, first): 0}
+    for r in range(rows):
+        text = " ".join(values[i][r] for i in range(len(values)) if i not in taken)
+        into, out = bool(_KIND_IN.search(text)), bool(_KIND_OUT.search(text))
+        if into == out:
+            continue
+        filled = first if values[first][r] else second
+        other = second if filled == first else first
+        agree[(filled, other) if out else (other, filled)] += 1
+    named = sum(agree.values())
+    votes = [pair for pair, n in agree.items() if n]
+    if len(votes) != 1 or named < max(3, rows / 4):
+        return None
+    debit, credit = votes[0]
+    sides = {bool(values[debit][r]) for r in range(rows)}
+    return {"debit": debit, "credit": credit} if sides == {True, False} else None
 
 
 def _is_money(values: list[str]) -> bool:
@@ -410,17 +497,21 @@ def _header_row(table: list[tuple[int, list[str]]]) -> int | None:
     the rows below it keep (a preamble of "key;value" lines is narrower than the table)."""
     widths = Counter(len(cells) for _, cells in table[:_SAMPLE + 40])
     usual = max(widths.items(), key=lambda kv: (kv[1], kv[0]))[0] if widths else 0
-    for i, (_, cells) in enumerate(table[:40]):
-        filled = [c for c in cells if c.strip()]
-        if len(filled) < 2 or any(_looks_number_or_date(c) for c in filled):
-            continue
-        if abs(len(cells) - usual) > 1 and len(filled) < min(3, usual):
-            continue
-        below = [c for _, c in table[i + 1:i + 6]]
-        same = [c for c in below if abs(len(c) - len(cells)) <= 1]
-        dated = any(_is_date(v.strip(), f) for c in same[:3] for v in c for f in _DATE_FORMATS)
-        if below and len(same) >= max(1, len(below) - 1) and dated:
-            return i
+    for exact in (True, False):  # a row as wide as the table before a narrower preamble row
+        for i, (_, cells) in enumerate(table[:40]):
+            if exact and len(cells) != usual:
+                continue
+            filled = [c for c in cells if c.strip()]
+            if len(filled) < 2 or any(_looks_number_or_date(c) for c in filled):
+                continue
+            if abs(len(cells) - usual) > 1 and len(filled) < min(3, usual):
+                continue
+            below = [c for _, c in table[i + 1:i + 6]]
+            same = [c for c in below if abs(len(c) - len(cells)) <= 1]
+            dated = any(_is_date(v.strip(), f) for c in same[:3] for v in c
+                        for f in _DATE_FORMATS)
+            if below and len(same) >= max(1, len(below) - 1) and dated:
+                return i
     return None
 
 

@@ -53,6 +53,8 @@ class CsvProfile:
         payer names the counterparty of money in, the payee that of money out (DKB).
       header_row: False for an export without a row of column names (ASN, Triodos, TD):
         its columns are then named by position, "column 1", "column 2", ...
+      invert_sign: the amounts are signed from the other side (a card issuer's export
+        prints purchases positive): every amount is negated so money in is positive.
     """
 
     name: str
@@ -75,6 +77,7 @@ class CsvProfile:
     account_pattern: str | None = None
     counterparty_by_sign: bool = False
     header_row: bool = True
+    invert_sign: bool = False
     description: str = field(default="", compare=False)
 
     def column(self, name: str) -> str | None:
@@ -111,17 +114,31 @@ def profile_folders(user: Path | None = None) -> list[Path]:
 
 def _configured() -> Path | None:
     """The user's profile folder from the environment or the settings file, if any."""
-    from dunwell.connectors.settings.config import environment, load_settings
+    from dunwell.connectors.settings.config import environment, one_setting
 
     env = environment().get(PROFILES_ENV)
     if env:
         return Path(env)
 
     try:
-        folder = load_settings().profiles_dir
+        folder = Path(one_setting("profiles_dir"))
     except ConfigError:
         return None
     return folder if folder.is_dir() else None  # a settings default that was never made
+
+
+def default_currency() -> str | None:
+    """The default_currency setting (DUNWELL_DEFAULT_CURRENCY, or the settings file): the
+    currency of a statement that states none when --currency gives none."""
+    from dunwell.connectors.settings.config import one_setting
+    from dunwell.currencies import is_currency
+
+    value = one_setting("default_currency")
+    code = str(value).strip().upper() if value else None
+    if code is not None and not is_currency(code):
+        raise ConfigError(f"default_currency: {value!r} is not an ISO 4217 currency code "
+                          "(DUNWELL_DEFAULT_CURRENCY or config/dunwell.yaml)")
+    return code or None
 
 
 def load_all(folders: list[Path]) -> dict[str, CsvProfile]:
@@ -140,7 +157,7 @@ def to_yaml(profile: CsvProfile) -> str:
     defaults = CsvProfile(name="", header=(), columns={})
     for key in ("separator", "encoding", "skip_rows", "decimal", "thousands", "currency",
                 "skip_undated", "continuation", "account_pattern", "counterparty_by_sign",
-                "header_row"):
+                "header_row", "invert_sign"):
         value = getattr(profile, key)
         if value != getattr(defaults, key):
             raw[key] = value

@@ -8,7 +8,6 @@ identical rows stay distinct and re-reading the file yields the same ids.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 
 from dunwell.model import BankTxn, TransactionId
 from dunwell.money import ROUNDING
@@ -18,31 +17,34 @@ from .text import quantum
 
 def fingerprint(txn: BankTxn, occurrence: int) -> str:
     """sha256(account|date|amount|currency|counterparty|remittance|occurrence)[:16]."""
-    parts = [
-        txn.account or "",
-        txn.booking_date.isoformat(),
-        f"{txn.amount.quantize(quantum(txn.currency), rounding=ROUNDING):f}",
-        txn.currency,
-        txn.counterparty_name or txn.counterparty_iban or "",
-        txn.remittance_info or "",
-        str(occurrence),
-    ]
+    return _digest(_key(txn), occurrence)
+
+
+def _key(txn: BankTxn) -> tuple[str | None, ...]:
+    """What a fingerprint hashes, as text (strings hash faster than dates and Decimals)."""
+    return (txn.account, txn.booking_date.isoformat(),
+            f"{txn.amount.quantize(quantum(txn.currency), rounding=ROUNDING):f}", txn.currency,
+            txn.counterparty_name, txn.counterparty_iban, txn.remittance_info)
+
+
+def _digest(key: tuple[str | None, ...], occurrence: int) -> str:
+    account, day, amount, ccy, name, iban, text = key
+    parts = [account or "", day, amount, ccy, name or iban or "", text or "", str(occurrence)]
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def assign_ids(txns: list[BankTxn]) -> list[BankTxn]:
     """Fill empty ids with fingerprints and make every id unique within the file."""
-    seen_keys: Counter[tuple[object, ...]] = Counter()
+    seen_keys: dict[tuple[str | None, ...], int] = {}
     used: set[str] = set()
     out: list[BankTxn] = []
     for txn in txns:
         tid: str = txn.transaction_id
         if not tid:
-            key = (txn.account, txn.booking_date, txn.amount, txn.currency,
-                   txn.counterparty_name, txn.counterparty_iban, txn.remittance_info)
-            occurrence = seen_keys[key]
+            key = _key(txn)
+            occurrence = seen_keys.get(key, 0)
             seen_keys[key] = occurrence + 1
-            tid = fingerprint(txn, occurrence)
+            tid = _digest(key, occurrence)
         if tid in used:
             tid = _unique(tid, used)
         used.add(tid)

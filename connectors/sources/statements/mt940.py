@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
@@ -22,6 +23,7 @@ from .text import amount, check_precision, clean, currency, is_iban, yymmdd
 
 _TAG = re.compile(r"^:(\d{2}[A-Z]?|NS):(.*)$", re.ASCII)
 _END = re.compile(r"^-(\}.*|[A-Z]{0,4})\s*$")
+_MAY_END = ("-", " ", "\t")  # how a "-" trailer line can start (before strip)
 _BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d+(?:[,.]\d*)?)\s*$", re.ASCII)
 _LINE61 = re.compile(
     r"^(?P<vdate>\d{6})(?P<edate>\d{4}|\s{4})?\s*(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
@@ -30,7 +32,7 @@ _LINE61 = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Field:
     """A tag with its value lines and the physical line where it starts."""
 
@@ -39,7 +41,7 @@ class _Field:
     lines: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Statement:
     """The fields of one :20: .. :62a: message."""
 
@@ -57,15 +59,18 @@ def tokenize(text: str, source: str) -> list[_Statement]:
     framed = text.replace("\x01", "").replace("\x03", "")
     framed = framed.replace("\r\n", "\n").replace("\r", "\n") if "\r" in framed else framed
     match_tag, match_end = _TAG.match, _END.match
-    for number, raw in enumerate(framed.split("\n"), 1):
-        line = raw.split("{4:", 1)[1] if "{4:" in raw else raw
-        match = match_tag(line) if line[:1] == ":" else None
+    blocks = "{4:" in framed  # SWIFT {1:}{2:}{4: framing; most files have none
+    for number, line in enumerate(framed.split("\n"), 1):
+        if blocks and "{4:" in line:
+            line = line.split("{4:", 1)[1]
+        start = line[:1]
+        match = match_tag(line) if start == ":" else None
         if match:
             current = _Field(match.group(1), number, [match.group(2).rstrip()])
             if current.tag == "20" or not statements:
                 statements.append(_Statement(number))
             statements[-1].fields.append(current)
-        elif "-" in line and match_end(line.strip()):
+        elif start in _MAY_END and match_end(line.strip()):
             current = None
         elif current is not None:
             current.lines.append(line.rstrip())
@@ -181,17 +186,18 @@ def _transaction(f: _Field, details: list[str], account: str, currency: str,
     match = _LINE61.match(f.lines[0])
     if not match:
         raise InputError(source, f"bad statement line {f.lines[0]!r}", f.line, ":61:")
-    value_date = yymmdd(match["vdate"], source, f.line, ":61:")
-    booked = _entry_date(match["edate"], value_date, source, f.line)
-    value = _amount(match["amount"], source, f.line, ":61:")
+    vdate, edate, mark, _funds, amount_text, _ttype, ref = match.groups()
+    value_date = yymmdd(vdate, source, f.line, ":61:")
+    booked = _entry_date(edate, value_date, source, f.line)
+    value = _amount(amount_text, source, f.line, ":61:")
     value = check_precision(value, currency, source, f.line, ":61:")
-    signed = -value if match["mark"] in ("D", "RC") else value
+    signed = -value if mark in ("D", "RC") else value
     name, iban, remittance = parse_details(details)
-    extra = f.lines[1].strip() if len(f.lines) > 1 else ""
-    if iban is None and is_iban(extra.replace(" ", "")):
-        iban = extra.replace(" ", "")
+    if iban is None and len(f.lines) > 1:
+        extra = f.lines[1].strip().replace(" ", "")
+        iban = extra if is_iban(extra) else None
     if not details:
-        remittance = clean(match["ref"].split("//")[0].replace("NONREF", ""))
+        remittance = clean(ref.split("//")[0].replace("NONREF", ""))
     return BankTxn(TransactionId(""), booked, signed, currency, name, iban, remittance, account)
 
 
@@ -199,6 +205,16 @@ def _entry_date(edate: str | None, value_date: date, source: str, line: int) -> 
     """Booking (entry) date MMDD, its year taken from the value date across a year end."""
     if not edate or not edate.strip():
         return value_date
+    found = _entry_day(edate, value_date)
+    if found is None:
+        raise InputError(source, f"bad entry date {edate!r}", line, ":61:")
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _entry_day(edate: str, value_date: date) -> date | None:
+    """The entry date MMDD in the value date's year (cached: a statement repeats its days);
+    None when it is no date."""
     month, day = int(edate[:2]), int(edate[2:])
     year = value_date.year
     if month == 12 and value_date.month == 1:
@@ -208,4 +224,4 @@ def _entry_date(edate: str | None, value_date: date, source: str, line: int) -> 
     try:
         return date(year, month, day)
     except ValueError:
-        raise InputError(source, f"bad entry date {edate!r}", line, ":61:") from None
+        return None

@@ -57,11 +57,18 @@ def _subfields(raw: str, mark: str) -> Details:
     parts = _SUBFIELDS[mark].split(raw)
     fields: dict[str, str] = {}
     for key, value in zip(parts[1::2], parts[2::2], strict=False):
-        fields[key] = fields[key] + value if key in fields else value
-    remittance = "".join([fields[k] for k in sorted(fields) if k in _REMITTANCE_FIELDS])
+        if key in fields:
+            fields[key] += value
+        else:
+            fields[key] = value
+    keys = [k for k in fields if k in _REMITTANCE_FIELDS]
+    if keys != sorted(keys):  # banks write them in order; sort only when one did not
+        keys.sort()
+    remittance = "".join([fields[k] for k in keys])
     name = clean(fields.get("32", "") + fields.get("33", ""))
-    iban = (fields.get("31") or "").replace(" ", "").upper()
-    return Details(name, iban if is_iban(iban) else None, _purpose(remittance, name))
+    iban = fields.get("31")
+    iban = iban.replace(" ", "").upper() if iban else ""
+    return Details(name, iban if iban and is_iban(iban) else None, _purpose(remittance, name))
 
 
 def _purpose(remittance: str, payer: str | None) -> str | None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
@@ -26,6 +27,8 @@ _DECLARED_8BIT = re.compile(
     r"CHARSET:\s*(1252|8859|ISO-8859|WINDOWS)|encoding=[\"'](iso-8859|windows-125|cp125|latin)",
     re.I)
 _STATEMENTS = ("STMTRS", "CCSTMTRS", "INVSTMTRS")
+_SCANNER_TAGS = frozenset({*_STATEMENTS, "STMTTRN", "OFX"})  # tags that move the scanner
+_COMMA_AMOUNT = re.compile(r"[+-]?\d*,\d+")
 # Investment transactions of an INVSTMTRS: not bank transactions, counted and skipped.
 _INVESTMENT = frozenset({
     "BUYDEBT", "BUYMF", "BUYOPT", "BUYOTHER", "BUYSTOCK", "CLOSUREOPT", "INCOME", "INVEXPENSE",
@@ -72,14 +75,31 @@ class _Scan:
 def read(text: str, source: str, default_currency: str | None
          ) -> tuple[list[BankTxn], list[int], list[StatementBalance], list[str]]:
     """Transactions, (closing-only) balances and warnings of every statement in an OFX file."""
-    body = _COMMENT.sub("", _CDATA.sub(lambda m: html.escape(m.group(1)), text))
+    body = text
+    if "<![CDATA[" in body:
+        body = _CDATA.sub(lambda m: html.escape(m.group(1)), body)
+    if "<!--" in body:  # each pattern scans the whole file: only when it can match
+        body = _COMMENT.sub("", body)
     scan = _Scan()
     line, last = 1, 0
+    count, unescape = body.count, html.unescape
+    match: re.Match[str] | None = None
     for match in _TOKEN.finditer(body):
-        line += body.count("\n", last, match.start())
-        last = match.start()
-        _token(scan, match.group(1) == "/", match.group(2).upper(),
-               html.unescape(match.group(3)).strip(), line, source)
+        slash, tag, value = match.groups()
+        tag = tag.upper()
+        value = (unescape(value) if "&" in value else value).strip()
+        txn = scan.txn
+        if txn is not None and value and not slash and tag not in _SCANNER_TAGS:
+            # a leaf inside a transaction, most of a file: what _token would do, inline
+            # (it needs no line number: lines are counted up to the next token that does)
+            txn[f"{scan.path[-1]}.{tag}" if scan.path else tag] = value
+            continue
+        start = match.start()
+        line += count("\n", last, start)
+        last = start
+        _token(scan, slash == "/", tag, value, line, source)
+    if match is not None:  # the last token's line, for a file that ends too soon
+        line += count("\n", last, match.start())
     if not scan.closed or scan.stmt is not None:
         raise InputError(source, "file ends before </OFX> (truncated?)", line, "OFX")
     if not scan.stmts:
@@ -173,7 +193,9 @@ def _statement(stmt: _Stmt, source: str, default_currency: str | None, warnings:
         raise InputError(source, "statement without ACCTID", stmt.line, "ACCTID")
     code = values.get("CURDEF") or default_currency
     if not code:
-        raise InputError(source, "statement without CURDEF (pass a currency)", stmt.line, "CURDEF")
+        raise InputError(source, "statement without CURDEF: pass --currency CODE (or set the "
+                         "default_currency setting, DUNWELL_DEFAULT_CURRENCY)", stmt.line,
+                         "CURDEF")
     ccy = currency(code, source, stmt.line, "CURDEF")
     rows = [_txn(line, t, account, ccy, source) for line, t in stmt.txns]
     total = sum((r.amount for r in rows), Decimal(0))
@@ -210,7 +232,7 @@ def _txn(line: int, t: dict[str, str], account: str, ccy: str, source: str) -> B
 
 def _amount(text: str, ccy: str, source: str, line: int, field: str) -> Decimal:
     """OFX amounts have a dot, or a comma in some European exports."""
-    comma = re.fullmatch(r"[+-]?\d*,\d+", text.strip()) is not None
+    comma = "," in text and _COMMA_AMOUNT.fullmatch(text.strip()) is not None
     value = amount(text, source, line, field, decimal="," if comma else ".")
     return check_precision(value, ccy, source, line, field)
 
@@ -219,7 +241,16 @@ def _date(text: str, source: str, line: int, field: str, optional: bool) -> date
     """YYYYMMDD[HHMMSS[.XXX]][tz]: the date part only."""
     if not text and optional:
         return None
+    found = _day(text[:8])
+    if found is None:
+        raise InputError(source, f"not an OFX date: {text!r}", line, field)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date | None:
+    """YYYYMMDD as a date, None when it is none (cached: a statement repeats its days)."""
     try:
         return date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
-        raise InputError(source, f"not an OFX date: {text!r}", line, field) from None
+        return None

@@ -28,7 +28,12 @@ _OFX_XML = re.compile(r"<\?OFX|<OFX>", re.I)
 
 
 class Reader(Protocol):
-    """A statement format: identify it from the file's first text, then read the file."""
+    """A statement format: identify it from the file's first text, then read the file.
+
+    may_lack_currency: True when a file of the format may state no currency (OFX without
+    CURDEF, BAI2): the caller then passes the configured default."""
+
+    may_lack_currency: bool
 
     def identify(self, start: str, head: str) -> str | None:
         """The kind of statement (camt053, ofx, ...) when this reader takes the file, else None;
@@ -41,6 +46,8 @@ class Reader(Protocol):
 
 class Camt:
     """ISO 20022 camt.053/.054/.052, streamed with lxml (imported for XML files only)."""
+
+    may_lack_currency = False
 
     def identify(self, start: str, head: str) -> str | None:
         if not start.startswith("<"):
@@ -58,6 +65,8 @@ class Camt:
 class Ofx:
     """OFX/QFX, SGML 1.x (an OFXHEADER) or XML 2.x."""
 
+    may_lack_currency = True
+
     def identify(self, start: str, head: str) -> str | None:
         if start.startswith("<"):
             return "ofx" if _OFX_XML.search(head) and Camt().identify(start, head) is None \
@@ -73,6 +82,8 @@ class Ofx:
 class Bai2:
     """BAI2 cash management reports: the file starts with its 01 record."""
 
+    may_lack_currency = True
+
     def identify(self, start: str, head: str) -> str | None:
         return "bai2" if start.startswith("01,") else None
 
@@ -84,6 +95,8 @@ class Bai2:
 
 class Mt940:
     """SWIFT MT940: at least two different statement tags near the start."""
+
+    may_lack_currency = False
 
     def identify(self, start: str, head: str) -> str | None:
         if start.startswith("<"):
@@ -99,6 +112,8 @@ class Mt940:
 
 class Canonical:
     """The contract's bank.csv, through the one canonical reader (the flows' own)."""
+
+    may_lack_currency = False
 
     def identify(self, start: str, head: str) -> str | None:
         return "canonical" if not start.startswith("<") and looks_canonical(start) else None

@@ -95,9 +95,9 @@ def amount(text: str, source: str, line: int | None, field: str, *,
     """Parse a localised amount ("1.234,56", "11'373.94", "-5", "2,", "(3.00)") into a Decimal."""
     plain = _PLAIN[decimal].fullmatch(text) if decimal in _PLAIN else None
     if plain is not None:  # the common shape ("-1234,56", "500"): one regex, no rewriting
-        whole, frac = plain.group(2), plain.group(3) or "0"
-        value = D(f"{whole}.{frac}")
-        return -value if plain.group(1) == "-" else value
+        sign, whole, frac = plain.groups()
+        # digits only, as the regex matched: D's own check would repeat it on every row
+        return Decimal(f"{'-' if sign == '-' else ''}{whole}.{frac or '0'}")
     raw, negative = _sign(text.translate(_SPACES))
     whole, _, frac = raw.partition(decimal)
     for sep in thousands:
@@ -208,6 +208,15 @@ def is_iban(text: str | None) -> bool:
 
 
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+
+
+def iban_valid(text: str) -> bool:
+    """True for an IBAN whose check digits hold (ISO 13616 mod 97): a number merely
+    shaped like one (a card or reference number) is not taken for an account."""
+    if not is_iban(text):
+        return False
+    moved = text[4:] + text[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
 def clean(text: str | None) -> str | None:

@@ -48,3 +48,10 @@ def test_truncated_ofx_raises_input_error(write) -> None:
     cut = XML[: XML.index("</BANKTRANLIST>")]
     error = raises_input_error(read_statement, write("cut.ofx", cut))
     assert "truncated" in error.problem
+
+
+def test_a_file_cut_inside_a_transaction_names_the_last_line_it_holds(write) -> None:
+    cut = SGML[: SGML.rindex("</STMTTRN>")].rstrip()  # ends on the last leaf, <NAME>
+    lines = cut.count("\n") + 1
+    error = raises_input_error(read_statement, write("cut.ofx", cut.encode("cp1252")))
+    assert "truncated" in error.problem and error.line == lines

@@ -1,0 +1,156 @@
+"""Inference on more conventions of real exports, each written here small: Norwegian
+out/in columns, a key/value preamble narrower than the table, the currency of the
+account's IBAN country or of the default_currency setting, card exports signed from the
+issuer's side, and headerless debit/credit columns oriented by the kind of transaction
+the text names. The blind corpora in bench/ measure them on whole exports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from dunwell.connectors.settings.config import load_settings
+from dunwell.connectors.sources.statements import read_statement
+from dunwell.errors import ConfigError, FormatNotRecognised, InputError
+
+
+def _amounts(imp) -> list[Decimal]:
+    return [t.amount for t in imp.transactions]
+
+
+def test_norwegian_out_of_and_into_account_columns_are_money_out_and_in(write) -> None:
+    text = ('"Dato";"Forklaring";"Rentedato";"Ut fra konto";"Inn på konto"\r\n'
+            '"24.09.2026";"Varekjøp KIWI";"25.09.2026";284;""\r\n'
+            '"24.09.2026";"Overføring Innland";"25.09.2026";"";891.32\r\n'
+            '"23.09.2026";"Varekjøp Fjordkraft";"24.09.2026";258.1;""')
+    imp = read_statement(write("dnb.csv", text.encode("iso-8859-1")), currency="NOK")
+    assert _amounts(imp) == [Decimal("-284"), Decimal("891.32"), Decimal("-258.1")]
+    assert imp.transactions[0].remittance_info == "Varekjøp KIWI"
+
+
+def test_short_norwegian_in_and_out_columns_take_an_out_column_printed_negative(write) -> None:
+    text = ("\ufeffDato;Beskrivelse;Rentedato;Inn;Ut;Til konto;Fra konto;\n"
+            '"01.09.2026";"Til: 7777 Betaling for ""Skatteetaten""; siste del";;;"-728,18";'
+            '"88889900000";"12345678903";\n'
+            '"04.09.2026";"Rechnung 1002";;"3 217,29";;"12345678903";"33334400002";\n')
+    imp = read_statement(write("sparebank.csv", text), currency="NOK")
+    assert _amounts(imp) == [Decimal("-728.18"), Decimal("3217.29")]
+
+
+def test_a_key_value_preamble_narrower_than_the_table_is_not_the_header(write) -> None:
+    text = ("Numéro Compte ;0123456X020\nType ;Compte Courant Postal\nCompte tenu en ;euros\n"
+            "Date ;05/12/2026\nSolde (EUROS) ;+5465,78\n\nDate;Libellé;Montant(EUROS)\n"
+            '28/06/2026;"VIREMENT DE DGFIP";+698,00\n27/06/2026;CB CARREFOUR;-1 254,30\n'
+            + "".join(f"2{d}/06/2026;CB BOULANGERIE;-{d},10\n" for d in range(6, 0, -1)))
+    imp = read_statement(write("postale.csv", text.encode("cp1252")))
+    assert _amounts(imp)[:3] == [Decimal("698.00"), Decimal("-1254.30"), Decimal("-6.10")]
+    assert len(imp.transactions) == 8
+    assert {t.currency for t in imp.transactions} == {"EUR"}
+
+
+def _ing_be(account: str) -> str:
+    rows = "".join(f"{account};ZICHTREKENING;;{n};0{n}/07/2026;0{n}/07/2026;-{n}2,50;"
+                   f"Betaling;Colruyt\n" for n in range(1, 6))
+    return ("Rekeningnummer;Naam van de rekening;Rekening tegenpartij;Omzetnummer;"
+            "Boekingsdatum;Valutadatum;Bedrag;Omschrijving;Detail\n" + rows)
+
+
+def test_the_account_iban_country_gives_the_currency_when_nothing_else_does(write) -> None:
+    imp = read_statement(write("ing_be.csv", _ing_be("BE68539007547034")))
+    assert {t.currency for t in imp.transactions} == {"EUR"}
+    assert [t.booking_date.month for t in imp.transactions] == [7] * 5  # day first, as in EUR
+    assert any("IBAN country BE" in w for w in imp.warnings)
+
+
+def test_an_account_number_that_fails_the_iban_check_gives_no_currency(write) -> None:
+    with pytest.raises(InputError, match="DUNWELL_DEFAULT_CURRENCY|--currency"):
+        read_statement(write("ing_be.csv", _ing_be("BE68539007547035")))
+
+
+def test_the_default_currency_setting_fills_in_for_a_file_without_one(write, monkeypatch
+                                                                     ) -> None:
+    text = "Date,Description,Amount\n" + "".join(
+        f"2026-03-0{d},Shop {d},-{d}.50\n" for d in range(1, 6))
+    path = write("plain.csv", text)
+    with pytest.raises(InputError, match="DUNWELL_DEFAULT_CURRENCY"):
+        read_statement(path)
+    monkeypatch.setenv("DUNWELL_DEFAULT_CURRENCY", "chf")
+    assert {t.currency for t in read_statement(path).transactions} == {"CHF"}
+    assert {t.currency for t in read_statement(path, currency="USD").transactions} == {"USD"}
+
+
+def test_a_default_currency_that_is_no_iso_code_is_a_config_error(monkeypatch) -> None:
+    monkeypatch.setenv("DUNWELL_DEFAULT_CURRENCY", "EURO")
+    with pytest.raises(ConfigError, match="default_currency"):
+        load_settings()
+
+
+_DISCOVER = ("Trans. Date,Post Date,Description,Amount,Category\n"
+             '08/11/2026,08/11/2026,"INTERNET PAYMENT - THANK YOU",-591.30,Payments and Credits\n'
+             "08/12/2026,08/13/2026,COMCAST CALIFORNIA,681.00,Restaurants\n"
+             "08/16/2026,08/17/2026,SHELL OIL 57444103,416.00,Gasoline\n"
+             "08/19/2026,08/19/2026,AMAZON MKTPLACE RETURN,-20.00,Payments and Credits\n"
+             "08/20/2026,08/21/2026,WHOLEFDS,17.22,Supermarkets\n")
+
+
+def test_a_card_export_printing_purchases_positive_and_payments_negative_is_negated(write
+                                                                                    ) -> None:
+    imp = read_statement(write("card.csv", _DISCOVER), currency="USD")
+    assert _amounts(imp) == [Decimal("591.30"), Decimal("-681.00"), Decimal("-416.00"),
+                             Decimal("20.00"), Decimal("-17.22")]
+    assert any("issuer's side" in w for w in imp.warnings)
+
+
+def test_a_card_member_export_whose_payments_are_positive_is_kept(write) -> None:
+    text = ("Date,Description,Card Member,Account #,Amount\n"
+            "01/05/2026,AUTOPAY PAYMENT RECEIVED,J SMITH,-41005,812.00\n"
+            "01/06/2026,DELTA AIR LINES,J SMITH,-41005,-456.10\n"
+            "01/07/2026,UBER TRIP,J SMITH,-41005,-23.45\n")
+    imp = read_statement(write("amex.csv", text), currency="USD")
+    assert _amounts(imp) == [Decimal("812.00"), Decimal("-456.10"), Decimal("-23.45")]
+
+
+def test_a_card_export_whose_rows_do_not_say_the_sign_is_refused_not_guessed(write) -> None:
+    text = "Transaction Date,Post Date,Description,Amount\n" + "".join(
+        f"03/1{d}/2026,03/1{d}/2026,SHOP {d},{d}4.10\n" for d in range(5))
+    with pytest.raises(FormatNotRecognised, match="card export.*invert_sign"):
+        read_statement(write("card.csv", text), currency="USD")
+
+
+def test_charge_and_payment_columns_are_money_out_and_money_in(write) -> None:
+    text = ("Date,Description,Charge,Payment\n2026-02-01,HOTEL,120.00,\n"
+            "2026-02-03,PAYMENT THANK YOU,,300.00\n2026-02-04,TAXI,31.50,\n")
+    imp = read_statement(write("charges.csv", text), currency="USD")
+    assert _amounts(imp) == [Decimal("-120.00"), Decimal("300.00"), Decimal("-31.50")]
+
+
+def _cibc_like(rows: list[tuple[str, str, str]]) -> str:
+    return "".join(f"2026-09-{20 - i:02d},{text},{out},{into}\n"
+                   for i, (text, out, into) in enumerate(rows))
+
+
+def test_without_a_header_the_kind_each_text_names_says_which_column_is_money_out(write
+                                                                                  ) -> None:
+    rows = [("Point of Sale - Interac RETAIL PURCHASE HYDRO ONE", "204.73", ""),
+            ("Electronic Funds Transfer DEPOSIT ROGERS", "", "535.49"),
+            ("Point of Sale - Interac RETAIL PURCHASE LOBLAWS", "443.50", ""),
+            ("Electronic Funds Transfer DEPOSIT TIM HORTONS", "", "86.10"),
+            ("Point of Sale - Interac RETAIL PURCHASE BELL", "18.00", "")]
+    imp = read_statement(write("cibc.csv", _cibc_like(rows)), currency="CAD")
+    assert _amounts(imp) == [Decimal("-204.73"), Decimal("535.49"), Decimal("-443.50"),
+                             Decimal("86.10"), Decimal("-18.00")]
+
+
+def test_without_a_header_texts_naming_kinds_on_both_sides_are_refused(write) -> None:
+    rows = [("RETAIL PURCHASE HYDRO", "204.73", ""), ("DEPOSIT ROGERS", "", "535.49"),
+            ("RETAIL PURCHASE LOBLAWS", "", "443.50"), ("DEPOSIT TIM", "", "86.10"),
+            ("RETAIL PURCHASE BELL", "18.00", "")]
+    with pytest.raises(FormatNotRecognised, match="which is which"):
+        read_statement(write("cibc.csv", _cibc_like(rows)), currency="CAD")
+
+
+def test_without_a_header_the_counterparties_ibans_give_no_currency(write) -> None:
+    rows = "".join(f"0{d}-08-2026,{d}3.10,Shop {d},BE68539007547034\n" for d in range(1, 7))
+    with pytest.raises(InputError, match="DUNWELL_DEFAULT_CURRENCY"):
+        read_statement(write("headerless.csv", rows.replace(",BE", ",Party BE")))

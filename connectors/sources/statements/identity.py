@@ -29,7 +29,8 @@ def _key(txn: BankTxn) -> tuple[str | None, ...]:
 
 def _digest(key: tuple[str | None, ...], occurrence: int) -> str:
     account, day, amount, ccy, name, iban, text = key
-    parts = [account or "", day, amount, ccy, name or iban or "", text or "", str(occurrence)]
+    parts = [account or "", day or "", amount or "", ccy or "", name or iban or "", text or "",
+             str(occurrence)]
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 

@@ -193,14 +193,16 @@ def _clean_weeks(folder: Path, tmp: Path) -> tuple[list[list[Sent]], list[int]]:
 
 
 @pytest.fixture(scope="session")
-def clean_weeks(company, tmp_path_factory: pytest.TempPathFactory, testrun_uid: str
-                ) -> tuple[list[list[Sent]], list[int]]:
+def clean_weeks(company, tmp_path_factory: pytest.TempPathFactory, testrun_uid: str,
+                worker_id: str) -> tuple[list[list[Sent]], list[int]]:
     """The crash-free reference, computed by the first worker that needs it and read from a
     file by the others (the same generated company in every worker: checked by its hash)."""
     folder, _ = company
     inputs = hashlib.sha256(b"".join((folder / name).read_bytes() for name in
                                      ("customers.csv", "invoices.csv"))).hexdigest()[:16]
-    shared = tmp_path_factory.getbasetemp().parent / f"dunwell-clean-{testrun_uid}-{inputs}"
+    run_temp = tmp_path_factory.getbasetemp()  # the workers' folders share their parent
+    run_temp = run_temp if worker_id == "master" else run_temp.parent
+    shared = run_temp / f"dunwell-clean-{testrun_uid}-{inputs}"
     with open(f"{shared}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait for the first one's runs
         if not Path(f"{shared}.json").exists():

@@ -13,13 +13,12 @@ from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import (
-    as_rows,
-    chunks,
     column,
     date_text,
     dates,
     decimals,
-    dialect_insert,
+    execute_rows,
+    insert_rows,
     minor_units_sql,
     text_or_none,
     to_frame,
@@ -28,14 +27,10 @@ from dunwell.connectors.storage.models import Customer, CustomerState, Invoice, 
 from dunwell.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS
 
 
-def _upsert(session: Session, model: type, key: str, rows: list[dict[str, Any]]) -> int:
-    """INSERT .. ON CONFLICT (key) DO UPDATE every other column, in chunks."""
-    table = model.__table__  # type: ignore[attr-defined]
-    for chunk in chunks(rows):
-        statement = dialect_insert(session, table)
-        update = {c: statement.excluded[c] for c in chunk[0] if c != key}
-        session.execute(statement.on_conflict_do_update(index_elements=[key], set_=update), chunk)
-    return len(rows)
+def _upsert(session: Session, model: type, key: str, columns: dict[str, list[Any]]) -> int:
+    """INSERT .. ON CONFLICT (key) DO UPDATE every other given column."""
+    return insert_rows(session, model.__table__, columns,  # type: ignore[attr-defined]
+                       conflict=(key,), update=True)
 
 
 def _bools(series: pd.Series) -> list[bool]:
@@ -57,7 +52,7 @@ def upsert_customers(session: Session, frame: pd.DataFrame) -> int:
         "do_not_contact": _bools(column(frame, "do_not_contact", False)),
         "updated_at": [utcnow()] * len(frame),
     }
-    return _upsert(session, Customer, "customer_id", as_rows(columns))
+    return _upsert(session, Customer, "customer_id", columns)
 
 
 def upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
@@ -79,7 +74,7 @@ def upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
         "promise_to_pay_date": dates(column(frame, "promise_to_pay_date", None)),
         "updated_at": [utcnow()] * len(frame),
     }
-    return _upsert(session, Invoice, "invoice_id", as_rows(columns))
+    return _upsert(session, Invoice, "invoice_id", columns)
 
 
 def load_customers(session: Session) -> pd.DataFrame:
@@ -144,11 +139,9 @@ def set_pending(session: Session, frame: pd.DataFrame) -> int:
     table = Invoice.__table__
     statement = table.update().where(table.c.invoice_id == bindparam("b_id")).values(
         pending_applied=bindparam("b_pending"))
-    params = [{"b_id": i, "b_pending": a}
-              for i, a in zip(frame["invoice_id"].astype("str"), amounts, strict=True)]
-    for chunk in chunks(params):
-        session.execute(statement, list(chunk))
-    return len(params)
+    execute_rows(session.connection(), statement,
+                 {"b_id": frame["invoice_id"].astype("str").tolist(), "b_pending": amounts})
+    return len(amounts)
 
 
 def _apply_manual_events(frame: pd.DataFrame, disputed: dict[str, bool],

@@ -22,6 +22,7 @@ from dunwell.connectors.storage.columns import (
     column,
     decimals,
     dialect_insert,
+    insert_rows,
     json_safe,
     text,
 )
@@ -141,9 +142,11 @@ def _save_discrepancies(session: Session, run_id: str, frame: pd.DataFrame) -> i
 
 
 def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> int:
-    for chunk in chunks(rows):
-        session.execute(model.__table__.insert(), list(chunk))
-    return len(rows)
+    if not rows:
+        return 0
+    names = list(rows[0])
+    return insert_rows(session, model.__table__,
+                       {n: [r[n] for r in rows] for n in names})
 
 
 def applied_transaction_ids(session: Session) -> set[str]:

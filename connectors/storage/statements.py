@@ -23,7 +23,7 @@ from dunwell.connectors.storage.columns import (
     date_text,
     dates,
     decimals,
-    dialect_insert,
+    insert_rows,
     minor_units_sql,
     text_or_none,
     to_frame,
@@ -112,10 +112,8 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[str, 
     """
     if not rows:
         return set()
-    statement = dialect_insert(session, BankTransaction.__table__).on_conflict_do_nothing(
-        index_elements=["account", "transaction_id"])
-    for chunk in chunks(rows):
-        session.execute(statement, list(chunk))
+    insert_rows(session, BankTransaction.__table__, {n: [r[n] for r in rows] for n in rows[0]},
+                conflict=("account", "transaction_id"))
     mine = select(BankTransaction.account, BankTransaction.transaction_id).where(
         BankTransaction.import_id == rows[0]["import_id"])
     return {(a, t) for a, t in session.execute(mine)}

@@ -64,7 +64,8 @@ def record_run(engine: Engine, run_id: str, kind: str, as_of: datetime, params: 
             storage.set_pending(session, pending)
         for bank in bank_files:
             outcome = storage.record_statement_import(
-                session, bank.path.name, bank.sha256, bank.format, statement_rows(bank.transactions))
+                session, bank.path.name, bank.sha256, bank.format,
+                statement_rows(bank.transactions))
             counts = ImportCounts(counts.new + outcome.new, counts.known + outcome.known,
                                   counts.rejected + outcome.rejected)
         storage.save_reconciliation(session, run_id, matches, discrepancies)

@@ -58,8 +58,12 @@ class ImportOutcome:
 
 def fingerprint(row: dict[str, Any]) -> str:
     """sha256 over a transaction's content, to tell a repeat from a reused identity."""
-    parts = ["" if row.get(k) is None else str(row[k]) for k in _FINGERPRINTED]
-    parts[2] = f"{row['amount'].normalize():f}"  # 100.5 and 100.50 are the same amount
+    return _fingerprint(*(row.get(k) for k in _FINGERPRINTED))
+
+
+def _fingerprint(*cells: Any) -> str:
+    parts = ["" if v is None else str(v) for v in cells]
+    parts[2] = f"{cells[2].normalize():f}"  # 100.5 and 100.50 are the same amount
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -68,62 +72,63 @@ def record_statement_import(
     transactions: Sequence[BankTxn] | pd.DataFrame,
 ) -> ImportOutcome:
     """Record a statement file and add its transactions that are not stored yet."""
-    rows = _rows(transactions)
+    columns = _columns(transactions)
     header = StatementImport(file_name=file_name, file_hash=file_hash, format=fmt)
     session.add(header)
     session.flush()
-    new_rows, known = _store(session, header.id, rows)
-    header.new_count, header.known_count = len(new_rows), known
-    header.rejected_count = len(rows) - len(new_rows) - known
+    new, known = _store(session, header.id, columns)
+    rows = len(columns["transaction_id"])
+    header.new_count, header.known_count = len(new), known
+    header.rejected_count = rows - len(new) - known
     session.flush()
-    new_ids = [r["transaction_id"] for r in new_rows]
+    new_ids = [columns["transaction_id"][i] for i in new]
     return ImportOutcome(len(new_ids), known, header.rejected_count, header.id, new_ids)
 
 
-def _store(
-    session: Session, import_id: int, rows: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], int]:
-    """Insert each identity's first row unless stored; the rows stored and the repeats known."""
-    with_id = [r for r in rows if r["transaction_id"]]
-    first: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in with_id:
-        first.setdefault(_key(row), row)
-    for row in first.values():
-        row["import_id"] = import_id
-    inserted = _insert_new(session, list(first.values()))
-    new_rows = [r for key, r in first.items() if key in inserted]
-    reference = _stored_fingerprints(session, [r for k, r in first.items() if k not in inserted])
-    reference.update({_key(r): r["fingerprint"] for r in new_rows})
-    stored_now = {id(r) for r in new_rows}
-    known = sum(1 for r in with_id
-                if id(r) not in stored_now and reference.get(_key(r)) == r["fingerprint"])
-    return new_rows, known
+def _store(session: Session, import_id: int, columns: dict[str, list[Any]]
+           ) -> tuple[list[int], int]:
+    """Insert each identity's first row unless stored; the positions of the rows stored now
+    and how many repeats were known (same identity, same content)."""
+    keys = list(zip(columns["account"], columns["transaction_id"], strict=True))
+    prints = columns["fingerprint"]
+    first: dict[tuple[str, str], int] = {}
+    for i, key in enumerate(keys):
+        if key[1]:
+            first.setdefault(key, i)
+    chosen = list(first.values())
+    batch = {name: [cells[i] for i in chosen] for name, cells in columns.items()}
+    batch["import_id"] = [import_id] * len(chosen)
+    inserted = _insert_new(session, batch, import_id)
+    new = [i for key, i in first.items() if key in inserted]
+    reference = _stored_fingerprints(session, [k for k in first if k not in inserted])
+    reference.update({keys[i]: prints[i] for i in new})
+    stored_now = set(new)
+    known = sum(1 for i, key in enumerate(keys)
+                if key[1] and i not in stored_now and reference.get(key) == prints[i])
+    return new, known
 
 
-def _key(row: dict[str, Any]) -> tuple[str, str]:
-    return row["account"], row["transaction_id"]
-
-
-def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+def _insert_new(session: Session, columns: dict[str, list[Any]], import_id: int
+                ) -> set[tuple[str, str]]:
     """Bulk INSERT .. ON CONFLICT DO NOTHING; the identities this import actually inserted.
 
     Inserted rows are found by their import_id rather than RETURNING, which keeps
-    executemany on its fast path on both drivers.
+    executemany (COPY on PostgreSQL) on its fast path.
     """
-    if not rows:
+    if not columns["transaction_id"]:
         return set()
-    insert_rows(session, BankTransaction.__table__, {n: [r[n] for r in rows] for n in rows[0]},
+    insert_rows(session, BankTransaction.__table__, columns,
                 conflict=("account", "transaction_id"))
     mine = select(BankTransaction.account, BankTransaction.transaction_id).where(
-        BankTransaction.import_id == rows[0]["import_id"])
+        BankTransaction.import_id == import_id)
     return {(a, t) for a, t in session.execute(mine)}
 
 
 def _stored_fingerprints(
-    session: Session, rows: list[dict[str, Any]]
+    session: Session, keys: list[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:
     """Fingerprints already stored for these identities."""
-    wanted = {_key(r) for r in rows}
+    wanted = set(keys)
     found: dict[tuple[str, str], str] = {}
     ids = sorted({t for _, t in wanted})
     for chunk in chunks(ids):
@@ -136,24 +141,28 @@ def _stored_fingerprints(
     return found
 
 
-def _rows(transactions: Sequence[BankTxn] | pd.DataFrame) -> list[dict[str, Any]]:
-    """Records or a transactions frame, as database rows with their fingerprints."""
+def _columns(transactions: Sequence[BankTxn] | pd.DataFrame) -> dict[str, list[Any]]:
+    """Records or a transactions frame, as database columns with each row's fingerprint."""
     if isinstance(transactions, pd.DataFrame):
-        rows = _frame_rows(transactions)
+        columns = _frame_columns(transactions)
     else:
-        rows = [_record_row(t, line) for line, t in enumerate(transactions, start=1)]
-    for row in rows:
-        row["fingerprint"] = fingerprint(row)
-    return rows
+        columns = _record_columns(list(transactions))
+    columns["fingerprint"] = [_fingerprint(*cells) for cells in
+                              zip(*(columns[k] for k in _FINGERPRINTED), strict=True)]
+    return columns
 
 
-def _record_row(txn: BankTxn, line: int) -> dict[str, Any]:
+def _record_columns(records: list[BankTxn]) -> dict[str, list[Any]]:
     return {
-        "account": txn.account or "", "transaction_id": str(txn.transaction_id or ""),
-        "line": line, "booking_date": txn.booking_date, "amount": txn.amount,
-        "currency": txn.currency, "counterparty_name": txn.counterparty_name or None,
-        "counterparty_iban": _iban(txn.counterparty_iban),
-        "remittance_info": txn.remittance_info or None,
+        "account": [t.account or "" for t in records],
+        "transaction_id": [str(t.transaction_id or "") for t in records],
+        "line": list(range(1, len(records) + 1)),
+        "booking_date": [t.booking_date for t in records],
+        "amount": [t.amount for t in records],
+        "currency": [t.currency for t in records],
+        "counterparty_name": [t.counterparty_name or None for t in records],
+        "counterparty_iban": [_iban(t.counterparty_iban) for t in records],
+        "remittance_info": [t.remittance_info or None for t in records],
     }
 
 
@@ -162,10 +171,10 @@ def _iban(value: str | None) -> str | None:
     return value.replace(" ", "").upper() or None if value else None
 
 
-def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _frame_columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
     currency = frame["currency"].astype("str").tolist()
     ibans = column(frame, "counterparty_iban", "")
-    columns = {
+    return {
         "account": [v or "" for v in text_or_none(column(frame, "account", ""))],
         "transaction_id": [v or "" for v in text_or_none(frame["transaction_id"])],
         "line": [int(v) for v in column(frame, "line", 0).fillna(0)],
@@ -176,8 +185,6 @@ def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
         "counterparty_iban": [_iban(v) for v in text_or_none(ibans)],
         "remittance_info": text_or_none(column(frame, "remittance_info", "")),
     }
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def load_transactions(

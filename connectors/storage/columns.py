@@ -22,12 +22,21 @@ from dunwell.money import exponent
 
 T = TypeVar("T")
 CHUNK = 5_000
+SLICE_ROWS = 100_000
+EXECUTE_ROWS = 50_000
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     """Consecutive slices of at most `size` items, for bulk statements and IN lists."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def frame_slices(frame: pd.DataFrame, size: int = SLICE_ROWS) -> Iterator[pd.DataFrame]:
+    """Consecutive row slices of a frame (one empty frame for an empty one), so that only
+    one slice at a time is turned into Python values for the database."""
+    for start in range(0, max(len(frame), 1), size):
+        yield frame.iloc[start:start + size]
 
 
 def dialect_insert(db: Session | Engine | Connection, table: Any) -> Any:
@@ -68,21 +77,21 @@ def insert_rows(session: Session, table: Any, columns: dict[str, list[Any]], *,
 
 
 def execute_rows(connection: Connection, statement: Any, columns: dict[str, list[Any]]) -> None:
-    """Run `statement` once per row of `columns` (keyed by bind name): one executemany of
-    tuples, the columns' bind conversions applied column by column rather than per cell."""
+    """Run `statement` once per row of `columns` (keyed by bind name): executemany of plain
+    tuples, the columns' bind conversions applied column by column, a slice at a time so
+    that the converted copy of a million rows never exists at once."""
     compiled = statement.compile(dialect=connection.dialect, column_keys=list(columns))
     processors = compiled._bind_processors  # noqa: SLF001 - SQLAlchemy's per-type conversions
-    values = {name: (list(map(processors[name], cells)) if name in processors else cells)
-              for name, cells in columns.items()}
-    if connection.dialect.positional:
-        order = compiled.positiontup or []
-        rows: list[Any] = list(zip(*(values[name] for name in order), strict=True))
-    else:
-        names = list(values)
-        rows = [dict(zip(names, row, strict=True))
-                for row in zip(*values.values(), strict=True)]
-    for chunk in chunks(rows, 50_000):
-        connection.exec_driver_sql(compiled.string, list(chunk))
+    names = list(compiled.positiontup or []) if connection.dialect.positional else list(columns)
+    count = len(next(iter(columns.values())))
+    for start in range(0, count, EXECUTE_ROWS):
+        part = [columns[n][start:start + EXECUTE_ROWS] for n in names]
+        part = [list(map(processors[n], cells)) if n in processors else cells
+                for n, cells in zip(names, part, strict=True)]
+        rows: list[Any] = list(zip(*part, strict=True))
+        if not connection.dialect.positional:
+            rows = [dict(zip(names, row, strict=True)) for row in rows]
+        connection.exec_driver_sql(compiled.string, rows)
 
 
 def _with_defaults(table: Any, columns: dict[str, list[Any]]) -> dict[str, list[Any]]:

@@ -18,6 +18,7 @@ from dunwell.connectors.storage.columns import (
     dates,
     decimals,
     execute_rows,
+    frame_slices,
     insert_rows,
     minor_units_sql,
     text_or_none,
@@ -39,6 +40,10 @@ def _bools(series: pd.Series) -> list[bool]:
 
 def upsert_customers(session: Session, frame: pd.DataFrame) -> int:
     """Insert or update customers from a frame per `dunwell.frames.CUSTOMER_COLUMNS`."""
+    return sum(_upsert_customers(session, part) for part in frame_slices(frame))
+
+
+def _upsert_customers(session: Session, frame: pd.DataFrame) -> int:
     ibans = text_or_none(column(frame, "iban", ""))
     columns = {
         "customer_id": frame["customer_id"].astype("str").tolist(),
@@ -56,7 +61,13 @@ def upsert_customers(session: Session, frame: pd.DataFrame) -> int:
 
 
 def upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
-    """Insert or update invoices from a frame per `dunwell.frames.INVOICE_COLUMNS`."""
+    """Insert or update invoices from a frame per `dunwell.frames.INVOICE_COLUMNS`.
+
+    Slice by slice: a million invoices as Python values at once would hold a gigabyte."""
+    return sum(_upsert_invoices(session, part) for part in frame_slices(frame))
+
+
+def _upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
     currency = frame["currency"].astype("str").tolist()
     columns = {
         "invoice_id": frame["invoice_id"].astype("str").tolist(),

@@ -7,7 +7,7 @@ missing text); the database holds `Numeric` amounts, dates and NULLs.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -86,12 +86,22 @@ def execute_rows(connection: Connection, statement: Any, columns: dict[str, list
     count = len(next(iter(columns.values())))
     for start in range(0, count, EXECUTE_ROWS):
         part = [columns[n][start:start + EXECUTE_ROWS] for n in names]
-        part = [list(map(processors[n], cells)) if n in processors else cells
+        part = [_converted(processors[n], cells) if n in processors else cells
                 for n, cells in zip(names, part, strict=True)]
         rows: list[Any] = list(zip(*part, strict=True))
         if not connection.dialect.positional:
             rows = [dict(zip(names, row, strict=True)) for row in rows]
         connection.exec_driver_sql(compiled.string, rows)
+
+
+def _converted(process: Callable[[Any], Any], cells: list[Any]) -> list[Any]:
+    """`process` over a column's cells; dates and timestamps (formatted in Python, and few
+    distinct ones: due dates, the run's own timestamp) are converted once per value."""
+    sample = next((v for v in cells if v is not None), None)
+    if not isinstance(sample, date):  # datetime is a date too; equal dates are the same text
+        return list(map(process, cells))
+    table = {v: process(v) for v in set(cells)}
+    return list(map(table.__getitem__, cells))
 
 
 def _with_defaults(table: Any, columns: dict[str, list[Any]]) -> dict[str, list[Any]]:

@@ -55,7 +55,8 @@ def insert_rows(session: Session, table: Any, columns: dict[str, list[Any]], *,
     PostgreSQL gets COPY (through a temporary table when there is a key); other databases
     one DBAPI executemany of plain tuples. Column defaults missing from `columns` are
     filled in, and values pass through the columns' own type conversions, so what is
-    stored is what SQLAlchemy's executemany of dicts stores.
+    stored is what SQLAlchemy's executemany of dicts stores. Returns the rows the
+    database wrote (a skipped conflict is not one).
     """
     names = list(columns)
     count = len(columns[names[0]]) if names else 0
@@ -63,8 +64,7 @@ def insert_rows(session: Session, table: Any, columns: dict[str, list[Any]], *,
         return 0
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        _copy_rows(connection, table, columns, conflict, update)
-        return count
+        return _copy_rows(connection, table, columns, conflict, update)
     statement = dialect_insert(connection, table)
     if conflict and update:
         statement = statement.on_conflict_do_update(
@@ -72,11 +72,10 @@ def insert_rows(session: Session, table: Any, columns: dict[str, list[Any]], *,
             set_={c: statement.excluded[c] for c in names if c not in conflict})
     elif conflict:
         statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
-    execute_rows(connection, statement, _with_defaults(table, columns))
-    return count
+    return execute_rows(connection, statement, _with_defaults(table, columns))
 
 
-def execute_rows(connection: Connection, statement: Any, columns: dict[str, list[Any]]) -> None:
+def execute_rows(connection: Connection, statement: Any, columns: dict[str, list[Any]]) -> int:
     """Run `statement` once per row of `columns` (keyed by bind name): executemany of plain
     tuples, the columns' bind conversions applied column by column, a slice at a time so
     that the converted copy of a million rows never exists at once."""
@@ -84,6 +83,7 @@ def execute_rows(connection: Connection, statement: Any, columns: dict[str, list
     processors = compiled._bind_processors  # noqa: SLF001 - SQLAlchemy's per-type conversions
     names = list(compiled.positiontup or []) if connection.dialect.positional else list(columns)
     count = len(next(iter(columns.values())))
+    changed = 0
     for start in range(0, count, EXECUTE_ROWS):
         part = [columns[n][start:start + EXECUTE_ROWS] for n in names]
         part = [_converted(processors[n], cells) if n in processors else cells
@@ -91,7 +91,8 @@ def execute_rows(connection: Connection, statement: Any, columns: dict[str, list
         rows: list[Any] = list(zip(*part, strict=True))
         if not connection.dialect.positional:
             rows = [dict(zip(names, row, strict=True)) for row in rows]
-        connection.exec_driver_sql(compiled.string, rows)
+        changed += max(connection.exec_driver_sql(compiled.string, rows).rowcount, 0)
+    return changed
 
 
 def _converted(process: Callable[[Any], Any], cells: list[Any]) -> list[Any]:
@@ -117,7 +118,7 @@ def _with_defaults(table: Any, columns: dict[str, list[Any]]) -> dict[str, list[
 
 
 def _copy_rows(connection: Connection, table: Any, columns: dict[str, list[Any]],
-               conflict: tuple[str, ...], update: bool) -> None:
+               conflict: tuple[str, ...], update: bool) -> int:
     """PostgreSQL: COPY into the table, or into a temporary one then INSERT .. SELECT with
     ON CONFLICT (row order kept: the first of repeated keys stays, or with `update` the last)."""
     full = _with_defaults(table, columns)
@@ -130,7 +131,7 @@ def _copy_rows(connection: Connection, table: Any, columns: dict[str, list[Any]]
     target = connection.dialect.identifier_preparer.format_table(table)
     if not conflict:
         _copy(cursor, f"COPY {target} ({quoted}) FROM STDIN", values)
-        return
+        return len(values[names[0]])
     cursor.execute("DROP TABLE IF EXISTS dunwell_load")
     cursor.execute(f"CREATE TEMPORARY TABLE dunwell_load ON COMMIT DROP AS SELECT {quoted}, "
                    f"0::bigint AS dunwell_n FROM {target} WITH NO DATA")
@@ -148,7 +149,9 @@ def _copy_rows(connection: Connection, table: Any, columns: dict[str, list[Any]]
         chosen = f"SELECT {quoted} FROM dunwell_load ORDER BY dunwell_n"
         action = "DO NOTHING"
     cursor.execute(f"INSERT INTO {target} ({quoted}) {chosen} ON CONFLICT ({keys}) {action}")
+    written = max(cursor.rowcount, 0)
     cursor.execute("DROP TABLE dunwell_load")
+    return written
 
 
 def _copy(cursor: Any, sql: str, values: dict[str, list[Any]]) -> None:

@@ -30,8 +30,9 @@ from dunwell.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS
 
 def _upsert(session: Session, model: type, key: str, columns: dict[str, list[Any]]) -> int:
     """INSERT .. ON CONFLICT (key) DO UPDATE every other given column."""
-    return insert_rows(session, model.__table__, columns,  # type: ignore[attr-defined]
-                       conflict=(key,), update=True)
+    insert_rows(session, model.__table__, columns,  # type: ignore[attr-defined]
+                conflict=(key,), update=True)
+    return len(columns[key])
 
 
 def _bools(series: pd.Series) -> list[bool]:

@@ -8,7 +8,7 @@ reused an identity for different content.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import (
+    SLICE_ROWS,
     chunks,
     column,
     date_text,
@@ -72,53 +73,62 @@ def record_statement_import(
     transactions: Sequence[BankTxn] | pd.DataFrame,
 ) -> ImportOutcome:
     """Record a statement file and add its transactions that are not stored yet."""
-    columns = _columns(transactions)
     header = StatementImport(file_name=file_name, file_hash=file_hash, format=fmt)
     session.add(header)
     session.flush()
-    new, known = _store(session, header.id, columns)
-    rows = len(columns["transaction_id"])
+    new, known, rows, ids = _store(session, header.id, transactions)
     header.new_count, header.known_count = len(new), known
     header.rejected_count = rows - len(new) - known
     session.flush()
-    new_ids = [columns["transaction_id"][i] for i in new]
+    new_ids = [ids[i] for i in new]
     return ImportOutcome(len(new_ids), known, header.rejected_count, header.id, new_ids)
 
 
-def _store(session: Session, import_id: int, columns: dict[str, list[Any]]
-           ) -> tuple[list[int], int]:
-    """Insert each identity's first row unless stored; the positions of the rows stored now
-    and how many repeats were known (same identity, same content)."""
-    keys = list(zip(columns["account"], columns["transaction_id"], strict=True))
-    prints = columns["fingerprint"]
+def _store(session: Session, import_id: int, transactions: Sequence[BankTxn] | pd.DataFrame
+           ) -> tuple[list[int], int, int, list[str]]:
+    """Insert each identity's first row unless stored, a slice of the file at a time (a
+    million rows as Python values at once held a gigabyte). Returns the positions of the
+    rows stored now, how many repeats were known (same identity, same content), the rows
+    read and their transaction ids."""
+    source = _Source(transactions)
+    accounts, ids = source.keys()
+    keys = list(zip(accounts, ids, strict=True))
     first: dict[tuple[str, str], int] = {}
     for i, key in enumerate(keys):
         if key[1]:
             first.setdefault(key, i)
     chosen = list(first.values())
-    batch = {name: [cells[i] for i in chosen] for name, cells in columns.items()}
-    batch["import_id"] = [import_id] * len(chosen)
-    inserted = _insert_new(session, batch, import_id)
+    prints: list[str] = []
+    written = 0
+    position = 0
+    for start, columns in source.slices():
+        prints += columns["fingerprint"]
+        stop = start + len(columns["fingerprint"])
+        mine = []
+        while position < len(chosen) and chosen[position] < stop:
+            mine.append(chosen[position] - start)
+            position += 1
+        batch = {name: [cells[i] for i in mine] for name, cells in columns.items()}
+        batch["import_id"] = [import_id] * len(mine)
+        if mine:
+            written += insert_rows(session, BankTransaction.__table__, batch,
+                                   conflict=("account", "transaction_id"))
+    inserted = set(first) if written == len(chosen) else _inserted(session, import_id)
     new = [i for key, i in first.items() if key in inserted]
     reference = _stored_fingerprints(session, [k for k in first if k not in inserted])
-    reference.update({keys[i]: prints[i] for i in new})
     stored_now = set(new)
-    known = sum(1 for i, key in enumerate(keys)
-                if key[1] and i not in stored_now and reference.get(key) == prints[i])
-    return new, known
+    known = 0
+    for i, key in enumerate(keys):
+        if key[1] and i not in stored_now:
+            first_row = first[key]
+            expected = prints[first_row] if first_row in stored_now else reference.get(key)
+            known += expected == prints[i]
+    return new, known, len(keys), ids
 
 
-def _insert_new(session: Session, columns: dict[str, list[Any]], import_id: int
-                ) -> set[tuple[str, str]]:
-    """Bulk INSERT .. ON CONFLICT DO NOTHING; the identities this import actually inserted.
-
-    Inserted rows are found by their import_id rather than RETURNING, which keeps
-    executemany (COPY on PostgreSQL) on its fast path.
-    """
-    if not columns["transaction_id"]:
-        return set()
-    insert_rows(session, BankTransaction.__table__, columns,
-                conflict=("account", "transaction_id"))
+def _inserted(session: Session, import_id: int) -> set[tuple[str, str]]:
+    """The identities this import actually inserted (found by import_id, not RETURNING,
+    which keeps executemany and COPY on their fast paths)."""
     mine = select(BankTransaction.account, BankTransaction.transaction_id).where(
         BankTransaction.import_id == import_id)
     return {(a, t) for a, t in session.execute(mine)}
@@ -141,22 +151,38 @@ def _stored_fingerprints(
     return found
 
 
-def _columns(transactions: Sequence[BankTxn] | pd.DataFrame) -> dict[str, list[Any]]:
-    """Records or a transactions frame, as database columns with each row's fingerprint."""
-    if isinstance(transactions, pd.DataFrame):
-        columns = _frame_columns(transactions)
-    else:
-        columns = _record_columns(list(transactions))
-    columns["fingerprint"] = [_fingerprint(*cells) for cells in
-                              zip(*(columns[k] for k in _FINGERPRINTED), strict=True)]
-    return columns
+class _Source:
+    """A statement's transactions, records or a frame, read as database columns."""
+
+    def __init__(self, transactions: Sequence[BankTxn] | pd.DataFrame) -> None:
+        self.frame = transactions if isinstance(transactions, pd.DataFrame) else None
+        self.records = [] if self.frame is not None else list(transactions)  # type: ignore[arg-type]
+
+    def keys(self) -> tuple[list[str], list[str]]:
+        """Every row's account and transaction id, as stored."""
+        if self.frame is not None:
+            return (_account_cells(self.frame), _id_cells(self.frame))
+        return ([t.account or "" for t in self.records],
+                [str(t.transaction_id or "") for t in self.records])
+
+    def slices(self) -> Iterator[tuple[int, dict[str, list[Any]]]]:
+        """(first row, columns with each row's fingerprint) for consecutive slices."""
+        rows = len(self.frame) if self.frame is not None else len(self.records)
+        for start in range(0, rows, SLICE_ROWS):
+            if self.frame is not None:
+                columns = _frame_columns(self.frame.iloc[start:start + SLICE_ROWS])
+            else:
+                columns = _record_columns(self.records[start:start + SLICE_ROWS], start)
+            columns["fingerprint"] = [_fingerprint(*cells) for cells in
+                                      zip(*(columns[k] for k in _FINGERPRINTED), strict=True)]
+            yield start, columns
 
 
-def _record_columns(records: list[BankTxn]) -> dict[str, list[Any]]:
+def _record_columns(records: Sequence[BankTxn], offset: int = 0) -> dict[str, list[Any]]:
     return {
         "account": [t.account or "" for t in records],
         "transaction_id": [str(t.transaction_id or "") for t in records],
-        "line": list(range(1, len(records) + 1)),
+        "line": list(range(offset + 1, offset + len(records) + 1)),
         "booking_date": [t.booking_date for t in records],
         "amount": [t.amount for t in records],
         "currency": [t.currency for t in records],
@@ -164,6 +190,14 @@ def _record_columns(records: list[BankTxn]) -> dict[str, list[Any]]:
         "counterparty_iban": [_iban(t.counterparty_iban) for t in records],
         "remittance_info": [t.remittance_info or None for t in records],
     }
+
+
+def _account_cells(frame: pd.DataFrame) -> list[str]:
+    return [v or "" for v in text_or_none(column(frame, "account", ""))]
+
+
+def _id_cells(frame: pd.DataFrame) -> list[str]:
+    return [v or "" for v in text_or_none(frame["transaction_id"])]
 
 
 def _iban(value: str | None) -> str | None:
@@ -175,8 +209,8 @@ def _frame_columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
     currency = frame["currency"].astype("str").tolist()
     ibans = column(frame, "counterparty_iban", "")
     return {
-        "account": [v or "" for v in text_or_none(column(frame, "account", ""))],
-        "transaction_id": [v or "" for v in text_or_none(frame["transaction_id"])],
+        "account": _account_cells(frame),
+        "transaction_id": _id_cells(frame),
         "line": [int(v) for v in column(frame, "line", 0).fillna(0)],
         "booking_date": dates(frame["booking_date"]),
         "amount": decimals(frame["amount_minor"], currency),

@@ -155,8 +155,12 @@ class _Source:
     """A statement's transactions, records or a frame, read as database columns."""
 
     def __init__(self, transactions: Sequence[BankTxn] | pd.DataFrame) -> None:
-        self.frame = transactions if isinstance(transactions, pd.DataFrame) else None
-        self.records = [] if self.frame is not None else list(transactions)  # type: ignore[arg-type]
+        self.frame: pd.DataFrame | None = None
+        self.records: list[BankTxn] = []
+        if isinstance(transactions, pd.DataFrame):
+            self.frame = transactions
+        else:
+            self.records = list(transactions)
 
     def keys(self) -> tuple[list[str], list[str]]:
         """Every row's account and transaction id, as stored."""

@@ -22,7 +22,6 @@ from dunwell.connectors.quality.validation import warm_up_docs
 from dunwell.connectors.root import Adapters, build
 from dunwell.connectors.storage import run_lock
 from dunwell.connectors.storage.ledger import Ledger, load_ledger
-from dunwell.dunning.window import zone
 from dunwell.tasks.approval import held_for_approval, kept_payment_plans
 from dunwell.tasks.common import parse_as_of, plan_moment
 from dunwell.tasks.inputs import Inputs, read_inputs
@@ -70,6 +69,8 @@ def a_run(out: str, as_of: str | None) -> Iterator[Run]:
     adapters = build(Path(out), run_id=run_id)
     plan_at = plan_moment(as_of, when)
     if not isinstance(plan_at, datetime):  # a bare date: the send time at the company's home
+        from dunwell.dunning.window import zone  # holidays calendars: only when planning a day
+
         sending = adapters.dunning_policy.sending
         when = datetime.combine(plan_at, sending.send_time,
                                 tzinfo=zone("", sending.default_timezone))

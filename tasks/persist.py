@@ -39,6 +39,12 @@ def bank_records(frame: pd.DataFrame) -> list[BankTxn]:
     ]
 
 
+def statement_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The transactions frame as `bank_records` would store it (numbered 1, 2, ... in file
+    order), without a record object per row: a million rows cost seconds that way."""
+    return frame.assign(line=range(1, len(frame) + 1))
+
+
 @task(name="record run", cache_policy=NO_CACHE)
 def record_run(engine: Engine, run_id: str, kind: str, as_of: datetime, params: dict[str, Any],
                customers: pd.DataFrame, invoices: pd.DataFrame, bank_files: list[BankFile],
@@ -61,7 +67,8 @@ def record_run(engine: Engine, run_id: str, kind: str, as_of: datetime, params: 
             storage.set_pending(session, pending)
         for bank in bank_files:
             outcome = storage.record_statement_import(
-                session, bank.path.name, bank.sha256, bank.format, bank_records(bank.transactions))
+                session, bank.path.name, bank.sha256, bank.format,
+                statement_rows(bank.transactions))
             counts = ImportCounts(counts.new + outcome.new, counts.known + outcome.known,
                                   counts.rejected + outcome.rejected)
         storage.save_reconciliation(session, run_id, matches, discrepancies)

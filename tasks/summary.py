@@ -79,12 +79,12 @@ def _by_currency(frame: pd.DataFrame, column: str = "amount_minor") -> dict[str,
 def _outcomes(reconciled: Any) -> dict[str, pd.DataFrame]:
     """Incoming payments of this run's statements split into auto / review / unmatched."""
     incoming = reconciled.transactions[reconciled.transactions["amount_minor"] > 0]
-    decided = outcome_of(reconciled.matches).groupby(level=0).agg(set)
-    auto = incoming["transaction_id"].map(lambda t: "booked" in decided.get(t, set()))
-    review = incoming["transaction_id"].map(lambda t: decided.get(t, set()) == {"waiting"})
-    return {"incoming": incoming, "auto": incoming[auto.astype(bool)],
-            "review": incoming[review.astype(bool)],
-            "unmatched": incoming[~(auto.astype(bool) | review.astype(bool))]}
+    outcome = outcome_of(reconciled.matches)
+    waiting = (outcome == "waiting").groupby(level=0).all()  # every link still waits
+    auto = incoming["transaction_id"].isin(outcome.index[outcome == "booked"]).to_numpy()
+    review = incoming["transaction_id"].isin(waiting.index[waiting.to_numpy()]).to_numpy()
+    return {"incoming": incoming, "auto": incoming[auto], "review": incoming[review],
+            "unmatched": incoming[~(auto | review)]}
 
 
 def summarise(run_id: str, as_of: datetime, reconciled: Any, actions: list[DunningAction],

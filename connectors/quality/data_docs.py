@@ -16,10 +16,12 @@ import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dunwell.connectors.quality.rules import Verdict
 from dunwell.connectors.settings.config import environment
+
+if TYPE_CHECKING:  # not imported: the helper starts before this process imports pandas
+    from dunwell.connectors.quality.rules import Verdict
 
 BUILD_TIMEOUT_SECONDS = 600
 _helper: subprocess.Popen | None = None

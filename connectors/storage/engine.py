@@ -17,19 +17,21 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from dunwell.errors import ConfigError, DatabaseUnavailable
 
+if TYPE_CHECKING:  # Alembic (a third of a second to import) only when there is a step to run
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"  # the source checkout
 MIGRATION_LOCK_KEY = 7_331_004_211  # any fixed bigint, the same in every process
 SQLITE_BUSY_MS = 30_000
+SQLITE_CACHE_KIB = 131_072  # at most this much page cache per connection (default 2 MiB)
 
 
 def _json_default(value: Any) -> str:
@@ -62,13 +64,15 @@ def create_db_engine(url: str) -> Engine:
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    """Foreign keys on, WAL journal, a generous busy timeout; we issue BEGIN ourselves."""
+    """Foreign keys on, WAL journal, a generous busy timeout, a page cache that holds a large
+    run's indexes; we issue BEGIN ourselves."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     _wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")  # a million rows' index pages
     cursor.close()
 
 
@@ -104,6 +108,8 @@ def find_migrations() -> Path:
 
 def alembic_config(migrations_dir: Path | None = None) -> Config:
     """An Alembic config pointing at our migrations, without needing alembic.ini."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir or find_migrations()))
     return config
@@ -117,12 +123,48 @@ def migrate(engine_or_url: Engine | str, migrations_dir: Path | None = None) -> 
             if connection.dialect.name == "postgresql":
                 lock = text("SELECT pg_advisory_xact_lock(:k)")
                 connection.execute(lock, {"k": MIGRATION_LOCK_KEY})
+            if _at_head(connection, migrations_dir or find_migrations()):
+                return
+            from alembic import command
+
             config = alembic_config(migrations_dir)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     finally:
         if engine is not engine_or_url:
             engine.dispose()
+
+
+_REVISION = re.compile(r"^(down_)?revision\b[^=\n]*=(.*)$", re.M)
+_QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
+
+
+def head_revision(migrations_dir: Path) -> str | None:
+    """The newest migration, read from the scripts' text; None unless every script names
+    one revision and exactly one of them is no other's parent (then Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((migrations_dir / "versions").glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        found = [(down, _QUOTED.findall(value)) for down, value in
+                 _REVISION.findall(path.read_text(encoding="utf-8"))]
+        own = [names for down, names in found if not down]
+        if len(own) != 1 or len(own[0]) != 1:
+            return None
+        revisions.add(own[0][0])
+        parents.update(name for down, names in found if down for name in names)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(connection: Connection, migrations_dir: Path) -> bool:
+    """True when the database is at the newest migration: one query instead of Alembic."""
+    head = head_revision(migrations_dir)
+    if head is None or not inspect(connection).has_table("alembic_version"):
+        return False
+    stored = {v for (v,) in connection.execute(text("SELECT version_num FROM alembic_version"))}
+    return stored == {head}
 
 
 def open_db(url: str, migrations_dir: Path | None = None) -> Engine:

@@ -14,13 +14,13 @@ from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import (
-    as_rows,
-    chunks,
     column,
     date_text,
     dates,
     decimals,
-    dialect_insert,
+    execute_rows,
+    frame_slices,
+    insert_rows,
     minor_units_sql,
     text_or_none,
     to_frame,
@@ -37,14 +37,11 @@ from dunwell.connectors.storage.models import (
 from dunwell.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS
 
 
-def _upsert(session: Session, model: type[Base], key: str, rows: list[dict[str, Any]]) -> int:
-    """INSERT .. ON CONFLICT (key) DO UPDATE every other column, in chunks."""
-    table = table_of(model)
-    for chunk in chunks(rows):
-        statement = dialect_insert(session, table)
-        update = {c: statement.excluded[c] for c in chunk[0] if c != key}
-        session.execute(statement.on_conflict_do_update(index_elements=[key], set_=update), chunk)
-    return len(rows)
+def _upsert(session: Session, model: type[Base], key: str, columns: dict[str, list[Any]]) -> int:
+    """INSERT .. ON CONFLICT (key) DO UPDATE every other given column."""
+    insert_rows(session, table_of(model), columns,
+                conflict=(key,), update=True)
+    return len(columns[key])
 
 
 def _bools(series: pd.Series) -> list[bool]:
@@ -53,6 +50,10 @@ def _bools(series: pd.Series) -> list[bool]:
 
 def upsert_customers(session: Session, frame: pd.DataFrame) -> int:
     """Insert or update customers from a frame per `dunwell.frames.CUSTOMER_COLUMNS`."""
+    return sum(_upsert_customers(session, part) for part in frame_slices(frame))
+
+
+def _upsert_customers(session: Session, frame: pd.DataFrame) -> int:
     ibans = text_or_none(column(frame, "iban", ""))
     columns: dict[str, Sequence[object]] = {
         "customer_id": frame["customer_id"].astype("str").tolist(),
@@ -66,11 +67,17 @@ def upsert_customers(session: Session, frame: pd.DataFrame) -> int:
         "do_not_contact": _bools(column(frame, "do_not_contact", False)),
         "updated_at": [utcnow()] * len(frame),
     }
-    return _upsert(session, Customer, "customer_id", as_rows(columns))
+    return _upsert(session, Customer, "customer_id", columns)
 
 
 def upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
-    """Insert or update invoices from a frame per `dunwell.frames.INVOICE_COLUMNS`."""
+    """Insert or update invoices from a frame per `dunwell.frames.INVOICE_COLUMNS`.
+
+    Slice by slice: a million invoices as Python values at once would hold a gigabyte."""
+    return sum(_upsert_invoices(session, part) for part in frame_slices(frame))
+
+
+def _upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
     currency = frame["currency"].astype("str").tolist()
     columns: dict[str, Sequence[object]] = {
         "invoice_id": frame["invoice_id"].astype("str").tolist(),
@@ -88,7 +95,7 @@ def upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
         "promise_to_pay_date": dates(column(frame, "promise_to_pay_date", None)),
         "updated_at": [utcnow()] * len(frame),
     }
-    return _upsert(session, Invoice, "invoice_id", as_rows(columns))
+    return _upsert(session, Invoice, "invoice_id", columns)
 
 
 def load_customers(session: Session) -> pd.DataFrame:
@@ -153,11 +160,9 @@ def set_pending(session: Session, frame: pd.DataFrame) -> int:
     table = table_of(Invoice)
     statement = table.update().where(table.c.invoice_id == bindparam("b_id")).values(
         pending_applied=bindparam("b_pending"))
-    params = [{"b_id": i, "b_pending": a}
-              for i, a in zip(frame["invoice_id"].astype("str"), amounts, strict=True)]
-    for chunk in chunks(params):
-        session.execute(statement, list(chunk))
-    return len(params)
+    execute_rows(session.connection(), statement,
+                 {"b_id": frame["invoice_id"].astype("str").tolist(), "b_pending": amounts})
+    return len(amounts)
 
 
 def _apply_manual_events(frame: pd.DataFrame, disputed: dict[str, bool],

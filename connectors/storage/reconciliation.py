@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import (
-    as_rows,
     chunks,
     column,
     decimals,
     dialect_insert,
+    insert_rows,
     json_safe,
     text,
 )
@@ -83,15 +83,17 @@ def save_reconciliation(
     return saved_matches, _save_discrepancies(session, run_id, discrepancies)
 
 
-def _unseen(rows: list[dict[str, Any]], key: tuple[str, ...], seen: set) -> list[dict[str, Any]]:
-    """Rows whose `key` columns are not in `seen` (nor repeated within `rows`)."""
-    fresh = []
-    for row in rows:
-        value = tuple(row[k] for k in key)
+def _unseen(columns: dict[str, list[Any]], key: tuple[str, ...], seen: set
+            ) -> dict[str, list[Any]]:
+    """The rows whose `key` columns are not in `seen` (nor repeated before them)."""
+    keep = []
+    for i, value in enumerate(zip(*(columns[k] for k in key), strict=True)):
         if value not in seen:
             seen.add(value)
-            fresh.append(row)
-    return fresh
+            keep.append(i)
+    if len(keep) == len(columns[key[0]]):
+        return columns
+    return {name: [cells[i] for i in keep] for name, cells in columns.items()}
 
 
 def _text_cells(frame: pd.DataFrame, name: str) -> list[str]:
@@ -104,7 +106,7 @@ def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
     currency = _currencies(session, frame)
     decisions = frame["decision"].astype("str").tolist()
     ranks = column(frame, "rank", None).fillna(frame.groupby("transaction_id").cumcount() + 1)
-    rows = as_rows({
+    columns = {
         "run_id": [run_id] * len(frame),
         "transaction_id": frame["transaction_id"].astype("str").tolist(),
         "invoice_id": frame["invoice_id"].astype("str").tolist(),
@@ -115,17 +117,17 @@ def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
         "reasons": _text_cells(frame, "reasons"),
         "rank": [int(v) for v in ranks],
         "status": ["booked" if d == Decision.AUTO else "proposed" for d in decisions],
-    })
+    }
     key = ("transaction_id", "invoice_id")
-    seen = _existing(session, MatchRow, key, [r["transaction_id"] for r in rows])
-    return _insert(session, MatchRow, _unseen(rows, key, seen))
+    seen = _existing(session, MatchRow, key, columns["transaction_id"])
+    return insert_rows(session, MatchRow.__table__, _unseen(columns, key, seen))
 
 
 def _save_discrepancies(session: Session, run_id: str, frame: pd.DataFrame) -> int:
     if frame.empty:
         return 0
     currency = column(frame, "currency", "").fillna("").astype("str").tolist()
-    rows = as_rows({
+    columns = {
         "run_id": [run_id] * len(frame),
         "kind": frame["kind"].astype("str").tolist(),
         "transaction_id": [v or None for v in _text_cells(frame, "transaction_id")],
@@ -133,17 +135,10 @@ def _save_discrepancies(session: Session, run_id: str, frame: pd.DataFrame) -> i
         "amount": _amounts(frame, "amount_minor", "amount", currency),
         "currency": [c or None for c in currency],
         "detail": _text_cells(frame, "detail"),
-    })
+    }
     key = ("kind", "transaction_id", "invoice_id")
-    ids = [r["transaction_id"] for r in rows if r["transaction_id"]]
-    return _insert(session, DiscrepancyRow, _unseen(rows, key, _existing(session, DiscrepancyRow,
-                                                                           key, ids)))
-
-
-def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> int:
-    for chunk in chunks(rows):
-        session.execute(model.__table__.insert(), list(chunk))
-    return len(rows)
+    seen = _existing(session, DiscrepancyRow, key, [t for t in columns["transaction_id"] if t])
+    return insert_rows(session, DiscrepancyRow.__table__, _unseen(columns, key, seen))
 
 
 def applied_transaction_ids(session: Session) -> set[str]:

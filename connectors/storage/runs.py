@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, select, text, update
 from sqlalchemy.orm import Session
 
-from dunwell.connectors.storage.columns import chunks, dialect_insert, json_safe
+from dunwell.connectors.storage.columns import dialect_insert, insert_rows, json_safe
 from dunwell.connectors.storage.models import QuarantineRow, Run, RunLock, table_of, utcnow
 from dunwell.errors import ConcurrentRunError
 
@@ -90,9 +90,7 @@ def save_quarantine(
             "reason": str(json_safe(record.get("reason")) or ""),
             "row": {str(c): json_safe(record[c]) for c in payload}, "created_at": utcnow(),
         })
-    for chunk in chunks(rows):
-        session.execute(table_of(QuarantineRow).insert(), list(chunk))
-    return len(rows)
+    return insert_rows(session, table_of(QuarantineRow), {n: [r[n] for r in rows] for n in rows[0]})
 
 
 def _advisory_key(name: str) -> int:

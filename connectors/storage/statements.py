@@ -8,7 +8,7 @@ reused an identity for different content.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,12 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import (
+    SLICE_ROWS,
     chunks,
     column,
     date_text,
     dates,
     decimals,
-    dialect_insert,
+    insert_rows,
     minor_units_sql,
     text_or_none,
     to_frame,
@@ -58,8 +59,12 @@ class ImportOutcome:
 
 def fingerprint(row: dict[str, Any]) -> str:
     """sha256 over a transaction's content, to tell a repeat from a reused identity."""
-    parts = ["" if row.get(k) is None else str(row[k]) for k in _FINGERPRINTED]
-    parts[2] = f"{row['amount'].normalize():f}"  # 100.5 and 100.50 are the same amount
+    return _fingerprint(*(row.get(k) for k in _FINGERPRINTED))
+
+
+def _fingerprint(*cells: Any) -> str:
+    parts = ["" if v is None else str(v) for v in cells]
+    parts[2] = f"{cells[2].normalize():f}"  # 100.5 and 100.50 are the same amount
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -68,64 +73,72 @@ def record_statement_import(
     transactions: Sequence[BankTxn] | pd.DataFrame,
 ) -> ImportOutcome:
     """Record a statement file and add its transactions that are not stored yet."""
-    rows = _rows(transactions)
     header = StatementImport(file_name=file_name, file_hash=file_hash, format=fmt)
     session.add(header)
     session.flush()
-    new_rows, known = _store(session, header.id, rows)
-    header.new_count, header.known_count = len(new_rows), known
-    header.rejected_count = len(rows) - len(new_rows) - known
+    new, known, rows, ids = _store(session, header.id, transactions)
+    header.new_count, header.known_count = len(new), known
+    header.rejected_count = rows - len(new) - known
     session.flush()
-    new_ids = [r["transaction_id"] for r in new_rows]
+    new_ids = [ids[i] for i in new]
     return ImportOutcome(len(new_ids), known, header.rejected_count, header.id, new_ids)
 
 
-def _store(
-    session: Session, import_id: int, rows: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], int]:
-    """Insert each identity's first row unless stored; the rows stored and the repeats known."""
-    with_id = [r for r in rows if r["transaction_id"]]
-    first: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in with_id:
-        first.setdefault(_key(row), row)
-    for row in first.values():
-        row["import_id"] = import_id
-    inserted = _insert_new(session, list(first.values()))
-    new_rows = [r for key, r in first.items() if key in inserted]
-    reference = _stored_fingerprints(session, [r for k, r in first.items() if k not in inserted])
-    reference.update({_key(r): r["fingerprint"] for r in new_rows})
-    stored_now = {id(r) for r in new_rows}
-    known = sum(1 for r in with_id
-                if id(r) not in stored_now and reference.get(_key(r)) == r["fingerprint"])
-    return new_rows, known
+def _store(session: Session, import_id: int, transactions: Sequence[BankTxn] | pd.DataFrame
+           ) -> tuple[list[int], int, int, list[str]]:
+    """Insert each identity's first row unless stored, a slice of the file at a time (a
+    million rows as Python values at once held a gigabyte). Returns the positions of the
+    rows stored now, how many repeats were known (same identity, same content), the rows
+    read and their transaction ids."""
+    source = _Source(transactions)
+    accounts, ids = source.keys()
+    keys = list(zip(accounts, ids, strict=True))
+    first: dict[tuple[str, str], int] = {}
+    for i, key in enumerate(keys):
+        if key[1]:
+            first.setdefault(key, i)
+    chosen = list(first.values())
+    prints: list[str] = []
+    written = 0
+    position = 0
+    for start, columns in source.slices():
+        prints += columns["fingerprint"]
+        stop = start + len(columns["fingerprint"])
+        mine = []
+        while position < len(chosen) and chosen[position] < stop:
+            mine.append(chosen[position] - start)
+            position += 1
+        batch = {name: [cells[i] for i in mine] for name, cells in columns.items()}
+        batch["import_id"] = [import_id] * len(mine)
+        if mine:
+            written += insert_rows(session, BankTransaction.__table__, batch,
+                                   conflict=("account", "transaction_id"))
+    inserted = set(first) if written == len(chosen) else _inserted(session, import_id)
+    new = [i for key, i in first.items() if key in inserted]
+    reference = _stored_fingerprints(session, [k for k in first if k not in inserted])
+    stored_now = set(new)
+    known = 0
+    for i, key in enumerate(keys):
+        if key[1] and i not in stored_now:
+            first_row = first[key]
+            expected = prints[first_row] if first_row in stored_now else reference.get(key)
+            known += expected == prints[i]
+    return new, known, len(keys), ids
 
 
-def _key(row: dict[str, Any]) -> tuple[str, str]:
-    return row["account"], row["transaction_id"]
-
-
-def _insert_new(session: Session, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
-    """Bulk INSERT .. ON CONFLICT DO NOTHING; the identities this import actually inserted.
-
-    Inserted rows are found by their import_id rather than RETURNING, which keeps
-    executemany on its fast path on both drivers.
-    """
-    if not rows:
-        return set()
-    statement = dialect_insert(session, BankTransaction.__table__).on_conflict_do_nothing(
-        index_elements=["account", "transaction_id"])
-    for chunk in chunks(rows):
-        session.execute(statement, list(chunk))
+def _inserted(session: Session, import_id: int) -> set[tuple[str, str]]:
+    """The identities this import actually inserted (found by import_id, not RETURNING,
+    which keeps executemany and COPY on their fast paths)."""
     mine = select(BankTransaction.account, BankTransaction.transaction_id).where(
-        BankTransaction.import_id == rows[0]["import_id"])
+        BankTransaction.import_id == import_id)
     return {(a, t) for a, t in session.execute(mine)}
 
 
 def _stored_fingerprints(
-    session: Session, rows: list[dict[str, Any]]
+    session: Session, keys: list[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:
     """Fingerprints already stored for these identities."""
-    wanted = {_key(r) for r in rows}
+    wanted = set(keys)
     found: dict[tuple[str, str], str] = {}
     ids = sorted({t for _, t in wanted})
     for chunk in chunks(ids):
@@ -138,25 +151,57 @@ def _stored_fingerprints(
     return found
 
 
-def _rows(transactions: Sequence[BankTxn] | pd.DataFrame) -> list[dict[str, Any]]:
-    """Records or a transactions frame, as database rows with their fingerprints."""
-    if isinstance(transactions, pd.DataFrame):
-        rows = _frame_rows(transactions)
-    else:
-        rows = [_record_row(t, line) for line, t in enumerate(transactions, start=1)]
-    for row in rows:
-        row["fingerprint"] = fingerprint(row)
-    return rows
+class _Source:
+    """A statement's transactions, records or a frame, read as database columns."""
+
+    def __init__(self, transactions: Sequence[BankTxn] | pd.DataFrame) -> None:
+        self.frame: pd.DataFrame | None = None
+        self.records: list[BankTxn] = []
+        if isinstance(transactions, pd.DataFrame):
+            self.frame = transactions
+        else:
+            self.records = list(transactions)
+
+    def keys(self) -> tuple[list[str], list[str]]:
+        """Every row's account and transaction id, as stored."""
+        if self.frame is not None:
+            return (_account_cells(self.frame), _id_cells(self.frame))
+        return ([t.account or "" for t in self.records],
+                [str(t.transaction_id or "") for t in self.records])
+
+    def slices(self) -> Iterator[tuple[int, dict[str, list[Any]]]]:
+        """(first row, columns with each row's fingerprint) for consecutive slices."""
+        rows = len(self.frame) if self.frame is not None else len(self.records)
+        for start in range(0, rows, SLICE_ROWS):
+            if self.frame is not None:
+                columns = _frame_columns(self.frame.iloc[start:start + SLICE_ROWS])
+            else:
+                columns = _record_columns(self.records[start:start + SLICE_ROWS], start)
+            columns["fingerprint"] = [_fingerprint(*cells) for cells in
+                                      zip(*(columns[k] for k in _FINGERPRINTED), strict=True)]
+            yield start, columns
 
 
-def _record_row(txn: BankTxn, line: int) -> dict[str, Any]:
+def _record_columns(records: Sequence[BankTxn], offset: int = 0) -> dict[str, list[Any]]:
     return {
-        "account": txn.account or "", "transaction_id": str(txn.transaction_id or ""),
-        "line": line, "booking_date": txn.booking_date, "amount": txn.amount,
-        "currency": txn.currency, "counterparty_name": txn.counterparty_name or None,
-        "counterparty_iban": _iban(txn.counterparty_iban),
-        "remittance_info": txn.remittance_info or None,
+        "account": [t.account or "" for t in records],
+        "transaction_id": [str(t.transaction_id or "") for t in records],
+        "line": list(range(offset + 1, offset + len(records) + 1)),
+        "booking_date": [t.booking_date for t in records],
+        "amount": [t.amount for t in records],
+        "currency": [t.currency for t in records],
+        "counterparty_name": [t.counterparty_name or None for t in records],
+        "counterparty_iban": [_iban(t.counterparty_iban) for t in records],
+        "remittance_info": [t.remittance_info or None for t in records],
     }
+
+
+def _account_cells(frame: pd.DataFrame) -> list[str]:
+    return [v or "" for v in text_or_none(column(frame, "account", ""))]
+
+
+def _id_cells(frame: pd.DataFrame) -> list[str]:
+    return [v or "" for v in text_or_none(frame["transaction_id"])]
 
 
 def _iban(value: str | None) -> str | None:
@@ -164,12 +209,12 @@ def _iban(value: str | None) -> str | None:
     return value.replace(" ", "").upper() or None if value else None
 
 
-def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _frame_columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
     currency = frame["currency"].astype("str").tolist()
     ibans = column(frame, "counterparty_iban", "")
-    columns = {
-        "account": [v or "" for v in text_or_none(column(frame, "account", ""))],
-        "transaction_id": [v or "" for v in text_or_none(frame["transaction_id"])],
+    return {
+        "account": _account_cells(frame),
+        "transaction_id": _id_cells(frame),
         "line": [int(v) for v in column(frame, "line", 0).fillna(0)],
         "booking_date": dates(frame["booking_date"]),
         "amount": decimals(frame["amount_minor"], currency),
@@ -178,8 +223,6 @@ def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
         "counterparty_iban": [_iban(v) for v in text_or_none(ibans)],
         "remittance_info": text_or_none(column(frame, "remittance_info", "")),
     }
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def load_transactions(

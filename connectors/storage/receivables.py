@@ -6,7 +6,6 @@ on the customer, a dispute or promise to pay on the invoice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -55,7 +54,7 @@ def upsert_customers(session: Session, frame: pd.DataFrame) -> int:
 
 def _upsert_customers(session: Session, frame: pd.DataFrame) -> int:
     ibans = text_or_none(column(frame, "iban", ""))
-    columns: dict[str, Sequence[object]] = {
+    columns: dict[str, list[Any]] = {
         "customer_id": frame["customer_id"].astype("str").tolist(),
         "name": column(frame, "name", "").fillna("").astype("str").tolist(),
         "email": text_or_none(column(frame, "email", "")),
@@ -79,7 +78,7 @@ def upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
 
 def _upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
     currency = frame["currency"].astype("str").tolist()
-    columns: dict[str, Sequence[object]] = {
+    columns: dict[str, list[Any]] = {
         "invoice_id": frame["invoice_id"].astype("str").tolist(),
         "customer_id": frame["customer_id"].astype("str").tolist(),
         "customer_name": text_or_none(column(frame, "customer_name", "")),

@@ -127,7 +127,7 @@ def _save_discrepancies(session: Session, run_id: str, frame: pd.DataFrame) -> i
     if frame.empty:
         return 0
     currency = column(frame, "currency", "").fillna("").astype("str").tolist()
-    columns = {
+    columns: dict[str, list[Any]] = {
         "run_id": [run_id] * len(frame),
         "kind": frame["kind"].astype("str").tolist(),
         "transaction_id": [v or None for v in _text_cells(frame, "transaction_id")],

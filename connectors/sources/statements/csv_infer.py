@@ -167,7 +167,8 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     preamble = (" ".join(" ".join(cells) for _, cells in table[:header_at])
                 if header_at is not None else "")  # no header: every row is data
     if currency is None and found_ccy is None and "currency" not in columns:
-        found_ccy = _account_currency(preamble, columns, body, notes)
+        found_ccy = (_preamble_currency(table[:header_at or 0], notes)
+                     or _account_currency(preamble, columns, body, notes))
     order = _order(currency or found_ccy)
     dates = [_at(r, columns["booking_date"]) for r in body]
     pending = sorted({d for d in dates if fold(d) in _PENDING})
@@ -224,6 +225,18 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
                  f", decimal mark {decimal!r}",
                  "columns: " + ", ".join(f"{f} = {v[0]!r}" for f, v in mapped.items())]
     return profile, notes
+
+
+def _preamble_currency(preamble: list[tuple[int, list[str]]], notes: list[str]) -> str | None:
+    """The currency a preamble line states as "Currency;EUR" ("Moeda", "Währung", "Měna"):
+    its first cell a currency column's name, its next filled cell an ISO code."""
+    for _, cells in preamble:
+        filled = [c.strip().rstrip(":").strip() for c in cells if c.strip()]
+        if (len(filled) == 2 and fold(filled[0]) in NAMES["currency"]
+                and re.fullmatch(r"[A-Z]{3}", filled[1]) and is_currency(filled[1])):
+            notes.append(f"currency {filled[1]} from the line {filled[0]!r} above the header")
+            return filled[1]
+    return None
 
 
 def _account_currency(preamble: str, columns: dict[str, int], body: list[list[str]],

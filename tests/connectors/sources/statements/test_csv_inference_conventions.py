@@ -169,7 +169,8 @@ def test_portuguese_column_names_and_a_currency_line_above_the_header(write) -> 
 
 def test_czech_names_and_an_original_amount_header_given_twice_are_not_the_amount(write
                                                                                 ) -> None:
-    text = ('"Datum zaúčtování";"Zaúčtovaná částka";"Měna účtu";"Původní částka a měna";"Původní částka a měna";"Zpráva"\n'
+    text = ('"Datum zaúčtování";"Zaúčtovaná částka";"Měna účtu";'
+            + '"Původní částka a měna";' * 2 + '"Zpráva"\n'
             + "".join(f'"0{d}.11.2026 10:00";"-{d}00,00";"CZK";"-{d}";"EUR";"Platba {d}"\n'
                       for d in range(1, 6)))
     imp = read_statement(write("rb.csv", text.encode("cp1250")))

@@ -592,7 +592,9 @@ def _columns(names: list[str], body: list[list[str]]) -> dict[str, int]:
     placed: dict[str, int] = {}
     # A name the header repeats is the first column's: the second "Původní částka a měna"
     # is the first's currency, an original-currency amount is never the booked one.
-    taken = {i for i, f in enumerate(folded) if f and f in folded[:i]}
+    # Names equal only once folded ("Amount (EUR)", "Amount (USD)") stay ambiguous.
+    given = [n.strip() for n in names]
+    taken = {i for i, n in enumerate(given) if n and n in given[:i]}
     net = _net_of_fees(folded, body)
     if net is not None:
         placed["amount"] = net

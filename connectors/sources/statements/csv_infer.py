@@ -2,7 +2,8 @@
 
 The header row is the first row after any preamble whose cells are mostly names
 and below which rows keep the same width. Columns are placed by their names in
-English, German, Dutch, French, Spanish, Italian and Polish, then checked
+English, German, Dutch, French, Spanish, Italian, Portuguese, Polish, Czech, Hungarian and
+the Nordic languages, then checked
 against the values (a date column must read as dates in one format, amounts as
 amounts with one decimal mark). When the date or the amount cannot be placed,
 or two columns fit equally, inference refuses with `InferenceUnsure` naming what
@@ -43,28 +44,33 @@ NAMES: dict[str, tuple[str, ...]] = {
         "data transakcji", "posted date", "trans. date", "date posted", "bokforingsdag",
         "bokforingsdatum", "transaktionsdag", "transaktionsdatum", "dato", "bogforingsdato",
         "bokforingsdato", "kirjauspaiva", "tapahtumapaiva", "maksupaiva", "datum zauctovani",
-        "datum provedeni", "data wykonania", "data ksiegowania operacji"),
+        "datum provedeni", "data wykonania", "data ksiegowania operacji", "data mov.",
+        "data mov", "data movimento", "data do movimento", "data lancamento",
+        "data de lancamento", "konyvelesi datum", "konyveles datuma", "konyvelesi nap",
+        "created", "created utc", "created (utc)", "created date"),
     "value_date": ("value date", "valuta", "wertstellung", "valutadatum", "rentedatum",
         "date de valeur", "fecha valor", "data valuta", "data waluty", "valutadag", "arvopaiva",
-        "valuteringsdato", "rentedato", "datum valuty"),
+        "valuteringsdato", "rentedato", "datum valuty", "data valor", "data-valor",
+        "erteknap", "available on", "available on utc"),
     "amount": ("amount", "transaction amount", "amount (eur)", "betrag", "betrag (eur)", "umsatz",
         "bedrag", "bedrag (eur)", "montant", "importe", "importo", "kwota", "kwota operacji",
         "value", "net amount", "amount eur", "betrag (€)", "montant (eur)", "belopp", "belob",
         "maara", "summa", "objem", "castka", "kwota transakcji", "suma", "belop",
-        "amount in account currency"),
+        "amount in account currency", "importancia", "montante", "valor", "zauctovana castka",
+        "osszeg", "terheles osszege"),
     "debit": ("debit", "debit amount", "withdrawal", "withdrawals", "money out", "paid out",
         "soll", "lastschrift", "af", "debet", "debit (eur)", "debito", "cargo", "addebiti",
         "uscite", "obciazenia", "wydatki", "debit (€)", "utgift", "uttag", "udbetaling", "ut",
         "veloitus", "nosto", "obciazenie", "wyplaty", "odchozi", "ut fra konto", "ut av konto",
-        "uttak", "charge", "charges"),
+        "uttak", "charge", "charges", "terheles"),
     "credit": ("credit", "credit amount", "deposit", "deposits", "money in", "paid in", "haben",
         "gutschrift", "bij", "credit (eur)", "credito", "abono", "abonos", "accrediti", "entrate",
         "uznania", "wplywy", "credit (€)", "insattning", "inbetalning", "indbetaling", "in",
         "pano", "hyvitys", "uznanie", "prichozi", "inn pa konto", "inn", "innskudd",
-        "payment", "payments"),
+        "payment", "payments", "jovairas"),
     "currency": ("currency", "ccy", "valuta", "wahrung", "waehrung", "valuta code", "munt",
         "devise", "monnaie", "divisa", "moneda", "waluta", "currency code", "devies", "valuutta",
-        "mena", "mynt", "waluta operacji"),
+        "mena", "mynt", "waluta operacji", "moeda", "mena uctu", "deviza", "penznem"),
     "counterparty_name": ("counterparty", "counterparty name", "payee", "payer", "payee/payer",
         "name", "merchant", "beneficiary", "beguenstigter/zahlungspflichtiger",
         "begunstigter/zahlungspflichtiger", "zahlungsempfanger", "auftraggeber/empfanger",
@@ -74,7 +80,8 @@ NAMES: dict[str, tuple[str, ...]] = {
         "nazwa kontrahenta", "odbiorca", "nadawca", "counter party", "other party", "namn",
         "mottagare", "saaja/maksaja", "saaja", "maksaja", "nazev protiuctu",
         "nazwa odbiorcy/nadawcy", "modtager", "betalningsmottagare", "naam tegenpartij bevat",
-        "navn"),
+        "navn", "nome", "partner neve", "kedvezmenyezett neve", "kedvezmenyezett",
+        "ellenoldali nev"),
     "counterparty_iban": ("iban", "counterparty iban", "counterparty account", "iban/kontonummer",
         "kontonummer/iban", "iban zahlungsempfanger", "tegenrekening", "tegenrekening iban",
         "rekening tegenpartij", "compte", "iban contrepartie", "cuenta", "conto",
@@ -87,23 +94,29 @@ NAMES: dict[str, tuple[str, ...]] = {
         "descrizione", "tytul", "tytul operacji", "opis", "opis operacji", "text", "purpose",
         "remittance information", "beskrivning", "rubrik", "tekst", "viesti", "selitys",
         "meddelande", "zprava pro prijemce", "poznamka", "specifikation", "transaktionstext",
-        "opis transakcji", "forklaring", "beskrivelse"),
+        "opis transakcji", "forklaring", "beskrivelse", "descricao", "descritivo",
+        "descricao do movimento", "zprava", "kozlemeny", "megjegyzes"),
     "transaction_id": ("transaction id", "transaction reference", "id", "reference number",
         "transaktions-id", "referenz", "kenmerk", "reference operation", "numero de transaction",
-        "id pohybu", "arkistointitunnus", "transactienummer", "radnummer"),
+        "id pohybu", "arkistointitunnus", "transactienummer", "radnummer", "id transakce",
+        "balance transaction id", "tranzakcio azonosito"),
     "sign": ("debit/credit", "af bij", "d/c", "cr/dr", "soll/haben", "credit/debit", "s/h",
-        "debit credit"),
-    "status": ("status", "state", "estado", "stato"),
+        "debit credit", "t/j", "terheles/jovairas", "d/h"),
+    "status": ("status", "state", "estado", "stato", "stav", "allapot"),
     "balance": ("balance", "running balance", "saldo", "bokfort saldo", "kontostand", "solde",
-        "saldo po operacji", "saldo na koncie", "available balance", "ledger balance", "zustatek"),
+        "saldo po operacji", "saldo na koncie", "available balance", "ledger balance", "zustatek",
+        "saldo contabilistico", "saldo disponivel", "egyenleg"),
     "account": ("account", "account number", "iban account", "auftragskonto", "konto", "rekening",
-        "rekeningnummer", "numero de compte", "my account", "own account", "rachunek"),
+        "rekeningnummer", "numero de compte", "my account", "own account", "rachunek",
+        "cislo uctu", "szamlaszam", "conta"),
 }
 _REQUIRED = ("booking_date",)
 _PENDING = {"reserverat", "reserveret", "reservert", "pending", "vorgemerkt", "reserviert",
             "varaus", "in behandeling", "en cours", "en attente", "pendiente", "in attesa",
-            "oczekujaca", "blokada", "rezervace", "authorised", "authorized"}
-_BOOKED = ("completed", "posted", "booked", "gebucht", "umsatz gebucht", "settled", "cleared")
+            "oczekujaca", "blokada", "rezervace", "authorised", "authorized", "pendente",
+            "fuggoben", "zpracovava se"}
+_BOOKED = ("completed", "posted", "booked", "gebucht", "umsatz gebucht", "settled", "cleared",
+           "concluido", "zauctovano", "teljesitett")
 
 
 class InferenceUnsure(InputError):
@@ -154,7 +167,8 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     preamble = (" ".join(" ".join(cells) for _, cells in table[:header_at])
                 if header_at is not None else "")  # no header: every row is data
     if currency is None and found_ccy is None and "currency" not in columns:
-        found_ccy = _account_currency(preamble, columns, body, notes)
+        found_ccy = (_preamble_currency(table[:header_at or 0], notes)
+                     or _account_currency(preamble, columns, body, notes))
     order = _order(currency or found_ccy)
     dates = [_at(r, columns["booking_date"]) for r in body]
     pending = sorted({d for d in dates if fold(d) in _PENDING})
@@ -211,6 +225,18 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
                  f", decimal mark {decimal!r}",
                  "columns: " + ", ".join(f"{f} = {v[0]!r}" for f, v in mapped.items())]
     return profile, notes
+
+
+def _preamble_currency(preamble: list[tuple[int, list[str]]], notes: list[str]) -> str | None:
+    """The currency a preamble line states as "Currency;EUR" ("Moeda", "Währung", "Měna"):
+    its first cell a currency column's name, its next filled cell an ISO code."""
+    for _, cells in preamble:
+        filled = [c.strip().rstrip(":").strip() for c in cells if c.strip()]
+        if (len(filled) == 2 and fold(filled[0]) in NAMES["currency"]
+                and re.fullmatch(r"[A-Z]{3}", filled[1]) and is_currency(filled[1])):
+            notes.append(f"currency {filled[1]} from the line {filled[0]!r} above the header")
+            return filled[1]
+    return None
 
 
 def _account_currency(preamble: str, columns: dict[str, int], body: list[list[str]],
@@ -281,9 +307,11 @@ def _by_values(table: list[tuple[int, list[str]]], source: str, currency: str | 
     order = _order(currency)
     dates = [i for i in range(width) if all(values[i]) and _date_formats(values[i], order)]
     money = [i for i in range(width) if i not in dates and _is_money(values[i])]
-    if not dates or not money:
+    signed = None if money or not dates else _signed_whole(values)
+    if not dates or not (money or signed):
         raise InferenceUnsure(source, _NO_HEADER, line)
-    columns = {"booking_date": dates[0], **_money(values, money, dates[0], order, source, line)}
+    columns = {"booking_date": dates[0],
+               **(signed or _money(values, money, dates[0], order, source, line))}
     for i in range(width):
         folded = {fold(v) for v in values[i] if v}
         if folded and all(re.fullmatch(r"[a-z]{3}", f) and is_currency(f.upper())
@@ -302,9 +330,29 @@ def _by_values(table: list[tuple[int, list[str]]], source: str, currency: str | 
     return line, names, body, columns
 
 
-_DEBIT_WORDS = {"d", "dr", "debit", "debet", "af", "s", "soll", "debito", "db"}
-_CREDIT_WORDS = {"c", "cr", "credit", "bij", "h", "haben", "credito", "cd"}
+# Debit/credit marks: English, Dutch, German Soll/Haben (S/H), Italian/Portuguese,
+# Hungarian Terhelés/Jóváírás (T/J).
+_DEBIT_WORDS = {"d", "dr", "debit", "debet", "af", "s", "soll", "debito", "db", "t", "terheles"}
+_CREDIT_WORDS = {"c", "cr", "credit", "bij", "h", "haben", "credito", "cd", "j", "jovairas"}
 _SIGN_WORDS = _DEBIT_WORDS | _CREDIT_WORDS
+
+
+def _signed_whole(values: list[list[str]]) -> dict[str, int] | None:
+    """Whole-unit amounts (forints, yen) beside a debit/credit mark column (OTP's T/J): the
+    one column of whole numbers negative on every debit row and positive on every credit
+    row, debits and credits both seen; else None (a balance or an id never agrees)."""
+    marks = [i for i, column in enumerate(values)
+             if {fold(v) for v in column} <= _SIGN_WORDS and all(column)]
+    if len(marks) != 1:
+        return None
+    kinds = [fold(v) in _DEBIT_WORDS for v in values[marks[0]]]
+    if len(set(kinds)) != 2:
+        return None
+    agree = [i for i, column in enumerate(values)
+             if all(re.fullmatch(r"[-+]?\d+", v) for v in column)
+             and all((Decimal(v) < 0) == debit and Decimal(v) != 0
+                     for v, debit in zip(column, kinds, strict=True))]
+    return {"amount": agree[0], "sign": marks[0]} if len(agree) == 1 else None
 
 
 def _money(values: list[list[str]], money: list[int], dated: int, order: str | None,
@@ -497,11 +545,15 @@ def _header_row(table: list[tuple[int, list[str]]]) -> int | None:
     the rows below it keep (a preamble of "key;value" lines is narrower than the table)."""
     widths = Counter(len(cells) for _, cells in table[:_SAMPLE + 40])
     usual = max(widths.items(), key=lambda kv: (kv[1], kv[0]))[0] if widths else 0
-    for exact in (True, False):  # a row as wide as the table before a narrower preamble row
+    # a row as wide as the table before a narrower preamble row; a row of names filled
+    # before a preamble's "key<TAB>value" row padded to the table's width
+    for exact, full in ((True, True), (True, False), (False, False)):
         for i, (_, cells) in enumerate(table[:40]):
             if exact and len(cells) != usual:
                 continue
             filled = [c for c in cells if c.strip()]
+            if full and 2 * len(filled) <= len(cells):
+                continue
             if len(filled) < 2 or any(_looks_number_or_date(c) for c in filled):
                 continue
             if abs(len(cells) - usual) > 1 and len(filled) < min(3, usual):
@@ -538,8 +590,18 @@ def _columns(names: list[str], body: list[list[str]]) -> dict[str, int]:
     """Field -> column index, by name then checked (and tie-broken) by the values."""
     folded = [fold(n) for n in names]
     placed: dict[str, int] = {}
-    taken: set[int] = set()
+    # A name the header repeats is the first column's: the second "Původní částka a měna"
+    # is the first's currency, an original-currency amount is never the booked one.
+    # Names equal only once folded ("Amount (EUR)", "Amount (USD)") stay ambiguous.
+    given = [n.strip() for n in names]
+    taken = {i for i, n in enumerate(given) if n and n in given[:i]}
+    net = _net_of_fees(folded, body)
+    if net is not None:
+        placed["amount"] = net
+        taken.add(net)
     for field, candidates in NAMES.items():
+        if field in placed:
+            continue
         for wanted in candidates:
             hits = [i for i, f in enumerate(folded) if i not in taken and f == wanted]
             if not hits:
@@ -552,6 +614,34 @@ def _columns(names: list[str], body: list[list[str]]) -> dict[str, int]:
                 taken.add(fits[0])
                 break
     return _settled(placed, taken, names, body)
+
+
+_GROSS = ("gross", "gross amount", "amount", "brutto")
+_FEE = ("fee", "fees", "fee amount", "total fees", "gebuhr", "frais", "poplatek")
+_NET = ("net", "net amount", "netto")
+
+
+def _net_of_fees(folded: list[str], body: list[list[str]]) -> int | None:
+    """The Net column of a payment platform's Gross/Fee/Net export (PayPal, Stripe): the
+    money that moved on the balance. Only when every row's net is its gross less the fee
+    (fees printed negative or positive, one way for the whole file); else None, and the
+    amount is placed by name as usual."""
+    found = [next((i for i, f in enumerate(folded) if f in names), None)
+             for names in (_GROSS, _FEE, _NET)]
+    gross, fee, net = found
+    if gross is None or fee is None or net is None:
+        return None
+    signs = set()
+    for row in body:
+        g, f, n = (_decimal(_at(row, i)) for i in (gross, fee, net))
+        if g is None or n is None:
+            return None
+        f = f or Decimal(0)
+        if not f and n != g:
+            return None
+        if f:
+            signs.add(1 if n == g + f else -1 if n == g - f else 0)
+    return net if len(signs) == 1 and 0 not in signs else None
 
 
 def _settled(placed: dict[str, int], taken: set[int], names: list[str],

@@ -154,3 +154,95 @@ def test_without_a_header_the_counterparties_ibans_give_no_currency(write) -> No
     rows = "".join(f"0{d}-08-2026,{d}3.10,Shop {d},BE68539007547034\n" for d in range(1, 7))
     with pytest.raises(InputError, match="DUNWELL_DEFAULT_CURRENCY"):
         read_statement(write("headerless.csv", rows.replace(",BE", ",Party BE")))
+
+
+def test_portuguese_column_names_and_a_currency_line_above_the_header(write) -> None:
+    text = ("CONSULTA DE MOVIMENTOS\t\t\t\nConta\t000-1 - ORDEM\t\t\nMoeda\tEUR\t\t\n\t\t\t\n"
+            "DATA MOV.\tDATA VALOR\tDESCRIÇÃO\tIMPORTÂNCIA\tSALDO CONTABILÍSTICO\n"
+            + "".join(f"0{d}-12-2026\t0{d}-12-2026\tCOMPRA {d}\t-1.0{d}0,50\t9.000,00\n"
+                      for d in range(5, 0, -1)))
+    imp = read_statement(write("montepio.csv", text.encode("cp1252")))
+    assert _amounts(imp)[:2] == [Decimal("-1050.50"), Decimal("-1040.50")]
+    assert {t.currency for t in imp.transactions} == {"EUR"}
+    assert imp.transactions[0].remittance_info == "COMPRA 5"
+
+
+def test_czech_names_and_an_original_amount_header_given_twice_are_not_the_amount(write
+                                                                                ) -> None:
+    text = ('"Datum zaúčtování";"Zaúčtovaná částka";"Měna účtu";'
+            + '"Původní částka a měna";' * 2 + '"Zpráva"\n'
+            + "".join(f'"0{d}.11.2026 10:00";"-{d}00,00";"CZK";"-{d}";"EUR";"Platba {d}"\n'
+                      for d in range(1, 6)))
+    imp = read_statement(write("rb.csv", text.encode("cp1250")))
+    assert _amounts(imp) == [Decimal(f"-{d}00.00") for d in range(1, 6)]
+    assert {t.currency for t in imp.transactions} == {"CZK"}
+
+
+def test_twice_the_same_amount_header_is_the_first_column_not_ambiguous(write) -> None:
+    text = "Date;Amount;Amount;Currency\n" + "".join(
+        f"2026-11-0{d};-{d},00;-{d}0,00;EUR\n" for d in range(1, 6))
+    assert _amounts(read_statement(write("twice.csv", text))) == [
+        Decimal(f"-{d}.00") for d in range(1, 6)]
+
+
+def test_a_lower_case_currency_code_is_read_as_the_iso_code(write) -> None:
+    text = "created_utc,currency,amount,description\n" + "".join(
+        f"2026-11-0{d} 10:00:00,usd,{d}.25,Invoice {d}\n" for d in range(1, 6))
+    assert {t.currency for t in read_statement(write("low.csv", text)).transactions} == {"USD"}
+
+
+_STRIPE = ("balance_transaction_id,created_utc,currency,gross,fee,net,description\n"
+           "txn_1,2026-11-02 21:01:47,usd,249.00,7.52,241.48,Invoice 41\n"
+           "txn_2,2026-11-04 12:28:01,usd,-49.00,0.00,-49.00,Refund\n"
+           "txn_3,2026-11-05 10:19:03,usd,1200.00,35.10,1164.90,Invoice 42\n")
+
+
+def test_with_gross_fee_and_net_columns_the_net_is_what_moved_on_the_account(write) -> None:
+    imp = read_statement(write("stripe.csv", _STRIPE))
+    assert _amounts(imp) == [Decimal("241.48"), Decimal("-49.00"), Decimal("1164.90")]
+    paypal = ('"Date","Status","Currency","Gross","Fee","Net","Balance"\n'
+              '"04/11/2026","Completed","GBP","48.00","-1.98","46.02","458.09"\n'
+              '"18/11/2026","Completed","GBP","-23.40","0.00","-23.40","434.69"\n')
+    assert _amounts(read_statement(write("paypal.csv", paypal))) == [Decimal("46.02"),
+                                                                     Decimal("-23.40")]
+
+
+def test_a_net_column_that_is_not_gross_less_fee_is_not_taken_for_the_amount(write) -> None:
+    text = _STRIPE.replace("241.48", "240.00")
+    with pytest.raises((InputError, FormatNotRecognised), match="amount"):
+        read_statement(write("stripe.csv", text))
+
+
+def test_rows_whose_status_is_pending_are_skipped_with_a_warning(write) -> None:
+    text = ("Date,Name,Status,Currency,Gross,Fee,Net\n"
+            "18/11/2026,A,Completed,GBP,10.00,-0.50,9.50\n"
+            "19/11/2026,B,Pending,GBP,95.00,-3.42,91.58\n"
+            "20/11/2026,C,Completed,GBP,20.00,-1.00,19.00\n")
+    imp = read_statement(write("activity.csv", text))
+    assert _amounts(imp) == [Decimal("9.50"), Decimal("19.00")]
+    assert any("not booked" in w and "Pending" in w for w in imp.warnings)
+
+
+def _otp(mark_debit: str, mark_credit: str) -> str:
+    rows = [(mark_credit, "486500", "798950"), (mark_debit, "-12490", "786460"),
+            (mark_debit, "-165000", "621460"), (mark_credit, "25000", "646460"),
+            (mark_debit, "-3450", "643010"), (mark_debit, "-9990", "633020")]
+    return "".join(f'"11773016-01234567";"{m}";"{a}";"HUF";"2026110{n}";"{b}";'
+                   f'"Partner {n}";"Közlemény {n}";"{n}0157643"\n'
+                   for n, (m, a, b) in enumerate(rows, start=1))
+
+
+@pytest.mark.parametrize(("debit", "credit"), [("T", "J"), ("S", "H"), ("D", "C")])
+def test_a_headerless_file_with_a_debit_credit_mark_takes_the_whole_amounts_it_signs(
+        write, debit: str, credit: str) -> None:
+    imp = read_statement(write("otp.csv", _otp(debit, credit).encode("cp1250")))
+    assert _amounts(imp) == [Decimal(v) for v in
+                             ("486500", "-12490", "-165000", "25000", "-3450", "-9990")]
+    assert [t.booking_date.day for t in imp.transactions] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_headerless_mark_column_that_disagrees_with_every_amount_sign_is_refused(write
+                                                                                  ) -> None:
+    text = _otp("T", "J").replace('"J";"25000"', '"T";"25000"')
+    with pytest.raises((InputError, FormatNotRecognised)):
+        read_statement(write("otp.csv", text.encode("cp1250")))

@@ -321,7 +321,7 @@ def _amount(cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
 def _signed(value: Decimal, cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
     """Apply the sign column (Af/Bij, C/D) when the profile has one."""
     sign_column = profile.column("sign")
-    if not sign_column:
+    if sign_column is None:  # "" is a column too: the blank-headed one
         return value
     mark = cell(sign_column).upper()
     if mark in (v.upper() for v in profile.debit_values):

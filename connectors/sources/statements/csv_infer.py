@@ -189,6 +189,7 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
         notes.append("no currency column: pass --currency CODE (or set currency: in the "
                      "profile, or the default_currency setting)")
     invert = _card_sign(names, columns, body, source, line, decimal, thousands, notes)
+    _refuse_unsigned(names, columns, body, source, line)
     status_booked = _booked(columns, body)
     if not status_booked:
         mapped.pop("status", None)
@@ -209,6 +210,12 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
                    f"(?:{re.escape(separator)}|$)",)
         notes.append(f"rows dated {' or '.join(repr(p) for p in pending)} are pending, not "
                      "booked: skipped")
+    skip_if = (*skip_if, _balance_rows(separator))
+    balances = [line for line, cells in table[(header_at or 0) + 1:]
+                if re.search(skip_if[-1], separator.join(cells))]
+    if balances:
+        notes.append(f"{len(balances)} rows of an opening or closing balance, not "
+                     "transactions: skipped")
     profile = CsvProfile(
         name=name, header=tuple(names[i] for f, i in sorted(columns.items(), key=lambda x: x[1])
                                 if f in ("booking_date", "amount", "debit", "credit")),
@@ -225,6 +232,27 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
                  f", decimal mark {decimal!r}",
                  "columns: " + ", ".join(f"{f} = {v[0]!r}" for f, v in mapped.items())]
     return profile, notes
+
+
+# Opening/closing balance rows some exports print among the transactions (VR-Bank's
+# "Anfangssaldo"/"Endsaldo" with a date and an amount), in the common languages.
+_BALANCE_MARKERS = ("anfangssaldo", "endsaldo", "schlusssaldo", "alter kontostand",
+                    "neuer kontostand", "opening balance", "closing balance", "balance brought "
+                    "forward", "balance carried forward", "beginsaldo", "eindsaldo",
+                    "saldo iniziale", "saldo finale", "solde initial", "solde final",
+                    "saldo inicial", "saldo final", "saldo anterior", "ingående saldo",
+                    "utgående saldo", "saldo początkowe", "saldo końcowe")
+
+
+def _balance_rows(separator: str) -> str:
+    """A skip_if pattern for a row whose one text is a balance marker: every other cell
+    a date, a number, a currency code or a debit/credit mark, so no counterparty and no
+    other text (a payment whose text reads "Endsaldo" keeps its payer and is read)."""
+    sep = re.escape(separator)
+    other = f"[^a-z{sep}]*(?:[a-z]{{1,3}}[^a-z{sep}]*)?"
+    marker = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in _BALANCE_MARKERS)
+    return (f"(?i)^(?:{other}{sep})*[^a-z{sep}]*(?:{marker})[^a-z{sep}]*"
+            f"(?:{sep}{other})*$")
 
 
 def _preamble_currency(preamble: list[tuple[int, list[str]]], notes: list[str]) -> str | None:
@@ -281,6 +309,31 @@ def _card_sign(names: list[str], columns: dict[str, int], body: list[list[str]],
         return False
     notes.append(found[1])
     return found[0] == -1
+
+
+def _refuse_unsigned(names: list[str], columns: dict[str, int], body: list[list[str]],
+                     source: str, line: int) -> None:
+    """InferenceUnsure for one amount column never negative beside an unplaced column of two
+    short values on every row (a debit/credit mark in words inference does not know, "Wn"
+    and "Ma"): money evidently goes both ways, and reading every amount as money in would
+    give a wrong sum without a word."""
+    if "amount" not in columns or "sign" in columns:
+        return
+    numbers = [_decimal(_at(r, columns["amount"])) for r in body]
+    if not any(numbers) or any((n or 0) < 0 for n in numbers):
+        return
+    for i, name in enumerate(names):
+        values = [_at(r, i) for r in body]
+        kinds = set(values)
+        if (i in columns.values() or len(kinds) != 2 or "" in kinds
+                or any(len(k) > 6 or is_currency(k.upper()) for k in kinds)):
+            continue
+        shown = " and ".join(repr(k) for k in sorted(kinds))
+        raise InferenceUnsure(source, f"the amounts in column {names[columns['amount']]!r} are "
+                              f"never negative and column {name!r} holds only {shown}: if that "
+                              "says money in or out, inference cannot tell which is which (set "
+                              "a sign column with debit_values and credit_values); " + HOW,
+                              line, names[columns["amount"]])
 
 
 _NO_HEADER = ("no header row found: a bank CSV needs a row of column names above its "
@@ -655,6 +708,10 @@ def _settled(placed: dict[str, int], taken: set[int], names: list[str],
             raise _Ambiguous("amount", [names[i] for i in by_currency])
         if by_currency:
             placed["amount"] = by_currency[0]
+    if "amount" in placed and "sign" not in placed:
+        mark = _mark_column(names, body, placed["amount"], taken | set(placed.values()))
+        if mark is not None:
+            placed["sign"] = mark
     if "booking_date" not in placed and "value_date" in placed:
         placed["booking_date"] = placed.pop("value_date")
     if "amount" in placed and ({"debit", "credit"} & placed.keys()):
@@ -664,6 +721,27 @@ def _settled(placed: dict[str, int], taken: set[int], names: list[str],
             is_iban(_at(r, placed["counterparty_iban"]).replace(" ", "").upper()) for r in body):
         del placed["counterparty_iban"]
     return placed
+
+
+def _mark_column(names: list[str], body: list[list[str]], amount_at: int, taken: set[int]
+                 ) -> int | None:
+    """The sign of unsigned amounts: the one column, headed blank or by a name inference does
+    not know (VR-Bank's " " beside "Umsatz"), whose every value is a debit or credit mark
+    (S/H, D/C, DR/CR, Soll/Haben, T/J), both kinds seen; None when the amounts carry their
+    own sign or no one column fits."""
+    if any((_decimal(_at(r, amount_at)) or 0) < 0 for r in body):
+        return None
+    known = {n for field in NAMES.values() for n in field}
+    given = [n.strip() for n in names]
+    fits = []
+    for i, name in enumerate(names):
+        marks = {fold(_at(r, i)) for r in body if _at(r, i)}
+        if (i in taken or fold(name) in known or given.count(given[i]) > 1
+                or not marks <= _SIGN_WORDS):
+            continue
+        if marks & _DEBIT_WORDS and marks & _CREDIT_WORDS:
+            fits.append(i)
+    return fits[0] if len(fits) == 1 else None
 
 
 def _values_fit(field: str, values: list[str]) -> bool:

@@ -246,3 +246,49 @@ def test_a_headerless_mark_column_that_disagrees_with_every_amount_sign_is_refus
     text = _otp("T", "J").replace('"J";"25000"', '"T";"25000"')
     with pytest.raises((InputError, FormatNotRecognised)):
         read_statement(write("otp.csv", text.encode("cp1250")))
+
+
+def _umsatzanzeige(marks: tuple[str, str] = ("S", "H"), footer: bool = True) -> bytes:
+    """A VR-Bank "Umsatzanzeige": unsigned Umsatz, Soll/Haben in a last column headed " ",
+    opening and closing balance rows after the transactions."""
+    debit, credit = marks
+    rows = [("28.11.2026", "Stadtwerke", "Abschlag Gas", "1.268,11", debit),
+            ("25.11.2026", "Hansen GmbH", "RE 2026-311", "3.320,20", credit),
+            ("22.11.2026", "AOK", "Beitrag 11/2026", "85,27", debit),
+            ("17.11.2026", "Dr. Peters", "Rechnung 412", "7.140,00", credit),
+            ("16.11.2026", "Büro Schröder", "RG 88731", "1.195,33", debit)]
+    text = ('"Umsatzanzeige"\r\n""\r\n"Konto:";"1234567800"\r\n""\r\n'
+            '"Buchungstag";"Valuta";"Empfänger/Zahlungspflichtiger";"Vorgang/Verwendungszweck";'
+            '"Währung";"Umsatz";" "\r\n'
+            + "".join(f'"{d}";"{d}";"{n}";"{t}";"EUR";"{a}";"{m}"\r\n' for d, n, t, a, m in rows))
+    if footer:
+        text += ('""\r\n"01.11.2026";;;"Anfangssaldo";"EUR";"15.230,77";"H"\r\n'
+                 '"30.11.2026";;;"Endsaldo";"EUR";"23.142,26";"H"\r\n')
+    return text.encode("cp1252")
+
+
+@pytest.mark.parametrize("marks", [("S", "H"), ("D", "C"), ("DR", "CR"), ("Soll", "Haben")])
+def test_an_unnamed_column_of_debit_credit_marks_signs_unsigned_amounts(write, marks) -> None:
+    imp = read_statement(write("vr.csv", _umsatzanzeige(marks, footer=False)))
+    assert _amounts(imp) == [Decimal(v) for v in
+                             ("-1268.11", "3320.20", "-85.27", "7140.00", "-1195.33")]
+
+
+def test_opening_and_closing_balance_rows_without_a_counterparty_are_skipped(write) -> None:
+    imp = read_statement(write("vr.csv", _umsatzanzeige()))
+    assert len(imp.transactions) == 5
+    assert sum(_amounts(imp)) == Decimal("7911.49")
+    assert any("skipped 2 rows" in w for w in imp.warnings)
+
+
+def test_a_transaction_whose_text_names_a_balance_but_has_a_counterparty_is_kept(write
+                                                                                 ) -> None:
+    text = _umsatzanzeige(footer=False).replace(b'"Dr. Peters";"Rechnung 412"',
+                                                b'"Dr. Peters";"Endsaldo"')
+    assert len(read_statement(write("vr.csv", text)).transactions) == 5
+
+
+def test_unsigned_amounts_beside_an_unread_two_value_column_are_refused(write) -> None:
+    text = _umsatzanzeige(("Wn", "Ma"), footer=False)  # Polish Winien/Ma: not a known mark
+    with pytest.raises(InputError, match="never negative"):
+        read_statement(write("vr.csv", text))

@@ -202,20 +202,8 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     if "sign" in columns:  # every word for debit and credit, also those not in the sample
         debit_values = tuple(sorted(w.upper() for w in _DEBIT_WORDS))
         credit_values = tuple(sorted(w.upper() for w in _CREDIT_WORDS))
-    skip_if: tuple[str, ...] = ()
-    if pending:
-        before = "" if columns["booking_date"] == 0 else (
-            f"^(?:[^{re.escape(separator)}]*{re.escape(separator)}){{{columns['booking_date']}}}")
-        skip_if = (f"{before or '^'}(?:{'|'.join(re.escape(p) for p in pending)})\\s*"
-                   f"(?:{re.escape(separator)}|$)",)
-        notes.append(f"rows dated {' or '.join(repr(p) for p in pending)} are pending, not "
-                     "booked: skipped")
-    skip_if = (*skip_if, _balance_rows(separator))
-    balances = [line for line, cells in table[(header_at or 0) + 1:]
-                if re.search(skip_if[-1], separator.join(cells))]
-    if balances:
-        notes.append(f"{len(balances)} rows of an opening or closing balance, not "
-                     "transactions: skipped")
+    skip_if = _skips(separator, columns["booking_date"], pending, table[(header_at or 0) + 1:],
+                     notes)
     profile = CsvProfile(
         name=name, header=tuple(names[i] for f, i in sorted(columns.items(), key=lambda x: x[1])
                                 if f in ("booking_date", "amount", "debit", "credit")),
@@ -232,6 +220,27 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
                  f", decimal mark {decimal!r}",
                  "columns: " + ", ".join(f"{f} = {v[0]!r}" for f, v in mapped.items())]
     return profile, notes
+
+
+def _skips(separator: str, dated: int, pending: list[str],
+           rows: list[tuple[int, list[str]]], notes: list[str]) -> tuple[str, ...]:
+    """skip_if patterns: rows dated "Pending" (not booked), and opening or closing balance
+    rows; said in the notes when the rows below the header hold any."""
+    skip_if: tuple[str, ...] = ()
+    if pending:
+        before = "" if dated == 0 else (
+            f"^(?:[^{re.escape(separator)}]*{re.escape(separator)}){{{dated}}}")
+        skip_if = (f"{before or '^'}(?:{'|'.join(re.escape(p) for p in pending)})\\s*"
+                   f"(?:{re.escape(separator)}|$)",)
+        notes.append(f"rows dated {' or '.join(repr(p) for p in pending)} are pending, not "
+                     "booked: skipped")
+    balance = _balance_rows(separator)
+    seen = rows if len(rows) <= 2 * _SAMPLE else [*rows[:_SAMPLE], *rows[-_SAMPLE:]]
+    found = sum(bool(re.search(balance, separator.join(cells))) for _, cells in seen)
+    if found:
+        notes.append(f"{found} rows of an opening or closing balance, not transactions: "
+                     "skipped")
+    return (*skip_if, balance)
 
 
 # Opening/closing balance rows some exports print among the transactions (VR-Bank's

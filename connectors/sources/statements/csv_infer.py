@@ -31,8 +31,9 @@ from .text import amount, iban_valid, is_iban
 _SAMPLE = 200
 _SEPARATORS = ";,\t|"
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y",
-                 "%Y%m%d", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y", "%d-%m-%y", "%Y-%m-%d %H:%M:%S",
-                 "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d %b %Y", "%d-%b-%Y", "%b %d, %Y")
+                 "%m-%d-%Y", "%Y%m%d", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y", "%d-%m-%y",
+                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d %b %Y",
+                 "%d-%b-%Y", "%b %d, %Y")
 
 # Header names by field, lower-cased and without accents; the earlier a name, the better.
 NAMES: dict[str, tuple[str, ...]] = {
@@ -116,6 +117,7 @@ _PENDING = {"reserverat", "reserveret", "reservert", "pending", "vorgemerkt", "r
             "oczekujaca", "blokada", "rezervace", "authorised", "authorized", "pendente",
             "fuggoben", "zpracovava se"}
 _BOOKED = ("completed", "posted", "booked", "gebucht", "umsatz gebucht", "settled", "cleared",
+           "sent",
            "concluido", "zauctovano", "teljesitett")
 
 
@@ -521,14 +523,16 @@ def _dates(values: list[str], order: str | None) -> list[datetime]:
     return [datetime.strptime(v, fmt) for v in values]
 
 
-def known_names(text: str) -> int:
-    """How many cells of the file's first lines are column names inference knows: of two
-    readings of an 8-bit file, the one with more is the right code page ("Beløb" in
-    Windows-1252, not "Belřb" in Windows-1250)."""
+def known_names(text: str) -> tuple[int, int]:
+    """How many cells of the file's first lines are column names inference knows, then how
+    many amounts carry a currency sign: of two readings of an 8-bit file, the one with more
+    is the right code page ("Beløb" in Windows-1252, not "Belřb" in Windows-1250; "£8.50",
+    not "Ł8.50")."""
     vocabulary = {n for names in NAMES.values() for n in names}
     head = "\n".join(text.splitlines()[:40])
     cells = re.split(r"[;,\t|\n]", head)
-    return sum(fold(c) in vocabulary for c in cells if c.strip())
+    return (sum(fold(c) in vocabulary for c in cells if c.strip()),
+            len(re.findall(r"[£€¥]\s?\d", head)))
 
 
 def _placed(names: list[str], body: list[list[str]], source: str, line: int
@@ -717,10 +721,7 @@ def _settled(placed: dict[str, int], taken: set[int], names: list[str],
             raise _Ambiguous("amount", [names[i] for i in by_currency])
         if by_currency:
             placed["amount"] = by_currency[0]
-    if "amount" in placed and "sign" not in placed:
-        mark = _mark_column(names, body, placed["amount"], taken | set(placed.values()))
-        if mark is not None:
-            placed["sign"] = mark
+    _by_values_too(placed, taken, names, body)
     if "booking_date" not in placed and "value_date" in placed:
         placed["booking_date"] = placed.pop("value_date")
     if "amount" in placed and ({"debit", "credit"} & placed.keys()):
@@ -730,6 +731,32 @@ def _settled(placed: dict[str, int], taken: set[int], names: list[str],
             is_iban(_at(r, placed["counterparty_iban"]).replace(" ", "").upper()) for r in body):
         del placed["counterparty_iban"]
     return placed
+
+
+def _by_values_too(placed: dict[str, int], taken: set[int], names: list[str],
+                   body: list[list[str]]) -> None:
+    """Places what names alone left out: the sign column of unsigned amounts, the booking
+    date in a column named a date in words inference does not list."""
+    if "amount" in placed and "sign" not in placed:
+        mark = _mark_column(names, body, placed["amount"], taken | set(placed.values()))
+        if mark is not None:
+            placed["sign"] = mark
+    if "booking_date" not in placed and "value_date" not in placed:
+        dated = _named_a_date(names, body, taken | set(placed.values()))
+        if dated is not None:
+            placed["booking_date"] = dated
+
+
+_DATE_WORDS = {"date", "datum", "fecha", "data", "dato", "datetime"}
+
+
+def _named_a_date(names: list[str], body: list[list[str]], taken: set[int]) -> int | None:
+    """The one column of dates whose name has a date word in it ("Posted Transactions
+    Date"), when no name inference knows placed the booking date; None unless just one."""
+    dated = [i for i, n in enumerate(names) if i not in taken
+             and set(fold(n).split()) & _DATE_WORDS
+             and _values_fit("booking_date", [_at(r, i) for r in body])]
+    return dated[0] if len(dated) == 1 else None
 
 
 def _mark_column(names: list[str], body: list[list[str]], amount_at: int, taken: set[int]
@@ -781,6 +808,8 @@ def _date_formats(values: list[str], order: str | None = None) -> tuple[str, ...
     if not filled:
         return ()
     fits = [f for f in _DATE_FORMATS if all(_is_date(v, f) for v in filled)]
+    if {"%d-%m-%Y", "%m-%d-%Y"} <= set(fits):  # dashes: day first unless USD says month
+        fits.remove("%d-%m-%Y" if order == "month" else "%m-%d-%Y")
     for day, month in (("%d/%m/%Y", "%m/%d/%Y"), ("%d/%m/%y", "%m/%d/%y")):
         if {day, month} <= set(fits):
             if order is None:

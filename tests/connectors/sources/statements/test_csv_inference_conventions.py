@@ -292,3 +292,40 @@ def test_unsigned_amounts_beside_an_unread_two_value_column_are_refused(write) -
     text = _umsatzanzeige(("Wn", "Ma"), footer=False)  # Polish Winien/Ma: not a known mark
     with pytest.raises(InputError, match="never negative"):
         read_statement(write("vr.csv", text))
+
+
+def test_a_column_named_a_date_in_other_words_is_the_booking_date(write) -> None:
+    text = ("Posted Account, Posted Transactions Date, Description, Debit Amount, Credit Amount,"
+            " Balance, Transaction Type\n"
+            "931152-1, 06/11/2026, VDC-CIRCLE K DUBLIN, 1128.55, , 4883.85, Debit\n"
+            "931152-1, 07/11/2026, SALARY ACME LTD, , 2500.00, 7383.85, Credit\n"
+            "931152-1, 08/11/2026, VDP-TESCO IRELAND, 74.00, , 7309.85, Debit\n")
+    imp = read_statement(write("aib.csv", text), currency="EUR")
+    assert _amounts(imp) == [Decimal("-1128.55"), Decimal("2500.00"), Decimal("-74.00")]
+    assert [t.booking_date.day for t in imp.transactions] == [6, 7, 8]
+
+
+def test_pound_signs_in_an_8_bit_file_are_read_as_windows_1252_pounds(write) -> None:
+    text = ('"Account Name:","FlexAccount ****12345"\r\n"Account Balance:","£1,387.38"\r\n'
+            '"Available Balance: ","£1,637.38"\r\n\r\n'
+            '"Date","Transaction type","Description","Paid out","Paid in","Balance"\r\n'
+            '"02 Nov 2026","Visa purchase","AMAZON UK, MARKETPLACE","£546.26","","£1,073.92"\r\n'
+            '"03 Nov 2026","Bank credit","ACME LTD","","£1,200.00","£2,273.92"\r\n'
+            '"05 Nov 2026","Cash withdrawal","NATIONWIDE, SWINDON","£311.75","","£1,962.17"\r\n')
+    imp = read_statement(write("nationwide.csv", text.encode("cp1252")))
+    assert _amounts(imp) == [Decimal("-546.26"), Decimal("1200.00"), Decimal("-311.75")]
+    assert {t.currency for t in imp.transactions} == {"GBP"}
+
+
+def test_only_sent_rows_of_a_status_column_are_booked_with_month_first_dashed_dates(write
+                                                                                   ) -> None:
+    text = ("Date (UTC),Description,Amount,Status,Source Account\n"
+            "11-29-2026,Acme Robotics,31178.77,Pending,Checking\n"
+            "11-21-2026,Figma,-13231.60,Sent,Checking\n"
+            "11-20-2026,Stripe,17462.04,Sent,Checking\n"
+            "11-19-2026,Gusto,-10.00,Failed,Checking\n"
+            "11-02-2026,AWS,-99.00,Cancelled,Checking\n"
+            "11-01-2026,Rent,-5000.00,Sent,Checking\n")
+    imp = read_statement(write("mercury.csv", text), currency="USD")
+    assert _amounts(imp) == [Decimal("-13231.60"), Decimal("17462.04"), Decimal("-5000.00")]
+    assert [t.booking_date.day for t in imp.transactions] == [21, 20, 1]

@@ -329,3 +329,13 @@ def test_only_sent_rows_of_a_status_column_are_booked_with_month_first_dashed_da
     imp = read_statement(write("mercury.csv", text), currency="USD")
     assert _amounts(imp) == [Decimal("-13231.60"), Decimal("17462.04"), Decimal("-5000.00")]
     assert [t.booking_date.day for t in imp.transactions] == [21, 20, 1]
+
+
+def test_a_quoted_cell_after_a_comma_and_a_space_is_read_as_one_cell(write) -> None:
+    text = ("Posted Account, Posted Transactions Date, Description, Debit Amount, Credit Amount,"
+            " Balance\n"
+            '931152-1, 06/11/2026, "ATM CASH O\'CONNELL ST, DUBLIN", 132.13, , 4883.85\n'
+            "931152-1, 07/11/2026, SALARY ACME LTD, , 2500.00, 7383.85\n")
+    imp = read_statement(write("aib.csv", text), currency="EUR")
+    assert _amounts(imp) == [Decimal("-132.13"), Decimal("2500.00")]
+    assert imp.transactions[0].remittance_info == "ATM CASH O'CONNELL ST, DUBLIN"

@@ -36,7 +36,8 @@ def rows(text: str, profile: CsvProfile, source: str, names: list[str] | None = 
     stray quote) swallows the rest of the file into the last row: that is an
     InputError at the line and column where the quote opens, named by `names`.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=profile.separator)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=profile.separator,
+                        skipinitialspace=profile.space_after_separator)
     start, last = 1, None
     try:
         for cells in reader:
@@ -46,7 +47,7 @@ def rows(text: str, profile: CsvProfile, source: str, names: list[str] | None = 
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(source, f"bad CSV: {exc}", start) from None
-    if last is not None and _runs_off_the_end(text, last[0], profile.separator):
+    if last is not None and _runs_off_the_end(text, last[0], profile):
         position = len(last[1])
         column = names[position - 1] if names and 0 < position <= len(names) else position
         raise InputError(source, "a quoted cell starts in this row and its closing quote is "
@@ -65,12 +66,13 @@ def _fits(cells: list[str], header: list[str], source: str, line: int) -> None:
                          len(header) + 1)
 
 
-def _runs_off_the_end(text: str, line: int, separator: str) -> bool:
+def _runs_off_the_end(text: str, line: int, profile: CsvProfile) -> bool:
     """True when the last record, starting at physical `line`, ends inside a quoted cell."""
     tail = text.split("\n", line - 1)[-1]
     if '"' not in tail:
         return False
-    strict = csv.reader(io.StringIO(tail, newline=""), delimiter=separator, strict=True)
+    strict = csv.reader(io.StringIO(tail, newline=""), delimiter=profile.separator,
+                        skipinitialspace=profile.space_after_separator, strict=True)
     try:
         next(strict, None)
     except csv.Error as exc:
@@ -321,7 +323,7 @@ def _amount(cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
 def _signed(value: Decimal, cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
     """Apply the sign column (Af/Bij, C/D) when the profile has one."""
     sign_column = profile.column("sign")
-    if not sign_column:
+    if sign_column is None:  # "" is a column too: the blank-headed one
         return value
     mark = cell(sign_column).upper()
     if mark in (v.upper() for v in profile.debit_values):

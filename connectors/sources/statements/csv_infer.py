@@ -31,8 +31,9 @@ from .text import amount, iban_valid, is_iban
 _SAMPLE = 200
 _SEPARATORS = ";,\t|"
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y",
-                 "%Y%m%d", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y", "%d-%m-%y", "%Y-%m-%d %H:%M:%S",
-                 "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d %b %Y", "%d-%b-%Y", "%b %d, %Y")
+                 "%m-%d-%Y", "%Y%m%d", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y", "%d-%m-%y",
+                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d %b %Y",
+                 "%d-%b-%Y", "%b %d, %Y")
 
 # Header names by field, lower-cased and without accents; the earlier a name, the better.
 NAMES: dict[str, tuple[str, ...]] = {
@@ -116,6 +117,7 @@ _PENDING = {"reserverat", "reserveret", "reservert", "pending", "vorgemerkt", "r
             "oczekujaca", "blokada", "rezervace", "authorised", "authorized", "pendente",
             "fuggoben", "zpracovava se"}
 _BOOKED = ("completed", "posted", "booked", "gebucht", "umsatz gebucht", "settled", "cleared",
+           "sent",
            "concluido", "zauctovano", "teljesitett")
 
 
@@ -147,7 +149,8 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     `currency` (the user's --currency) also settles 01/02/2025: day first for EUR, GBP
     and most others, month first for USD; without it such dates are refused."""
     separator = _separator(text)
-    table = _table(text, separator, source)
+    spaced = _spaced(text, separator)
+    table = _table(text, separator, source, spaced)
     header_at = _header_row(table)
     notes: list[str] = []
     if header_at is None:
@@ -189,6 +192,7 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
         notes.append("no currency column: pass --currency CODE (or set currency: in the "
                      "profile, or the default_currency setting)")
     invert = _card_sign(names, columns, body, source, line, decimal, thousands, notes)
+    _refuse_unsigned(names, columns, body, source, line)
     status_booked = _booked(columns, body)
     if not status_booked:
         mapped.pop("status", None)
@@ -201,14 +205,8 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     if "sign" in columns:  # every word for debit and credit, also those not in the sample
         debit_values = tuple(sorted(w.upper() for w in _DEBIT_WORDS))
         credit_values = tuple(sorted(w.upper() for w in _CREDIT_WORDS))
-    skip_if: tuple[str, ...] = ()
-    if pending:
-        before = "" if columns["booking_date"] == 0 else (
-            f"^(?:[^{re.escape(separator)}]*{re.escape(separator)}){{{columns['booking_date']}}}")
-        skip_if = (f"{before or '^'}(?:{'|'.join(re.escape(p) for p in pending)})\\s*"
-                   f"(?:{re.escape(separator)}|$)",)
-        notes.append(f"rows dated {' or '.join(repr(p) for p in pending)} are pending, not "
-                     "booked: skipped")
+    skip_if = _skips(separator, columns["booking_date"], pending, table[(header_at or 0) + 1:],
+                     notes)
     profile = CsvProfile(
         name=name, header=tuple(names[i] for f, i in sorted(columns.items(), key=lambda x: x[1])
                                 if f in ("booking_date", "amount", "debit", "credit")),
@@ -217,14 +215,56 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
         decimal=decimal, thousands=thousands, currency=currency,
         strip=_symbols([_at(r, i) for r in body for i in amount_cols]),
         status_booked=status_booked, skip_undated=True, account_pattern=account_pattern,
-        skip_if=skip_if, invert_sign=invert, debit_values=debit_values,
-        credit_values=credit_values,
+        skip_if=skip_if, invert_sign=invert, space_after_separator=spaced,
+        debit_values=debit_values, credit_values=credit_values,
         description=f"inferred from {source}")
     where = f"header on line {line}" if header_at is not None else "no header row"
     notes[:0] = [f"{where}, separator {separator!r}, dates {' or '.join(formats)}"
                  f", decimal mark {decimal!r}",
                  "columns: " + ", ".join(f"{f} = {v[0]!r}" for f, v in mapped.items())]
     return profile, notes
+
+
+def _skips(separator: str, dated: int, pending: list[str],
+           rows: list[tuple[int, list[str]]], notes: list[str]) -> tuple[str, ...]:
+    """skip_if patterns: rows dated "Pending" (not booked), and opening or closing balance
+    rows; said in the notes when the rows below the header hold any."""
+    skip_if: tuple[str, ...] = ()
+    if pending:
+        before = "" if dated == 0 else (
+            f"^(?:[^{re.escape(separator)}]*{re.escape(separator)}){{{dated}}}")
+        skip_if = (f"{before or '^'}(?:{'|'.join(re.escape(p) for p in pending)})\\s*"
+                   f"(?:{re.escape(separator)}|$)",)
+        notes.append(f"rows dated {' or '.join(repr(p) for p in pending)} are pending, not "
+                     "booked: skipped")
+    balance = _balance_rows(separator)
+    seen = rows if len(rows) <= 2 * _SAMPLE else [*rows[:_SAMPLE], *rows[-_SAMPLE:]]
+    found = sum(bool(re.search(balance, separator.join(cells))) for _, cells in seen)
+    if found:
+        notes.append(f"{found} rows of an opening or closing balance, not transactions: "
+                     "skipped")
+    return (*skip_if, balance)
+
+
+# Opening/closing balance rows some exports print among the transactions (VR-Bank's
+# "Anfangssaldo"/"Endsaldo" with a date and an amount), in the common languages.
+_BALANCE_MARKERS = ("anfangssaldo", "endsaldo", "schlusssaldo", "alter kontostand",
+                    "neuer kontostand", "opening balance", "closing balance", "balance brought "
+                    "forward", "balance carried forward", "beginsaldo", "eindsaldo",
+                    "saldo iniziale", "saldo finale", "solde initial", "solde final",
+                    "saldo inicial", "saldo final", "saldo anterior", "ingående saldo",
+                    "utgående saldo", "saldo początkowe", "saldo końcowe")
+
+
+def _balance_rows(separator: str) -> str:
+    """A skip_if pattern for a row whose one text is a balance marker: every other cell
+    a date, a number, a currency code or a debit/credit mark, so no counterparty and no
+    other text (a payment whose text reads "Endsaldo" keeps its payer and is read)."""
+    sep = re.escape(separator)
+    other = f"[^a-z{sep}]*(?:[a-z]{{1,3}}[^a-z{sep}]*)?"
+    marker = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in _BALANCE_MARKERS)
+    return (f"(?i)^(?:{other}{sep})*[^a-z{sep}]*(?:{marker})[^a-z{sep}]*"
+            f"(?:{sep}{other})*$")
 
 
 def _preamble_currency(preamble: list[tuple[int, list[str]]], notes: list[str]) -> str | None:
@@ -281,6 +321,31 @@ def _card_sign(names: list[str], columns: dict[str, int], body: list[list[str]],
         return False
     notes.append(found[1])
     return found[0] == -1
+
+
+def _refuse_unsigned(names: list[str], columns: dict[str, int], body: list[list[str]],
+                     source: str, line: int) -> None:
+    """InferenceUnsure for one amount column never negative beside an unplaced column of two
+    short values on every row (a debit/credit mark in words inference does not know, "Wn"
+    and "Ma"): money evidently goes both ways, and reading every amount as money in would
+    give a wrong sum without a word."""
+    if "amount" not in columns or "sign" in columns:
+        return
+    numbers = [_decimal(_at(r, columns["amount"])) for r in body]
+    if not any(numbers) or any((n or 0) < 0 for n in numbers):
+        return
+    for i, name in enumerate(names):
+        values = [_at(r, i) for r in body]
+        kinds = set(values)
+        if (i in columns.values() or len(kinds) != 2 or "" in kinds
+                or any(len(k) > 6 or is_currency(k.upper()) for k in kinds)):
+            continue
+        shown = " and ".join(repr(k) for k in sorted(kinds))
+        raise InferenceUnsure(source, f"the amounts in column {names[columns['amount']]!r} are "
+                              f"never negative and column {name!r} holds only {shown}: if that "
+                              "says money in or out, inference cannot tell which is which (set "
+                              "a sign column with debit_values and credit_values); " + HOW,
+                              line, names[columns["amount"]])
 
 
 _NO_HEADER = ("no header row found: a bank CSV needs a row of column names above its "
@@ -459,14 +524,16 @@ def _dates(values: list[str], order: str | None) -> list[datetime]:
     return [datetime.strptime(v, fmt) for v in values]
 
 
-def known_names(text: str) -> int:
-    """How many cells of the file's first lines are column names inference knows: of two
-    readings of an 8-bit file, the one with more is the right code page ("Beløb" in
-    Windows-1252, not "Belřb" in Windows-1250)."""
+def known_names(text: str) -> tuple[int, int]:
+    """How many cells of the file's first lines are column names inference knows, then how
+    many amounts carry a currency sign: of two readings of an 8-bit file, the one with more
+    is the right code page ("Beløb" in Windows-1252, not "Belřb" in Windows-1250; "£8.50",
+    not "Ł8.50")."""
     vocabulary = {n for names in NAMES.values() for n in names}
     head = "\n".join(text.splitlines()[:40])
     cells = re.split(r"[;,\t|\n]", head)
-    return sum(fold(c) in vocabulary for c in cells if c.strip())
+    return (sum(fold(c) in vocabulary for c in cells if c.strip()),
+            len(re.findall(r"[£€¥]\s?\d", head)))
 
 
 def _placed(names: list[str], body: list[list[str]], source: str, line: int
@@ -526,9 +593,19 @@ def _separator(text: str) -> str:
     return best
 
 
-def _table(text: str, separator: str, source: str) -> list[tuple[int, list[str]]]:
+def _spaced(text: str, separator: str) -> bool:
+    """True when a space follows every separator on nine lines in ten of those with two or
+    more (AIB's ", "): a quoted cell starts after that space."""
+    lines = [ln for ln in text.splitlines()[:60] if ln.count(separator) >= 2]
+    spaced = [ln for ln in lines if not re.search(f"{re.escape(separator)}(?! )", ln.rstrip())]
+    return bool(lines) and separator != " " and len(spaced) >= 0.9 * len(lines)
+
+
+def _table(text: str, separator: str, source: str, spaced: bool = False
+           ) -> list[tuple[int, list[str]]]:
     out: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator,
+                        skipinitialspace=spaced)
     start = 1
     try:
         for cells in reader:
@@ -655,6 +732,7 @@ def _settled(placed: dict[str, int], taken: set[int], names: list[str],
             raise _Ambiguous("amount", [names[i] for i in by_currency])
         if by_currency:
             placed["amount"] = by_currency[0]
+    _by_values_too(placed, taken, names, body)
     if "booking_date" not in placed and "value_date" in placed:
         placed["booking_date"] = placed.pop("value_date")
     if "amount" in placed and ({"debit", "credit"} & placed.keys()):
@@ -664,6 +742,53 @@ def _settled(placed: dict[str, int], taken: set[int], names: list[str],
             is_iban(_at(r, placed["counterparty_iban"]).replace(" ", "").upper()) for r in body):
         del placed["counterparty_iban"]
     return placed
+
+
+def _by_values_too(placed: dict[str, int], taken: set[int], names: list[str],
+                   body: list[list[str]]) -> None:
+    """Places what names alone left out: the sign column of unsigned amounts, the booking
+    date in a column named a date in words inference does not list."""
+    if "amount" in placed and "sign" not in placed:
+        mark = _mark_column(names, body, placed["amount"], taken | set(placed.values()))
+        if mark is not None:
+            placed["sign"] = mark
+    if "booking_date" not in placed and "value_date" not in placed:
+        dated = _named_a_date(names, body, taken | set(placed.values()))
+        if dated is not None:
+            placed["booking_date"] = dated
+
+
+_DATE_WORDS = {"date", "datum", "fecha", "data", "dato", "datetime"}
+
+
+def _named_a_date(names: list[str], body: list[list[str]], taken: set[int]) -> int | None:
+    """The one column of dates whose name has a date word in it ("Posted Transactions
+    Date"), when no name inference knows placed the booking date; None unless just one."""
+    dated = [i for i, n in enumerate(names) if i not in taken
+             and set(fold(n).split()) & _DATE_WORDS
+             and _values_fit("booking_date", [_at(r, i) for r in body])]
+    return dated[0] if len(dated) == 1 else None
+
+
+def _mark_column(names: list[str], body: list[list[str]], amount_at: int, taken: set[int]
+                 ) -> int | None:
+    """The sign of unsigned amounts: the one column, headed blank or by a name inference does
+    not know (VR-Bank's " " beside "Umsatz"), whose every value is a debit or credit mark
+    (S/H, D/C, DR/CR, Soll/Haben, T/J), both kinds seen; None when the amounts carry their
+    own sign or no one column fits."""
+    if any((_decimal(_at(r, amount_at)) or 0) < 0 for r in body):
+        return None
+    known = {n for field in NAMES.values() for n in field}
+    given = [n.strip() for n in names]
+    fits = []
+    for i, name in enumerate(names):
+        marks = {fold(_at(r, i)) for r in body if _at(r, i)}
+        if (i in taken or fold(name) in known or given.count(given[i]) > 1
+                or not marks <= _SIGN_WORDS):
+            continue
+        if marks & _DEBIT_WORDS and marks & _CREDIT_WORDS:
+            fits.append(i)
+    return fits[0] if len(fits) == 1 else None
 
 
 def _values_fit(field: str, values: list[str]) -> bool:
@@ -694,6 +819,8 @@ def _date_formats(values: list[str], order: str | None = None) -> tuple[str, ...
     if not filled:
         return ()
     fits = [f for f in _DATE_FORMATS if all(_is_date(v, f) for v in filled)]
+    if {"%d-%m-%Y", "%m-%d-%Y"} <= set(fits):  # dashes: day first unless USD says month
+        fits.remove("%d-%m-%Y" if order == "month" else "%m-%d-%Y")
     for day, month in (("%d/%m/%Y", "%m/%d/%Y"), ("%d/%m/%y", "%m/%d/%y")):
         if {day, month} <= set(fits):
             if order is None:

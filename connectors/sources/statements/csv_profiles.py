@@ -55,6 +55,8 @@ class CsvProfile:
         its columns are then named by position, "column 1", "column 2", ...
       invert_sign: the amounts are signed from the other side (a card issuer's export
         prints purchases positive): every amount is negated so money in is positive.
+      space_after_separator: every separator is followed by a space (AIB's ", "): the space
+        is skipped, so a quoted cell after it is read as quoted.
     """
 
     name: str
@@ -78,6 +80,7 @@ class CsvProfile:
     counterparty_by_sign: bool = False
     header_row: bool = True
     invert_sign: bool = False
+    space_after_separator: bool = False
     description: str = field(default="", compare=False)
 
     def column(self, name: str) -> str | None:
@@ -157,7 +160,7 @@ def to_yaml(profile: CsvProfile) -> str:
     defaults = CsvProfile(name="", header=(), columns={})
     for key in ("separator", "encoding", "skip_rows", "decimal", "thousands", "currency",
                 "skip_undated", "continuation", "account_pattern", "counterparty_by_sign",
-                "header_row", "invert_sign"):
+                "header_row", "invert_sign", "space_after_separator"):
         value = getattr(profile, key)
         if value != getattr(defaults, key):
             raw[key] = value

@@ -246,3 +246,96 @@ def test_a_headerless_mark_column_that_disagrees_with_every_amount_sign_is_refus
     text = _otp("T", "J").replace('"J";"25000"', '"T";"25000"')
     with pytest.raises((InputError, FormatNotRecognised)):
         read_statement(write("otp.csv", text.encode("cp1250")))
+
+
+def _umsatzanzeige(marks: tuple[str, str] = ("S", "H"), footer: bool = True) -> bytes:
+    """A VR-Bank "Umsatzanzeige": unsigned Umsatz, Soll/Haben in a last column headed " ",
+    opening and closing balance rows after the transactions."""
+    debit, credit = marks
+    rows = [("28.11.2026", "Stadtwerke", "Abschlag Gas", "1.268,11", debit),
+            ("25.11.2026", "Hansen GmbH", "RE 2026-311", "3.320,20", credit),
+            ("22.11.2026", "AOK", "Beitrag 11/2026", "85,27", debit),
+            ("17.11.2026", "Dr. Peters", "Rechnung 412", "7.140,00", credit),
+            ("16.11.2026", "Büro Schröder", "RG 88731", "1.195,33", debit)]
+    text = ('"Umsatzanzeige"\r\n""\r\n"Konto:";"1234567800"\r\n""\r\n'
+            '"Buchungstag";"Valuta";"Empfänger/Zahlungspflichtiger";"Vorgang/Verwendungszweck";'
+            '"Währung";"Umsatz";" "\r\n'
+            + "".join(f'"{d}";"{d}";"{n}";"{t}";"EUR";"{a}";"{m}"\r\n' for d, n, t, a, m in rows))
+    if footer:
+        text += ('""\r\n"01.11.2026";;;"Anfangssaldo";"EUR";"15.230,77";"H"\r\n'
+                 '"30.11.2026";;;"Endsaldo";"EUR";"23.142,26";"H"\r\n')
+    return text.encode("cp1252")
+
+
+@pytest.mark.parametrize("marks", [("S", "H"), ("D", "C"), ("DR", "CR"), ("Soll", "Haben")])
+def test_an_unnamed_column_of_debit_credit_marks_signs_unsigned_amounts(write, marks) -> None:
+    imp = read_statement(write("vr.csv", _umsatzanzeige(marks, footer=False)))
+    assert _amounts(imp) == [Decimal(v) for v in
+                             ("-1268.11", "3320.20", "-85.27", "7140.00", "-1195.33")]
+
+
+def test_opening_and_closing_balance_rows_without_a_counterparty_are_skipped(write) -> None:
+    imp = read_statement(write("vr.csv", _umsatzanzeige()))
+    assert len(imp.transactions) == 5
+    assert sum(_amounts(imp)) == Decimal("7911.49")
+    assert any("skipped 2 rows" in w for w in imp.warnings)
+
+
+def test_a_transaction_whose_text_names_a_balance_but_has_a_counterparty_is_kept(write
+                                                                                 ) -> None:
+    text = _umsatzanzeige(footer=False).replace(b'"Dr. Peters";"Rechnung 412"',
+                                                b'"Dr. Peters";"Endsaldo"')
+    assert len(read_statement(write("vr.csv", text)).transactions) == 5
+
+
+def test_unsigned_amounts_beside_an_unread_two_value_column_are_refused(write) -> None:
+    text = _umsatzanzeige(("Wn", "Ma"), footer=False)  # Polish Winien/Ma: not a known mark
+    with pytest.raises(InputError, match="never negative"):
+        read_statement(write("vr.csv", text))
+
+
+def test_a_column_named_a_date_in_other_words_is_the_booking_date(write) -> None:
+    text = ("Posted Account, Posted Transactions Date, Description, Debit Amount, Credit Amount,"
+            " Balance, Transaction Type\n"
+            "931152-1, 06/11/2026, VDC-CIRCLE K DUBLIN, 1128.55, , 4883.85, Debit\n"
+            "931152-1, 07/11/2026, SALARY ACME LTD, , 2500.00, 7383.85, Credit\n"
+            "931152-1, 08/11/2026, VDP-TESCO IRELAND, 74.00, , 7309.85, Debit\n")
+    imp = read_statement(write("aib.csv", text), currency="EUR")
+    assert _amounts(imp) == [Decimal("-1128.55"), Decimal("2500.00"), Decimal("-74.00")]
+    assert [t.booking_date.day for t in imp.transactions] == [6, 7, 8]
+
+
+def test_pound_signs_in_an_8_bit_file_are_read_as_windows_1252_pounds(write) -> None:
+    text = ('"Account Name:","FlexAccount ****12345"\r\n"Account Balance:","£1,387.38"\r\n'
+            '"Available Balance: ","£1,637.38"\r\n\r\n'
+            '"Date","Transaction type","Description","Paid out","Paid in","Balance"\r\n'
+            '"02 Nov 2026","Visa purchase","AMAZON UK, MARKETPLACE","£546.26","","£1,073.92"\r\n'
+            '"03 Nov 2026","Bank credit","ACME LTD","","£1,200.00","£2,273.92"\r\n'
+            '"05 Nov 2026","Cash withdrawal","NATIONWIDE, SWINDON","£311.75","","£1,962.17"\r\n')
+    imp = read_statement(write("nationwide.csv", text.encode("cp1252")))
+    assert _amounts(imp) == [Decimal("-546.26"), Decimal("1200.00"), Decimal("-311.75")]
+    assert {t.currency for t in imp.transactions} == {"GBP"}
+
+
+def test_only_sent_rows_of_a_status_column_are_booked_with_month_first_dashed_dates(write
+                                                                                   ) -> None:
+    text = ("Date (UTC),Description,Amount,Status,Source Account\n"
+            "11-29-2026,Acme Robotics,31178.77,Pending,Checking\n"
+            "11-21-2026,Figma,-13231.60,Sent,Checking\n"
+            "11-20-2026,Stripe,17462.04,Sent,Checking\n"
+            "11-19-2026,Gusto,-10.00,Failed,Checking\n"
+            "11-02-2026,AWS,-99.00,Cancelled,Checking\n"
+            "11-01-2026,Rent,-5000.00,Sent,Checking\n")
+    imp = read_statement(write("mercury.csv", text), currency="USD")
+    assert _amounts(imp) == [Decimal("-13231.60"), Decimal("17462.04"), Decimal("-5000.00")]
+    assert [t.booking_date.day for t in imp.transactions] == [21, 20, 1]
+
+
+def test_a_quoted_cell_after_a_comma_and_a_space_is_read_as_one_cell(write) -> None:
+    text = ("Posted Account, Posted Transactions Date, Description, Debit Amount, Credit Amount,"
+            " Balance\n"
+            '931152-1, 06/11/2026, "ATM CASH O\'CONNELL ST, DUBLIN", 132.13, , 4883.85\n'
+            "931152-1, 07/11/2026, SALARY ACME LTD, , 2500.00, 7383.85\n")
+    imp = read_statement(write("aib.csv", text), currency="EUR")
+    assert _amounts(imp) == [Decimal("-132.13"), Decimal("2500.00")]
+    assert imp.transactions[0].remittance_info == "ATM CASH O'CONNELL ST, DUBLIN"

@@ -205,8 +205,9 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     if "sign" in columns:  # every word for debit and credit, also those not in the sample
         debit_values = tuple(sorted(w.upper() for w in _DEBIT_WORDS))
         credit_values = tuple(sorted(w.upper() for w in _CREDIT_WORDS))
-    skip_if = _skips(separator, columns["booking_date"], pending, table[(header_at or 0) + 1:],
-                     notes)
+    rows = table[header_at + 1:] if header_at is not None else table
+    skip_if = (*_skips(separator, columns["booking_date"], pending, rows, notes),
+               *_bare_ends(rows, separator, source, notes))
     profile = CsvProfile(
         name=name, header=tuple(names[i] for f, i in sorted(columns.items(), key=lambda x: x[1])
                                 if f in ("booking_date", "amount", "debit", "credit")),
@@ -244,6 +245,43 @@ def _skips(separator: str, dated: int, pending: list[str],
         notes.append(f"{found} rows of an opening or closing balance, not transactions: "
                      "skipped")
     return (*skip_if, balance)
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+# A row without one letter: only a date and numbers (a balance, a total), never a payee.
+
+
+def _bare_row(separator: str) -> str:
+    """A skip_if pattern for a row of at most two filled cells, each with a digit and no
+    letter (a date and an amount); every other cell empty."""
+    sep = re.escape(separator)
+    char = rf"(?:(?![^\W\d_]){'[^' + sep + ']'})"  # neither a letter nor the separator
+    cell = rf"{char}*\d{char}*"
+    return rf"^(?:\s*{sep})*{cell}(?:{sep}(?:\s*{sep})*{cell})?(?:{sep}\s*)*$"
+
+
+def _bare_ends(rows: list[tuple[int, list[str]]], separator: str, source: str,
+               notes: list[str]) -> tuple[str, ...]:
+    """A first or last row of only a date and a number, without one letter, where the other
+    rows fill four cells or more, is the account's balance or a total (LCL's export ends
+    with its balance), not a transaction: skipped, and said. Such a row between the others is refused: a
+    subtotal or a payment without text, nothing tells which."""
+    filled = [(line, [c for c in cells if c.strip()]) for line, cells in rows]
+    filled = [(line, cells) for line, cells in filled if cells]
+    bare = [i for i, (_, cells) in enumerate(filled)
+            if len(cells) <= 2 and not any(_LETTER.search(c) for c in cells)]
+    others = sorted(len(cells) for i, (_, cells) in enumerate(filled) if i not in bare)
+    if not bare or len(others) < _MIN_ROWS or others[len(others) // 2] < 4:
+        return ()  # no such row, or rows as thin as it: nothing to tell apart
+    inside = [filled[i][0] for i in bare if 0 < i < len(filled) - 1]
+    if inside:
+        raise InferenceUnsure(source, f"line {inside[0]} holds a date and numbers but no text, "
+                              "between rows that all carry text: a subtotal or a payment? "
+                              + HOW, inside[0], None)
+    notes.append(f"{len(bare)} row(s) at the {'start' if bare == [0] else 'end'} with a date "
+                 "and numbers but no text: the account's balance or a total, not a "
+                 "transaction: skipped")
+    return (_bare_row(separator),)
 
 
 # Opening/closing balance rows some exports print among the transactions (VR-Bank's

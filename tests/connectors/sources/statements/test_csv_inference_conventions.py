@@ -339,3 +339,45 @@ def test_a_quoted_cell_after_a_comma_and_a_space_is_read_as_one_cell(write) -> N
     imp = read_statement(write("aib.csv", text), currency="EUR")
     assert _amounts(imp) == [Decimal("-132.13"), Decimal("2500.00")]
     assert imp.transactions[0].remittance_info == "ATM CASH O'CONNELL ST, DUBLIN"
+
+
+def _lcl(rows: list[str]) -> bytes:
+    """A header-less export in the manner of LCL's: date;amount;kind;;text;0;category;"""
+    return "".join(f"{r}\r\n" for r in rows).encode("cp1252")
+
+
+_LCL_ROWS = ["02/10/2026;1782,63;Virement;;VIR SEPA CPAM PARIS;0;Divers;",
+             "03/10/2026;2768,24;Chèque;;REMISE CHEQUE;0;Divers;",
+             "03/10/2026;1079,4;Virement;;VIR SEPA CPAM PARIS;0;Divers;",
+             "04/10/2026;-855,38;Chèque;;CHQ. 8123456;0;Divers;",
+             "06/10/2026;3716,98;Virement;;VIR SEPA SARL LES TILLEULS;0;Divers;",
+             "20/10/2026;-1150,18;Prélèvement;;PRLV SEPA ORANGE;0;Divers;"]
+
+
+def test_a_last_row_of_only_a_date_and_a_balance_is_not_a_transaction(write) -> None:
+    """LCL ends its export with the account's balance: a date and an amount, nothing else,
+    below rows that fill six cells. It was summed as money in (a wrong sum)."""
+    imp = read_statement(write("lcl.csv", _lcl([*_LCL_ROWS, "20/10/2026;10419,63;;;;;;"])),
+                         currency="EUR")
+    assert len(imp.transactions) == 6
+    assert sum(_amounts(imp)) == Decimal("7341.69")
+    assert any("skip" in w for w in imp.warnings)
+
+
+def test_a_row_of_only_a_date_and_an_amount_between_full_rows_is_refused(write) -> None:
+    rows = [*_LCL_ROWS[:3], "03/10/2026;500,00;;;;;;", *_LCL_ROWS[3:]]
+    with pytest.raises(InputError, match="no text"):
+        read_statement(write("lcl.csv", _lcl(rows)), currency="EUR")
+
+
+def test_rows_whose_text_is_a_number_are_still_transactions(write) -> None:
+    """SEB prints a Swish payment's text as the payer's number: all cells filled, no letter."""
+    text = ("Bokföringsdatum;Valutadatum;Verifikationsnummer;Text;Belopp;Saldo\n"
+            "2026-08-30;2026-08-30;5490990024;SKATTEVERKET/26-08-29;-12706.400;53870.930\n"
+            "2026-08-29;2026-08-29;5490990023;SJ AB/26-08-28;-905.500;66577.330\n"
+            "2026-08-29;2026-08-29;5490990022;TELIA SVERIG/26-08-28;-759.040;67482.830\n"
+            "2026-08-29;2026-08-29;5490990021;46701000021;120.040;68241.870\n"
+            "2026-08-29;2026-08-29;5490990020;PRESSBYRAN/26-08-28;-782.960;68121.830\n"
+            "2026-08-28;2026-08-28;5490990019;46701000019;15716.930;68904.790\n")
+    imp = read_statement(write("seb.csv", text), currency="SEK")
+    assert len(imp.transactions) == 6

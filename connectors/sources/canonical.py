@@ -9,17 +9,24 @@ checked later and quarantined, not refused here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from dunwell.connectors.sources.csvio import RawTable, read_table
-from dunwell.connectors.sources.statements.bank_csv import COLUMNS as BANK_COLUMNS
+from dunwell.connectors.sources.statements.bank_csv import (
+    COLUMNS as BANK_COLUMNS,
+)
+from dunwell.connectors.sources.statements.bank_csv import (
+    FREE_TEXT,
+    UNSAFE,
+    nul_or_cr,
+    write_bank_rows,
+)
 from dunwell.currencies import is_currency
 from dunwell.errors import InputError, InputErrors
-from dunwell.model import BankTxn
 from dunwell.money import MAX_WHOLE_DIGITS, exponent
 
 MAX_ERRORS = 20
@@ -305,10 +312,6 @@ def customers_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out[CUSTOMER_OUT]
 
 
-def _nul_or_cr(found: re.Match[str]) -> str:
-    return "" if found.group() == "\x00" else "\n"
-
-
 def bank_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Transactions frame -> the contract's bank.csv columns."""
     from dunwell.frames import minor_to_text
@@ -316,10 +319,8 @@ def bank_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["amount"] = minor_to_text(frame["amount_minor"], frame["currency"])
     out["booking_date"] = _date_text(frame["booking_date"])
-    for column in ("transaction_id", "counterparty_name", "remittance_info", "account"):
-        # a NUL in a bank's free text would make the file read as binary, and pandas leaves a
-        # lone CR unquoted, which splits the row: what is written must read back the same
-        out[column] = out[column].astype("str").str.replace(r"\x00|\r\n?", _nul_or_cr, regex=True)
+    for column in FREE_TEXT:  # the cell rule `bank_csv.cell` applies to records
+        out[column] = out[column].astype("str").str.replace(UNSAFE, nul_or_cr, regex=True)
     return out[BANK_OUT]
 
 
@@ -337,32 +338,8 @@ def write_customers(frame: pd.DataFrame, path: Path) -> Path:
     return write_csv_atomic(customers_csv_frame(frame), path, CUSTOMER_OUT)
 
 
-def bank_records_frame(transactions: Iterable[BankTxn]) -> pd.DataFrame:
-    """Statement records -> the frame `write_bank` writes: amounts in minor units at the
-    precision bank.csv prints them with (2 for a code without a minor unit, such as XXX),
-    IBANs without spaces, in upper case."""
-    from dunwell.currencies import display_exponent
-    from dunwell.money import ROUNDING
-
-    records = list(transactions)
-    return pd.DataFrame({
-        "transaction_id": [t.transaction_id for t in records],
-        "booking_date": pd.Series(pd.to_datetime([t.booking_date for t in records]),
-                                  dtype="datetime64[s]"),
-        "amount_minor": pd.Series(
-            [int(t.amount.scaleb(display_exponent(t.currency)).to_integral_value(ROUNDING))
-             for t in records], dtype="int64"),
-        "currency": [t.currency for t in records],
-        "counterparty_name": [t.counterparty_name or "" for t in records],
-        "counterparty_iban": [(t.counterparty_iban or "").replace(" ", "").upper()
-                              for t in records],
-        "remittance_info": [t.remittance_info or "" for t in records],
-        "account": [t.account or "" for t in records],
-    })
-
-
 def write_bank(frame: pd.DataFrame, path: Path) -> Path:
-    """Write bank.csv atomically."""
-    from dunwell.connectors.sources.csvio import write_csv_atomic
-
-    return write_csv_atomic(bank_csv_frame(frame), path, BANK_OUT)
+    """Write bank.csv atomically, through the one bank.csv writer (the statements')."""
+    out = bank_csv_frame(frame)
+    cells = [out[c].to_numpy(dtype=object, na_value="").tolist() for c in BANK_OUT]
+    return write_bank_rows(zip(*cells, strict=True), path)

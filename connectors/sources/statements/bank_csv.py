@@ -1,14 +1,17 @@
-"""The contract's canonical bank.csv: its columns, its header test, and its amount text.
+"""The contract's canonical bank.csv: its columns, its header test, its cell rule, its
+amount text and its one writer.
 
 Reading a bank.csv is `dunwell.connectors.sources.canonical.read_bank_csv` (vectorised, every
 cell checked), for the flows and `read_statement` alike: one reader. Writing one is
-`canonical.write_bank`, for frames and (through `write_canonical_csv`) statement records
-alike: one writer, one cell rule.
+`write_bank_rows`, for statement records (`write_canonical_csv`, without pandas: `statement
+convert` never imports it) and frames (`canonical.write_bank`, which applies `UNSAFE` and
+`nul_or_cr` vectorised) alike: one writer, one cell rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +23,10 @@ from .text import quantum
 COLUMNS = ["transaction_id", "booking_date", "amount", "currency", "counterparty_name",
            "counterparty_iban", "remittance_info", "account"]
 REQUIRED = COLUMNS[:4]
+# a NUL in a bank's free text would make the file read as binary, and a lone CR left
+# unquoted splits the row: what is written must read back the same
+FREE_TEXT = ("transaction_id", "counterparty_name", "remittance_info", "account")
+UNSAFE = re.compile(r"\x00|\r\n?")
 
 
 def looks_canonical(head: str) -> bool:
@@ -29,16 +36,39 @@ def looks_canonical(head: str) -> bool:
     return set(REQUIRED) <= {c.strip().strip('"') for c in first.split(",")}
 
 
-def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
-    """Write statement records as bank.csv atomically (a reader sees the old file or the
-    whole new one), through the one bank.csv writer, `canonical.write_bank`."""
-    from dunwell.connectors.sources.canonical import bank_records_frame, write_bank
+def nul_or_cr(found: re.Match[str]) -> str:
+    """The cell rule's replacement: a NUL is dropped, a CR or CRLF becomes a line feed."""
+    return "" if found.group() == "\x00" else "\n"
 
-    write_bank(bank_records_frame(transactions), Path(path))
+
+def cell(text: str) -> str:
+    """A free-text cell as bank.csv holds it (see `UNSAFE`)."""
+    return UNSAFE.sub(nul_or_cr, text) if "\x00" in text or "\r" in text else text
+
+
+def write_bank_rows(rows: Iterable[Sequence[str]], path: Path) -> Path:
+    """The one bank.csv writer: the header, then rows of text in `COLUMNS` order, atomically
+    (a reader sees the old file or the whole new one)."""
+    from dunwell.connectors.sources.csvio import write_rows_atomic
+
+    return write_rows_atomic(rows, Path(path), COLUMNS)
+
+
+def record_row(t: BankTxn) -> list[str]:
+    """One statement record as a bank.csv row: the cell rule on free text, the contract's
+    amount, the IBAN without spaces in upper case."""
+    return [cell(t.transaction_id), t.booking_date.isoformat(), amount_text(t.amount, t.currency),
+            t.currency, cell(t.counterparty_name or ""),
+            (t.counterparty_iban or "").replace(" ", "").upper(), cell(t.remittance_info or ""),
+            cell(t.account or "")]
+
+
+def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
+    """Write statement records as bank.csv atomically, through the one bank.csv writer."""
+    write_bank_rows(map(record_row, transactions), Path(path))
 
 
 def amount_text(value: Decimal, ccy: str) -> str:
     """The contract's amount: a dot, the currency's decimals, never "-0.00"."""
     exact = value.quantize(quantum(ccy), rounding=ROUNDING)
     return f"{exact if exact else abs(exact):f}"
-

@@ -60,16 +60,19 @@ def tokenize(text: str, source: str) -> list[_Statement]:
     framed = framed.replace("\r\n", "\n").replace("\r", "\n") if "\r" in framed else framed
     match_tag, match_end = _TAG.match, _END.match
     blocks = "{4:" in framed  # SWIFT {1:}{2:}{4: framing; most files have none
+    fields: list[_Field] = []  # of the current statement
     for number, line in enumerate(framed.split("\n"), 1):
         if blocks and "{4:" in line:
             line = line.split("{4:", 1)[1]
         start = line[:1]
         match = match_tag(line) if start == ":" else None
         if match:
-            current = _Field(match.group(1), number, [match.group(2).rstrip()])
-            if current.tag == "20" or not statements:
+            tag, value = match.groups()
+            current = _Field(tag, number, [value.rstrip()])
+            if tag == "20" or not statements:
                 statements.append(_Statement(number))
-            statements[-1].fields.append(current)
+                fields = statements[-1].fields
+            fields.append(current)
         elif start in _MAY_END and match_end(line.strip()):
             current = None
         elif current is not None:
@@ -154,18 +157,25 @@ def _pairs(stmt: _Statement, source: str) -> list[tuple[_Field, list[str]]]:
     """Each :61: with the lines of the :86: fields that follow it (not the statement's own);
     without an :86:, the text of its :NS: fields (banks that put the details there)."""
     pairs: list[tuple[_Field, list[str], list[str]]] = []
+    details: list[str] | None = None  # of the last :61:, None before the first
+    ns: list[str] = []
     closed = False
     for f in stmt.fields:
-        if f.tag == "61" and closed:
-            raise InputError(source, ":61: after the closing balance (missing :20:?)", f.line,
-                             ":61:")
-        if f.tag == "61":
-            pairs.append((f, [], []))
-        elif f.tag == "86" and pairs and not closed:
-            pairs[-1][1].extend(f.lines)
-        elif f.tag == "NS" and pairs and not closed:
-            pairs[-1][2].extend(_ns_text(f.lines))
-        closed = closed or f.tag.startswith("62")
+        tag = f.tag
+        if tag == "61":
+            if closed:
+                raise InputError(source, ":61: after the closing balance (missing :20:?)",
+                                 f.line, ":61:")
+            details, ns = [], []
+            pairs.append((f, details, ns))
+        elif details is None or closed:
+            closed = closed or tag.startswith("62")
+        elif tag == "86":
+            details.extend(f.lines)
+        elif tag == "NS":
+            ns.extend(_ns_text(f.lines))
+        else:
+            closed = tag.startswith("62")
     return [(f, details or ([" ".join(ns)] if ns else [])) for f, details, ns in pairs]
 
 

@@ -55,16 +55,13 @@ def parse_details(lines: list[str]) -> Details:
 def _subfields(raw: str, mark: str) -> Details:
     """German `?nn` (or `>nn`) layout: ?20-?29/?60-?63 remittance, ?31 IBAN, ?32/?33 name."""
     parts = _SUBFIELDS[mark].split(raw)
-    fields: dict[str, str] = {}
-    for key, value in zip(parts[1::2], parts[2::2], strict=False):
-        if key in fields:
-            fields[key] += value
-        else:
-            fields[key] = value
-    keys = [k for k in fields if k in _REMITTANCE_FIELDS]
-    if keys != sorted(keys):  # banks write them in order; sort only when one did not
-        keys.sort()
-    remittance = "".join([fields[k] for k in keys])
+    fields = dict(zip(parts[1::2], parts[2::2], strict=True))
+    if len(fields) * 2 < len(parts) - 1:  # a repeated subfield: its pieces join, in order
+        fields = {}
+        for key, value in zip(parts[1::2], parts[2::2], strict=True):
+            fields[key] = fields.get(key, "") + value
+    # in subfield order, whatever order the bank wrote them in
+    remittance = "".join([fields[k] for k in sorted(_REMITTANCE_FIELDS.intersection(fields))])
     name = clean(fields.get("32", "") + fields.get("33", ""))
     iban = fields.get("31")
     iban = iban.replace(" ", "").upper() if iban else ""

@@ -68,3 +68,52 @@ def test_failed_first_write_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(AttributeError):
         write_canonical_csv([object()], out)  # type: ignore[list-item]
     assert os.listdir(tmp_path) == []
+
+
+def _edge_records() -> list[BankTxn]:
+    cases = [("a\x00b", "-0.004", "EUR"), ("x\ry", "-5", "JPY"), ("x\r\ny", "1.234", "BHD"),
+             ("q\"uote,", "-0.5", "XXX")]
+    return [BankTxn(TransactionId(f"T{i}"), date(2026, 1, 2), Decimal(a), c, text, "nl91 abna",
+                    text, "ACC") for i, (text, a, c) in enumerate(cases)]
+
+
+def test_records_and_frames_are_written_with_one_cell_rule_and_amount_text(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from dunwell.connectors.sources.canonical import write_bank
+
+    records = _edge_records()
+    write_canonical_csv(records, tmp_path / "records.csv")
+    frame = pd.DataFrame({
+        "transaction_id": [t.transaction_id for t in records],
+        "booking_date": pd.to_datetime(["2026-01-02"] * 4).astype("datetime64[s]"),
+        "amount_minor": pd.Series([0, -5, 1234, -50], dtype="int64"),
+        "currency": ["EUR", "JPY", "BHD", "XXX"],
+        "counterparty_name": [t.counterparty_name for t in records],
+        "counterparty_iban": ["NL91ABNA"] * 4,
+        "remittance_info": [t.remittance_info for t in records], "account": ["ACC"] * 4,
+    })
+    write_bank(frame, tmp_path / "frame.csv")
+    written = (tmp_path / "records.csv").read_bytes()
+    assert written == (tmp_path / "frame.csv").read_bytes()
+    assert written.decode("utf-8").split("\n")[1:] == [
+        "T0,2026-01-02,0.00,EUR,ab,NL91ABNA,ab,ACC",
+        'T1,2026-01-02,-5,JPY,"x', 'y",NL91ABNA,"x', 'y",ACC',
+        'T2,2026-01-02,1.234,BHD,"x', 'y",NL91ABNA,"x', 'y",ACC',
+        'T3,2026-01-02,-0.50,XXX,"q""uote,",NL91ABNA,"q""uote,",ACC', ""]
+
+
+def test_writing_statement_records_does_not_import_pandas(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from datetime import date; from decimal import Decimal\n"
+            "from dunwell.model import BankTxn\n"
+            "from dunwell.connectors.sources.statements import write_canonical_csv\n"
+            "write_canonical_csv([BankTxn('a', date(2026, 1, 2), Decimal('1'), 'EUR')], "
+            f"{str(tmp_path / 'bank.csv')!r})\n"
+            "print('pandas' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"
+    assert (tmp_path / "bank.csv").read_text().splitlines()[1] == "a,2026-01-02,1.00,EUR,,,,"

@@ -104,3 +104,9 @@ def test_statement_line_after_the_closing_balance_is_refused(write) -> None:
     text = GOOD.replace("-\n", ":61:2511041104C1,00NTRFNONREF\n-\n")
     error = raises_input_error(read_statement, write("late.sta", text))
     assert (error.line, error.column) == (13, ":61:")
+
+
+def test_repeated_and_unordered_subfields_join_in_subfield_order() -> None:
+    details = parse_details(["166?21 paid?32ACME?20Invoice?3207?61 late?20 4711"])
+    assert details.remittance == "Invoice 4711 paid late"
+    assert details.name == "ACME07"

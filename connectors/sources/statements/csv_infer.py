@@ -264,8 +264,8 @@ def _bare_ends(rows: list[tuple[int, list[str]]], separator: str, source: str,
                notes: list[str]) -> tuple[str, ...]:
     """A first or last row of only a date and a number, without one letter, where the other
     rows fill four cells or more, is the account's balance or a total (LCL's export ends
-    with its balance), not a transaction: skipped, and said. Such a row between the others is refused: a
-    subtotal or a payment without text, nothing tells which."""
+    with its balance), not a transaction: skipped, and said. Such a row between the others
+    is refused: a subtotal or a payment without text, nothing tells which."""
     filled = [(line, [c for c in cells if c.strip()]) for line, cells in rows]
     filled = [(line, cells) for line, cells in filled if cells]
     bare = [i for i, (_, cells) in enumerate(filled)

@@ -144,7 +144,7 @@ def demote_claimed(opt: pd.DataFrame, rows: pd.DataFrame, policy: MatchPolicy) -
     the candidates shown changes. Adds `claimed` per option.
     """
     auto = opt.index[opt["decision"].eq(Decision.AUTO).to_numpy() & opt["kept"].to_numpy()]
-    booked = rows.loc[rows["option"].isin(auto), ["tx", "inv"]].drop_duplicates()
+    booked = _settled(rows[rows["option"].isin(auto)], opt)
     review = opt["decision"].eq(Decision.REVIEW).to_numpy()
     shown = rows.loc[rows["option"].isin(opt.index[review]), ["tx", "option", "inv"]]
     hit = shown.merge(booked, on="inv", suffixes=("", "_by"))
@@ -165,6 +165,19 @@ def demote_claimed(opt: pd.DataFrame, rows: pd.DataFrame, policy: MatchPolicy) -
     rank[order], tied[order] = new_rank, was_tied & (new_rank == 1)
     kept[order] = new_rank <= policy.max_review_candidates
     return opt.assign(rank=rank, tied=tied, kept=kept)
+
+
+def _settled(auto_rows: pd.DataFrame, opt: pd.DataFrame) -> pd.DataFrame:
+    """(tx, inv) of automatic bookings whose invoice they leave with nothing open.
+
+    A first instalment booked against an invoice leaves the rest open: the invoice is
+    still the likeliest home of a second payment that names it.
+    """
+    taken = allocate(auto_rows, opt)
+    takes = taken["applied_minor"] + taken["writeoff_minor"]
+    total = takes.groupby(taken["inv"]).transform("sum")
+    cleared = (total >= taken["open_minor"]).to_numpy()
+    return taken.loc[cleared, ["tx", "inv"]].drop_duplicates()
 
 
 def allocate(rows: pd.DataFrame, opt: pd.DataFrame) -> pd.DataFrame:

@@ -136,3 +136,26 @@ def test_a_first_instalment_naming_its_invoice_stays_first_among_many_invoices()
                      pd.concat([customers(), alike, others], ignore_index=True), MatchPolicy())
     assert _first_candidates(few) == {"T1": "INV-2026-004711"}
     assert _first_candidates(many) == _first_candidates(few)
+
+
+def test_a_payer_name_equal_to_a_look_alike_does_not_hide_the_payers_own_customer() -> None:
+    # The bank shows 'Schmid Elektro Graz' for 'Schmid Elektro Graz OG'. Among many
+    # customers one is called 'Schmid Elektro Graz AG', equal once the legal form is
+    # dropped, and owed an amount a bank fee away: the customer owed the exact amount goes
+    # on being the answer.
+    own = pd.DataFrame({"customer_id": ["K2"], "name": ["Schmid Elektro Graz OG"],
+                        "email": "", "iban": "", "segment": "", "language": "de",
+                        "country": "AT", "timezone": "Europe/Vienna", "do_not_contact": False})
+    alike = own.assign(customer_id="K1", name="Schmid Elektro Graz AG")
+    pay = payments(("T1", 39359, "Schmid Elektro Graz", "Rechnungsausgleich"))
+    few = reconcile(invoices(("INV-2026-000202", "K2", 39359)), pay,
+                    pd.concat([own, customers()], ignore_index=True), MatchPolicy())
+    more, others = _unrelated(20000, seed=5)
+    many = reconcile(pd.concat([invoices(("INV-2026-000202", "K2", 39359),
+                                         ("INV-2026-000101", "K1", 39679)), more],
+                               ignore_index=True), pay,
+                     pd.concat([own, alike, customers(), others], ignore_index=True),
+                     MatchPolicy())
+    txs = {"T1"}
+    assert _decisions(few, txs)[0] == {("T1", "INV-2026-000202")}
+    assert _decisions(many, txs) == _decisions(few, txs)

@@ -144,11 +144,15 @@ def demote_claimed(opt: pd.DataFrame, rows: pd.DataFrame, policy: MatchPolicy) -
     the candidates shown changes. Adds `claimed` per option.
     """
     auto = opt.index[opt["decision"].eq(Decision.AUTO).to_numpy() & opt["kept"].to_numpy()]
-    booked = rows.loc[rows["option"].isin(auto), ["tx", "inv"]].drop_duplicates()
+    booked = allocate(rows[rows["option"].isin(auto)], opt)
+    booked = booked.assign(take=booked["applied_minor"] + booked["writeoff_minor"])[
+        ["tx", "inv", "take"]]
     review = opt["decision"].eq(Decision.REVIEW).to_numpy()
-    shown = rows.loc[rows["option"].isin(opt.index[review]), ["tx", "option", "inv"]]
+    shown = rows.loc[rows["option"].isin(opt.index[review]),
+                     ["tx", "option", "inv", "open_minor", "paid"]]
     hit = shown.merge(booked, on="inv", suffixes=("", "_by"))
-    claimed = opt.index.isin(hit.loc[hit["tx"] != hit["tx_by"], "option"].unique())
+    hit = hit[hit["tx"] != hit["tx_by"]]
+    claimed = opt.index.isin(hit.loc[_no_room(hit, opt), "option"].unique())
     opt = opt.assign(claimed=claimed)
     if not claimed.any():
         return opt
@@ -165,6 +169,21 @@ def demote_claimed(opt: pd.DataFrame, rows: pd.DataFrame, policy: MatchPolicy) -
     rank[order], tied[order] = new_rank, was_tied & (new_rank == 1)
     kept[order] = new_rank <= policy.max_review_candidates
     return opt.assign(rank=rank, tied=tied, kept=kept)
+
+
+def _no_room(hit: pd.DataFrame, opt: pd.DataFrame) -> np.ndarray:
+    """Shown rows whose invoice other payments' bookings leave too little open for them.
+
+    A first instalment booked against an invoice leaves the rest open: a second payment
+    naming it still fits there. A payment of the whole amount no longer does; an invoice
+    of a set of several counts as taken by any booking.
+    """
+    others = hit.groupby(["option", "inv"])["take"].transform("sum").to_numpy()
+    left = hit["open_minor"].to_numpy() - others
+    alone = opt["n_inv"].to_numpy()[opt.index.get_indexer(pd.Index(hit["option"]))] == 1
+    need = np.where(alone, np.minimum(hit["paid"].to_numpy(), hit["open_minor"].to_numpy()),
+                    hit["open_minor"].to_numpy())
+    return np.asarray(left < need)
 
 
 def allocate(rows: pd.DataFrame, opt: pd.DataFrame) -> pd.DataFrame:

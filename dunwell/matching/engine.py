@@ -70,16 +70,18 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     inv["customer_name"] = inv["customer_name"].where(
         inv["customer_name"] != "", inv["cust"].map(master).fillna(""))
     names = payers.known_names(cust, inv, alias)
+    by_iban = payers.iban_evidence(pay, cust, alias)
     evidence = pd.concat([
-        payers.iban_evidence(pay, cust, alias),
-        payers.name_evidence(pay, names, policy.name_score_cutoff),
+        by_iban,
+        payers.name_evidence(pay, names, policy.name_score_cutoff,
+                             known=by_iban["tx"].to_numpy()),
         payers.name_evidence(pay, names, policy.name_score_cutoff, behalf=True),
     ], ignore_index=True)
     strength = candidates.payer_strength(evidence, policy.name_score_cutoff)
     hits = references.find(pay, references.invoice_keys(inv), inv, strength)
     strength = _with_accounts_seen(strength, evidence, payers.accounts_seen(pay, inv, hits),
                                    policy.name_score_cutoff)
-    del evidence, cust, alias, names
+    del evidence, cust, alias, names, by_iban
     rows = options.enrich(options.build(pay, inv, hits, strength, policy), pay, inv, strength)
     fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
                                 for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")

@@ -221,7 +221,10 @@ def remittance_words(texts: pd.Series, longest: int) -> pd.DataFrame:
     """(row position, word) for every word of at most `longest` characters with a digit,
     compacted like `compact_id`; a short prefix spaced from its number ('R 102') too."""
     texts = texts.fillna("").astype("str")
-    words = texts.str.split(_WORDS).explode()
+    words = texts.str.split(_WORDS).explode().dropna()
+    # SWIFT fields run into their number ('/INV/R-102'): the parts between slashes too.
+    slashed = words[words.str.contains("/", regex=False)]
+    words = pd.concat([words, slashed.str.split("/").explode().dropna()])
     words = words[(words.str.len() <= longest + 4) & words.str.contains(r"\d", regex=True)]
     spaced = texts.str.findall(_SPACED).explode().dropna()
     both = pd.concat([words, spaced.map("".join) if len(spaced) else spaced.astype("str")])

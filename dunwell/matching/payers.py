@@ -16,6 +16,8 @@ from dunwell.matching import normalise
 
 EVIDENCE_COLUMNS = ["tx", "cust", "via", "score"]
 _TOP_PER_NAME = 3
+# Names sharing a payer name's words and adding some, looked at per payer name.
+_LONGER_SCAN = 50
 # Name comparison is the one step rapidfuzz runs on every core.
 _WORKERS = -1
 
@@ -37,7 +39,7 @@ def iban_evidence(payments: pd.DataFrame, customers: pd.DataFrame,
 
 
 def name_evidence(payments: pd.DataFrame, names: pd.DataFrame, cutoff: int,
-                  behalf: bool = False) -> pd.DataFrame:
+                  behalf: bool = False, known: np.ndarray | None = None) -> pd.DataFrame:
     """Payments whose payer name is, or closely resembles, a known customer name.
 
     With `behalf`, the name is the party the text says the payment is for (a parent
@@ -54,6 +56,12 @@ def name_evidence(payments: pd.DataFrame, names: pd.DataFrame, cutoff: int,
     fuzzy = _fuzzy_names(rest, names, cutoff)
     scored = pd.concat([exact[["key", "cust", "via", "score"]], fuzzy], ignore_index=True)
     found = payer.merge(scored, on="key")[EVIDENCE_COLUMNS]
+    # Payments whose account is on file for a customer (`known`) need no look further.
+    unknown = payer[~payer["tx"].isin(known if known is not None else [])]
+    longer = _longer_names(pd.Series(pd.unique(unknown.loc[unknown["key"].isin(
+        exact["key"]), "key"]), dtype="str"), names, cutoff)
+    found = pd.concat([found, unknown.merge(longer, on="key")[EVIDENCE_COLUMNS]],
+                      ignore_index=True)
     return found.assign(via="behalf") if behalf else found
 
 
@@ -130,6 +138,34 @@ def _fuzzy_names(payers: pd.DataFrame, names: pd.DataFrame, cutoff: int) -> pd.D
     # customers, equally good ones must not be cut by their place in the master.
     place = hits.groupby("key")["score"].rank(method="min", ascending=False)
     return hits[place.to_numpy() <= _TOP_PER_NAME]
+
+
+def _longer_names(keys: pd.Series, names: pd.DataFrame, cutoff: int) -> pd.DataFrame:
+    """Customers whose name is a payer name equal to another customer's plus words after it.
+
+    A bank shows 'Schmid Elektro Graz' for 'Schmid Elektro Graz OG'; among many customers
+    a look-alike 'Schmid Elektro Graz AG' is more and more likely, and its equal name must
+    not hide the payer's own customer. Found by prefix in the sorted names, the best few.
+    """
+    order = np.argsort(names["key"].to_numpy().astype("str"), kind="stable")
+    sorted_keys = names["key"].to_numpy().astype("str")[order]
+    heads = (keys.to_numpy().astype("str") + " ").astype("str")
+    lo = np.searchsorted(sorted_keys, heads, side="left")
+    hi = np.searchsorted(sorted_keys, np.char.add(heads, "\uffff"), side="left")
+    counts = np.minimum(hi - lo, _LONGER_SCAN)
+    rows = np.repeat(np.arange(len(heads)), counts)
+    at = order[np.repeat(lo, counts) + np.arange(counts.sum())
+               - np.repeat(np.cumsum(counts) - counts, counts)]
+    key = keys.to_numpy()[rows]
+    score = process.cpdist(list(key), list(names["key"].to_numpy()[at]), scorer=fuzz.ratio,
+                           dtype=np.int64, workers=_WORKERS) if len(at) else np.zeros(0, "int64")
+    hits = pd.DataFrame({"key": key, "cust": names["cust"].to_numpy()[at],
+                         "via": names["via"].to_numpy()[at], "score": score})
+    hits = hits[hits["score"] >= cutoff].sort_values(["key", "score", "cust"],
+                                                    ascending=[True, False, True])
+    hits = hits.drop_duplicates(["key", "cust"])
+    place = hits.groupby("key")["score"].rank(method="min", ascending=False)
+    return hits[place.to_numpy() <= _TOP_PER_NAME].astype({"score": "int64"})
 
 
 def _token_heads(key: str) -> str:

@@ -73,7 +73,8 @@ def test_a_subset_sum_from_a_sure_payer_is_still_booked() -> None:
     assert links(rec) == {("T1", "INV-2026-000101", 41000), ("T1", "INV-2026-000102", 29050)}
 
 
-@pytest.mark.parametrize("text", ["Rechnung R-102 danke", "r102", "Rg. R 102", "EREF+R-102"])
+@pytest.mark.parametrize("text", ["Rechnung R-102 danke", "r102", "Rg. R 102", "EREF+R-102",
+                                  "/INV/R-102", "/RFB/R-102/ROC/7788"])
 def test_a_short_invoice_number_written_as_printed_is_a_reference(text: str) -> None:
     ledger = invoices(("R-102", "C3", 25000), ("R-103", "C3", 25000))
     rec = run(ledger, payments(("T1", 25000, "Someone Else", text)))

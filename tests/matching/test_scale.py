@@ -107,3 +107,55 @@ def test_a_payer_name_resembling_many_customers_alike_keeps_them_all() -> None:
                     MatchPolicy())
     assert rec.matches.loc[rec.matches["rank"] == 1, "invoice_id"].tolist() == [
         "INV-2026-000904"]
+
+
+def _first_candidates(rec: object) -> dict[str, str]:
+    m = rec.matches  # type: ignore[attr-defined]
+    first = m[(m["decision"] == "review") & (m["rank"] == 1)]
+    return dict(zip(first["transaction_id"], first["invoice_id"], strict=True))
+
+
+def test_a_first_instalment_naming_its_invoice_stays_first_among_many_invoices() -> None:
+    # The second instalment is booked against the invoice and leaves half of it open. The
+    # payer's other invoice open for the instalment's amount, and among many invoices a
+    # customer with a look-alike name owed it too, must not go before the invoice named.
+    own = [("INV-2026-004711", "C2", 123456, None, "2026-09-10"),
+           ("INV-2026-004800", "C2", 61700, None, "2026-10-20")]
+    pay = payments(("T1", 61700, "DUPONT LOGISTIQUE", "Echeance 1/2 facture INV-2026-004711",
+                    IBAN_C2, None, "2026-10-01"),
+                   ("T2", 61756, "DUPONT LOGISTIQUE", "Echeance 2/2 facture INV-2026-004711",
+                    IBAN_C2, None, "2026-11-01"))
+    few = run(invoices(*own), pay)
+    more, others = _unrelated(20000, seed=3)
+    alike = pd.DataFrame({"customer_id": ["K9"], "name": ["Dupont Logistique SAS"],
+                          "email": "", "iban": "", "segment": "", "language": "fr",
+                          "country": "FR", "timezone": "Europe/Paris",
+                          "do_not_contact": False})
+    many = reconcile(pd.concat([invoices(*own, ("INV-2026-009001", "K9", 61700)), more],
+                               ignore_index=True), pay,
+                     pd.concat([customers(), alike, others], ignore_index=True), MatchPolicy())
+    assert _first_candidates(few) == {"T1": "INV-2026-004711"}
+    assert _first_candidates(many) == _first_candidates(few)
+
+
+def test_a_payer_name_equal_to_a_look_alike_does_not_hide_the_payers_own_customer() -> None:
+    # The bank shows 'Schmid Elektro Graz' for 'Schmid Elektro Graz OG'. Among many
+    # customers one is called 'Schmid Elektro Graz AG', equal once the legal form is
+    # dropped, and owed an amount a bank fee away: the customer owed the exact amount goes
+    # on being the answer.
+    own = pd.DataFrame({"customer_id": ["K2"], "name": ["Schmid Elektro Graz OG"],
+                        "email": "", "iban": "", "segment": "", "language": "de",
+                        "country": "AT", "timezone": "Europe/Vienna", "do_not_contact": False})
+    alike = own.assign(customer_id="K1", name="Schmid Elektro Graz AG")
+    pay = payments(("T1", 39359, "Schmid Elektro Graz", "Rechnungsausgleich"))
+    few = reconcile(invoices(("INV-2026-000202", "K2", 39359)), pay,
+                    pd.concat([own, customers()], ignore_index=True), MatchPolicy())
+    more, others = _unrelated(20000, seed=5)
+    many = reconcile(pd.concat([invoices(("INV-2026-000202", "K2", 39359),
+                                         ("INV-2026-000101", "K1", 39679)), more],
+                               ignore_index=True), pay,
+                     pd.concat([own, alike, customers(), others], ignore_index=True),
+                     MatchPolicy())
+    txs = {"T1"}
+    assert _decisions(few, txs)[0] == {("T1", "INV-2026-000202")}
+    assert _decisions(many, txs) == _decisions(few, txs)

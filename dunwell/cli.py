@@ -127,12 +127,29 @@ def _without_traceback_for_our_errors(record: logging.LogRecord) -> bool:
     turns into its TerminationSignal) only there."""
     if record.exc_info and isinstance(record.exc_info[1], Unavailable):
         return False
-    if record.exc_info and not isinstance(record.exc_info[1], Exception | None):
+    if record.exc_info and _interrupted(record.exc_info[1]):
         return False
     if record.exc_info and isinstance(record.exc_info[1], DunwellError):
         record.exc_info = None
         record.exc_text = None
     return True
+
+
+def _interrupted(error: BaseException | None) -> bool:
+    """True when an interruption (Ctrl-C, SIGTERM) is this error or lies under it: a library
+    stopped in mid-call may raise its own error about that (psycopg, when SQLAlchemy's ping
+    restores autocommit on the connection the signal left busy)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if not isinstance(error, Exception):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+_INTERRUPTED = ("interrupted: the run stopped and wrote no output; reminders it already sent "
+                "are recorded, so running it again resumes where it stopped")
 
 
 def _say(lines: list[str]) -> None:
@@ -153,8 +170,7 @@ def _run(step: Callable[[], Any]) -> Any:
     try:
         return step()
     except KeyboardInterrupt:
-        _say(["interrupted: the run stopped and wrote no output; reminders it already sent "
-              "are recorded, so running it again resumes where it stopped"])
+        _say([_INTERRUPTED])
         raise typer.Exit(1) from None
     except InvariantBroken as bug:
         _say([str(bug)])
@@ -172,6 +188,9 @@ def _run(step: Callable[[], Any]) -> Any:
         _say(str(error).splitlines() or [type(error).__name__])
         raise typer.Exit(2) from None
     except Exception as error:
+        if _interrupted(error):
+            _say([_INTERRUPTED])
+            raise typer.Exit(1) from None
         if not _database_outage(error):
             raise
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]

@@ -111,3 +111,52 @@ def test_a_signal_during_a_connection_reset_is_not_shown_as_a_traceback(workdir)
     shown = stream.getvalue()
     assert shown.count("Exception during reset") == 1
     assert "OSError: socket" in shown and "TerminationSignal" not in shown
+
+
+def _error_after_a_signal() -> Exception:
+    """What psycopg raises when SQLAlchemy's ping, stopped by Prefect's TerminationSignal,
+    then restores autocommit on the busy connection: the signal is only its context."""
+    from prefect.exceptions import TerminationSignal
+
+    try:
+        try:
+            raise TerminationSignal(signal=15)
+        except BaseException:  # as SQLAlchemy's finally does: a new error, the signal under it
+            raise RuntimeError("can't change 'autocommit' now: connection in transaction "  # noqa: B904
+                               "status ACTIVE")
+    except RuntimeError as error:
+        return error
+
+
+def test_an_error_raised_while_a_signal_stops_the_run_is_said_as_an_interruption() -> None:
+    """SIGTERM during a database ping came back as psycopg's ProgrammingError (CI, PostgreSQL
+    under the Prefect API): the user got its traceback, not the one `interrupted` line."""
+    import typer
+
+    from dunwell.cli import _quiet_prefect, _run
+
+    error = _error_after_a_signal()
+    assert error.__context__ is not None  # the signal lies under it, as in the real case
+
+    def step() -> None:
+        raise error
+
+    with pytest.raises(typer.Exit) as stopped:
+        _run(step)
+    assert stopped.value.exit_code == 1
+
+    _quiet_prefect()
+    logger = logging.getLogger("prefect.task_runs")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    try:
+        for failure in (error, RuntimeError("a bug of ours")):
+            try:
+                raise failure
+            except RuntimeError:
+                logger.error("Task run failed with exception: %r", failure, exc_info=True)
+    finally:
+        logger.removeHandler(handler)
+    assert "autocommit" not in stream.getvalue()
+    assert "a bug of ours" in stream.getvalue() and "Traceback" in stream.getvalue()

@@ -63,26 +63,35 @@ def test_report_refuses_an_address_that_is_not_one(cli, workdir, address):
     assert_refused(outcome, [("--email-to", None, None)], before, workdir.snapshot(), workdir.db)
 
 
-def test_prefect_logs_an_error_of_ours_without_its_traceback(workdir):
-    """A run that stops on a DunwellError prints one `error:` line; Prefect's log adds no
-    traceback to it. A bug keeps its traceback."""
+def _logged(logger_name: str, errors: tuple[BaseException, ...], message: str) -> str:
+    """What the CLI's logging shows when each error is logged with its traceback on that
+    logger, as Prefect and SQLAlchemy do, after `_quiet_prefect` set the filters."""
     from dunwell.cli import _quiet_prefect
-    from dunwell.errors import InputError
 
     _quiet_prefect()
-    logger = logging.getLogger("prefect.task_runs")
+    logger = logging.getLogger(logger_name)
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     logger.addHandler(handler)
     try:
-        for error in (InputError("x.csv", "bad", 2, "amount"), KeyError("bug")):
+        for error in errors:
             try:
                 raise error
-            except Exception:
-                logger.error("Task run failed with exception: %r", error, exc_info=True)
+            except BaseException:
+                logger.error(message, error, exc_info=True)
     finally:
         logger.removeHandler(handler)
-    first, bug = stream.getvalue().split("Task run failed with exception: KeyError")
+    return stream.getvalue()
+
+
+def test_prefect_logs_an_error_of_ours_without_its_traceback(workdir):
+    """A run that stops on a DunwellError prints one `error:` line; Prefect's log adds no
+    traceback to it. A bug keeps its traceback."""
+    from dunwell.errors import InputError
+
+    shown = _logged("prefect.task_runs", (InputError("x.csv", "bad", 2, "amount"), KeyError("bug")),
+                    "Task run failed with exception: %r")
+    first, bug = shown.split("Task run failed with exception: KeyError")
     assert "Traceback" not in first and "InputError" in first
     assert "Traceback" in bug
 
@@ -93,22 +102,9 @@ def test_a_signal_during_a_connection_reset_is_not_shown_as_a_traceback(workdir)
     of the CLI instead; an ordinary failure of the pool keeps its traceback."""
     from prefect.exceptions import TerminationSignal
 
-    from dunwell.cli import _quiet_prefect
-
-    _quiet_prefect()
-    logger = logging.getLogger("sqlalchemy.pool.impl.QueuePool")
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    logger.addHandler(handler)
-    try:
-        for error in (TerminationSignal(signal=15), KeyboardInterrupt(), OSError("socket")):
-            try:
-                raise error
-            except BaseException:
-                logger.error("Exception during reset or similar", exc_info=True)
-    finally:
-        logger.removeHandler(handler)
-    shown = stream.getvalue()
+    shown = _logged("sqlalchemy.pool.impl.QueuePool",
+                    (TerminationSignal(signal=15), KeyboardInterrupt(), OSError("socket")),
+                    "Exception during reset or similar (%r)")
     assert shown.count("Exception during reset") == 1
     assert "OSError: socket" in shown and "TerminationSignal" not in shown
 
@@ -133,7 +129,7 @@ def test_an_error_raised_while_a_signal_stops_the_run_is_said_as_an_interruption
     under the Prefect API): the user got its traceback, not the one `interrupted` line."""
     import typer
 
-    from dunwell.cli import _quiet_prefect, _run
+    from dunwell.cli import _run
 
     error = _error_after_a_signal()
     assert error.__context__ is not None  # the signal lies under it, as in the real case
@@ -145,18 +141,7 @@ def test_an_error_raised_while_a_signal_stops_the_run_is_said_as_an_interruption
         _run(step)
     assert stopped.value.exit_code == 1
 
-    _quiet_prefect()
-    logger = logging.getLogger("prefect.task_runs")
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    logger.addHandler(handler)
-    try:
-        for failure in (error, RuntimeError("a bug of ours")):
-            try:
-                raise failure
-            except RuntimeError:
-                logger.error("Task run failed with exception: %r", failure, exc_info=True)
-    finally:
-        logger.removeHandler(handler)
-    assert "autocommit" not in stream.getvalue()
-    assert "a bug of ours" in stream.getvalue() and "Traceback" in stream.getvalue()
+    shown = _logged("prefect.task_runs", (error, RuntimeError("a bug of ours")),
+                    "Task run failed with exception: %r")
+    assert "autocommit" not in shown
+    assert "a bug of ours" in shown and "Traceback" in shown

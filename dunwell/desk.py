@@ -149,8 +149,18 @@ def reset(database: Path) -> bool:
 
 
 def deliveries_waiting(console: Console) -> int:
-    """Print the emails a person must look at (bounced, unknown); returns how many."""
-    waiting = storage.waiting_for_a_person(_engine())
+    """Print the emails a person must look at (bounced, unknown); returns how many.
+
+    A run that died while sending is made safe first (when no run is alive), so what it
+    was sending is listed right after the crash, not only after the next run."""
+    engine = _engine()
+    recovered = storage.recover_when_idle(engine)
+    waiting = storage.waiting_for_a_person(engine)
+    if recovered:
+        console.print(str(recovered), highlight=False, soft_wrap=True)
+    elif recovered is None:
+        console.print("a run is going on: the messages it is sending are not listed until "
+                      "it ends", highlight=False, soft_wrap=True)
     console.print(f"[bold]{len(waiting)} deliveries wait for a person[/bold]")
     for row in waiting.to_dict("records"):
         code = "" if pd.isna(row["smtp_code"]) else f" {int(row['smtp_code'])}"
@@ -169,9 +179,12 @@ def deliveries_waiting(console: Console) -> int:
 
 
 def delivery_settle(message: str, delivered: bool) -> None:
-    """Record a person's answer for an unknown delivery (by Message-ID or key)."""
+    """Record a person's answer for an unknown delivery (by Message-ID or key); a message
+    a dead run was sending counts as unknown (the person read its id in the mail log)."""
+    engine = _engine()
+    storage.recover_when_idle(engine)
     try:
-        storage.settle_unknown(_engine(), message, delivered)
+        storage.settle_unknown(engine, message, delivered)
     except LookupError as exc:
         raise InputError("delivery", str(exc)) from None
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from dunwell.connectors.quality.validation import warm_up_docs
 from dunwell.connectors.root import Adapters, build
-from dunwell.connectors.storage import run_lock
+from dunwell.connectors.storage import RUN_LOCK, run_lock
 from dunwell.connectors.storage.ledger import Ledger, load_ledger
 from dunwell.tasks.approval import held_for_approval, kept_payment_plans
 from dunwell.tasks.common import parse_as_of, plan_moment
@@ -76,7 +76,7 @@ def a_run(out: str, as_of: str | None) -> Iterator[Run]:
                                 tzinfo=zone("", sending.default_timezone))
     wait = float(getattr(adapters.settings, "lock_wait_seconds", LOCK_WAIT_SECONDS))
     try:
-        with run_lock(adapters.engine, "dunwell-run", wait_seconds=wait,
+        with run_lock(adapters.engine, RUN_LOCK, wait_seconds=wait,
                       on_wait=lambda holder: _say_waiting(holder, wait)):
             adapters.discard_stale_staging()
             yield Run(run_id, when, adapters, plan_at, recover(adapters.engine))
@@ -96,15 +96,11 @@ def recover(engine: Engine) -> tuple[str, ...]:
     the messages it was sending marked `unknown` (never resent without a person)."""
     from dunwell.connectors import storage
 
-    with storage.transaction(engine) as session:
-        closed = storage.close_stale_runs(session)
-    unknown = storage.abandon_sending(engine)
-    if not (closed or unknown):
+    recovered = storage.recover_stopped(engine)
+    if not recovered:
         return ()
-    note = (f"an earlier run stopped before finishing: {len(closed)} run record(s) closed as "
-            f"failed, {unknown} message(s) it was sending marked unknown for a person")
-    run_logger().warning(note)
-    return (note,)
+    run_logger().warning(str(recovered))
+    return (str(recovered),)
 
 
 @dataclass(frozen=True)

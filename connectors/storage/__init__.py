@@ -69,8 +69,11 @@ if TYPE_CHECKING:
         save_reconciliation,
     )
     from dunwell.connectors.storage.runs import (
+        RUN_LOCK,
         close_stale_runs,
         finish_run,
+        recover_stopped,
+        recover_when_idle,
         run_lock,
         save_quarantine,
         start_run,
@@ -93,13 +96,14 @@ __all__ = [
     "pin_segment", "record_bounce", "record_dispute", "record_promise", "record_statement_import",
     "reject_review", "rejected_pairs", "resolve_dispute", "resume_customer", "run_lock",
     "save_quarantine", "save_reconciliation", "sent_history", "start_run", "transaction",
-    "upsert_customers", "upsert_invoices",
+    "upsert_customers", "upsert_invoices", "RUN_LOCK", "recover_stopped", "recover_when_idle",
 ]
 
 _WHERE = {
     "ImportOutcome": "statements",
     "MIGRATIONS_DIR": "engine",
     "Overview": "overview",
+    "RUN_LOCK": "runs",
     "abandon_sending": "outbox",
     "accept_review": "reconciliation",
     "accept_several": "reconciliation",
@@ -133,6 +137,8 @@ _WHERE = {
     "record_dispute": "decisions",
     "record_promise": "decisions",
     "record_statement_import": "statements",
+    "recover_stopped": "runs",
+    "recover_when_idle": "runs",
     "reject_review": "reconciliation",
     "rejected_pairs": "reconciliation",
     "resolve_dispute": "decisions",

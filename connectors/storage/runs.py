@@ -29,6 +29,8 @@ from dunwell.connectors.storage.models import QuarantineRow, Run, RunLock, table
 from dunwell.errors import ConcurrentRunError
 
 RUN_STATUSES = ("running", "succeeded", "failed", "cancelled")
+RUN_LOCK = "dunwell-run"
+"""The lock every run that books or sends holds: one such run at a time per database."""
 STALE_LOCK_SECONDS = 6 * 3600.0  # a lock from another host this old is a run that died
 
 
@@ -72,6 +74,45 @@ def close_stale_runs(session: Session, current: str | None = None) -> list[str]:
                        "notes": ["stopped before finishing; closed by the next run"]}
     session.flush()
     return [run.id for run in stale]
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """What runs that died left behind, made safe: their records closed as failed, and
+    how many messages they were sending are now `unknown` (for a person, never resent)."""
+
+    closed: tuple[str, ...] = ()
+    unknown: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.closed or self.unknown)
+
+    def __str__(self) -> str:
+        return (f"an earlier run stopped before finishing: {len(self.closed)} run record(s) "
+                f"closed as failed, {self.unknown} message(s) it was sending marked unknown "
+                "for a person")
+
+
+def recover_stopped(engine: Engine) -> Recovered:
+    """Make safe what runs that died left behind. Call it holding `RUN_LOCK`: then no other
+    run is alive, and a run still `running` or a message still `sending` is a dead one's."""
+    from dunwell.connectors.storage.engine import transaction
+    from dunwell.connectors.storage.outbox import abandon_sending
+
+    with transaction(engine) as session:
+        closed = close_stale_runs(session)
+    return Recovered(tuple(closed), abandon_sending(engine))
+
+
+def recover_when_idle(engine: Engine) -> Recovered | None:
+    """`recover_stopped` when no run is alive, as a person's look at the outbox does: right
+    after a crash, what the dead run was sending shows as unknown at once, not only after
+    the next run. None while a run holds the lock (its `sending` rows are in flight)."""
+    try:
+        with run_lock(engine, RUN_LOCK):
+            return recover_stopped(engine)
+    except ConcurrentRunError:
+        return None
 
 
 def save_quarantine(

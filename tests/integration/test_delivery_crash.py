@@ -43,7 +43,9 @@ DAYS = ["2026-12-07", "2026-12-14", "2026-12-21"]
 # rerun of the one before (one chain per day, a last run finishes the day):
 #   "staging"  inputs being read and matched, nothing recorded yet
 #   "mail"     recorded; the first SMTP transaction has begun, nothing delivered
-#   N          while sending, once the server accepted N more messages
+#   N          while sending: the server accepted N more messages and the next one is in
+#              flight (its transaction begun, its data not answered), so that the killed
+#              run leaves a message `sending` that never arrived
 #   "all"      every message of the day accepted: recording outcomes, writing files
 KILLS: dict[int, list[str | int]] = {0: ["staging", 2, 9], 1: ["mail", 5], 2: ["all"]}
 Sent = tuple[str, str, str]  # (customer, invoices, stage) of a message the server accepted
@@ -78,8 +80,10 @@ def _run_killed(proc: subprocess.Popen, server: FaultySmtp, at: str | int, out: 
             return any(out.glob(".staging-*"))
         if at == "mail":
             return server.transactions > mails
-        wanted = remaining if at == "all" else int(at)
-        return len(server.accepted) - start >= wanted
+        accepted = len(server.accepted) - start
+        if at == "all":
+            return accepted >= remaining
+        return accepted >= int(at) and server.transactions - mails > accepted
 
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
@@ -99,13 +103,16 @@ def _run_to_the_end(proc: subprocess.Popen) -> str:
 
 
 def _settle_unknown_from_the_server_log(db_url: str, server: FaultySmtp) -> int:
-    """What an operator does: look each unknown Message-ID up in the server's log."""
-    from dunwell.connectors.storage import create_db_engine, settle_unknown
+    """What an operator does after a kill: `dunwell delivery list` (which first makes safe
+    what the dead run was sending: no run is alive now), then looks each unknown Message-ID
+    up in the server's log."""
+    from dunwell.connectors.storage import create_db_engine, recover_when_idle, settle_unknown
     from dunwell.connectors.storage.models import OutboxMessage
 
     received = set(server.headers("Message-ID"))
     engine = create_db_engine(db_url)
     try:
+        assert recover_when_idle(engine) is not None, "no run is alive, yet the lock is held"
         with engine.connect() as connection:
             unknown = connection.execute(select(OutboxMessage.key, OutboxMessage.message_id)
                                          .where(OutboxMessage.status == "unknown")).all()

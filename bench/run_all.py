@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 BENCHES = [
     ("statements", ["bench_statements.py"]),
+    ("peer_files", ["bench_peer_files.py"]),
     ("bank_csv", ["bench_bank_csv.py"]),
     ("bank_csv_blind", ["bench_bank_csv_blind.py"]),
     ("bank_csv_blind2", ["bench_bank_csv_blind.py", "bank_csv_blind2"]),

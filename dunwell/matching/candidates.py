@@ -17,8 +17,7 @@ _AMOUNT_ONLY_LIMIT = 3
 _GROUP_SHIFT = 42
 # Open amounts within this share either side of a paid amount tell how crowded it is.
 _CROWD_WINDOW = 0.05
-# The coarsest step (a power of ten, in minor units) most open amounts are written in.
-_STEP_SHARE = 0.9
+# Roundness is counted up to 10^8 minor units (a million euros, IDR 1m in whole rupiah).
 _MAX_STEP_DIGITS = 8
 
 
@@ -92,29 +91,31 @@ def amount_chance(payments: pd.DataFrame, open_inv: pd.DataFrame) -> np.ndarray:
 
     The more open invoices, the likelier a payment meets one of its exact amount by
     coincidence: an amount is evidence only in proportion to how rarely that happens.
-    Counted in the steps amounts are written in (cents, whole thousands of rupiah).
+    Amounts are compared with those as round as they are: 204.00 with the whole euros
+    around it (many), 204.17 with every cent, rupiah in whole thousands with thousands.
     """
     chance = np.zeros(len(payments))
-    paid = payments["amount_minor"].to_numpy(dtype=np.float64)
+    paid = payments["amount_minor"].to_numpy()
+    round_to = _roundness(paid)
     pay_cur = payments["cur"].to_numpy()
-    inv_cur = open_inv["cur"].to_numpy()
+    inv_cur, open_minor = open_inv["cur"].to_numpy(), open_inv["open_minor"].to_numpy()
     for cur in np.unique(inv_cur):
-        amounts = np.sort(open_inv["open_minor"].to_numpy()[inv_cur == cur])
-        at = pay_cur == cur
-        low = np.searchsorted(amounts, paid[at] * (1 - _CROWD_WINDOW), side="left")
-        high = np.searchsorted(amounts, paid[at] * (1 + _CROWD_WINDOW), side="right")
-        steps = np.maximum(2 * _CROWD_WINDOW * paid[at] / _amount_step(amounts), 1.0)
-        chance[at] = (high - low) / steps
+        amounts = np.sort(open_minor[inv_cur == cur])
+        for step in np.unique(round_to[pay_cur == cur]):
+            at = (pay_cur == cur) & (round_to == step)
+            alike = amounts[amounts % step == 0]
+            low = np.searchsorted(alike, paid[at] * (1 - _CROWD_WINDOW), side="left")
+            high = np.searchsorted(alike, paid[at] * (1 + _CROWD_WINDOW), side="right")
+            values = np.maximum(2 * _CROWD_WINDOW * paid[at] / step, 1.0)
+            chance[at] = (high - low) / values
     return chance
 
 
-def _amount_step(amounts: np.ndarray) -> int:
-    """The largest power of ten that nine in ten amounts are a multiple of."""
-    step = 1
+def _roundness(amounts: np.ndarray) -> np.ndarray:
+    """The largest power of ten (up to 10^8 minor units) each amount is a multiple of."""
+    step = np.ones(len(amounts), dtype=np.int64)
     for digits in range(1, _MAX_STEP_DIGITS + 1):
-        if np.mean(amounts % 10**digits == 0) < _STEP_SHARE:
-            break
-        step = 10**digits
+        step = np.where(amounts % 10**digits == 0, 10**digits, step)
     return step
 
 

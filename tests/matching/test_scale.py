@@ -207,17 +207,27 @@ def _chance(paid: int, open_minor: np.ndarray) -> float:
 def test_the_chance_of_an_amount_grows_with_the_open_invoices_around_it() -> None:
     # 20,000 open amounts spread over 2,000 euros: 0.1 of an invoice expected per cent.
     rng = np.random.default_rng(11)
-    sparse = _chance(500000, rng.integers(400000, 600000, 2000))
-    dense = _chance(500000, rng.integers(400000, 600000, 20000))
+    sparse = _chance(500017, rng.integers(400000, 600000, 2000))
+    dense = _chance(500017, rng.integers(400000, 600000, 20000))
     assert dense == pytest.approx(0.1, rel=0.2)
     assert dense / sparse == pytest.approx(10, rel=0.3)
 
 
 def test_rupiah_in_whole_thousands_are_counted_in_thousands() -> None:
     # Every rupiah amount is whole thousands (100,000 minor units): 2,000 of them within 5 %
-    # of IDR 5m crowd a payment as much as 2,000 euro amounts within 5 % of EUR 50 do.
+    # of IDR 5,123,000 crowd it as much as 2,000 euro amounts within 5 % of EUR 51.23.
     rng = np.random.default_rng(12)
-    idr = _chance(500_000_000, rng.integers(4750, 5250, 2000) * 100_000)
-    eur = _chance(5000, rng.integers(4750, 5250, 2000))
-    assert eur == pytest.approx(4, rel=0.1)
+    idr = _chance(512_300_000, rng.integers(4867, 5380, 2000) * 100_000)
+    eur = _chance(5123, rng.integers(4867, 5380, 2000))
+    assert eur == pytest.approx(2000 / 512, rel=0.1)
     assert idr == pytest.approx(eur, rel=0.1)
+
+
+def test_a_whole_euro_amount_is_as_crowded_as_the_whole_euro_amounts_around_it() -> None:
+    # 10,000 amounts in cents and 1,000 in whole euros between EUR 950 and 1,050: about ten
+    # invoices share each whole-euro amount, about one each amount in cents.
+    rng = np.random.default_rng(13)
+    around = np.concatenate([rng.integers(95000, 105000, 10000),
+                             rng.integers(950, 1050, 1000) * 100])
+    assert _chance(100100, around) == pytest.approx(10, rel=0.3)
+    assert _chance(100123, around) == pytest.approx(1.1, rel=0.3)

@@ -15,12 +15,16 @@ from dunwell.matching.policy import MatchPolicy
 CANDIDATE_COLUMNS = ["tx", "inv", "typos"]
 _AMOUNT_ONLY_LIMIT = 3
 _GROUP_SHIFT = 42
+# Open amounts within this share either side of a paid amount tell how crowded it is.
+_CROWD_WINDOW = 0.05
+# Roundness is counted up to 10^8 minor units (a million euros, IDR 1m in whole rupiah).
+_MAX_STEP_DIGITS = 8
 
 
 def payer_strength(evidence: pd.DataFrame, cutoff: int) -> pd.DataFrame:
     """Per (tx, cust): probability the payer is that customer, and how we know it."""
     ev = evidence[evidence["score"] >= cutoff]
-    p_name = np.clip(0.5 + (ev["score"].to_numpy() - 70) * 0.016, 0.0, 0.97)
+    p_name = name_probability(ev["score"].to_numpy())
     by_iban = ev["via"].isin(["iban", "alias_iban"]).to_numpy()
     p = np.where(by_iban, 0.98, p_name)
     p = np.where(ev["via"].eq("alias_name"), 0.97, p)
@@ -41,6 +45,11 @@ def payer_strength(evidence: pd.DataFrame, cutoff: int) -> pd.DataFrame:
     best.loc[both, "p"] = 0.995
     best["strong"] = (best["iban_via"] != "") | (best["name_score"] >= 95)
     return best.reset_index()
+
+
+def name_probability(score: np.ndarray) -> np.ndarray:
+    """How likely a payer name resembling a customer's this well (0-100) is that customer."""
+    return np.asarray(np.clip(0.5 + (score - 70) * 0.016, 0.0, 0.97))
 
 
 def by_customer_amount(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
@@ -74,6 +83,40 @@ def by_amount_only(payments: pd.DataFrame, open_inv: pd.DataFrame,
     hits = free.merge(inv, on=["currency", "amount_minor"])
     size = hits.groupby("tx")["inv"].transform("size")
     return hits[size <= _AMOUNT_ONLY_LIMIT].assign(typos=-1)[CANDIDATE_COLUMNS]
+
+
+def amount_chance(payments: pd.DataFrame, open_inv: pd.DataFrame) -> np.ndarray:
+    """Per payment: how many open invoices of its currency one would expect at exactly its
+    amount by chance, from how crowded the open amounts around it are.
+
+    The more open invoices, the likelier a payment meets one of its exact amount by
+    coincidence: an amount is evidence only in proportion to how rarely that happens.
+    Amounts are compared with those as round as they are: 204.00 with the whole euros
+    around it (many), 204.17 with every cent, rupiah in whole thousands with thousands.
+    """
+    chance = np.zeros(len(payments))
+    paid = payments["amount_minor"].to_numpy()
+    round_to = _roundness(paid)
+    pay_cur = payments["cur"].to_numpy()
+    inv_cur, open_minor = open_inv["cur"].to_numpy(), open_inv["open_minor"].to_numpy()
+    for cur in np.unique(inv_cur):
+        amounts = np.sort(open_minor[inv_cur == cur])
+        for step in np.unique(round_to[pay_cur == cur]):
+            at = (pay_cur == cur) & (round_to == step)
+            alike = amounts[amounts % step == 0]
+            low = np.searchsorted(alike, paid[at] * (1 - _CROWD_WINDOW), side="left")
+            high = np.searchsorted(alike, paid[at] * (1 + _CROWD_WINDOW), side="right")
+            values = np.maximum(2 * _CROWD_WINDOW * paid[at] / step, 1.0)
+            chance[at] = (high - low) / values
+    return chance
+
+
+def _roundness(amounts: np.ndarray) -> np.ndarray:
+    """The largest power of ten (up to 10^8 minor units) each amount is a multiple of."""
+    step = np.ones(len(amounts), dtype=np.int64)
+    for digits in range(1, _MAX_STEP_DIGITS + 1):
+        step = np.where(amounts % 10**digits == 0, 10**digits, step)
+    return step
 
 
 def _fee_table(currency: pd.Series, policy: MatchPolicy) -> dict[str, int]:

@@ -117,6 +117,7 @@ def enrich(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
                 "n_alike", "id_order"):
         out[col] = invoices[col].array.take(inv)
     out["paid"] = payments["amount_minor"].to_numpy()[tx]
+    out["chance"] = candidates.amount_chance(payments, invoices[invoices["is_open"]])[tx]
     out["several"] = payments["several"].to_numpy()[tx]
     ev = payers[["tx", "cust", "p", "via", "name_score", "iban_via"]]
     out = out.merge(ev, on=["tx", "cust"], how="left")

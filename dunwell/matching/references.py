@@ -40,7 +40,11 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     tx = payments["tx"].to_numpy()[tokens["row"].to_numpy()]
     full, short = tokens["full"].to_numpy(), tokens["short"].to_numpy()
     a, b = equi_join(full, keys["full"].to_numpy())
-    c, d = equi_join(short, keys["short"].to_numpy())
+    # A number short of MIN_DIGITS ('P-410') is named only as printed (_short_ids): with
+    # zeros dropped, amounts ('41.00') and dates shrink to such numbers, and among many
+    # invoices one of them exists. No token's key is -3.
+    long_enough = keys["full"].to_numpy() % 32 >= normalise.MIN_DIGITS
+    c, d = equi_join(short, np.where(long_enough, keys["short"].to_numpy(), -3))
     exact = pd.DataFrame({"tok": np.concatenate([a, c]), "inv": np.concatenate([b, d])})
     exact = exact.drop_duplicates().assign(tx=lambda f: tx[f["tok"].to_numpy()], typos=0)
     agree = _agrees(exact, payments, invoices, payers)

@@ -3,7 +3,8 @@
 Confidence is 100 x P(right customer) x P(right invoice of that customer):
 independent evidence of the customer (number in text, IBAN, payer name,
 identical amount) is combined as 1 - prod(1 - p); the invoice is then fixed
-by its number, or by its amount among the customer's open invoices.
+by its number, or by its amount among the customer's open invoices. An amount alone
+counts only as far as it is rare among the open invoices of its currency.
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dunwell.matching import candidates
+
 _P_REF = {0: 0.95, 1: 0.85}
 # An open invoice named exactly, paid short or over: booked even from an unknown payer
 # (0.95 x 0.96 rounds to 91), yet below a number one typo away that the amount fits.
 _NAMED_UNFIT = 0.96
+# Odds, before the amount is seen, that a payment from nobody we know pays a given open
+# invoice by its amount alone, against one coincidence expected at that amount: 1 to 20.
+_AMOUNT_ALONE_ODDS = 0.05
 # How the paid amount relates to the option's open amount, best first.
 RELATIONS = ["exact", "fee", "short", "over"]
 
@@ -30,7 +36,8 @@ def option_scores(rows: pd.DataFrame, fee_minor: np.ndarray, fee_percent: float)
                       disputed=("disputed", "max"), first_due=("due_date", "min"),
                       first_order=("id_order", "min"), n_inv=("inv", "size"),
                       n_alike=("n_alike", "max"), currency=("currency", "first"),
-                      name_hint=("name_hint", "max"), several=("several", "first"))
+                      name_hint=("name_hint", "max"), several=("several", "first"),
+                      chance=("chance", "first"))
     # Few distinct values over millions of options: categories sort and copy as integers.
     opt = opt.astype({"kind": "category", "currency": "category"})
     opt["fee_minor"] = pd.Series(fee_minor, index=rows.index).groupby(rows["option"]).first()
@@ -67,6 +74,8 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
     # adds up, and speaks against one invoice found by its amount alone.
     several = opt["several"].to_numpy(dtype=bool)
     p_amount = np.where(subset, np.where(several, 0.8, 0.5), p_amount)
+    alone = (opt["p_payer"].to_numpy() == 0) & ~has_ref & ~subset
+    p_amount = np.where(alone, np.minimum(p_amount, _amount_alone(opt)), p_amount)
     customer = 1 - (1 - p_ref) * (1 - opt["p_payer"].to_numpy()) * (1 - p_amount)
     customer = np.where(opt["contradicted"].to_numpy(), customer * 0.5, customer)
     # Identical open invoices of one customer do not make that customer less likely:
@@ -94,6 +103,21 @@ def _confidence(opt: pd.DataFrame) -> np.ndarray:
     score: np.ndarray = np.clip(np.round(100 * customer * invoice) + np.where(
         (opt["p_payer"].to_numpy() == 0) & ~has_ref, hint, 0), 0, 100).astype("int64")
     return score
+
+
+def _amount_alone(opt: pd.DataFrame) -> np.ndarray:
+    """How likely an unknown payer is the customer of an open invoice of its amount.
+
+    The amount names a customer only as far as no other open invoice is likely to have it
+    by chance: among more invoices more coincide, so the same match means less in a larger
+    ledger. A payer name that resembles the customer's, too weak alone to name a payer, is
+    independent evidence beside it.
+    """
+    chance = opt["chance"].to_numpy()
+    by_amount = _AMOUNT_ALONE_ODDS / (_AMOUNT_ALONE_ODDS + chance)
+    hint = opt["name_hint"].to_numpy()
+    by_name = np.where(hint > 0, candidates.name_probability(hint), 0.0)
+    return np.asarray(1 - (1 - by_amount) * (1 - by_name))
 
 
 # A proposal with these words clears its invoices when accepted: the bank kept the rest.

@@ -111,3 +111,21 @@ def test_characters_outside_ascii_beside_a_reference_do_not_hide_it(text: str) -
     # once raised UnicodeEncodeError there
     rec = run(LEDGER, payments(("T1", 123456, "Muller Maschinenbau", text)))
     assert links(rec) == {("T1", "INV-2026-004711", 123456)}
+
+
+def test_an_amount_in_the_text_names_no_short_numbered_invoice() -> None:
+    # A US ACH addendum repeats the amount after the number. '41.00' with its zeros dropped
+    # is 410, and among many invoices another customer's P-410 exists: the invoice named
+    # stays the one named, not one of two listed with P-410.
+    ledger = invoices(("INV-2026-0590603", "C3", 4100, "USD", "2026-09-28"),
+                      ("INV-2026-0852666", "C3", 4100, "USD", "2026-10-28"),
+                      ("P-410", "C2", 613868, "USD", "2026-12-06"))
+    pay = payments(("T1", 4100, "Harrington Supplies Ltd", "RMR*IV*INV-2026-0590603**41.00\\",
+                    None, "USD"))
+    assert links(run(ledger, pay)) == {("T1", "INV-2026-0590603", 4100)}
+
+
+def test_a_short_number_as_printed_is_still_named() -> None:
+    ledger = invoices(("P-410", "C2", 613868, "USD"), ("INV-2026-0852666", "C2", 4100, "USD"))
+    pay = payments(("T1", 613868, "DUPONT LOGISTIQUE", "RMR*IV*P-410*6138.68\\", None, "USD"))
+    assert links(run(ledger, pay)) == {("T1", "P-410", 613868)}

@@ -6,10 +6,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from dunwell.matching import MatchPolicy, reconcile
+from dunwell.matching import MatchPolicy, candidates, reconcile
 from dunwell.synth import generate
-from matching.builders import customers, invoices, links, payments, run
+from matching.builders import customers, invoices, kinds, links, payments, run
 
 IBAN_C2 = "FR7630006000011234567890189"
 
@@ -159,3 +160,74 @@ def test_a_payer_name_equal_to_a_look_alike_does_not_hide_the_payers_own_custome
     txs = {"T1"}
     assert _decisions(few, txs)[0] == {("T1", "INV-2026-000202")}
     assert _decisions(many, txs) == _decisions(few, txs)
+
+
+def _crowd(amount: int, spread: int) -> pd.DataFrame:
+    """Open invoices of another customer at every cent within `spread` of the amount but it."""
+    around = [a for a in range(amount - spread, amount + spread + 1) if a != amount]
+    return invoices(*[(f"ZX-2019-{i:07d}", "C1", a) for i, a in enumerate(around)])
+
+
+def test_an_amount_alone_among_crowded_open_amounts_is_no_proposal() -> None:
+    # From a payer nobody knows, the amount is all there is. Among a few invoices an exact
+    # match is worth a look; among twenty thousand open amounts a cent apart, one of them
+    # equalling the payment is what chance alone would give.
+    own = invoices(("INV-2026-000301", "C3", 123457))
+    pay = payments(("T1", 123457, "J. Smith", "Payment"))
+    few = run(own, pay)
+    crowded = run(pd.concat([own, _crowd(123457, 10000)], ignore_index=True), pay)
+    assert _first_candidates(few) == {"T1": "INV-2026-000301"}
+    assert crowded.matches.empty
+    assert kinds(crowded) == [("unmatched_payment", "T1", "")]
+
+
+def test_a_payer_name_resembling_the_customer_keeps_a_crowded_amount_a_proposal() -> None:
+    # 'DUPO LOGI' is too far from 'Dupont Logistique' to name the payer; beside an amount
+    # that chance explains it is what still points to the customer.
+    own = invoices(("INV-2026-000303", "C2", 123457))
+    pay = payments(("T1", 123457, "DUPO LOGI", "Payment"))
+    crowded = run(pd.concat([own, _crowd(123457, 10000)], ignore_index=True), pay)
+    assert links(crowded) == set()
+    assert _first_candidates(crowded) == {"T1": "INV-2026-000303"}
+
+
+def test_a_known_payers_exact_amount_is_booked_however_crowded_the_amounts() -> None:
+    own = invoices(("INV-2026-000302", "C2", 123457))
+    pay = payments(("T1", 123457, "DUPONT LOGISTIQUE", "Paiement", IBAN_C2))
+    crowded = run(pd.concat([own, _crowd(123457, 10000)], ignore_index=True), pay)
+    assert links(crowded) == {("T1", "INV-2026-000302", 123457)}
+
+
+def _chance(paid: int, open_minor: np.ndarray) -> float:
+    pay = pd.DataFrame({"amount_minor": [paid], "cur": 0})
+    open_inv = pd.DataFrame({"open_minor": open_minor, "cur": 0})
+    return float(candidates.amount_chance(pay, open_inv)[0])
+
+
+def test_the_chance_of_an_amount_grows_with_the_open_invoices_around_it() -> None:
+    # 20,000 open amounts spread over 2,000 euros: 0.1 of an invoice expected per cent.
+    rng = np.random.default_rng(11)
+    sparse = _chance(500017, rng.integers(400000, 600000, 2000))
+    dense = _chance(500017, rng.integers(400000, 600000, 20000))
+    assert dense == pytest.approx(0.1, rel=0.2)
+    assert dense / sparse == pytest.approx(10, rel=0.3)
+
+
+def test_rupiah_in_whole_thousands_are_counted_in_thousands() -> None:
+    # Every rupiah amount is whole thousands (100,000 minor units): 2,000 of them within 5 %
+    # of IDR 5,123,000 crowd it as much as 2,000 euro amounts within 5 % of EUR 51.23.
+    rng = np.random.default_rng(12)
+    idr = _chance(512_300_000, rng.integers(4867, 5380, 2000) * 100_000)
+    eur = _chance(5123, rng.integers(4867, 5380, 2000))
+    assert eur == pytest.approx(2000 / 512, rel=0.1)
+    assert idr == pytest.approx(eur, rel=0.1)
+
+
+def test_a_whole_euro_amount_is_as_crowded_as_the_whole_euro_amounts_around_it() -> None:
+    # 10,000 amounts in cents and 1,000 in whole euros between EUR 950 and 1,050: about ten
+    # invoices share each whole-euro amount, about one each amount in cents.
+    rng = np.random.default_rng(13)
+    around = np.concatenate([rng.integers(95000, 105000, 10000),
+                             rng.integers(950, 1050, 1000) * 100])
+    assert _chance(100100, around) == pytest.approx(10, rel=0.3)
+    assert _chance(100123, around) == pytest.approx(1.1, rel=0.3)

@@ -33,7 +33,9 @@ _SEPARATORS = ";,\t|"
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y",
                  "%m-%d-%Y", "%Y%m%d", "%Y/%m/%d", "%d/%m/%y", "%m/%d/%y", "%d-%m-%y",
                  "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d %b %Y",
-                 "%d-%b-%Y", "%b %d, %Y")
+                 "%d-%b-%Y", "%b %d, %Y", "%d-%m-%Y %H:%M:%S", "%m-%d-%Y %H:%M:%S",
+                 "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S",
+                 "%d-%m-%Y %H:%M", "%m-%d-%Y %H:%M", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M")
 
 # Header names by field, lower-cased and without accents; the earlier a name, the better.
 NAMES: dict[str, tuple[str, ...]] = {
@@ -48,7 +50,8 @@ NAMES: dict[str, tuple[str, ...]] = {
         "datum provedeni", "data wykonania", "data ksiegowania operacji", "data mov.",
         "data mov", "data movimento", "data do movimento", "data lancamento",
         "data de lancamento", "konyvelesi datum", "konyveles datuma", "konyvelesi nap",
-        "created", "created utc", "created (utc)", "created date"),
+        "created", "created utc", "created (utc)", "created date", "settlement date",
+        "kuupaev", "tarih", "islem tarihi"),
     "value_date": ("value date", "valuta", "wertstellung", "valutadatum", "rentedatum",
         "date de valeur", "fecha valor", "data valuta", "data waluty", "valutadag", "arvopaiva",
         "valuteringsdato", "rentedato", "datum valuty", "data valor", "data-valor",
@@ -58,20 +61,22 @@ NAMES: dict[str, tuple[str, ...]] = {
         "value", "net amount", "amount eur", "betrag (€)", "montant (eur)", "belopp", "belob",
         "maara", "summa", "objem", "castka", "kwota transakcji", "suma", "belop",
         "amount in account currency", "importancia", "montante", "valor", "zauctovana castka",
-        "osszeg", "terheles osszege"),
+        "osszeg", "terheles osszege", "total amount", "total amount (incl. vat)", "tutar",
+        "islem tutari"),
     "debit": ("debit", "debit amount", "withdrawal", "withdrawals", "money out", "paid out",
         "soll", "lastschrift", "af", "debet", "debit (eur)", "debito", "cargo", "addebiti",
         "uscite", "obciazenia", "wydatki", "debit (€)", "utgift", "uttag", "udbetaling", "ut",
         "veloitus", "nosto", "obciazenie", "wyplaty", "odchozi", "ut fra konto", "ut av konto",
-        "uttak", "charge", "charges", "terheles"),
+        "uttak", "charge", "charges", "terheles", "deebet", "borc"),
     "credit": ("credit", "credit amount", "deposit", "deposits", "money in", "paid in", "haben",
         "gutschrift", "bij", "credit (eur)", "credito", "abono", "abonos", "accrediti", "entrate",
         "uznania", "wplywy", "credit (€)", "insattning", "inbetalning", "indbetaling", "in",
         "pano", "hyvitys", "uznanie", "prichozi", "inn pa konto", "inn", "innskudd",
-        "payment", "payments", "jovairas"),
+        "payment", "payments", "jovairas", "kreedit", "alacak"),
     "currency": ("currency", "ccy", "valuta", "wahrung", "waehrung", "valuta code", "munt",
         "devise", "monnaie", "divisa", "moneda", "waluta", "currency code", "devies", "valuutta",
-        "mena", "mynt", "waluta operacji", "moeda", "mena uctu", "deviza", "penznem"),
+        "mena", "mynt", "waluta operacji", "moeda", "mena uctu", "deviza", "penznem",
+        "valuuta", "doviz", "doviz cinsi", "para birimi"),
     "counterparty_name": ("counterparty", "counterparty name", "payee", "payer", "payee/payer",
         "name", "merchant", "beneficiary", "beguenstigter/zahlungspflichtiger",
         "begunstigter/zahlungspflichtiger", "zahlungsempfanger", "auftraggeber/empfanger",
@@ -82,12 +87,13 @@ NAMES: dict[str, tuple[str, ...]] = {
         "mottagare", "saaja/maksaja", "saaja", "maksaja", "nazev protiuctu",
         "nazwa odbiorcy/nadawcy", "modtager", "betalningsmottagare", "naam tegenpartij bevat",
         "navn", "nome", "partner neve", "kedvezmenyezett neve", "kedvezmenyezett",
-        "ellenoldali nev"),
+        "ellenoldali nev", "saaja/maksja nimi", "saaja/maksja"),
     "counterparty_iban": ("iban", "counterparty iban", "counterparty account", "iban/kontonummer",
         "kontonummer/iban", "iban zahlungsempfanger", "tegenrekening", "tegenrekening iban",
         "rekening tegenpartij", "compte", "iban contrepartie", "cuenta", "conto",
         "rachunek kontrahenta", "numer rachunku", "protiucet", "saajan tilinumero",
-        "saajan tilinumero ja pankin bic", "motkonto", "rachunek nadawcy/odbiorcy", "tilinumero"),
+        "saajan tilinumero ja pankin bic", "motkonto", "rachunek nadawcy/odbiorcy", "tilinumero",
+        "saaja/maksja konto"),
     "remittance_info": ("description", "reference", "memo", "details", "payment reference",
         "narrative", "transaction description", "verwendungszweck", "buchungstext",
         "vorgang/verwendungszweck", "umsatztext", "omschrijving", "mededelingen", "mededeling",
@@ -96,26 +102,29 @@ NAMES: dict[str, tuple[str, ...]] = {
         "remittance information", "beskrivning", "rubrik", "tekst", "viesti", "selitys",
         "meddelande", "zprava pro prijemce", "poznamka", "specifikation", "transaktionstext",
         "opis transakcji", "forklaring", "beskrivelse", "descricao", "descritivo",
-        "descricao do movimento", "zprava", "kozlemeny", "megjegyzes"),
+        "descricao do movimento", "zprava", "kozlemeny", "megjegyzes", "aciklama"),
     "transaction_id": ("transaction id", "transaction reference", "id", "reference number",
         "transaktions-id", "referenz", "kenmerk", "reference operation", "numero de transaction",
         "id pohybu", "arkistointitunnus", "transactienummer", "radnummer", "id transakce",
-        "balance transaction id", "tranzakcio azonosito"),
+        "balance transaction id", "tranzakcio azonosito", "arhiveerimistunnus", "dekont no"),
     "sign": ("debit/credit", "af bij", "d/c", "cr/dr", "soll/haben", "credit/debit", "s/h",
-        "debit credit", "t/j", "terheles/jovairas", "d/h"),
+        "debit credit", "t/j", "terheles/jovairas", "d/h", "deebet/kreedit (d/c)",
+        "deebet/kreedit", "borc/alacak"),
     "status": ("status", "state", "estado", "stato", "stav", "allapot"),
     "balance": ("balance", "running balance", "saldo", "bokfort saldo", "kontostand", "solde",
         "saldo po operacji", "saldo na koncie", "available balance", "ledger balance", "zustatek",
-        "saldo contabilistico", "saldo disponivel", "egyenleg"),
+        "saldo contabilistico", "saldo disponivel", "egyenleg", "bakiye"),
     "account": ("account", "account number", "iban account", "auftragskonto", "konto", "rekening",
         "rekeningnummer", "numero de compte", "my account", "own account", "rachunek",
-        "cislo uctu", "szamlaszam", "conta"),
+        "cislo uctu", "szamlaszam", "conta", "kliendi konto"),
 }
 _REQUIRED = ("booking_date",)
 _PENDING = {"reserverat", "reserveret", "reservert", "pending", "vorgemerkt", "reserviert",
             "varaus", "in behandeling", "en cours", "en attente", "pendiente", "in attesa",
             "oczekujaca", "blokada", "rezervace", "authorised", "authorized", "pendente",
-            "fuggoben", "zpracovava se"}
+            "fuggoben", "zpracovava se", "offen", "ausstehend"}
+_NOT_BOOKED = _PENDING | {"declined", "rejected", "refused", "cancelled", "canceled", "failed",
+                         "reversed", "reverted", "abgelehnt", "storniert", "void"}
 _BOOKED = ("completed", "posted", "booked", "gebucht", "umsatz gebucht", "settled", "cleared",
            "sent",
            "concluido", "zauctovano", "teljesitett")
@@ -159,7 +168,8 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     else:
         line, header = table[header_at]
         names = [c.strip().lstrip("\ufeff") for c in header]
-        body = [cells for _, cells in table[header_at + 1:header_at + 1 + _SAMPLE]]
+        body = _without_footer([cells for _, cells in
+                                table[header_at + 1:header_at + 1 + _SAMPLE]])
         columns = _placed(names, body, source, line)
     date_column = names[columns["booking_date"]]
     amount_cols = [columns[f] for f in ("amount", "debit", "credit") if f in columns]
@@ -193,7 +203,8 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
                      "profile, or the default_currency setting)")
     invert = _card_sign(names, columns, body, source, line, decimal, thousands, notes)
     _refuse_unsigned(names, columns, body, source, line)
-    status_booked = _booked(columns, body)
+    _refuse_disagreeing_marks(names, columns, body, source, line)
+    status_booked = _booked(names, columns, body, source, line)
     if not status_booked:
         mapped.pop("status", None)
     ibans = set(re.findall(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b", preamble))
@@ -305,15 +316,33 @@ def _balance_rows(separator: str) -> str:
             f"(?:{sep}{other})*$")
 
 
+# The sign or abbreviation a bank prints for its own currency instead of the ISO code.
+_LOCAL_CODES = {"TL": "TRY", "YTL": "TRY", "KČ": "CZK", "ZŁ": "PLN", "FT": "HUF", "LEI": "RON",
+                "€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"}
+
+
 def _preamble_currency(preamble: list[tuple[int, list[str]]], notes: list[str]) -> str | None:
-    """The currency a preamble line states as "Currency;EUR" ("Moeda", "Währung", "Měna"):
-    its first cell a currency column's name, its next filled cell an ISO code."""
+    """The currency a preamble line states as "Currency;EUR" ("Moeda", "Währung", "Döviz
+    Cinsi:;TL"): its first cell a currency column's name, its next filled cell an ISO code
+    or the bank's local abbreviation; else the one ISO code an account line names among its
+    words ("Conta ;0412012345600 - EUR - Conta Extracto")."""
+    found = set()
     for _, cells in preamble:
         filled = [c.strip().rstrip(":").strip() for c in cells if c.strip()]
-        if (len(filled) == 2 and fold(filled[0]) in NAMES["currency"]
-                and re.fullmatch(r"[A-Z]{3}", filled[1]) and is_currency(filled[1])):
-            notes.append(f"currency {filled[1]} from the line {filled[0]!r} above the header")
-            return filled[1]
+        if len(filled) != 2:
+            continue
+        key, value = fold(filled[0]), filled[1]
+        code = _LOCAL_CODES.get(value.upper(), value)
+        if key in NAMES["currency"] and re.fullmatch(r"[A-Z]{3}", code) and is_currency(code):
+            notes.append(f"currency {code} from the line {filled[0]!r} above the header")
+            return code
+        if key in NAMES["account"]:
+            found |= {(c, filled[0]) for c in re.findall(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])",
+                                                        value) if is_currency(c)}
+    if len({c for c, _ in found}) == 1:
+        code, key = found.pop()
+        notes.append(f"currency {code} from the account line {key!r} above the header")
+        return code
     return None
 
 
@@ -384,6 +413,24 @@ def _refuse_unsigned(names: list[str], columns: dict[str, int], body: list[list[
                               "says money in or out, inference cannot tell which is which (set "
                               "a sign column with debit_values and credit_values); " + HOW,
                               line, names[columns["amount"]])
+
+
+def _refuse_disagreeing_marks(names: list[str], columns: dict[str, int],
+                              body: list[list[str]], source: str, line: int) -> None:
+    """InferenceUnsure for signed amounts beside a debit/credit column that contradicts
+    them (a negative amount marked credit): the mark would sign the row, and which of the
+    two the bank meant nothing tells. Amounts that agree with their marks (LHV's signed
+    Summa beside D/C) are read."""
+    if "amount" not in columns or "sign" not in columns:
+        return
+    for row in body:
+        value, mark = _decimal(_at(row, columns["amount"])), fold(_at(row, columns["sign"]))
+        if not value or value > 0 or mark not in _SIGN_WORDS:
+            continue  # unsigned amounts take their sign from the mark
+        if mark not in _DEBIT_WORDS:
+            raise InferenceUnsure(source, f"column {names[columns['sign']]!r} marks a negative "
+                                  f"amount ({_at(row, columns['amount'])}) as money in; "
+                                  + HOW, line, names[columns["sign"]])
 
 
 _NO_HEADER = ("no header row found: a bank CSV needs a row of column names above its "
@@ -591,12 +638,21 @@ def _placed(names: list[str], body: list[list[str]], source: str, line: int
     return columns
 
 
-def _booked(columns: dict[str, int], body: list[list[str]]) -> tuple[str, ...]:
-    """Status values meaning booked ("Gebucht", "COMPLETED"), when there is a status column."""
+def _booked(names: list[str], columns: dict[str, int], body: list[list[str]], source: str,
+            line: int) -> tuple[str, ...]:
+    """Status values meaning booked ("Gebucht", "COMPLETED", "settled"), when there is a
+    status column. InferenceUnsure when its values say some rows are not booked (pending,
+    declined) and none says which are: reading them all would count what never moved."""
     if "status" not in columns:
         return ()
     values = {_at(r, columns["status"]) for r in body}
-    return tuple(sorted(v for v in values if fold(v) in _BOOKED))
+    booked = tuple(sorted(v for v in values if fold(v) in _BOOKED))
+    unbooked = sorted(v for v in values if fold(v) in _NOT_BOOKED)
+    if unbooked and not booked:
+        raise InferenceUnsure(source, f"column {names[columns['status']]!r} says rows are "
+                              f"{' or '.join(repr(v) for v in unbooked)} but no value there "
+                              "means booked; " + HOW, line, names[columns["status"]])
+    return booked
 
 
 HOW = ("write a profile for it (dunwell statement profile infer FILE -o NAME.yaml gives a "
@@ -680,6 +736,17 @@ def _header_row(table: list[tuple[int, list[str]]]) -> int | None:
             if below and len(same) >= max(1, len(below) - 1) and dated:
                 return i
     return None
+
+
+def _without_footer(body: list[list[str]]) -> list[list[str]]:
+    """The rows below the header less those after the last row holding a date: a footer
+    (the closing balance, "Alter Kontostand";"8.412,37 EUR") says nothing of the columns.
+    Reading still meets it: skipped as undated or as a balance row, else refused."""
+    end = len(body)
+    while end and not any(_is_date(c.strip(), f) for c in body[end - 1]
+                          if re.search(r"\d", c) for f in _DATE_FORMATS):
+        end -= 1
+    return body[:end]
 
 
 def _looks_number_or_date(cell: str) -> bool:
@@ -857,13 +924,14 @@ def _date_formats(values: list[str], order: str | None = None) -> tuple[str, ...
     if not filled:
         return ()
     fits = [f for f in _DATE_FORMATS if all(_is_date(v, f) for v in filled)]
-    if {"%d-%m-%Y", "%m-%d-%Y"} <= set(fits):  # dashes: day first unless USD says month
-        fits.remove("%d-%m-%Y" if order == "month" else "%m-%d-%Y")
-    for day, month in (("%d/%m/%Y", "%m/%d/%Y"), ("%d/%m/%y", "%m/%d/%y")):
-        if {day, month} <= set(fits):
-            if order is None:
-                return ()  # 01/02/2025: January or February? Refuse rather than guess.
-            fits.remove(month if order == "day" else day)
+    for day in [f for f in fits if "%m" in f and f.index("%d") < f.index("%m")]:
+        month = day.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m")
+        if month not in fits:
+            continue
+        if order is None and not day.startswith("%d-"):
+            return ()  # 01/02/2025: January or February? Refuse rather than guess.
+        # dashes: day first unless USD says month
+        fits.remove(day if order == "month" else month)
     return (fits[0],) if fits else ()
 
 

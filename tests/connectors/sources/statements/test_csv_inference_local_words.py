@@ -1,0 +1,166 @@
+"""Inference on conventions real exports share, each written here small: a word in the
+date column for pending rows, a footer below the rows, a key/value preamble naming the
+currency in the bank's own abbreviation or on the account line, Estonian and Turkish
+column names, a signed amount beside a debit/credit mark, a status column of settled,
+pending and declined rows, dates with a time, and a checking account whose AUTOPAY rows
+are bills paid. The blind corpora in bench/ measure them on whole exports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from dunwell.connectors.sources.statements import infer_profile, read_statement
+from dunwell.connectors.sources.statements.csv_infer import InferenceUnsure
+from dunwell.errors import FormatNotRecognised, InputError
+
+
+def _amounts(imp) -> list[Decimal]:
+    return [t.amount for t in imp.transactions]
+
+
+_GIRO = (';\n"Umsätze Girokonto";"Zeitraum: 30 Tage";\n'
+         '"Neuer Kontostand";"1.215,10 EUR";\n\n'
+         '"Buchungstag";"Wertstellung (Valuta)";"Vorgang";"Buchungstext";"Umsatz in EUR";\n'
+         '"offen";"28.11.2026";"Visa-Umsatz";"Tankstelle Karte Nr. 4871";"-64,90";\n'
+         '"23.11.2026";"23.11.2026";"Überweisung";"Auftraggeber: Brandt";"1.170,79";\n'
+         '"21.11.2026";"21.11.2026";"Lastschrift";"Empfänger: REWE Markt";"-55,69";\n'
+         '\n"Alter Kontostand";"100,00 EUR";\n')
+
+
+def test_rows_dated_offen_are_pending_and_a_balance_footer_is_no_row(write) -> None:
+    imp = read_statement(write("giro.csv", _GIRO.encode("cp1252")))
+    assert _amounts(imp) == [Decimal("1170.79"), Decimal("-55.69")]
+    assert {t.currency for t in imp.transactions} == {"EUR"}
+    assert any("pending" in w and "'offen'" in w for w in imp.warnings)
+
+
+_CAIXA = ("Consultar saldos e movimentos à ordem - 05-12-2026\n\n"
+          "Conta ;0412012345600 - EUR - Conta Extracto\nData de início ;01-10-2026\n"
+          "Data de fim ;30-11-2026\n\n"
+          "Data mov. ;Data valor ;Descrição ;Débito ;Crédito ;Saldo contabilístico ;"
+          "Saldo disponível ;Categoria ;\n"
+          "01-10-2026;01-10-2026;TRF DE LUSOTECH LDA;;3.185,21;15.229,31;15.229,31;Outros;\n"
+          "01-10-2026;01-10-2026;DD MEO SA;967,90;;14.261,41;14.261,41;Outros;\n"
+          "03-10-2026;03-10-2026;PAG SERV AT IMPOSTOS;1.000,00;;13.261,41;13.261,41;Outros;\n"
+          " ; ; ;Saldo contabilístico ;13.261,41 EUR ;\n")
+
+
+def test_a_footer_below_the_rows_leaves_the_debit_and_credit_columns_placed(write) -> None:
+    imp = read_statement(write("caixa.csv", _CAIXA.encode("cp1252")), currency="EUR")
+    assert _amounts(imp) == [Decimal("3185.21"), Decimal("-967.90"), Decimal("-1000.00")]
+
+
+def test_the_one_currency_code_on_the_account_line_above_the_header_is_the_currency(
+        write) -> None:
+    imp = read_statement(write("caixa.csv", _CAIXA.encode("cp1252")))
+    assert {t.currency for t in imp.transactions} == {"EUR"}
+    assert any("account line 'Conta'" in w for w in imp.warnings)
+
+
+def test_an_account_line_naming_two_currencies_gives_none(write) -> None:
+    text = _CAIXA.replace("- EUR - Conta", "- EUR - USD - Conta")
+    with pytest.raises(InputError, match="--currency"):
+        read_statement(write("caixa.csv", text.encode("cp1252")))
+
+
+_GARANTI = ("Hesap Hareketleri\nMüşteri Adı Soyadı:;DERİN YAZILIM LTD.\n"
+            "IBAN:;TR32 0006 2000 1230 0006 2912 34\nDöviz Cinsi:;TL\n"
+            "Tarih Aralığı:;01.10.2026 - 30.11.2026\n\n"
+            "Tarih;Açıklama;Etiket;Tutar;Bakiye;Dekont No\n"
+            "27.10.2026;BSMV/MASRAF;Gider;-15.259,38;184.731,04;496512011\n"
+            "22.10.2026;FAST GELEN - ÖZGÜR GIDA;Gelir;117.445,31;199.990,42;749778571\n"
+            "21.10.2026;İSKİ SU FATURASI;Gider;-29.868,48;82.545,11;372832536\n")
+
+
+def test_turkish_names_and_a_currency_line_in_the_local_abbreviation(write) -> None:
+    imp = read_statement(write("garanti.csv", _GARANTI.encode("cp1254")))
+    assert _amounts(imp) == [Decimal("-15259.38"), Decimal("117445.31"), Decimal("-29868.48")]
+    assert {t.currency for t in imp.transactions} == {"TRY"}
+    assert [t.transaction_id for t in imp.transactions][0] == "496512011"
+
+
+def _lhv(rows: list[tuple[str, str]]) -> str:
+    head = ('\ufeff"Kliendi konto","Dokumendi number","Kuupäev","Saaja/maksja konto",'
+            '"Saaja/maksja nimi","Deebet/Kreedit (D/C)","Summa","Arhiveerimistunnus",'
+            '"Selgitus","Valuuta"\n')
+    return head + "".join(
+        f'"EE717700771001735865","{n}","2026-10-0{n}","EE458237244525620693","Kask OÜ",'
+        f'"{mark}","{value}","202657327111675{n}","Arve nr {n}","EUR"\n'
+        for n, (mark, value) in enumerate(rows, start=1))
+
+
+def test_estonian_names_and_a_signed_amount_beside_a_mark_that_agrees(write) -> None:
+    rows = [("C", "1351.13"), ("D", "-2343.13"), ("C", "3021.99"), ("D", "-823.23")]
+    imp = read_statement(write("lhv.csv", _lhv(rows)))
+    assert _amounts(imp) == [Decimal(v) for _, v in rows]
+    assert {t.currency for t in imp.transactions} == {"EUR"}
+    assert imp.transactions[0].counterparty_name == "Kask OÜ"
+
+
+def test_a_negative_amount_marked_credit_is_refused_not_signed_by_the_mark(write) -> None:
+    rows = [("C", "1351.13"), ("C", "-2343.13"), ("C", "3021.99"), ("D", "-823.23")]
+    with pytest.raises(FormatNotRecognised, match="marks a negative amount"):
+        read_statement(write("lhv.csv", _lhv(rows)))
+
+
+_QONTO = ("Status;Settlement date (UTC);Operation date (UTC);Total amount (incl. VAT);Currency;"
+          "Local amount;Local currency;Counterparty name;Transaction ID\n"
+          "declined;;29-11-2026 08:00:31;-1240,00;EUR;-1240,00;EUR;Apple Store;3bae80\n"
+          "pending;;28-11-2026 08:01:31;-89,00;EUR;-89,00;EUR;Adobe;e42039\n"
+          "settled;18-10-2026 09:02:00;18-10-2026 08:02:31;-2334,47;EUR;-2334,47;EUR;AWS;a78303\n"
+          "settled;17-10-2026 09:04:00;17-10-2026 08:04:31;-252,78;EUR;-217,39;GBP;Uber BV;b5c02f\n"
+          "settled;14-10-2026 09:06:00;14-10-2026 08:06:31;4881,25;EUR;4881,25;EUR;Atelier;21703\n")
+
+
+def test_settled_rows_are_booked_and_the_local_amount_is_not_the_amount(write) -> None:
+    imp = read_statement(write("qonto.csv", _QONTO))
+    assert _amounts(imp) == [Decimal("-2334.47"), Decimal("-252.78"), Decimal("4881.25")]
+    assert {t.currency for t in imp.transactions} == {"EUR"}
+    assert imp.transactions[0].booking_date.isoformat() == "2026-10-18"
+    assert any("not booked" in w and "declined" in w for w in imp.warnings)
+
+
+def test_a_status_column_with_pending_rows_and_no_booked_word_is_refused(write) -> None:
+    text = _QONTO.replace("settled;", "done;")
+    with pytest.raises(FormatNotRecognised, match="'declined' or 'pending'"):
+        read_statement(write("qonto.csv", text))
+
+
+@pytest.mark.parametrize(("currency", "first"), [("USD", "2026-01-02"), ("EUR", "2026-02-01")])
+def test_slashed_dates_with_a_time_are_day_or_month_first_as_the_currency_says(
+        write, currency: str, first: str) -> None:
+    text = ("Date,Description,Amount\n01/02/2026 10:15,SHOP,-5.00\n"
+            "03/02/2026 11:00,SHOP,-7.00\n")
+    imp = read_statement(write("timed.csv", text), currency=currency)
+    assert imp.transactions[0].booking_date.isoformat() == first
+
+
+def test_slashed_dates_with_a_time_and_no_currency_are_refused_not_guessed(write) -> None:
+    text = "Date,Description,Amount\n01/02/2026 10:15,SHOP,-5.00\n03/02/2026 11:00,SHOP,-7.00\n"
+    with pytest.raises(InferenceUnsure, match="no one date format"):
+        infer_profile(write("timed.csv", text))
+
+
+_USAA = ("Date,Description,Original Description,Category,Amount,Status\n"
+         "2026-12-01,Zelle From K Nguyen,ZELLE FROM K NGUYEN,Income,250.00,Pending\n"
+         "2026-10-26,Cps Energy Billpay,CPS ENERGY BILLPAY,Shopping,-639.13,Posted\n"
+         "2026-10-25,Usaa P&C Int Autopay,USAA P&C INT AUTOPAY,Shopping,-1130.53,Posted\n"
+         "2026-10-23,Zelle From J Ramirez,ZELLE FROM J RAMIREZ,Income,861.54,Posted\n"
+         "2026-10-21,Amazon Mktpl*2K4,AMAZON MKTPL*2K4,Shopping,-50.72,Posted\n"
+         "2026-10-20,H-E-B,H-E-B #592 SAN ANTONIO TX,Shopping,-903.72,Posted\n")
+
+
+def test_autopay_rows_paid_out_like_the_others_are_a_checking_account_not_a_card(
+        write) -> None:
+    imp = read_statement(write("usaa.csv", _USAA), currency="USD")
+    assert _amounts(imp) == [Decimal("-639.13"), Decimal("-1130.53"), Decimal("861.54"),
+                             Decimal("-50.72"), Decimal("-903.72")]
+    assert any("not booked" in w and "Pending" in w for w in imp.warnings)
+
+
+def test_autopay_rows_positive_like_most_others_are_still_refused(write) -> None:
+    text = _USAA.replace(",-", ",").replace(",861.54,", ",-861.54,")
+    with pytest.raises(FormatNotRecognised, match="card export"):
+        read_statement(write("usaa.csv", text), currency="USD")

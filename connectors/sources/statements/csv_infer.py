@@ -111,10 +111,11 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     status_booked = _booked(names, columns, body, source, line)
     if not status_booked:
         mapped.pop("status", None)
-    ibans = set(re.findall(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b", preamble))
+    ibans = _preamble_ibans(preamble)
+    first = re.search(rf"\b({_IBAN})\b", preamble)  # what the pattern reads as the account
     account_pattern = None
-    if "account" not in columns and len(ibans) == 1:
-        account_pattern = r"\b([A-Z]{2}\d{2}[A-Z0-9]{10,30})\b"
+    if "account" not in columns and ibans == {(first.group(1) if first else "").replace(" ", "")}:
+        account_pattern = rf"\b({_IBAN})\b"
         notes.append(f"account {next(iter(ibans))} from the lines above the header")
     debit_values, credit_values = CsvProfile.debit_values, CsvProfile.credit_values
     if "sign" in columns:  # every word for debit and credit, also those not in the sample
@@ -171,6 +172,22 @@ def _preamble_currency(preamble: list[tuple[int, list[str]]], notes: list[str]) 
     return None
 
 
+# An IBAN printed whole or in groups of four ("FI12 1234 5600 0123 45").
+_IBAN = r"[A-Z]{2}\d{2}(?:[A-Z0-9]{10,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)"
+
+
+def _preamble_ibans(preamble: str) -> set[str]:
+    """The IBANs above the header, spaces removed. One printed in groups and followed by a
+    short word ("... 0123 45 EUR") is cut back to the groups that make it valid; one
+    valid at no length is kept whole, so its country gives no currency."""
+    found = set()
+    for match in re.finditer(rf"\b{_IBAN}\b", preamble):
+        groups = match.group(0).split(" ")
+        whole = [("".join(groups[:n])) for n in range(len(groups), 2, -1)]
+        found.add(next((g for g in whole if iban_valid(g)), "".join(groups)))
+    return found
+
+
 def _account_currency(preamble: str, columns: dict[str, int], body: list[list[str]],
                       notes: list[str]) -> str | None:
     """The national currency of the account's IBAN country (the account column, else the
@@ -179,7 +196,7 @@ def _account_currency(preamble: str, columns: dict[str, int], body: list[list[st
     found = {v.replace(" ", "").upper() for v in
              ([cell_at(r, columns["account"]) for r in body] if "account" in columns else [])}
     if not found:
-        found = set(re.findall(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b", preamble))
+        found = _preamble_ibans(preamble)
     countries = {i[:2] for i in found if iban_valid(i)}
     if len(countries) != 1 or len(found) != sum(iban_valid(i) for i in found):
         return None

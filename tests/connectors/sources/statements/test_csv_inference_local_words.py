@@ -1,9 +1,10 @@
 """Inference on conventions real exports share, each written here small: a word in the
 date column for pending rows, a footer below the rows, a key/value preamble naming the
-currency in the bank's own abbreviation or on the account line, Estonian and Turkish
-column names, a signed amount beside a debit/credit mark, a status column of settled,
-pending and declined rows, dates with a time, and a checking account whose AUTOPAY rows
-are bills paid. The blind corpora in bench/ measure them on whole exports."""
+currency in the bank's own abbreviation, on the account line or by a grouped IBAN,
+Estonian and Turkish (Windows-1254) column names, a signed amount beside a debit/credit
+mark, a status column of settled, pending and declined rows, dates with a time, and a
+checking account whose AUTOPAY rows are bills paid. The blind corpora in bench/ measure
+them on whole exports."""
 
 from __future__ import annotations
 
@@ -79,6 +80,17 @@ def test_turkish_names_and_a_currency_line_in_the_local_abbreviation(write) -> N
     assert _amounts(imp) == [Decimal("-15259.38"), Decimal("117445.31"), Decimal("-29868.48")]
     assert {t.currency for t in imp.transactions} == {"TRY"}
     assert [t.transaction_id for t in imp.transactions][0] == "496512011"
+    assert imp.transactions[2].remittance_info == "İSKİ SU FATURASI"  # Windows-1254
+
+
+def test_an_iban_in_groups_of_four_above_the_header_gives_the_account_and_currency(
+        write) -> None:
+    text = ("Rekening;BE68 5390 0754 7034\nPeriode;01/07/2026 - 31/07/2026\n\n"
+            "Boekingsdatum;Omschrijving;Bedrag\n"
+            + "".join(f"0{n}/07/2026;Colruyt {n};-{n}2,50\n" for n in range(1, 6)))
+    imp = read_statement(write("belfius.csv", text))
+    assert {t.currency for t in imp.transactions} == {"EUR"}
+    assert {t.account for t in imp.transactions} == {"BE68539007547034"}
 
 
 def _lhv(rows: list[tuple[str, str]]) -> str:

@@ -280,14 +280,22 @@ def _booked(names: list[str], columns: dict[str, int], body: list[list[str]], so
             line: int) -> tuple[str, ...]:
     """Status values meaning booked ("Gebucht", "COMPLETED", "settled"), when there is a
     status column. InferenceUnsure when its values say some rows are not booked (pending,
-    declined) and none says which are: reading them all would count what never moved."""
+    declined) and none says which are: reading them all would count what never moved; or
+    when beside booked ones it holds a value inference does not know: skipping those rows
+    could drop money that moved."""
     if "status" not in columns:
         return ()
     values = {cell_at(r, columns["status"]) for r in body}
     booked = tuple(sorted(v for v in values if fold(v) in BOOKED))
     unbooked = sorted(v for v in values if fold(v) in NOT_BOOKED)
+    unknown = sorted(v for v in values if v and fold(v) not in (*BOOKED, *NOT_BOOKED))
+    column = names[columns["status"]]
     if unbooked and not booked:
-        raise InferenceUnsure(source, f"column {names[columns['status']]!r} says rows are "
+        raise InferenceUnsure(source, f"column {column!r} says rows are "
                               f"{' or '.join(repr(v) for v in unbooked)} but no value there "
-                              "means booked; " + HOW, line, names[columns["status"]])
+                              "means booked; " + HOW, line, column)
+    if booked and unknown:
+        raise InferenceUnsure(source, f"column {column!r} holds {', '.join(map(repr, unknown))} "
+                              f"beside the booked {', '.join(map(repr, booked))}: whether those "
+                              "rows are booked inference cannot tell; " + HOW, line, column)
     return booked

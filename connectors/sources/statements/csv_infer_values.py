@@ -26,7 +26,9 @@ DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%m/%d/%Y", "%d-
                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d %b %Y",
                 "%d-%b-%Y", "%b %d, %Y", "%d-%m-%Y %H:%M:%S", "%m-%d-%Y %H:%M:%S",
                 "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S",
-                "%d-%m-%Y %H:%M", "%m-%d-%Y %H:%M", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M")
+                "%d-%m-%Y %H:%M", "%m-%d-%Y %H:%M", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M",
+                "%Y.%m.%d", "%Y.%m.%d.", "%d-%b-%y", "%d %B %Y", "%Y-%m-%dT%H:%M:%S",
+                "%Y-%m-%dT%H:%M:%SZ", "%Y/%m/%d %H:%M:%S")
 
 
 class InferenceUnsure(InputError):
@@ -41,11 +43,11 @@ MIN_ROWS = 5
 
 
 # Debit/credit marks: English, Dutch, German Soll/Haben (S/H), Italian/Portuguese,
-# Hungarian Terhelés/Jóváírás (T/J).
-DEBIT_WORDS = {"d", "dr", "debit", "debet", "af", "s", "soll", "debito", "db", "t", "terheles"}
-
-
-CREDIT_WORDS = {"c", "cr", "credit", "bij", "h", "haben", "credito", "cd", "j", "jovairas"}
+# Hungarian Terhelés/Jóváírás (T/J), the Baltic D/K (Deebet/Kreedit, Debetas/Kreditas).
+DEBIT_WORDS = {"d", "dr", "debit", "debet", "af", "s", "soll", "debito", "db", "t", "terheles",
+               "deebet", "debetas", "debets"}
+CREDIT_WORDS = {"c", "cr", "credit", "bij", "h", "haben", "credito", "cd", "j", "jovairas",
+                "k", "kredit", "kreedit", "kreditas", "kredits"}
 
 
 SIGN_WORDS = DEBIT_WORDS | CREDIT_WORDS
@@ -163,7 +165,10 @@ def number_format_of(values: list[str]) -> tuple[str | None, str]:
     return decimal, thousands + extra
 
 
-_SYMBOLS = ("€", "$", "£", "EUR", "USD", "GBP", "CHF", "PLN", "zł", "kr")
+_SYMBOLS = ("R$", "€", "$", "£", "EUR", "USD", "GBP", "CHF", "PLN", "zł", "kr", "Kč", "Ft", "TL")
+# Symbols that name one currency each ($ names a dozen).
+_SYMBOL_CODES = (("€", "EUR"), ("£", "GBP"), ("R$", "BRL"), ("zł", "PLN"), ("Kč", "CZK"),
+                 ("Ft", "HUF"), ("TL", "TRY"))
 
 
 def without_symbols(value: str) -> str:
@@ -198,7 +203,7 @@ def symbol_currency(values: list[str]) -> str | None:
     """The currency every amount carries: a symbol that names one currency (€, £; not $,
     which is a dozen currencies) or the same ISO code ("-1 234,56 PLN")."""
     filled = [v for v in values if v.strip()]
-    for symbol, code in (("€", "EUR"), ("£", "GBP")):
+    for symbol, code in _SYMBOL_CODES:
         if filled and all(symbol in v for v in filled):
             return code
     codes = {m.group(1) for v in filled

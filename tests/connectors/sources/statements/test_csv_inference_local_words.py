@@ -176,3 +176,56 @@ def test_autopay_rows_positive_like_most_others_are_still_refused(write) -> None
     text = _USAA.replace(",-", ",").replace(",861.54,", ",-861.54,")
     with pytest.raises(FormatNotRecognised, match="card export"):
         read_statement(write("usaa.csv", text), currency="USD")
+
+
+@pytest.mark.parametrize(("header", "rows"), [
+    ("Data tranzactiei;Descriere;Debit;Credit;Sold", ["02.11.2026;Plata;150,00;;850,00",
+                                                     "03.11.2026;Incasare;;1.200,50;2.050,50"]),
+    ("Datum knjiženja;Opis;Isplata;Uplata;Stanje", ["02.11.2026;Račun;150,00;;850,00",
+                                                    "03.11.2026;Uplata;;1.200,50;2.050,50"]),
+    ("Data;Descrizione operazione;Dare;Avere", ["02/11/2026;Bonifico;150,00;",
+                                                "03/11/2026;Accredito;;1.200,50"]),
+    ("Buchungsdatum;Buchungstext;Belastung;Gutschrift;Saldo",
+     ["02.11.2026;Zahlung;150.00;;850.00", "03.11.2026;Eingang;;1200.50;2050.50"]),
+    ("Date;Narration;Withdrawal Amt.;Deposit Amt.;Closing Balance",
+     ["02/11/26;UPI-SWIGGY;150.00;;850.00", "03/11/26;NEFT CR-ACME;;1200.50;2050.50"]),
+    ("Fecha;Descripción;Monto", ["02/11/2026;OXXO;-150,00", "03/11/2026;SPEI RECIBIDO;1200,50"]),
+])
+def test_debit_credit_and_amount_names_in_more_languages(write, header: str,
+                                                          rows: list[str]) -> None:
+    imp = read_statement(write("bank.csv", "\n".join([header, *rows]) + "\n"), currency="EUR")
+    assert _amounts(imp) == [Decimal("-150.00"), Decimal("1200.50")]
+
+
+def test_a_baltic_d_k_column_signs_unsigned_amounts(write) -> None:
+    text = ('"Kuupäev","Saaja/Maksja","Selgitus","Summa","Valuuta","D/K"\n'
+            '"02.11.2026","Telia Eesti AS","Arve 1","150.00","EUR","D"\n'
+            '"03.11.2026","Kask OÜ","Arve 2","1200.50","EUR","K"\n')
+    imp = read_statement(write("swedbank.csv", text))
+    assert _amounts(imp) == [Decimal("-150.00"), Decimal("1200.50")]
+
+
+@pytest.mark.parametrize("dates", [("2026.11.02.", "2026.11.03."),
+                                   ("2026-11-02T09:15:00", "2026-11-03T10:00:00"),
+                                   ("02-Nov-26", "03-Nov-26")])
+def test_dates_written_year_first_with_dots_or_iso_with_a_time_or_a_month_name(
+        write, dates: tuple[str, str]) -> None:
+    text = f"Date;Text;Amount\n{dates[0]};A;-150,00\n{dates[1]};B;1200,50\n"
+    imp = read_statement(write("dated.csv", text), currency="EUR")
+    assert [t.booking_date.isoformat() for t in imp.transactions] == ["2026-11-02", "2026-11-03"]
+
+
+@pytest.mark.parametrize(("sign", "code"), [("TL", "TRY"), ("Kč", "CZK"), ("R$", "BRL")])
+def test_a_local_currency_sign_on_every_amount_gives_the_currency(write, sign: str,
+                                                                   code: str) -> None:
+    text = (f"Date;Text;Amount\n02.11.2026;A;-150,00 {sign}\n"
+            f"03.11.2026;B;1.200,50 {sign}\n")
+    imp = read_statement(write("signed.csv", text))
+    assert _amounts(imp) == [Decimal("-150.00"), Decimal("1200.50")]
+    assert {t.currency for t in imp.transactions} == {code}
+
+
+def test_a_status_value_unknown_beside_booked_ones_is_refused_not_skipped(write) -> None:
+    text = _QONTO.replace("declined;", "on hold;")
+    with pytest.raises(FormatNotRecognised, match="'on hold' beside the booked 'settled'"):
+        read_statement(write("qonto.csv", text))

@@ -31,7 +31,17 @@ from .csv_infer_layout import (
     spaced_after_separator,
     without_footer,
 )
-from .csv_infer_names import BOOKED, NAMES, NOT_BOOKED, PENDING, fold, known_names, place_columns
+from .csv_infer_names import (
+    BOOKED,
+    FEE,
+    NAMES,
+    NET,
+    NOT_BOOKED,
+    PENDING,
+    fold,
+    known_names,
+    place_columns,
+)
 from .csv_infer_values import (
     CREDIT_WORDS,
     DEBIT_WORDS,
@@ -44,6 +54,7 @@ from .csv_infer_values import (
     date_order,
     fitting_date_formats,
     number_format_of,
+    runs_as_balance,
     symbol_currency,
     symbols_in,
     to_decimal,
@@ -108,6 +119,7 @@ def infer(text: str, source: str, name: str = "inferred", currency: str | None =
     invert = _card_sign(names, columns, body, source, line, decimal, thousands, notes)
     _refuse_unsigned(names, columns, body, source, line)
     _refuse_disagreeing_marks(names, columns, body, source, line)
+    mapped.update(_fee_column(names, columns, body, source, line, notes))
     status_booked = _booked(names, columns, body, source, line)
     if not status_booked:
         mapped.pop("status", None)
@@ -255,6 +267,36 @@ def _refuse_unsigned(names: list[str], columns: dict[str, int], body: list[list[
                               "says money in or out, inference cannot tell which is which (set "
                               "a sign column with debit_values and credit_values); " + HOW,
                               line, names[columns["amount"]])
+
+
+def _fee_column(names: list[str], columns: dict[str, int], body: list[list[str]],
+                source: str, line: int, notes: list[str]) -> dict[str, tuple[str, ...]]:
+    """A Fee column beside one amount column (Revolut's), when any fee is not zero: booked
+    as its own row when the running balance moves by the amount less the fee, left out
+    when it moves by the amount alone (the fee is in it); InferenceUnsure when no balance
+    says which, as either reading could be a wrong sum. {} when there is no such fee."""
+    if "amount" not in columns or fold(names[columns["amount"]]) in NET:
+        return {}  # a Gross/Fee/Net report's net already has the fee taken off
+    at = next((i for i, n in enumerate(names) if fold(n) in FEE), None)
+    if at is None or not any(to_decimal(cell_at(r, at)) for r in body):
+        return {}
+    rows = [r for r in body if "balance" in columns and cell_at(r, columns["balance"])]
+    fees = [abs(to_decimal(cell_at(r, at)) or 0) for r in rows]
+    if any(fees):  # a fee the balance saw: it tells whether the amount holds it
+        balance = [to_decimal(cell_at(r, columns["balance"])) for r in rows]
+        amounts = [to_decimal(cell_at(r, columns["amount"])) for r in rows]
+        if runs_as_balance(balance, [a - f if a is not None else None
+                                     for a, f in zip(amounts, fees, strict=True)]):
+            notes.append(f"column {names[at]!r}: fees charged besides the amounts (the "
+                         "balance says so), each booked as its own row")
+            return {"fee": (names[at],)}
+        if runs_as_balance(balance, amounts):
+            notes.append(f"column {names[at]!r}: fees already in the amounts (the balance "
+                         "says so), not booked again")
+            return {}
+    raise InferenceUnsure(source, f"column {names[at]!r} holds fees beside the amounts in "
+                          f"{names[columns['amount']]!r}, and no running balance says whether "
+                          "the amounts include them; " + HOW, line, names[at])
 
 
 def _refuse_disagreeing_marks(names: list[str], columns: dict[str, int],

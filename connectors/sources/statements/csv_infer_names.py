@@ -229,10 +229,12 @@ def _columns(names: list[str], body: list[list[str]]) -> dict[str, int]:
 _GROSS = ("gross", "gross amount", "amount", "brutto")
 
 
-_FEE = ("fee", "fees", "fee amount", "total fees", "gebuhr", "frais", "poplatek")
+FEE = ("fee", "fees", "fee amount", "total fees", "gebuhr", "gebuhren", "frais", "poplatek",
+       "teenustasu", "komisyon", "commissione", "commissioni", "comision", "prowizja",
+       "jutalek", "avgift", "gebyr", "palkkio", "provisie")
 
 
-_NET = ("net", "net amount", "netto")
+NET = ("net", "net amount", "netto")
 
 
 def _net_of_fees(folded: list[str], body: list[list[str]]) -> int | None:
@@ -241,7 +243,7 @@ def _net_of_fees(folded: list[str], body: list[list[str]]) -> int | None:
     (fees printed negative or positive, one way for the whole file); else None, and the
     amount is placed by name as usual."""
     found = [next((i for i, f in enumerate(folded) if f in names), None)
-             for names in (_GROSS, _FEE, _NET)]
+             for names in (_GROSS, FEE, NET)]
     gross, fee, net = found
     if gross is None or fee is None or net is None:
         return None

@@ -229,3 +229,34 @@ def test_a_status_value_unknown_beside_booked_ones_is_refused_not_skipped(write)
     text = _QONTO.replace("declined;", "on hold;")
     with pytest.raises(FormatNotRecognised, match="'on hold' beside the booked 'settled'"):
         read_statement(write("qonto.csv", text))
+
+
+def _with_fees(fee_in_amount: bool, balance: bool = True) -> str:
+    rows, running = [], Decimal("1000.00")
+    for n, (value, fee) in enumerate([("-39.90", "0.00"), ("200.00", "0.00"),
+                                      ("-100.00", "0.50"), ("-12.00", "0.00"),
+                                      ("-50.00", "1.25"), ("75.00", "0.00")], start=1):
+        running += Decimal(value) - (0 if fee_in_amount else Decimal(fee))
+        rows.append(f"Card Payment,2026-02-0{n} 10:00:00,Shop {n},{value},{fee},GBP,COMPLETED"
+                    + (f",{running}" if balance else ""))
+    head = "Type,Completed Date,Description,Amount,Fee,Currency,State" + (
+        ",Balance" if balance else "")
+    return "\n".join([head, *rows]) + "\n"
+
+
+def test_fees_the_balance_shows_besides_the_amounts_are_booked_as_their_own_rows(
+        write) -> None:
+    imp = read_statement(write("fees.csv", _with_fees(fee_in_amount=False)))
+    assert sum(_amounts(imp), Decimal(0)) == Decimal("71.35")
+    assert len(imp.transactions) == 8
+
+
+def test_fees_the_balance_shows_inside_the_amounts_are_not_booked_again(write) -> None:
+    imp = read_statement(write("fees.csv", _with_fees(fee_in_amount=True)))
+    assert sum(_amounts(imp), Decimal(0)) == Decimal("73.10")
+    assert len(imp.transactions) == 6
+
+
+def test_fees_beside_the_amounts_without_a_balance_are_refused(write) -> None:
+    with pytest.raises(FormatNotRecognised, match="column 'Fee' holds fees"):
+        read_statement(write("fees.csv", _with_fees(fee_in_amount=False, balance=False)))

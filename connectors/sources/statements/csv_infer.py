@@ -281,7 +281,7 @@ def _fee_column(names: list[str], columns: dict[str, int], body: list[list[str]]
     if at is None or not any(to_decimal(cell_at(r, at)) for r in body):
         return {}
     rows = [r for r in body if "balance" in columns and cell_at(r, columns["balance"])]
-    fees = [abs(to_decimal(cell_at(r, at)) or 0) for r in rows]
+    fees = [abs(to_decimal(cell_at(r, at)) or Decimal(0)) for r in rows]
     if any(fees):  # a fee the balance saw: it tells whether the amount holds it
         balance = [to_decimal(cell_at(r, columns["balance"])) for r in rows]
         amounts = [to_decimal(cell_at(r, columns["amount"])) for r in rows]

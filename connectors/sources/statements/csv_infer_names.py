@@ -136,19 +136,29 @@ BOOKED = ("completed", "posted", "booked", "gebucht", "umsatz gebucht", "settled
 
 def fold(name: str) -> str:
     """A header name compared loosely: lower case, no accents, single spaces, no quotes,
-    without a currency after it ("Betrag (EUR)", "Débit euros", "Amount in GBP")."""
+    no colon after it, without a currency after it ("Betrag (EUR)", "Débit euros", "Amount
+    in GBP", "Montant en euros", "Withdrawal Amount (INR )", "Tutar TRY")."""
     text = unicodedata.normalize("NFKD", name.strip().strip('"').lstrip("#*").lower())
     text = "".join(c for c in text if not unicodedata.combining(c)).translate(_LETTERS)
-    text = " ".join(text.replace("_", " ").split())
-    return _CURRENCY_SUFFIX.sub("", text) or text
+    text = " ".join(text.replace("_", " ").split()).rstrip(":").rstrip()
+    text = _CURRENCY_SUFFIX.sub("", text) or text
+    code = _ISO_SUFFIX.search(text)
+    if code and is_currency(code.group(1).upper()) and (
+            code.group(1) not in _WORDS_NOT_CODES or code.group(1).upper() in name):
+        text = text[:code.start()]
+    return text
 
 
 _LETTERS = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "ł": "l", "đ": "d", "ı": "i",
                          "œ": "oe", "þ": "th"})
 
 
-_CURRENCY_SUFFIX = re.compile(r"\s*(\((?:[a-z]{3}|euros?|[€$£])\)|(?:in )?(?:eur|euros?|euroa|"
-                              r"usd|gbp|chf|pln|sek|dkk|nok|czk|huf|cad|aud|[€$£]))$")
+_CURRENCY_SUFFIX = re.compile(r"\s*(\(\s*(?:[a-z]{3}|euros?|[€$£])\s*\)|(?:(?:in|en|em|w) )?"
+                              r"(?:eur|euros?|euroa|usd|gbp|chf|pln|sek|dkk|nok|czk|huf|cad|aud|"
+                              r"[€$£]))$")
+# Any ISO code after a name ("Amount INR"), unless it is also a word that may end a name.
+_ISO_SUFFIX = re.compile(r"(?<=\S) (?:(?:in|en|em|w) )?([a-z]{3})$")
+_WORDS_NOT_CODES = {"all", "top", "cup", "mop", "bam", "try", "pen", "mad", "sos", "bob", "gel"}
 
 
 def known_names(text: str) -> tuple[int, int]:

@@ -260,3 +260,13 @@ def test_fees_the_balance_shows_inside_the_amounts_are_not_booked_again(write) -
 def test_fees_beside_the_amounts_without_a_balance_are_refused(write) -> None:
     with pytest.raises(FormatNotRecognised, match="column 'Fee' holds fees"):
         read_statement(write("fees.csv", _with_fees(fee_in_amount=False, balance=False)))
+
+
+@pytest.mark.parametrize(("date", "amount"), [("Datum:", "Montant en euros"),
+                                              ("Date", "Transaction Amount (INR )"),
+                                              ("Tarih", "Tutar TRY"), ("Date", "Amount INR")])
+def test_a_currency_or_a_colon_after_a_column_name_leaves_the_name(write, date: str,
+                                                                    amount: str) -> None:
+    text = f"{date};Text;{amount}\n02.11.2026;A;-150,00\n03.11.2026;B;1.200,50\n"
+    imp = read_statement(write("named.csv", text), currency="EUR")
+    assert _amounts(imp) == [Decimal("-150.00"), Decimal("1200.50")]

@@ -302,20 +302,22 @@ def _fee_column(names: list[str], columns: dict[str, int], body: list[list[str]]
 def _refuse_disagreeing_marks(names: list[str], columns: dict[str, int],
                               body: list[list[str]], source: str, line: int) -> None:
     """InferenceUnsure for signed amounts beside a debit/credit column that contradicts
-    them (a negative amount marked credit): the mark would sign the row, and which of the
-    two the bank meant nothing tells. Amounts that agree with their marks (LHV's signed
-    Summa beside D/C) are read."""
+    them (a negative amount marked credit, or a positive one marked debit where other
+    amounts are negative): the mark would sign the row, and which of the two the bank
+    meant nothing tells. Amounts that agree with their marks (LHV's signed Summa beside
+    D/C) are read; amounts never negative take their sign from the mark."""
     if "amount" not in columns or "sign" not in columns:
         return
-    for row in body:
-        value = to_decimal(cell_at(row, columns["amount"]))
-        mark = fold(cell_at(row, columns["sign"]))
-        if not value or value > 0 or mark not in SIGN_WORDS:
-            continue  # unsigned amounts take their sign from the mark
-        if mark not in DEBIT_WORDS:
-            raise InferenceUnsure(source, f"column {names[columns['sign']]!r} marks a negative "
-                                  f"amount ({cell_at(row, columns['amount'])}) as money in; "
-                                  + HOW, line, names[columns["sign"]])
+    rows = [(to_decimal(cell_at(r, columns["amount"])), fold(cell_at(r, columns["sign"])),
+             cell_at(r, columns["amount"])) for r in body]
+    signed = any(value is not None and value < 0 for value, _, _ in rows)
+    for value, mark, shown in rows:
+        if not signed or not value or mark not in SIGN_WORDS:
+            continue
+        if (value < 0) != (mark in DEBIT_WORDS):
+            side = "money in" if value < 0 else "money out"
+            raise InferenceUnsure(source, f"column {names[columns['sign']]!r} marks the amount "
+                                  f"{shown} as {side}; " + HOW, line, names[columns["sign"]])
 
 
 def _booked(names: list[str], columns: dict[str, int], body: list[list[str]], source: str,

@@ -60,8 +60,9 @@ def columns_by_values(table: list[tuple[int, list[str]]], source: str, currency:
         if folded and all(re.fullmatch(r"[a-z]{3}", f) and is_currency(f.upper())
                           for f in folded):
             columns.setdefault("currency", i)
-        elif folded and folded <= SIGN_WORDS and "amount" in columns:
-            columns.setdefault("sign", i)
+        elif (folded and folded <= SIGN_WORDS and "amount" in columns
+              and not (folded & {"+", "-"} and not folded >= {"+", "-"})):
+            columns.setdefault("sign", i)  # a lone "-" is an empty cell, not a debit
     ibans = [i for i in range(width)
              if sum(is_iban(v.replace(" ", "").upper()) for v in values[i]) >= 0.8 * len(body)]
     for i in ibans:

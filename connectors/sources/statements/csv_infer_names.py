@@ -103,7 +103,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "balance transaction id", "tranzakcio azonosito", "arhiveerimistunnus", "dekont no"),
     "sign": ("debit/credit", "af bij", "d/c", "cr/dr", "soll/haben", "credit/debit", "s/h",
         "debit credit", "t/j", "terheles/jovairas", "d/h", "deebet/kreedit (d/c)",
-        "deebet/kreedit", "borc/alacak", "d/k"),
+        "deebet/kreedit", "borc/alacak", "d/k", "+/-", "sign", "segno", "vorzeichen", "signe"),
     "status": ("status", "state", "estado", "stato", "stav", "allapot"),
     "balance": ("balance", "running balance", "saldo", "bokfort saldo", "kontostand", "solde",
         "saldo po operacji", "saldo na koncie", "available balance", "ledger balance", "zustatek",

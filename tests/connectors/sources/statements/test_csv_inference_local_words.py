@@ -113,7 +113,7 @@ def test_estonian_names_and_a_signed_amount_beside_a_mark_that_agrees(write) -> 
 
 def test_a_negative_amount_marked_credit_is_refused_not_signed_by_the_mark(write) -> None:
     rows = [("C", "1351.13"), ("C", "-2343.13"), ("C", "3021.99"), ("D", "-823.23")]
-    with pytest.raises(FormatNotRecognised, match="marks a negative amount"):
+    with pytest.raises(FormatNotRecognised, match="marks the amount -2343.13 as money in"):
         read_statement(write("lhv.csv", _lhv(rows)))
 
 
@@ -270,3 +270,23 @@ def test_a_currency_or_a_colon_after_a_column_name_leaves_the_name(write, date: 
     text = f"{date};Text;{amount}\n02.11.2026;A;-150,00\n03.11.2026;B;1.200,50\n"
     imp = read_statement(write("named.csv", text), currency="EUR")
     assert _amounts(imp) == [Decimal("-150.00"), Decimal("1200.50")]
+
+
+def test_a_plus_minus_column_signs_unsigned_amounts(write) -> None:
+    text = ("Data;Descrizione;Importo;Segno\n02/11/2026;Bonifico;150,00;-\n"
+            "03/11/2026;Accredito;1.200,50;+\n")
+    imp = read_statement(write("segno.csv", text), currency="EUR")
+    assert _amounts(imp) == [Decimal("-150.00"), Decimal("1200.50")]
+
+
+def test_a_positive_amount_marked_debit_among_signed_ones_is_refused(write) -> None:
+    rows = [("C", "1351.13"), ("D", "2343.13"), ("C", "3021.99"), ("D", "-823.23")]
+    with pytest.raises(FormatNotRecognised, match="marks the amount 2343.13 as money out"):
+        read_statement(write("lhv.csv", _lhv(rows)))
+
+
+def test_a_headerless_column_of_dashes_is_no_sign(write) -> None:
+    amounts = ["-84.21", "-124.52", "852.87", "603.91", "-575.44", "12.00"]
+    text = "".join(f"0{d}.09.2026;Party {d};{a};-\n" for d, a in enumerate(amounts, 1))
+    imp = read_statement(write("dashes.csv", text), currency="EUR")
+    assert _amounts(imp) == [Decimal(a) for a in amounts]

@@ -19,7 +19,11 @@ from decimal import Decimal
 # The issuer's thanks for a payment, or the category/type cell naming one: card-statement
 # wording, not a bank account's.
 _PAYMENT_PHRASE = re.compile(r"\bpayment\b.{0,40}\bthank\s*you\b|\bautopay\b|\bauto-pay\b"
-                             r"|^payments? (?:and|&) credits?$", re.I)
+                             r"|^payments? (?:and|&) credits?$"
+                             # "payment received" as card issuers abroad print it (Nubank)
+                             r"|\bpagamento recebido\b|\bpago recibido\b|\bpaiement re[cç]u\b"
+                             r"|\bzahlung erhalten\b|\bbetaling ontvangen\b"
+                             r"|\bpagamento ricevuto\b", re.I)
 _PAYMENT_CELL = {"payment", "payments", "payment received"}
 _HOLDER_COLUMNS = {"card member", "cardmember", "card holder", "cardholder", "card holder name"}
 _TRANSACTION_DATES = {"trans. date", "trans date", "transaction date"}

@@ -96,7 +96,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "opis transakcji", "forklaring", "beskrivelse", "descricao", "descritivo",
         "descricao do movimento", "zprava", "kozlemeny", "megjegyzes", "aciklama", "narration",
         "particulars", "descriere", "detalii", "detalii tranzactie", "paskirtis", "apraksts",
-        "historico", "keterangan", "descrizione operazione"),
+        "historico", "keterangan", "descrizione operazione", "title"),
     "transaction_id": ("transaction id", "transaction reference", "id", "reference number",
         "transaktions-id", "referenz", "kenmerk", "reference operation", "numero de transaction",
         "id pohybu", "arkistointitunnus", "transactienummer", "radnummer", "id transakce",

@@ -290,3 +290,12 @@ def test_a_headerless_column_of_dashes_is_no_sign(write) -> None:
     text = "".join(f"0{d}.09.2026;Party {d};{a};-\n" for d, a in enumerate(amounts, 1))
     imp = read_statement(write("dashes.csv", text), currency="EUR")
     assert _amounts(imp) == [Decimal(a) for a in amounts]
+
+
+def test_a_card_export_thanking_for_a_payment_in_portuguese_is_negated(write) -> None:
+    text = ("date,title,amount\n2026-11-03,Padaria Real,15.90\n2026-11-04,Uber *Trip,23.10\n"
+            "2026-11-05,Pagamento recebido,-500.00\n2026-11-06,iFood,41.00\n")
+    imp = read_statement(write("nubank.csv", text), currency="BRL")
+    assert _amounts(imp) == [Decimal("-15.90"), Decimal("-23.10"), Decimal("500.00"),
+                             Decimal("-41.00")]
+    assert imp.transactions[0].remittance_info == "Padaria Real"

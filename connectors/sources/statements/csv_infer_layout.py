@@ -92,7 +92,11 @@ _BALANCE_MARKERS = ("anfangssaldo", "endsaldo", "schlusssaldo", "alter kontostan
                     "forward", "balance carried forward", "beginsaldo", "eindsaldo",
                     "saldo iniziale", "saldo finale", "solde initial", "solde final",
                     "saldo inicial", "saldo final", "saldo anterior", "ingående saldo",
-                    "utgående saldo", "saldo początkowe", "saldo końcowe")
+                    "utgående saldo", "saldo początkowe", "saldo końcowe",
+                    # Swedbank's Baltic exports: balances and the period's turnover rows
+                    "algsaldo", "lõppsaldo", "käive", "sākuma atlikums", "beigu atlikums",
+                    "apgrozījums", "pradinis likutis", "galutinis likutis", "apyvarta",
+                    "turnover")
 
 
 def _balance_rows(separator: str) -> str:

@@ -299,3 +299,19 @@ def test_a_card_export_thanking_for_a_payment_in_portuguese_is_negated(write) ->
     assert _amounts(imp) == [Decimal("-15.90"), Decimal("-23.10"), Decimal("500.00"),
                              Decimal("-41.00")]
     assert imp.transactions[0].remittance_info == "Padaria Real"
+
+
+def test_baltic_opening_turnover_and_closing_rows_are_no_transactions(write) -> None:
+    rows = [("10", "01.11.2026", "", "Algsaldo", "1000.00", "K"),
+            ("20", "03.11.2026", "RIMI", "Kaardimakse", "150.00", "D"),
+            ("20", "04.11.2026", "ACME OÜ", "Arve 1", "1200.50", "K"),
+            ("20", "05.11.2026", "ELISA", "Arve 2", "35.20", "D"),
+            ("82", "30.11.2026", "", "Käive", "185.20", "D"),
+            ("82", "30.11.2026", "", "Käive", "1200.50", "K"),
+            ("86", "30.11.2026", "", "lõppsaldo", "2015.30", "K")]
+    text = ('"Kliendi konto","Reatüüp","Kuupäev","Saaja/Maksja","Selgitus","Summa","Valuuta",'
+            '"Deebet/Kreedit","Arhiveerimistunnus"\n'
+            + "".join(f'"EE382200221020145685","{t}","{d}","{p}","{x}","{a}","EUR","{m}",'
+                      f'"20261103{n:05d}"\n' for n, (t, d, p, x, a, m) in enumerate(rows)))
+    imp = read_statement(write("swedbank.csv", text))
+    assert _amounts(imp) == [Decimal("-150.00"), Decimal("1200.50"), Decimal("-35.20")]

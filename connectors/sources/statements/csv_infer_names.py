@@ -122,7 +122,7 @@ PENDING = {"reserverat", "reserveret", "reservert", "pending", "vorgemerkt", "re
            "varaus", "in behandeling", "en cours", "en attente", "pendiente", "in attesa",
            "oczekujaca", "blokada", "rezervace", "authorised", "authorized", "pendente",
            "fuggoben", "zpracovava se", "offen", "ausstehend", "venter", "vantande",
-           "in sospeso", "en proceso", "in asteptare", "na cekanju"}
+           "in sospeso", "en proceso", "in asteptare", "na cekanju", "umsatz vorgemerkt"}
 NOT_BOOKED = PENDING | {"declined", "rejected", "refused", "cancelled", "canceled", "failed",
                         "reversed", "reverted", "abgelehnt", "storniert", "void", "geweigerd",
                         "refuse", "rechazado", "rifiutato", "odrzucona", "zamitnuto"}
@@ -297,7 +297,8 @@ def _settled(placed: dict[str, int], taken: set[int], names: list[str],
 def _by_values_too(placed: dict[str, int], taken: set[int], names: list[str],
                    body: list[list[str]]) -> None:
     """Places what names alone left out: the sign column of unsigned amounts, the booking
-    date in a column named a date in words inference does not list."""
+    date in a column named a date in words inference does not list, a status column by
+    its values."""
     if "amount" in placed and "sign" not in placed:
         mark = _mark_column(names, body, placed["amount"], taken | set(placed.values()))
         if mark is not None:
@@ -306,6 +307,25 @@ def _by_values_too(placed: dict[str, int], taken: set[int], names: list[str],
         dated = _named_a_date(names, body, taken | set(placed.values()))
         if dated is not None:
             placed["booking_date"] = dated
+    if "status" not in placed:
+        status = _status_by_values(body, taken | set(placed.values()))
+        if status is not None:
+            placed["status"] = status
+
+
+def _status_by_values(body: list[list[str]], taken: set[int]) -> int | None:
+    """The one column, whatever its name (Sparkasse's "Info"), whose every value is a
+    booked or a not-booked word, a not-booked one among them ("Umsatz vorgemerkt" beside
+    "Umsatz gebucht"): pending rows must not be read as booked."""
+    width = max((len(r) for r in body), default=0)
+    found = []
+    for i in range(width):
+        if i in taken:
+            continue
+        values = {fold(cell_at(r, i)) for r in body} - {""}
+        if values and values <= {*BOOKED, *NOT_BOOKED} and values & NOT_BOOKED:
+            found.append(i)
+    return found[0] if len(found) == 1 else None
 
 
 _DATE_WORDS = {"date", "datum", "fecha", "data", "dato", "datetime"}

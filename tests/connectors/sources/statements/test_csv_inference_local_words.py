@@ -315,3 +315,13 @@ def test_baltic_opening_turnover_and_closing_rows_are_no_transactions(write) -> 
                       f'"20261103{n:05d}"\n' for n, (t, d, p, x, a, m) in enumerate(rows)))
     imp = read_statement(write("swedbank.csv", text))
     assert _amounts(imp) == [Decimal("-150.00"), Decimal("1200.50"), Decimal("-35.20")]
+
+
+def test_a_column_of_booked_and_pending_words_is_the_status_whatever_its_name(write) -> None:
+    text = ('"Buchungstag";"Verwendungszweck";"Betrag";"Waehrung";"Info"\n'
+            '"05.11.26";"REWE SAGT DANKE";"-45,20";"EUR";"Umsatz vorgemerkt"\n'
+            '"04.11.26";"RE 2026-1";"1.200,50";"EUR";"Umsatz gebucht"\n'
+            '"03.11.26";"Strom";"-150,00";"EUR";"Umsatz gebucht"\n')
+    imp = read_statement(write("sparkasse.csv", text.encode("cp1252")))
+    assert _amounts(imp) == [Decimal("1200.50"), Decimal("-150.00")]
+    assert any("not booked" in w and "Umsatz vorgemerkt" in w for w in imp.warnings)

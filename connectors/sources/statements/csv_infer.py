@@ -21,7 +21,7 @@ from dunwell.currencies import is_currency, national_currency
 from dunwell.errors import InputError
 
 from .csv_card import CardSignUnsure, holder_sign
-from .csv_infer_headerless import columns_by_values
+from .csv_infer_headerless import KIND_IN, KIND_OUT, columns_by_values
 from .csv_infer_layout import (
     bare_end_rows,
     find_header_row,
@@ -267,6 +267,26 @@ def _refuse_unsigned(names: list[str], columns: dict[str, int], body: list[list[
                               "says money in or out, inference cannot tell which is which (set "
                               "a sign column with debit_values and credit_values); " + HOW,
                               line, names[columns["amount"]])
+    _refuse_kinds_both_ways(names, columns, body, source, line)
+
+
+def _refuse_kinds_both_ways(names: list[str], columns: dict[str, int], body: list[list[str]],
+                            source: str, line: int) -> None:
+    """InferenceUnsure for amounts never negative whose rows name money going both ways
+    ("ATM Withdrawal" on one, "Direct Deposit" on another): read unsigned, every withdrawal
+    would count as money in."""
+    amount_at = columns["amount"]
+    kinds = set()
+    for row in body:
+        text = " ".join(c for i, c in enumerate(row) if i != amount_at)
+        into, out = bool(KIND_IN.search(text)), bool(KIND_OUT.search(text))
+        if into != out:
+            kinds.add("in" if into else "out")
+    if kinds == {"in", "out"}:
+        raise InferenceUnsure(source, f"the amounts in column {names[amount_at]!r} are never "
+                              "negative, yet some rows name money out (a withdrawal, a "
+                              "purchase) and others money in (a deposit): nothing in the file "
+                              "says which amounts to negate; " + HOW, line, names[amount_at])
 
 
 def _fee_column(names: list[str], columns: dict[str, int], body: list[list[str]],

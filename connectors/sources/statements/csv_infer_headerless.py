@@ -127,11 +127,11 @@ def _money(values: list[list[str]], money: list[int], dated: int, order: str | N
 
 
 # What a transaction's text calls it, in banks' own wording: money in or money out.
-_KIND_IN = re.compile(r"\b(?:deposit|refund|payroll|salary|transfer from|e-transfer from|"
+KIND_IN = re.compile(r"\b(?:deposit|refund|payroll|salary|transfer from|e-transfer from|"
                       r"received)\b", re.I)
 
 
-_KIND_OUT = re.compile(r"\b(?:purchase|withdrawal|atm|fee|bill payment|transfer to|"
+KIND_OUT = re.compile(r"\b(?:purchase|withdrawal|atm|fee|bill payment|transfer to|"
                        r"e-transfer to|cheque|check)\b", re.I)
 
 
@@ -145,7 +145,7 @@ def _told_by_kinds(values: list[list[str]], first: int, second: int, taken: set[
     agree = {(first, second): 0, (second, first): 0}
     for r in range(rows):
         text = " ".join(values[i][r] for i in range(len(values)) if i not in taken)
-        into, out = bool(_KIND_IN.search(text)), bool(_KIND_OUT.search(text))
+        into, out = bool(KIND_IN.search(text)), bool(KIND_OUT.search(text))
         if into == out:
             continue
         filled = first if values[first][r] else second

@@ -45,9 +45,10 @@ MIN_ROWS = 5
 # Debit/credit marks: English, Dutch, German Soll/Haben (S/H), Italian/Portuguese,
 # Hungarian Terhelés/Jóváírás (T/J), the Baltic D/K (Deebet/Kreedit, Debetas/Kreditas), +/-.
 DEBIT_WORDS = {"d", "dr", "debit", "debet", "af", "s", "soll", "debito", "db", "t", "terheles",
-               "deebet", "debetas", "debets", "-"}
+               "deebet", "debetas", "debets", "-", "withdrawal", "cargo", "uscita"}
 CREDIT_WORDS = {"c", "cr", "credit", "bij", "h", "haben", "credito", "cd", "j", "jovairas",
-                "k", "kredit", "kreedit", "kreditas", "kredits", "+"}
+                "k", "kredit", "kreedit", "kreditas", "kredits", "+", "deposit", "abono",
+                "entrata"}
 
 
 SIGN_WORDS = DEBIT_WORDS | CREDIT_WORDS

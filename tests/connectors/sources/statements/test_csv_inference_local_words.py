@@ -325,3 +325,18 @@ def test_a_column_of_booked_and_pending_words_is_the_status_whatever_its_name(wr
     imp = read_statement(write("sparkasse.csv", text.encode("cp1252")))
     assert _amounts(imp) == [Decimal("1200.50"), Decimal("-150.00")]
     assert any("not booked" in w and "Umsatz vorgemerkt" in w for w in imp.warnings)
+
+
+def test_a_withdrawal_deposit_column_signs_unsigned_amounts(write) -> None:
+    text = ("Date,Description,Amount,Type\n11/03/2026,WALMART,150.00,Withdrawal\n"
+            "11/04/2026,ACME PAYROLL,1200.50,Deposit\n11/05/2026,SHELL,35.20,Withdrawal\n")
+    imp = read_statement(write("type.csv", text), currency="USD")
+    assert _amounts(imp) == [Decimal("-150.00"), Decimal("1200.50"), Decimal("-35.20")]
+
+
+def test_unsigned_amounts_on_rows_naming_withdrawals_and_deposits_are_refused(write) -> None:
+    text = ("Date,Description,Amount,Type\n11/03/2026,WALMART,150.00,Debit Card\n"
+            "11/04/2026,ACME PAYROLL,1200.50,Direct Deposit\n"
+            "11/05/2026,SHELL,35.20,Debit Card\n11/06/2026,ATM,20.00,ATM Withdrawal\n")
+    with pytest.raises(FormatNotRecognised, match="never negative, yet some rows name money"):
+        read_statement(write("type.csv", text), currency="USD")

@@ -96,7 +96,12 @@ _BALANCE_MARKERS = ("anfangssaldo", "endsaldo", "schlusssaldo", "alter kontostan
                     # Swedbank's Baltic exports: balances and the period's turnover rows
                     "algsaldo", "lõppsaldo", "käive", "sākuma atlikums", "beigu atlikums",
                     "apgrozījums", "pradinis likutis", "galutinis likutis", "apyvarta",
-                    "turnover")
+                    "turnover",
+                    # a balance line named by the word alone, or as US banks word it
+                    "saldo", "kontostand", "balance", "solde", "bakiye", "stanje", "sold",
+                    "zůstatek", "egyenleg", "saldo contabilístico", "saldo disponível",
+                    "current balance", "available balance", "ending balance",
+                    "beginning balance", "starting balance", "previous balance", "new balance")
 
 
 def _balance_rows(separator: str) -> str:

@@ -340,3 +340,13 @@ def test_unsigned_amounts_on_rows_naming_withdrawals_and_deposits_are_refused(wr
             "11/05/2026,SHELL,35.20,Debit Card\n11/06/2026,ATM,20.00,ATM Withdrawal\n")
     with pytest.raises(FormatNotRecognised, match="never negative, yet some rows name money"):
         read_statement(write("type.csv", text), currency="USD")
+
+
+@pytest.mark.parametrize("word", ["Saldo", "Balance", "Ending balance", "Kontostand"])
+def test_a_last_row_named_a_balance_by_the_word_alone_is_no_transaction(write,
+                                                                        word: str) -> None:
+    text = ("Datum;Omschrijving;Tegenpartij;Bedrag\n"
+            + "".join(f"0{d}.11.2026;Factuur {d};Partij {d};-{d}0,00\n" for d in range(1, 6))
+            + f"30.11.2026;{word};;1.234,56\n")
+    imp = read_statement(write("saldo.csv", text), currency="EUR")
+    assert _amounts(imp) == [Decimal(f"-{d}0.00") for d in range(1, 6)]

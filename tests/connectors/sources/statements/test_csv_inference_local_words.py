@@ -350,3 +350,13 @@ def test_a_last_row_named_a_balance_by_the_word_alone_is_no_transaction(write,
             + f"30.11.2026;{word};;1.234,56\n")
     imp = read_statement(write("saldo.csv", text), currency="EUR")
     assert _amounts(imp) == [Decimal(f"-{d}0.00") for d in range(1, 6)]
+
+
+def test_latvian_names_with_a_debets_kredits_column(write) -> None:
+    text = ('"Datums";"Saņēmējs/Maksātājs";"Informācija saņēmējam";"Summa";"Valūta";'
+            '"Debets/Kredīts"\n'
+            '"03.11.2026";"RIMI LATVIA";"Pirkums";"150,00";"EUR";"D"\n'
+            '"04.11.2026";"ACME SIA";"Rēķins 1";"1200,50";"EUR";"K"\n')
+    imp = read_statement(write("swedbank_lv.csv", text))
+    assert _amounts(imp) == [Decimal("-150.00"), Decimal("1200.50")]
+    assert imp.transactions[1].counterparty_name == "ACME SIA"

@@ -106,16 +106,30 @@ def infer_profile(path: Path, name: str = "inferred", currency: str | None = Non
     text, warnings = decode(data, source)
     encoding = None
     if warnings:
-        encoding = {"Windows-1252": "cp1252", "Windows-1250": "cp1250",
-                    "ISO-8859-2": "iso8859_2"}[warnings[0].rsplit("read as ", 1)[-1]]
-        western = cp1252(data)
-        if encoding != "cp1252" and known_names(western) > known_names(text):
-            encoding, text = "cp1252", western  # the header reads as words in Windows-1252
+        encoding, text = _code_page(data, text, warnings[0].rsplit("read as ", 1)[-1])
     profile, notes = infer(text, source, name, currency or default_currency())
     if encoding:
         profile = replace(profile, encoding=encoding)
         notes.append(f"encoding {encoding} (not UTF-8)")
     return profile, notes
+
+
+def _code_page(data: bytes, text: str, detected: str) -> tuple[str, str]:
+    """The 8-bit code page of a file that is not UTF-8, and its text: the one detected
+    unless Windows-1252 or Windows-1254 (Turkish) gives more header cells that are column
+    names inference knows ("Beløb", not "Belřb"; "Açıklama", not "Açýklama")."""
+    encoding = {"Windows-1252": "cp1252", "Windows-1250": "cp1250",
+                "ISO-8859-2": "iso8859_2"}[detected]
+    western = cp1252(data)
+    if encoding != "cp1252" and known_names(western) > known_names(text):
+        encoding, text = "cp1252", western  # the header reads as words in Windows-1252
+    try:
+        turkish = data.decode("cp1254")
+    except UnicodeDecodeError:
+        return encoding, text
+    if known_names(turkish) > known_names(text):
+        encoding, text = "cp1254", turkish
+    return encoding, text
 
 
 def _inferred(path: Path, source: str, currency: str | None) -> StatementImport:

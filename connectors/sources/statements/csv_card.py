@@ -19,7 +19,11 @@ from decimal import Decimal
 # The issuer's thanks for a payment, or the category/type cell naming one: card-statement
 # wording, not a bank account's.
 _PAYMENT_PHRASE = re.compile(r"\bpayment\b.{0,40}\bthank\s*you\b|\bautopay\b|\bauto-pay\b"
-                             r"|^payments? (?:and|&) credits?$", re.I)
+                             r"|^payments? (?:and|&) credits?$"
+                             # "payment received" as card issuers abroad print it (Nubank)
+                             r"|\bpagamento recebido\b|\bpago recibido\b|\bpaiement re[cç]u\b"
+                             r"|\bzahlung erhalten\b|\bbetaling ontvangen\b"
+                             r"|\bpagamento ricevuto\b", re.I)
 _PAYMENT_CELL = {"payment", "payments", "payment received"}
 _HOLDER_COLUMNS = {"card member", "cardmember", "card holder", "cardholder", "card holder name"}
 _TRANSACTION_DATES = {"trans. date", "trans date", "transaction date"}
@@ -47,7 +51,7 @@ def holder_sign(folded: list[str], amount_at: int, body: list[list[str]],
     """1 when the amounts are already the holder's (payments positive), -1 when they are
     the issuer's (payments negative, purchases positive), with a line saying so; None for
     an export that is no card account. CardSignUnsure when it is one and cannot tell."""
-    why = card_names(folded)
+    why = named = card_names(folded)
     payments: list[int] = []
     purchases: list[int] = []
     for row in body:
@@ -56,13 +60,17 @@ def holder_sign(folded: list[str], amount_at: int, body: list[list[str]],
             continue
         texts = [c.strip() for i, c in enumerate(row) if i != amount_at and c.strip()]
         phrase = any(_PAYMENT_PHRASE.search(t) for t in texts)
-        named = why is not None and any(t.lower() in _PAYMENT_CELL for t in texts)
-        (payments if phrase or named else purchases).append(1 if number > 0 else -1)
+        cell = why is not None and any(t.lower() in _PAYMENT_CELL for t in texts)
+        (payments if phrase or cell else purchases).append(1 if number > 0 else -1)
         if phrase and why is None:
             why = "rows of payments to the card issuer"
     if why is None:
         return None
     paid = set(payments)
+    if named is None and paid == {-1} and purchases.count(-1) > len(purchases) / 2:
+        # "AUTOPAY" rows negative like most others: a bank account paying its bills, or a
+        # holder's card charged by a merchant so named; either way the signs are right
+        return None
     if len(paid) == 1 and purchases and purchases.count(-paid.pop()) > len(purchases) / 2:
         sign = 1 if payments[0] > 0 else -1
         side = ("the holder's side (purchases negative): kept" if sign == 1 else

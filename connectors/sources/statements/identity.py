@@ -8,6 +8,9 @@ identical rows stay distinct and re-reading the file yields the same ids.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 
 from dunwell.model import BankTxn, TransactionId
 from dunwell.money import ROUNDING
@@ -50,6 +53,32 @@ def assign_ids(txns: list[BankTxn]) -> list[BankTxn]:
             tid = _unique(tid, used)
         used.add(tid)
         out.append(txn if tid == txn.transaction_id else _with_id(txn, tid))
+    return out
+
+
+# A record before its id: booking date, amount (already at its currency's precision),
+# currency, counterparty name, counterparty IBAN, remittance text, account.
+Row = tuple[date, Decimal, str, str | None, str | None, str | None, str | None]
+
+
+def with_fingerprints(rows: Iterable[Row]) -> list[BankTxn]:
+    """Records for rows that carry no bank reference, each built once with its fingerprint
+    id made unique: what `assign_ids` gives for them, without a record built twice."""
+    seen_keys: dict[tuple[str | None, ...], int] = {}
+    used: set[str] = set()
+    days: dict[date, str] = {}  # a file repeats its few booking dates on every row
+    out: list[BankTxn] = []
+    for booked, value, ccy, name, iban, text, account in rows:
+        day = days.get(booked) or days.setdefault(booked, booked.isoformat())
+        # the amount is exact already: its text is what `_key` makes of it
+        key = (account, day, f"{value:f}", ccy, name, iban, text)
+        occurrence = seen_keys.get(key, 0)
+        seen_keys[key] = occurrence + 1
+        tid = _digest(key, occurrence)
+        if tid in used:
+            tid = _unique(tid, used)
+        used.add(tid)
+        out.append(BankTxn(TransactionId(tid), booked, value, ccy, name, iban, text, account))
     return out
 
 

@@ -15,8 +15,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from dunwell.errors import InputError
-from dunwell.model import BankTxn, TransactionId
 
+from .identity import Row
 from .mt940_details import parse_details
 from .records import StatementBalance
 from .text import amount, check_precision, clean, currency, is_iban, yymmdd
@@ -83,9 +83,10 @@ def tokenize(text: str, source: str) -> list[_Statement]:
 
 
 def read(text: str, source: str
-         ) -> tuple[list[BankTxn], list[int], list[StatementBalance], list[str]]:
-    """All transactions (with the line of their :61:), per-statement balances and warnings."""
-    txns: list[BankTxn] = []
+         ) -> tuple[list[Row], list[int], list[StatementBalance], list[str]]:
+    """All transactions as rows yet without ids (with the line of their :61:), per-statement
+    balances and warnings."""
+    txns: list[Row] = []
     lines: list[int] = []
     balances: list[StatementBalance] = []
     warnings: list[str] = []
@@ -98,7 +99,7 @@ def read(text: str, source: str
 
 
 def _statement(stmt: _Statement, source: str, warnings: list[str]
-               ) -> tuple[list[BankTxn], StatementBalance]:
+               ) -> tuple[list[Row], StatementBalance]:
     """One statement: its header fields, balances and :61:/:86: pairs."""
     if stmt.fields[0].tag != "20":
         raise InputError(source, "statement does not start with :20:", stmt.line, ":20:")
@@ -115,7 +116,7 @@ def _statement(stmt: _Statement, source: str, warnings: list[str]
         statement_id += f"/{number.lines[0].strip()}"
     pairs = _pairs(stmt, source)
     rows = [_transaction(f, details, account, opening[2], source) for f, details in pairs]
-    total = sum((t.amount for t in rows), Decimal(0))
+    total = sum((row[1] for row in rows), Decimal(0))
     currencies = {opening[2], closing[2]} if closing else {opening[2]}
     balance = StatementBalance(account, statement_id, opening[2], opening[1],
                                closing[1] if closing else None, opening[0],
@@ -191,7 +192,7 @@ def _amount(text: str, source: str, line: int, tag: str) -> Decimal:
 
 
 def _transaction(f: _Field, details: list[str], account: str, currency: str,
-                 source: str) -> BankTxn:
+                 source: str) -> Row:
     """One :61: statement line with its :86: details."""
     match = _LINE61.match(f.lines[0])
     if not match:
@@ -208,7 +209,7 @@ def _transaction(f: _Field, details: list[str], account: str, currency: str,
         iban = extra if is_iban(extra) else None
     if not details:
         remittance = clean(ref.split("//")[0].replace("NONREF", ""))
-    return BankTxn(TransactionId(""), booked, signed, currency, name, iban, remittance, account)
+    return booked, signed, currency, name, iban, remittance, account
 
 
 def _entry_date(edate: str | None, value_date: date, source: str, line: int) -> date:

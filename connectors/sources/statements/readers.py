@@ -17,7 +17,7 @@ from dunwell.model import BankTxn, TransactionId
 
 from . import bai2, mt940, ofx
 from .bank_csv import looks_canonical
-from .identity import assign_ids
+from .identity import assign_ids, with_fingerprints
 from .records import StatementBalance, StatementImport
 from .text import clean, decode
 
@@ -106,8 +106,10 @@ class Mt940:
 
     def read(self, path: Path, source: str, kind: str, currency: str | None) -> StatementImport:
         text, warnings = decode(file_bytes(path, source), source)
-        txns, lines, balances, more = mt940.read(text, source)
-        return with_ids(kind, txns, lines, balances, warnings + more)
+        rows, lines, balances, more = mt940.read(text, source)
+        # MT940 carries no transaction ids: each record is built once, with its fingerprint
+        return StatementImport(kind, with_fingerprints(rows), balances, warnings + more,
+                               None, lines)
 
 
 class Canonical:

@@ -27,7 +27,7 @@ _MAY_END = ("-", " ", "\t")  # how a "-" trailer line can start (before strip)
 _BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d+(?:[,.]\d*)?)\s*$", re.ASCII)
 _LINE61 = re.compile(
     r"^(?P<vdate>\d{6})(?P<edate>\d{4}|\s{4})?\s*(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>\d+(?:[,.]\d*)?)(?=[NFS][A-Z0-9]{3}|[\s/]|$)"
+    r"(?P<whole>\d+)(?:[,.](?P<frac>\d*))?(?=[NFS][A-Z0-9]{3}|[\s/]|$)"
     r"\s*(?P<ttype>[NFS][A-Z0-9]{3})?(?P<ref>.*)$", re.ASCII
 )
 
@@ -197,10 +197,11 @@ def _transaction(f: _Field, details: list[str], account: str, currency: str,
     match = _LINE61.match(f.lines[0])
     if not match:
         raise InputError(source, f"bad statement line {f.lines[0]!r}", f.line, ":61:")
-    vdate, edate, mark, _funds, amount_text, _ttype, ref = match.groups()
+    vdate, edate, mark, _funds, whole, frac, _ttype, ref = match.groups()
     value_date = yymmdd(vdate, source, f.line, ":61:")
     booked = _entry_date(edate, value_date, source, f.line)
-    value = _amount(amount_text, source, f.line, ":61:")
+    # what `_amount` makes of these digits ("1500,00", "2,", "500"), without parsing twice
+    value = Decimal(f"{whole}.{frac or '0'}")
     value = check_precision(value, currency, source, f.line, ":61:")
     signed = -value if mark in ("D", "RC") else value
     name, iban, remittance = parse_details(details)

@@ -55,15 +55,17 @@ def parse_details(lines: list[str]) -> Details:
 def _subfields(raw: str, mark: str) -> Details:
     """German `?nn` (or `>nn`) layout: ?20-?29/?60-?63 remittance, ?31 IBAN, ?32/?33 name."""
     parts = _SUBFIELDS[mark].split(raw)
-    fields = dict(zip(parts[1::2], parts[2::2], strict=True))
-    if len(fields) * 2 < len(parts) - 1:  # a repeated subfield: its pieces join, in order
+    keys, values = parts[1::2], parts[2::2]
+    fields = dict(zip(keys, values, strict=True))
+    if len(fields) < len(keys):  # a repeated subfield: its pieces join, in order
         fields = {}
-        for key, value in zip(parts[1::2], parts[2::2], strict=True):
+        for key, value in zip(keys, values, strict=True):
             fields[key] = fields.get(key, "") + value
+    get = fields.get
     # in subfield order, whatever order the bank wrote them in
     remittance = "".join([fields[k] for k in sorted(_REMITTANCE_FIELDS.intersection(fields))])
-    name = clean(fields.get("32", "") + fields.get("33", ""))
-    iban = fields.get("31")
+    name = clean(get("32", "") + get("33", ""))
+    iban = get("31")
     iban = iban.replace(" ", "").upper() if iban else ""
     return Details(name, iban if iban and is_iban(iban) else None, _purpose(remittance, name))
 
@@ -71,13 +73,15 @@ def _subfields(raw: str, mark: str) -> Details:
 def _purpose(remittance: str, payer: str | None) -> str | None:
     """SVWZ+ text when SEPA tags are present, else the whole remittance; the ultimate
     debtor (ABWA+) as 'on behalf of NAME'."""
-    if "+" not in remittance:
+    if "SVWZ+" not in remittance:  # no SVWZ tag (no other tag can overlap "SVWZ+")
         return clean(remittance)
     parts = _SEPA_TAG.split(remittance)
     tags = dict(zip(parts[1::2], parts[2::2], strict=False))
-    if "SVWZ" in tags and tags["SVWZ"].strip():
-        return with_behalf(clean(tags["SVWZ"]), clean(tags.get("ABWA")), payer)
-    return clean(remittance)
+    purpose = clean(tags["SVWZ"])
+    if not purpose:
+        return clean(remittance)
+    party = tags.get("ABWA")
+    return with_behalf(purpose, clean(party), payer) if party else purpose
 
 
 def _keyed(raw: str) -> Details | None:

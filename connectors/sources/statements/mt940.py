@@ -115,7 +115,8 @@ def _statement(stmt: _Statement, source: str, warnings: list[str]
     if number:
         statement_id += f"/{number.lines[0].strip()}"
     pairs = _pairs(stmt, source)
-    rows = [_transaction(f, details, account, opening[2], source) for f, details in pairs]
+    days: dict[tuple[str, str | None], date] = {}  # booking date by :61: date text
+    rows = [_transaction(f, details, account, opening[2], source, days) for f, details in pairs]
     total = sum((row[1] for row in rows), Decimal(0))
     currencies = {opening[2], closing[2]} if closing else {opening[2]}
     balance = StatementBalance(account, statement_id, opening[2], opening[1],
@@ -192,14 +193,17 @@ def _amount(text: str, source: str, line: int, tag: str) -> Decimal:
 
 
 def _transaction(f: _Field, details: list[str], account: str, currency: str,
-                 source: str) -> Row:
-    """One :61: statement line with its :86: details."""
+                 source: str, days: dict[tuple[str, str | None], date]) -> Row:
+    """One :61: statement line with its :86: details; `days` keeps the booking dates already
+    read from the same value and entry date text (a statement repeats its few days)."""
     match = _LINE61.match(f.lines[0])
     if not match:
         raise InputError(source, f"bad statement line {f.lines[0]!r}", f.line, ":61:")
     vdate, edate, mark, _funds, whole, frac, _ttype, ref = match.groups()
-    value_date = yymmdd(vdate, source, f.line, ":61:")
-    booked = _entry_date(edate, value_date, source, f.line)
+    booked = days.get((vdate, edate))
+    if booked is None:
+        value_date = yymmdd(vdate, source, f.line, ":61:")
+        booked = days[vdate, edate] = _entry_date(edate, value_date, source, f.line)
     # what `_amount` makes of these digits ("1500,00", "2,", "500"), without parsing twice
     value = Decimal(f"{whole}.{frac or '0'}")
     value = check_precision(value, currency, source, f.line, ":61:")

@@ -8,6 +8,7 @@ pairs (/NAME/, /IBAN/, /REMI/, /EREF/), and free text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from .text import clean, is_iban, with_behalf
@@ -64,10 +65,16 @@ def _subfields(raw: str, mark: str) -> Details:
     get = fields.get
     # in subfield order, whatever order the bank wrote them in
     remittance = "".join([fields[k] for k in sorted(_REMITTANCE_FIELDS.intersection(fields))])
-    name = clean(get("32", "") + get("33", ""))
-    iban = get("31")
+    name, iban = _party(get("32", "") + get("33", ""), get("31"))
+    return Details(name, iban, _purpose(remittance, name))
+
+
+@lru_cache(maxsize=4096)
+def _party(name: str, iban: str | None) -> tuple[str | None, str | None]:
+    """The counterparty's name and IBAN from ?32/?33 and ?31 (cached: a statement names
+    the same customers and accounts again and again)."""
     iban = iban.replace(" ", "").upper() if iban else ""
-    return Details(name, iban if iban and is_iban(iban) else None, _purpose(remittance, name))
+    return clean(name), iban if iban and is_iban(iban) else None
 
 
 def _purpose(remittance: str, payer: str | None) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from dunwell.tasks.common import parse_as_of
 if TYPE_CHECKING:  # the summary module imports Prefect: not at import time of the CLI
     import pandas as pd
 
+    from dunwell.model import BankTxn
     from dunwell.tasks.summary import RunSummary
 
 _stderr = Console(stderr=True)
@@ -71,13 +73,23 @@ def _convert_statement(file: Path, output: Path, profile: str | None, currency: 
 
     imported = read_statement_file(file, profile, currency, profiles_dir)
     _write(lambda: write_canonical_csv(imported.transactions, output), output)
-    sums: dict[str, Decimal] = {}
-    for t in imported.transactions:
-        sums[t.currency] = sums.get(t.currency, Decimal(0)) + t.amount
+    sums = _net_by_currency(imported.transactions)
     fmt = f"csv:{imported.profile}" if imported.profile else imported.format
     return Converted(len(imported.transactions), fmt,
                      {ccy: amount_text(sums[ccy], ccy) for ccy in sorted(sums)},
                      list(imported.warnings) + check_balances(imported))
+
+
+def _net_by_currency(transactions: list[BankTxn]) -> dict[str, Decimal]:
+    """The signed sum per currency, added in file order; a file in one currency (the usual
+    case) is summed without a Python step per row."""
+    currencies = set(map(attrgetter("currency"), transactions))
+    if len(currencies) == 1:
+        return {currencies.pop(): sum(map(attrgetter("amount"), transactions), Decimal(0))}
+    sums: dict[str, Decimal] = {}
+    for t in transactions:
+        sums[t.currency] = sums.get(t.currency, Decimal(0)) + t.amount
+    return sums
 
 
 def _convert_canonical(file: Path, output: Path) -> Converted:

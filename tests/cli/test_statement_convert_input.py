@@ -234,3 +234,20 @@ def test_bank_csv_cut_inside_a_quote_is_refused_by_reconcile_too(cli, workdir):
     outcome = cli("reconcile", "--invoices", invoices, "--bank", bank, "--out", "out")
     assert_refused(outcome, [("ing.csv", 5, "Mededelingen")], before, workdir.snapshot(),
                    workdir.db)
+
+
+def test_convert_nets_each_currency_in_file_order() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from dunwell.commands import _net_by_currency
+    from dunwell.model import BankTxn, TransactionId
+
+    def txn(amount: str, ccy: str) -> BankTxn:
+        return BankTxn(TransactionId("t"), date(2025, 1, 2), Decimal(amount), ccy)
+
+    assert _net_by_currency([]) == {}
+    one = _net_by_currency([txn("1.10", "EUR"), txn("-0.10", "EUR")])
+    assert one == {"EUR": Decimal("1.00")} and str(one["EUR"]) == "1.00"
+    assert _net_by_currency([txn("5", "USD"), txn("1.10", "EUR"), txn("-2", "USD")]) == {
+        "USD": Decimal(3), "EUR": Decimal("1.10")}

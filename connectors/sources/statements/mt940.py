@@ -15,8 +15,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from dunwell.errors import InputError
-from dunwell.model import BankTxn, TransactionId
 
+from .identity import Row
 from .mt940_details import parse_details
 from .records import StatementBalance
 from .text import amount, check_precision, clean, currency, is_iban, yymmdd
@@ -27,7 +27,7 @@ _MAY_END = ("-", " ", "\t")  # how a "-" trailer line can start (before strip)
 _BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d+(?:[,.]\d*)?)\s*$", re.ASCII)
 _LINE61 = re.compile(
     r"^(?P<vdate>\d{6})(?P<edate>\d{4}|\s{4})?\s*(?P<mark>RC|RD|C|D)(?P<funds>[A-Z])?"
-    r"(?P<amount>\d+(?:[,.]\d*)?)(?=[NFS][A-Z0-9]{3}|[\s/]|$)"
+    r"(?P<whole>\d+)(?:[,.](?P<frac>\d*))?(?=[NFS][A-Z0-9]{3}|[\s/]|$)"
     r"\s*(?P<ttype>[NFS][A-Z0-9]{3})?(?P<ref>.*)$", re.ASCII
 )
 
@@ -83,9 +83,10 @@ def tokenize(text: str, source: str) -> list[_Statement]:
 
 
 def read(text: str, source: str
-         ) -> tuple[list[BankTxn], list[int], list[StatementBalance], list[str]]:
-    """All transactions (with the line of their :61:), per-statement balances and warnings."""
-    txns: list[BankTxn] = []
+         ) -> tuple[list[Row], list[int], list[StatementBalance], list[str]]:
+    """All transactions as rows yet without ids (with the line of their :61:), per-statement
+    balances and warnings."""
+    txns: list[Row] = []
     lines: list[int] = []
     balances: list[StatementBalance] = []
     warnings: list[str] = []
@@ -98,7 +99,7 @@ def read(text: str, source: str
 
 
 def _statement(stmt: _Statement, source: str, warnings: list[str]
-               ) -> tuple[list[BankTxn], StatementBalance]:
+               ) -> tuple[list[Row], StatementBalance]:
     """One statement: its header fields, balances and :61:/:86: pairs."""
     if stmt.fields[0].tag != "20":
         raise InputError(source, "statement does not start with :20:", stmt.line, ":20:")
@@ -114,8 +115,9 @@ def _statement(stmt: _Statement, source: str, warnings: list[str]
     if number:
         statement_id += f"/{number.lines[0].strip()}"
     pairs = _pairs(stmt, source)
-    rows = [_transaction(f, details, account, opening[2], source) for f, details in pairs]
-    total = sum((t.amount for t in rows), Decimal(0))
+    days: dict[tuple[str, str | None], date] = {}  # booking date by :61: date text
+    rows = [_transaction(f, details, account, opening[2], source, days) for f, details in pairs]
+    total = sum((row[1] for row in rows), Decimal(0))
     currencies = {opening[2], closing[2]} if closing else {opening[2]}
     balance = StatementBalance(account, statement_id, opening[2], opening[1],
                                closing[1] if closing else None, opening[0],
@@ -191,15 +193,19 @@ def _amount(text: str, source: str, line: int, tag: str) -> Decimal:
 
 
 def _transaction(f: _Field, details: list[str], account: str, currency: str,
-                 source: str) -> BankTxn:
-    """One :61: statement line with its :86: details."""
+                 source: str, days: dict[tuple[str, str | None], date]) -> Row:
+    """One :61: statement line with its :86: details; `days` keeps the booking dates already
+    read from the same value and entry date text (a statement repeats its few days)."""
     match = _LINE61.match(f.lines[0])
     if not match:
         raise InputError(source, f"bad statement line {f.lines[0]!r}", f.line, ":61:")
-    vdate, edate, mark, _funds, amount_text, _ttype, ref = match.groups()
-    value_date = yymmdd(vdate, source, f.line, ":61:")
-    booked = _entry_date(edate, value_date, source, f.line)
-    value = _amount(amount_text, source, f.line, ":61:")
+    vdate, edate, mark, _funds, whole, frac, _ttype, ref = match.groups()
+    booked = days.get((vdate, edate))
+    if booked is None:
+        value_date = yymmdd(vdate, source, f.line, ":61:")
+        booked = days[vdate, edate] = _entry_date(edate, value_date, source, f.line)
+    # what `_amount` makes of these digits ("1500,00", "2,", "500"), without parsing twice
+    value = Decimal(f"{whole}.{frac or '0'}")
     value = check_precision(value, currency, source, f.line, ":61:")
     signed = -value if mark in ("D", "RC") else value
     name, iban, remittance = parse_details(details)
@@ -208,7 +214,7 @@ def _transaction(f: _Field, details: list[str], account: str, currency: str,
         iban = extra if is_iban(extra) else None
     if not details:
         remittance = clean(ref.split("//")[0].replace("NONREF", ""))
-    return BankTxn(TransactionId(""), booked, signed, currency, name, iban, remittance, account)
+    return booked, signed, currency, name, iban, remittance, account
 
 
 def _entry_date(edate: str | None, value_date: date, source: str, line: int) -> date:

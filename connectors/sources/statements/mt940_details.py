@@ -8,6 +8,7 @@ pairs (/NAME/, /IBAN/, /REMI/, /EREF/), and free text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from .text import clean, is_iban, with_behalf
@@ -55,29 +56,39 @@ def parse_details(lines: list[str]) -> Details:
 def _subfields(raw: str, mark: str) -> Details:
     """German `?nn` (or `>nn`) layout: ?20-?29/?60-?63 remittance, ?31 IBAN, ?32/?33 name."""
     parts = _SUBFIELDS[mark].split(raw)
-    fields = dict(zip(parts[1::2], parts[2::2], strict=True))
-    if len(fields) * 2 < len(parts) - 1:  # a repeated subfield: its pieces join, in order
+    keys, values = parts[1::2], parts[2::2]
+    fields = dict(zip(keys, values, strict=True))
+    if len(fields) < len(keys):  # a repeated subfield: its pieces join, in order
         fields = {}
-        for key, value in zip(parts[1::2], parts[2::2], strict=True):
+        for key, value in zip(keys, values, strict=True):
             fields[key] = fields.get(key, "") + value
+    get = fields.get
     # in subfield order, whatever order the bank wrote them in
     remittance = "".join([fields[k] for k in sorted(_REMITTANCE_FIELDS.intersection(fields))])
-    name = clean(fields.get("32", "") + fields.get("33", ""))
-    iban = fields.get("31")
+    name, iban = _party(get("32", "") + get("33", ""), get("31"))
+    return Details(name, iban, _purpose(remittance, name))
+
+
+@lru_cache(maxsize=4096)
+def _party(name: str, iban: str | None) -> tuple[str | None, str | None]:
+    """The counterparty's name and IBAN from ?32/?33 and ?31 (cached: a statement names
+    the same customers and accounts again and again)."""
     iban = iban.replace(" ", "").upper() if iban else ""
-    return Details(name, iban if iban and is_iban(iban) else None, _purpose(remittance, name))
+    return clean(name), iban if iban and is_iban(iban) else None
 
 
 def _purpose(remittance: str, payer: str | None) -> str | None:
     """SVWZ+ text when SEPA tags are present, else the whole remittance; the ultimate
     debtor (ABWA+) as 'on behalf of NAME'."""
-    if "+" not in remittance:
+    if "SVWZ+" not in remittance:  # no SVWZ tag (no other tag can overlap "SVWZ+")
         return clean(remittance)
     parts = _SEPA_TAG.split(remittance)
     tags = dict(zip(parts[1::2], parts[2::2], strict=False))
-    if "SVWZ" in tags and tags["SVWZ"].strip():
-        return with_behalf(clean(tags["SVWZ"]), clean(tags.get("ABWA")), payer)
-    return clean(remittance)
+    purpose = clean(tags["SVWZ"])
+    if not purpose:
+        return clean(remittance)
+    party = tags.get("ABWA")
+    return with_behalf(purpose, clean(party), payer) if party else purpose
 
 
 def _keyed(raw: str) -> Details | None:

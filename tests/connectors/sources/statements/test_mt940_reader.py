@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from decimal import Decimal
 
 import pytest
@@ -110,3 +111,16 @@ def test_repeated_and_unordered_subfields_join_in_subfield_order() -> None:
     details = parse_details(["166?21 paid?32ACME?20Invoice?3207?61 late?20 4711"])
     assert details.remittance == "Invoice 4711 paid late"
     assert details.name == "ACME07"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_leaves_the_garbage_collector_as_it_found_it(write, enabled: bool) -> None:
+    bad = write("bad.sta", _replace(":61:2511031103DR250,50", ":61:2511031103DR2x0,50"))
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert len(read_statement(write("good.sta", GOOD)).transactions) == 2
+        assert gc.isenabled() is enabled
+        raises_input_error(read_statement, bad)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

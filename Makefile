@@ -8,6 +8,11 @@ DUNWELL ?= $(BIN)/dunwell
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.dunwell/prefect
+# Python keeps compiled modules (__pycache__, ignored by git) even where the environment
+# says not to: without them every CLI call compiles dunwell again (0.17 s of 0.43 s for a
+# small `statement convert`), and the suite makes hundreds of such calls.
+export PYTHONDONTWRITEBYTECODE :=
+SOURCES := dunwell flows tasks connectors migrations
 
 TREE := .dunwell/tree
 
@@ -22,6 +27,7 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m compileall -q $(SOURCES) >/dev/null
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -44,7 +44,7 @@ SAMPLES = (REPO.parent / "shared" / "samples").resolve()
 FIXTURES = REPO / "tests" / "fixtures" / "statements"
 OUT = HERE / "out" / "peer_files.json"
 BLIND = ("bank_csv_blind", "bank_csv_blind2", "bank_csv_blind3", "bank_csv_blind4",
-         "bank_csv_blind5")
+         "bank_csv_blind5", "bank_csv_blind6")
 FORMATS = ("mt940", "camt053", "ofx", "bai2", "csv")
 SUFFIX_FORMAT = {".sta": "mt940", ".xml": "camt053", ".ofx": "ofx", ".bai2": "bai2"}
 TIMEOUT_S = 120

@@ -26,6 +26,7 @@ BENCHES = [
     ("bank_csv_blind3", ["bench_bank_csv_blind.py", "bank_csv_blind3"]),
     ("bank_csv_blind4", ["bench_bank_csv_blind.py", "bank_csv_blind4"]),
     ("bank_csv_blind5", ["bench_bank_csv_blind.py", "bank_csv_blind5"]),
+    ("bank_csv_blind6", ["bench_bank_csv_blind.py", "bank_csv_blind6"]),
     ("matching", ["bench_matching.py"]),
     ("accuracy", ["bench_accuracy.py"]),
     ("dunning", ["bench_dunning.py"]),

@@ -417,11 +417,13 @@ def report(
 @review_app.command("list")
 def review_list(
     limit: Annotated[int, typer.Option(help="rows to show at most", min=1)] = 50,
+    parked: Annotated[bool, typer.Option(
+        "--parked", help="list the payments parked with a note instead")] = False,
 ) -> None:
     """List matches waiting for a person, best candidate first."""
     from dunwell import desk
 
-    _run(lambda: desk.review_list(out, limit))
+    _run(lambda: desk.review_list(out, limit, parked))
 
 
 @review_app.command("accept")

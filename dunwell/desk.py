@@ -24,16 +24,24 @@ def _engine():  # noqa: ANN202 - an SQLAlchemy Engine
     return root.database()
 
 
-def review_list(console: Console, limit: int) -> int:
-    """Print the review queue, one block per payment with its ranked candidates.
+def review_list(console: Console, limit: int, parked: bool = False) -> int:
+    """Print the review queue (or the payments parked out of it), one block per payment
+    with its ranked candidates.
 
-    `limit` counts payments; returns how many payments wait in all.
+    `limit` counts payments; returns how many payments are listed in all.
     """
+    from dunwell.connectors.storage.queue import waiting_and_parked
+
     with storage.transaction(_engine()) as session:
-        queue = storage.list_review(session)
+        queue = storage.list_review(session, parked=parked)
+        left_out = 0 if parked else waiting_and_parked(session)[1]
     waiting = int(queue["transaction_id"].nunique())
-    console.print(f"[bold]{waiting} payments wait for a person[/bold]"
+    what = "payments are parked with a note" if parked else "payments wait for a person"
+    console.print(f"[bold]{waiting} {what}[/bold]"
                   + (f" (showing {limit})" if waiting > limit else ""))
+    if left_out:
+        console.print(f"{left_out} more parked with a note: dunwell review list --parked",
+                      highlight=False)
     for transaction_id, items in list(queue.groupby("transaction_id", sort=False))[:limit]:
         first = items.iloc[0]
         console.print(f"\n[bold]{transaction_id}[/bold]  {first['booking_date']}  "

@@ -199,8 +199,8 @@ def waiting_and_parked(session: Session) -> tuple[int, int]:
     return int(proposed) - int(parked), int(parked)
 
 
-def _marked(parked: bool) -> Any:
-    """Only parked payments, or only those without a mark."""
+def marked(parked: bool) -> Any:
+    """Only parked payments, or only those without a mark (a filter on MatchRow)."""
     if parked:  # few: start from the marks
         return MatchRow.transaction_id.in_(
             select(PaymentMark.transaction_id).where(PaymentMark.kind == "parked"))
@@ -216,7 +216,7 @@ def _best_rows(session: Session, text: str, parked: bool) -> tuple[Any, list[str
         or_(better.confidence > MatchRow.confidence,
             and_(better.confidence == MatchRow.confidence, better.id < MatchRow.id)))
     rows = select(MatchRow.confidence, MatchRow.transaction_id, MatchRow.invoice_id).where(
-        MatchRow.status == "proposed", best_only, _marked(parked))
+        MatchRow.status == "proposed", best_only, marked(parked))
     if not text:
         return rows, None
     ids = _search_ids(session, text)
@@ -231,7 +231,7 @@ def _count(text: str, parked: bool, found: list[str] | None) -> Any:
     if text and found is None:
         return None
     waiting = select(MatchRow.transaction_id).where(MatchRow.status == "proposed",
-                                                    _marked(parked))
+                                                    marked(parked))
     if found is not None:
         waiting = waiting.where(MatchRow.transaction_id.in_(found))
     ids = waiting.distinct().limit(QUEUE_COUNT_CAP + 1).subquery()

@@ -190,14 +190,17 @@ def load_aliases(session: Session) -> pd.DataFrame:
     })
 
 
-def list_review(session: Session) -> pd.DataFrame:
-    """Proposed matches waiting for a person, with the payment and invoice beside them."""
+def list_review(session: Session, parked: bool = False) -> pd.DataFrame:
+    """Proposed matches waiting for a person, with the payment and invoice beside them;
+    payments parked with a note are out of the queue (`parked`: only those)."""
+    from dunwell.connectors.storage.queue import marked
+
     statement = (
         select(MatchRow, BankTransaction, Invoice.customer_id)
         .join(BankTransaction, BankTransaction.transaction_id == MatchRow.transaction_id,
               isouter=True)
         .join(Invoice, Invoice.invoice_id == MatchRow.invoice_id, isouter=True)
-        .where(MatchRow.status == "proposed")
+        .where(MatchRow.status == "proposed", marked(parked))
         .order_by(MatchRow.confidence.desc(), MatchRow.transaction_id, MatchRow.rank)
     )
     rows = [_review_row(m, t, c) for m, t, c in session.execute(statement)]

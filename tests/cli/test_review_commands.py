@@ -68,3 +68,20 @@ def test_unmatched_money_is_marked_and_unmarked_in_the_shell(cli, workdir):
     assert cli("unmatched", "unmark", "T-4").exit_code == 0
     assert _actions(engine) == [("cli", "payment.unrelated", "T-4"),
                                 ("cli", "payment.unmark", "T-4")]
+
+
+def test_a_parked_payment_leaves_the_shells_review_list_until_unparked(cli, workdir):
+    _seeded(workdir)
+    before = cli("review", "list")
+    assert before.exit_code == 0, before
+    assert "\nT-2  " in before.stdout and "parked" not in before.stdout
+    waiting = int(before.stdout.split(" payments wait")[0].split()[-1])
+    assert cli("review", "park", "T-2", "--note", "asked Acme").exit_code == 0
+    after = cli("review", "list")
+    assert "\nT-2  " not in after.stdout
+    assert f"{waiting - 1} payments wait for a person" in after.stdout
+    assert "1 more parked with a note: dunwell review list --parked" in after.stdout
+    parked = cli("review", "list", "--parked")
+    assert "1 payments are parked with a note" in parked.stdout and "\nT-2  " in parked.stdout
+    assert cli("review", "unpark", "T-2").exit_code == 0
+    assert "\nT-2  " in cli("review", "list").stdout

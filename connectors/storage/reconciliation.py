@@ -33,6 +33,7 @@ from dunwell.connectors.storage.models import (
     MatchRow,
     utcnow,
 )
+from dunwell.connectors.storage.queue import marked
 from dunwell.errors import InputError
 from dunwell.matching.scoring import FEE_REASON
 from dunwell.model import Decision
@@ -193,8 +194,6 @@ def load_aliases(session: Session) -> pd.DataFrame:
 def list_review(session: Session, parked: bool = False) -> pd.DataFrame:
     """Proposed matches waiting for a person, with the payment and invoice beside them;
     payments parked with a note are out of the queue (`parked`: only those)."""
-    from dunwell.connectors.storage.queue import marked
-
     statement = (
         select(MatchRow, BankTransaction, Invoice.customer_id)
         .join(BankTransaction, BankTransaction.transaction_id == MatchRow.transaction_id,

@@ -25,7 +25,9 @@ from sqlalchemy import Connection, Engine, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import dialect_insert, insert_rows, json_safe
+from dunwell.connectors.storage.engine import transaction
 from dunwell.connectors.storage.models import QuarantineRow, Run, RunLock, table_of, utcnow
+from dunwell.connectors.storage.outbox import abandon_sending
 from dunwell.errors import ConcurrentRunError
 
 RUN_STATUSES = ("running", "succeeded", "failed", "cancelled")
@@ -96,9 +98,6 @@ class Recovered:
 def recover_stopped(engine: Engine) -> Recovered:
     """Make safe what runs that died left behind. Call it holding `RUN_LOCK`: then no other
     run is alive, and a run still `running` or a message still `sending` is a dead one's."""
-    from dunwell.connectors.storage.engine import transaction
-    from dunwell.connectors.storage.outbox import abandon_sending
-
     with transaction(engine) as session:
         closed = close_stale_runs(session)
     return Recovered(tuple(closed), abandon_sending(engine))

@@ -51,9 +51,13 @@ class Adapters:
         return stale
 
     def discard_work(self) -> None:
-        """Remove the run's staging folder, and an output folder this run made but left empty."""
+        """Remove the run's staging folder, and an output folder this run made but left empty;
+        Data Docs still being written into it are stopped first."""
         import shutil
 
+        from dunwell.connectors.quality import data_docs
+
+        data_docs.abandon()
         shutil.rmtree(self.work_dir, ignore_errors=True)
         if self.made_out_dir and self.out_dir.is_dir() and not any(self.out_dir.iterdir()):
             self.out_dir.rmdir()

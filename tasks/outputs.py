@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dunwell.connectors.quality import data_docs
 from dunwell.connectors.sources.csvio import write_csv_atomic
 from dunwell.frames import ACTION_COLUMNS, DISCREPANCY_COLUMNS, MATCH_COLUMNS
 from dunwell.model import DunningAction
@@ -31,10 +32,12 @@ def actions_frame(actions: list[DunningAction]) -> pd.DataFrame:
 @task(name="publish outputs", cache_policy=NO_CACHE)
 def publish(work_dir: Path, out_dir: Path,
             tables: dict[str, tuple[pd.DataFrame, list[str]]]) -> dict[str, str]:
-    """Write each table as CSV into the staging folder, then move everything into `out_dir`."""
+    """Write each table as CSV into the staging folder, then move everything into `out_dir`
+    once the run's Data Docs, written meanwhile in a helper process, are in it too."""
     work_dir, out_dir = Path(work_dir), Path(out_dir)
     for name, (frame, columns) in tables.items():
         write_csv_atomic(frame.reindex(columns=columns).fillna(""), work_dir / name, columns)
+    data_docs.finish()
     paths = {}
     for entry in sorted(work_dir.iterdir()):
         target = out_dir / entry.name

@@ -157,16 +157,21 @@ def stop_on_critical(results: Iterable[QualityResult]) -> None:
 
 
 def build_data_docs(results: Iterable[QualityResult], out_dir: Path) -> Path:
-    """Build the run's static Data Docs under out_dir/data_docs and return index.html.
+    """Start building the run's static Data Docs under out_dir/data_docs; their index.html.
 
     Call it once, after the run's checks; `warm_up_docs()` at the start of a run lets
-    GX load meanwhile.
+    GX load meanwhile, and `finish_data_docs()` waits for the site (publishing does).
     """
     results = list(results)
     index = data_docs.build([r.validation for r in results], _docs_dir(out_dir))
     names = ", ".join(r.dataset for r in results)
-    log.info("data docs for %s built in %s", names or "no dataset", _docs_dir(out_dir))
+    log.info("data docs for %s being built in %s", names or "no dataset", _docs_dir(out_dir))
     return index
+
+
+def finish_data_docs() -> Path | None:
+    """Wait for the Data Docs being built; their index.html (None when none were started)."""
+    return data_docs.finish()
 
 
 def warm_up_docs() -> None:

@@ -316,6 +316,8 @@ def test_data_docs_land_in_the_output_folder_without_temp_dirs_or_progress_bars(
     ]
     index = quality.build_data_docs(results, out)
     assert index == out.resolve() / "data_docs" / "index.html"
+    assert quality.finish_data_docs() == index
+    assert quality.finish_data_docs() is None  # waited for once
     assert "invoices" in index.read_text(encoding="utf-8")
     assert list((out / "data_docs" / "validations").rglob("*.html"))
     assert sorted(p.name for p in out.iterdir()) == ["data_docs"]
@@ -324,6 +326,24 @@ def test_data_docs_land_in_the_output_folder_without_temp_dirs_or_progress_bars(
     assert "Calculating Metrics" not in captured.err + captured.out
     repo = Path(__file__).resolve().parents[3]
     assert not (repo / "gx").exists() and not (repo / "great_expectations").exists()
+
+
+def test_data_docs_that_cannot_be_written_fail_when_waited_for_and_abandoned_ones_write_nothing(
+        tmp_path):
+    from dunwell.connectors.quality import data_docs
+
+    results = [check("invoices", invoices({}), as_of=AS_OF, out_dir=tmp_path / "a")]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    quality.build_data_docs(results, blocker)  # the site would go under a plain file
+    with pytest.raises(RuntimeError, match="Data Docs could not be built"):
+        quality.finish_data_docs()
+
+    out = tmp_path / "b"
+    quality.build_data_docs(results, out)
+    data_docs.abandon()  # the run failed: its staging folder is about to be removed
+    assert quality.finish_data_docs() is None
+    assert not (out / "data_docs" / "index.html").exists()
 
 
 def test_a_blank_decision_counts_as_unmatched(tmp_path):
@@ -351,6 +371,7 @@ def test_data_docs_load_nothing_from_the_network_and_list_their_pages_without_sc
     results = [check("invoices", invoices({}), as_of=AS_OF, out_dir=out),
                check("transactions", transactions({}), as_of=AS_OF, out_dir=out)]
     index = quality.build_data_docs(results, out)
+    quality.finish_data_docs()
     site = index.parent
     remote = re.compile(r"src=[\"']https?://|<link[^>]*href=[\"']https?://|url\(['\"]?https?://")
     for path in [*site.rglob("*.html"), *site.rglob("*.css")]:

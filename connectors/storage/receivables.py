@@ -13,10 +13,10 @@ from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import (
+    amounts,
     column,
     date_text,
     dates,
-    decimals,
     execute_rows,
     frame_slices,
     insert_rows,
@@ -83,8 +83,8 @@ def _upsert_invoices(session: Session, frame: pd.DataFrame) -> int:
         "customer_id": frame["customer_id"].astype("str").tolist(),
         "customer_name": text_or_none(column(frame, "customer_name", "")),
         "currency": currency,
-        "amount": decimals(frame["amount_minor"], currency),
-        "open_amount": decimals(column(frame, "open_minor", None).fillna(
+        "amount": amounts(session, frame["amount_minor"], currency),
+        "open_amount": amounts(session, column(frame, "open_minor", None).fillna(
             frame["amount_minor"]), currency),
         "issue_date": dates(frame["issue_date"]),
         "due_date": dates(frame["due_date"]),
@@ -155,13 +155,13 @@ def set_pending(session: Session, frame: pd.DataFrame) -> int:
     currency, pending_minor); invoices not in the frame keep theirs."""
     if frame.empty:
         return 0
-    amounts = decimals(frame["pending_minor"], frame["currency"].astype("str").tolist())
+    pending = amounts(session, frame["pending_minor"], frame["currency"].astype("str").tolist())
     table = table_of(Invoice)
     statement = table.update().where(table.c.invoice_id == bindparam("b_id")).values(
         pending_applied=bindparam("b_pending"))
     execute_rows(session.connection(), statement,
-                 {"b_id": frame["invoice_id"].astype("str").tolist(), "b_pending": amounts})
-    return len(amounts)
+                 {"b_id": frame["invoice_id"].astype("str").tolist(), "b_pending": pending})
+    return len(pending)
 
 
 def _apply_manual_events(frame: pd.DataFrame, disputed: dict[str, bool],

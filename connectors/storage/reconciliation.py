@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dunwell.connectors.storage.columns import (
+    amounts,
     chunks,
     column,
-    decimals,
     dialect_insert,
     insert_rows,
     json_safe,
@@ -48,10 +48,12 @@ REVIEW_COLUMNS = [
 ]
 
 
-def _amounts(frame: pd.DataFrame, minor: str, text_column: str, currency: list[str]) -> list[Any]:
-    """Decimal amounts from a `*_minor` column, else from canonical decimal text."""
+def _amounts(session: Session, frame: pd.DataFrame, minor: str, text_column: str,
+             currency: list[str]) -> list[Any]:
+    """Amounts from a `*_minor` column (as the database stores them), else Decimals from
+    canonical decimal text."""
     if minor in frame.columns:
-        return decimals(frame[minor], currency)
+        return amounts(session, frame[minor], currency)
     values = column(frame, text_column, None)
     return [None if json_safe(v) in (None, "") else D(str(v)) for v in values]
 
@@ -111,7 +113,7 @@ def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
         "run_id": [run_id] * len(frame),
         "transaction_id": frame["transaction_id"].astype("str").tolist(),
         "invoice_id": frame["invoice_id"].astype("str").tolist(),
-        "applied_amount": _amounts(frame, "applied_minor", "applied_amount", currency),
+        "applied_amount": _amounts(session, frame, "applied_minor", "applied_amount", currency),
         "currency": currency,
         "confidence": [int(v) for v in frame["confidence"].fillna(0)],
         "decision": decisions,
@@ -133,7 +135,7 @@ def _save_discrepancies(session: Session, run_id: str, frame: pd.DataFrame) -> i
         "kind": frame["kind"].astype("str").tolist(),
         "transaction_id": [v or None for v in _text_cells(frame, "transaction_id")],
         "invoice_id": [v or None for v in _text_cells(frame, "invoice_id")],
-        "amount": _amounts(frame, "amount_minor", "amount", currency),
+        "amount": _amounts(session, frame, "amount_minor", "amount", currency),
         "currency": [c or None for c in currency],
         "detail": _text_cells(frame, "detail"),
     }

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Engine
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, create_engine
 from storage_samples import customers_frame, invoices_frame
 
 from dunwell.connectors.storage import (
@@ -21,6 +24,7 @@ from dunwell.connectors.storage import (
     upsert_customers,
     upsert_invoices,
 )
+from dunwell.connectors.storage.columns import amounts, dates, decimals
 from dunwell.frames import CUSTOMER_COLUMNS, INVOICE_COLUMNS
 
 
@@ -88,3 +92,30 @@ def test_disputes_and_promises_recorded_by_hand_override_the_export(db_engine: E
     with transaction(db_engine) as session:
         resolve_dispute(session, "INV-1", text="credit note issued")
         assert not load_invoices(session).set_index("invoice_id").loc["INV-1", "disputed"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(-10**15, 10**15)),
+                          st.sampled_from(["EUR", "JPY", "BHD", "CLF", "KWD", "USD"])),
+                max_size=40))
+def test_amounts_for_sqlite_are_the_floats_sqlalchemy_would_store_of_the_decimals(rows) -> None:
+    minor = pd.Series([m for m, _ in rows], dtype="object")
+    currencies = [c for _, c in rows]
+    expected = [None if d is None else float(d) for d in decimals(minor, currencies)]
+    with create_engine("sqlite://").connect() as connection:
+        got = amounts(connection, minor, currencies)
+    assert got == expected
+    assert all(g is None or type(g) is float for g in got)
+
+
+def test_amounts_keep_decimals_for_a_database_with_a_decimal_type() -> None:
+    engine = create_engine("postgresql+psycopg://u@localhost/x")  # never connected
+    assert amounts(engine, pd.Series([1234, None]), ["EUR", "EUR"]) == [Decimal("12.34"), None]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2100, 12, 31))),
+                max_size=30))
+def test_dates_are_each_rows_day_and_none_for_a_missing_one(days) -> None:
+    column = pd.Series(pd.to_datetime(pd.Series(days, dtype="object")))
+    assert dates(column) == days

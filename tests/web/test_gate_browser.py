@@ -62,6 +62,9 @@ def test_a_clerk_approves_all_excludes_one_and_the_run_sends_only_the_approved(
     page.wait_for_url("**done=approved")
     assert _row(page, "Delta Foods").get_by_text("approved", exact=True).is_visible()
     _row(page, "Dorado Tools").get_by_text("Exclude…").click()
+    # the open form drops below the row's buttons: Preview stays visible and clickable
+    _row(page, "Dorado Tools").get_by_role("link", name="Preview").click(trial=True, timeout=2000)
+    _shot(page, "dunning-exclude")
     _row(page, "Dorado Tools").get_by_label("Why is it held back?").fill(
         "they called: paying on Friday")
     _row(page, "Dorado Tools").get_by_role("button", name="Exclude from this run").click()

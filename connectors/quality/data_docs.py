@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -65,7 +66,8 @@ def warm_up() -> None:
 
 
 def _start() -> subprocess.Popen:
-    env = {**environment(), "GX_ANALYTICS_ENABLED": "False"}
+    env = {**environment(), "GX_ANALYTICS_ENABLED": "False",
+           "DUNWELL_DOCS_PARENT": str(os.getpid())}  # the helper ends when this process does
     return subprocess.Popen(  # noqa: S603 - our own module, with this interpreter
         [sys.executable, "-m", "dunwell.connectors.quality.gx_engine"], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)

@@ -11,13 +11,31 @@ statistics, no progress bars; only the Data Docs site is written.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
+
+def _end_with_parent(parent: int) -> None:
+    """As the helper: exit as soon as the run that started it is gone (killed, say), so
+    that no helper outlives its run or writes into a staging folder nobody will publish."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+if __name__ == "__main__":  # the helper process, before the seconds of importing GX
+    _end_with_parent(int(os.environ.get("DUNWELL_DOCS_PARENT") or os.getppid()))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 from dunwell.connectors.settings.config import gx_analytics_off  # noqa: E402
 

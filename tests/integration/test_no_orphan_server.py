@@ -81,8 +81,11 @@ def test_a_cli_run_killed_while_sending_leaves_no_process_behind(company, tmp_pa
         running = _marked(mark)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-    assert [pid for pid, _ in running] == [proc.pid], running  # the run started no helper
-    assert _survivors(mark) == []
+    # the run started no server; the Data Docs helper may still be writing the site
+    helpers = [pid for pid, cmd in running if "dunwell.connectors.quality.gx_engine" in cmd]
+    assert sorted(pid for pid, _ in running) == sorted([proc.pid, *helpers]), running
+    assert len(helpers) <= 1, running
+    assert _survivors(mark) == []  # a helper ends with its run
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")

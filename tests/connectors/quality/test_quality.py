@@ -346,6 +346,38 @@ def test_data_docs_that_cannot_be_written_fail_when_waited_for_and_abandoned_one
     assert not (out / "data_docs" / "index.html").exists()
 
 
+def _running(pid: int) -> bool:
+    """A process that exists and is not a zombie (a container's PID 1 may never reap it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_the_data_docs_helper_ends_within_a_second_or_two_when_its_run_is_killed() -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = ("import time\nfrom dunwell.connectors.quality import data_docs\n"
+              "data_docs.warm_up()\nprint(data_docs.helper_running().pid, flush=True)\n"
+              "time.sleep(600)\n")
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    helper = int(run.stdout.readline())
+    os.kill(run.pid, signal.SIGKILL)  # while the helper imports GX (seconds)
+    run.wait()
+    killed = time.monotonic()
+    while _running(helper) and time.monotonic() - killed < 30:
+        time.sleep(0.05)
+    assert not _running(helper)
+    assert time.monotonic() - killed < 2.0  # not after its import, from a closed stdin
+
+
 def test_a_blank_decision_counts_as_unmatched(tmp_path):
     frame = _reconciliation([("T0", "INV-0", "auto", 10000), ("T1", "INV-1", "auto", 10000)])
     frame["decision"] = frame["decision"].replace("unmatched", "")

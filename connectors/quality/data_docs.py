@@ -102,14 +102,16 @@ def build(validations: list[dict], site: Path) -> Path:
     job.thread = threading.Thread(target=job.run, args=(payload.encode("utf-8"),),
                                   name="data-docs", daemon=True)
     job.thread.start()
-    _building = job
+    with _lock:
+        _building = job
     return site / "index.html"
 
 
 def finish() -> Path | None:
     """Wait for the site being built, if any; its index.html. Raises if it was not built."""
     global _building  # noqa: PLW0603
-    job, _building = _building, None
+    with _lock:
+        job, _building = _building, None
     if job is None or job.thread is None:
         return None
     job.thread.join()
@@ -126,7 +128,8 @@ def abandon() -> None:
     """Stop a build nobody will wait for (its run failed): it must not write into a staging
     folder that is being removed."""
     global _building  # noqa: PLW0603
-    job, _building = _building, None
+    with _lock:
+        job, _building = _building, None
     if job is None:
         return
     if job.helper.poll() is None:

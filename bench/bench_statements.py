@@ -7,7 +7,8 @@ process, and checks the count and the net sum of what it wrote. When the peer pa
 it converts the same files (`create_parser(FILE).export_csv(OUT)`) side by side; when it
 does not install, the output says why. CPU time (user + system of the child) is the
 figure to compare on a shared machine; each pair is run interleaved, best of `--repeat`.
-Writes bench/out/statements.json. Run: `python bench/bench_statements.py [N] [--repeat R]`.
+Writes bench/out/statements.json. Run: `python bench/bench_statements.py [N] [--repeat R]
+[--formats csv,ofx]` (all formats unless named).
 """
 
 from __future__ import annotations
@@ -234,7 +235,7 @@ def compare(name: str, path: Path, n: int, folder: Path, peer: Path | None,
     return row
 
 
-def main(n: int = 100_000, repeat: int = 1) -> int:
+def main(n: int = 100_000, repeat: int = 1, formats: list[str] | None = None) -> int:
     """Generate, convert with dunwell and the peer, print a table, save the figures; exit 1
     when dunwell's output is wrong or a format misses the target."""
     peer, why_not = peer_python()
@@ -242,6 +243,8 @@ def main(n: int = 100_000, repeat: int = 1) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, writer, suffix in FORMATS:
+            if formats and name not in formats:
+                continue
             path = folder / f"bench.{suffix}"
             writer(path, n)
             results.append(compare(name, path, n, folder, peer, repeat))
@@ -267,9 +270,22 @@ def main(n: int = 100_000, repeat: int = 1) -> int:
     return 0 if ok else 1
 
 
+def _option(args: list[str], name: str) -> str | None:
+    """The value after `name` in `args`, both taken out; None when not given."""
+    if name not in args:
+        return None
+    at = args.index(name)
+    value = args[at + 1]
+    del args[at:at + 2]
+    return value
+
+
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if not a.startswith("--repeat")]
-    times = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 1
-    if "--repeat" in sys.argv:
-        args.remove(str(times))
-    sys.exit(main(int(args[0]) if args else 100_000, times))
+    args = sys.argv[1:]
+    times = int(_option(args, "--repeat") or 1)
+    named = _option(args, "--formats")
+    chosen = named.split(",") if named else None
+    unknown = set(chosen or ()) - {name for name, _, _ in FORMATS}
+    if unknown:
+        sys.exit(f"unknown formats {sorted(unknown)}; known: {[f for f, _, _ in FORMATS]}")
+    sys.exit(main(int(args[0]) if args else 100_000, times, chosen))

@@ -11,7 +11,8 @@ convert` never imports it) and frames (`canonical.write_bank`, which applies `UN
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -54,21 +55,31 @@ def write_bank_rows(rows: Iterable[Sequence[str]], path: Path) -> Path:
     return write_rows_atomic(rows, Path(path), COLUMNS)
 
 
-def record_row(t: BankTxn) -> list[str]:
-    """One statement record as a bank.csv row: the cell rule on free text, the contract's
-    amount, the IBAN without spaces in upper case."""
-    return [cell(t.transaction_id), t.booking_date.isoformat(), amount_text(t.amount, t.currency),
-            t.currency, cell(t.counterparty_name or ""),
-            (t.counterparty_iban or "").replace(" ", "").upper(), cell(t.remittance_info or ""),
-            cell(t.account or "")]
+def record_rows(transactions: Iterable[BankTxn]) -> Iterator[list[str]]:
+    """Statement records as bank.csv rows: the cell rule on free text, the contract's amount
+    (`amount_text`), the IBAN without spaces in upper case. Each booking day is put in words
+    once: a statement repeats its few days on row after row."""
+    days: dict[date, str] = {}
+    for t in transactions:
+        tid: str = t.transaction_id
+        name, text, account = t.counterparty_name or "", t.remittance_info or "", t.account or ""
+        free = f"{tid}{name}{text}{account}"
+        if "\x00" in free or "\r" in free:  # rare: one look at all four cells, not four
+            tid, name, text, account = cell(tid), cell(name), cell(text), cell(account)
+        booked, ccy = t.booking_date, t.currency
+        exact = t.amount.quantize(quantum(ccy), rounding=ROUNDING)
+        yield [tid, days.get(booked) or days.setdefault(booked, booked.isoformat()),
+               f"{exact if exact else abs(exact):f}", ccy, name,
+               (t.counterparty_iban or "").replace(" ", "").upper(), text, account]
 
 
 def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
     """Write statement records as bank.csv atomically, through the one bank.csv writer."""
-    write_bank_rows(map(record_row, transactions), Path(path))
+    write_bank_rows(record_rows(transactions), Path(path))
 
 
 def amount_text(value: Decimal, ccy: str) -> str:
-    """The contract's amount: a dot, the currency's decimals, never "-0.00"."""
+    """The contract's amount: a dot, the currency's decimals, never "-0.00" (`record_rows`
+    writes it the same way, inline)."""
     exact = value.quantize(quantum(ccy), rounding=ROUNDING)
     return f"{exact if exact else abs(exact):f}"

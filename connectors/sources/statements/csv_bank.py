@@ -5,20 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime
-from decimal import Decimal
-from functools import lru_cache
 
 from dunwell.errors import InputError
 from dunwell.model import BankTxn, TransactionId
 
 from .csv_profiles import CsvProfile
-from .text import amount, check_precision, clean, cp1252, currency, decode, is_iban, parse_date
+from .csv_rows import Layout
+from .readers import collector_paused
+from .text import check_precision, clean, cp1252, decode
 
 csv.field_size_limit(10_000_000)
-Cell = Callable[[str], str]
 
 
 def profile_text(data: bytes, source: str, profile: CsvProfile) -> tuple[str, list[str]]:
@@ -129,13 +127,26 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
                                                      if profile.header else ""),
                          profile.skip_rows + 1)
     header_line, header = found
-    index = _index(header, profile, source, header_line)
-    account = _preamble_account(text, profile, source, header_line)
+    layout = Layout(profile, source, _index(header, profile, source, header_line),
+                    default_currency, _preamble_account(text, profile, source, header_line))
+    # the records form no cycles: the collector's passes over them are time lost
+    with collector_paused():
+        txns, lines, skipped = _records(text, profile, source, header, header_line, layout)
+    warnings = [f"{source}: skipped {len(at)} rows {why}: lines {', '.join(at[:20])}"
+                + (", ..." if len(at) > 20 else "") for why, at in skipped.items()]
+    if txns and not profile.column("account") and not layout.preamble_account:
+        warnings.append(f"{source}: the export states no account; the account column stays blank")
+    return txns, lines, warnings
+
+
+def _records(text: str, profile: CsvProfile, source: str, header: list[str], header_line: int,
+             layout: Layout) -> tuple[list[BankTxn], list[int], dict[str, list[str]]]:
+    """The data rows' transactions, their lines, and the lines skipped by reason."""
     txns: list[BankTxn] = []
     lines: list[int] = []
     skipped: dict[str, list[str]] = {}
     patterns = [re.compile(p) for p in profile.skip_if]
-    width, fee_column = len(header), profile.column("fee")
+    width, blank, fees = len(header), [""] * len(header), bool(profile.column("fee"))
     # without these rules every data row is a transaction: no need to ask _skip per row
     plain = not (patterns or profile.status_booked or profile.continuation
                  or profile.skip_undated)
@@ -144,68 +155,64 @@ def read(text: str, profile: CsvProfile, source: str, default_currency: str | No
             continue
         if len(cells) > width:
             _fits(cells, header, source, line)
-        cell = _cells(cells, index)
-        why = None if plain else _skip(cells, cell, profile, patterns)
+        # a short row's missing cells are empty
+        row = cells if len(cells) >= width else cells + blank[len(cells):]
+        why = None if plain else _skip(cells, row, layout, patterns)
         if why == "continuation" and txns:
-            txns[-1] = _continued(txns[-1], cells, cell, profile)
+            txns[-1] = _continued(txns[-1], row, layout)
             continue
         if why:
             why, _, status = why.partition("\0")
             skipped.setdefault(why, []).append(f"{line} ({status})" if status else str(line))
             continue
-        txn = _txn(cell, profile, source, line, default_currency)
-        if account and not txn.account:
-            txn = replace(txn, account=account)
+        txn = layout.txn(row, line)
         txns.append(txn)
         lines.append(line)
-        fee = _fee(cell, profile, source, line, txn) if fee_column else None
+        fee = _fee(row, layout, line, txn) if fees else None
         if fee is not None:
             txns.append(fee)
             lines.append(line)
-    warnings = [f"{source}: skipped {len(at)} rows {why}: lines {', '.join(at[:20])}"
-                + (", ..." if len(at) > 20 else "") for why, at in skipped.items()]
-    if txns and not profile.column("account") and not account:
-        warnings.append(f"{source}: the export states no account; the account column stays blank")
-    return txns, lines, warnings
+    return txns, lines, skipped
 
 
-def _skip(cells: list[str], cell: Cell, profile: CsvProfile,
+def _skip(cells: list[str], row: list[str], layout: Layout,
           patterns: list[re.Pattern[str]]) -> str | None:
     """Why a data row is not a transaction: a footer, a continuation, not booked, undated;
     None to read it."""
+    profile = layout.profile
     if patterns and any(p.search(profile.separator.join(cells)) for p in patterns):
         return "matching skip_if"
     columns = profile.single
-    dated = bool(cell(columns["booking_date"]))
+    dated = bool(layout.text(row, columns["booking_date"]))
     if dated and not profile.status_booked:
         return None
     amounts = [columns[c] for c in ("amount", "debit", "credit") if c in columns]
-    if not dated and profile.continuation and not any(cell(c) for c in amounts):
+    if not dated and profile.continuation and not any(layout.text(row, c) for c in amounts):
         return "continuation"
     status_column = columns.get("status") if profile.status_booked else None
-    if status_column and cell(status_column) not in profile.status_booked:
-        return f"not booked\0{cell(status_column)}"
+    status = layout.text(row, status_column) if status_column else ""
+    if status_column and status not in profile.status_booked:
+        return f"not booked\0{status}"
     if not dated and profile.skip_undated:
         return "without a date"
     return None
 
 
-def _continued(txn: BankTxn, cells: list[str], cell: Cell, profile: CsvProfile) -> BankTxn:
+def _continued(txn: BankTxn, row: list[str], layout: Layout) -> BankTxn:
     """The transaction with a continuation row's text added to its remittance."""
-    columns = profile.columns.get("remittance_info", ())
-    more = " ".join(cell(c) for c in columns) if columns else " ".join(cells)
+    columns = layout.profile.columns.get("remittance_info", ())
+    more = " ".join(layout.text(row, c) for c in columns) if columns else " ".join(row)
     return replace(txn, remittance_info=clean(f"{txn.remittance_info or ''} {more}"))
 
 
-def _fee(cell: Cell, profile: CsvProfile, source: str, line: int, txn: BankTxn
-         ) -> BankTxn | None:
+def _fee(row: list[str], layout: Layout, line: int, txn: BankTxn) -> BankTxn | None:
     """A fee column's charge as its own row (money out), so the net sum is what the bank
     booked and the payment keeps the amount the payer sent."""
-    column = profile.column("fee")
-    if not column or not cell(column):
+    column = layout.profile.column("fee")
+    if not column or not layout.text(row, column):
         return None
-    value = abs(_parse(cell, profile, source, line, column))
-    value = check_precision(value, txn.currency, source, line, column)
+    value = abs(layout.parse(row, line, column))
+    value = check_precision(value, txn.currency, layout.source, line, column)
     if not value:
         return None
     ref = f"{txn.transaction_id}-fee" if txn.transaction_id else ""
@@ -235,100 +242,3 @@ def _index(header: list[str], profile: CsvProfile, source: str, line: int) -> di
             if name not in index:
                 raise InputError(source, f"column {name!r} missing from the header", line, name)
     return index
-
-
-def _cells(cells: list[str], index: dict[str, int]) -> Cell:
-    """A lookup of a row's stripped cell by column name ("" past the row's end)."""
-    def cell(name: str) -> str:
-        try:
-            return cells[index[name]].strip()
-        except IndexError:  # a short row: its missing cells are empty
-            return ""
-    return cell
-
-
-def _txn(cell: Cell, profile: CsvProfile, source: str, line: int,
-         default_currency: str | None) -> BankTxn:
-    """One data row -> BankTxn."""
-    columns = profile.single
-    booked = _date(cell(columns["booking_date"]), profile, source, line)
-    ccy_column = columns.get("currency")
-    code = (cell(ccy_column) if ccy_column else "") or profile.currency or default_currency
-    if not code:
-        raise InputError(source, "no currency in the row or the profile: pass --currency CODE "
-                         "(or set currency: in the profile, or the default_currency setting, "
-                         "DUNWELL_DEFAULT_CURRENCY)", line,
-                         ccy_column or "currency")
-    ccy = currency(code, source, line, ccy_column or "currency")
-    value = check_precision(_amount(cell, profile, source, line), ccy, source, line, "amount")
-    if profile.invert_sign:
-        value = -value
-    texts = profile.columns.get("remittance_info", ())
-    remittance = cell(texts[0]) if len(texts) == 1 else " ".join([cell(c) for c in texts])
-    name_column, iban_column = columns.get("counterparty_name"), columns.get("counterparty_iban")
-    names = profile.columns.get("counterparty_name", ())
-    if profile.counterparty_by_sign and len(names) == 2:
-        name_column = names[0] if value > 0 else names[1]
-    iban = cell(iban_column).replace(" ", "").upper() if iban_column else ""
-    tid, account = columns.get("transaction_id"), columns.get("account")
-    return BankTxn(TransactionId(cell(tid) if tid else ""), booked, value, ccy,
-                   clean(cell(name_column)) if name_column else None,
-                   iban if iban and is_iban(iban) else None, clean(remittance),
-                   clean(cell(account)) if account else None)
-
-
-def _date(text: str, profile: CsvProfile, source: str, line: int) -> date:
-    """The booking date in the first of the profile's formats that reads it."""
-    found = _first_date(text, profile.date_formats)
-    if found is not None:
-        return found
-    column = profile.required("booking_date")
-    return parse_date(text, profile.date_formats[-1], source, line, column)
-
-
-@lru_cache(maxsize=8192)
-def _first_date(text: str, formats: tuple[str, ...]) -> date | None:
-    """The date in the first format that reads it, None when none does (cached: an export
-    repeats each booking day on many rows, and strptime is slow)."""
-    for fmt in formats:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _parse(cell: Cell, profile: CsvProfile, source: str, line: int, column: str) -> Decimal:
-    """A localised amount cell, currency symbols stripped."""
-    text = cell(column)
-    for symbol in profile.strip:
-        text = text.replace(symbol, "")
-    return amount(text, source, line, column, decimal=profile.decimal,
-                  thousands=profile.thousands)
-
-
-def _amount(cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
-    """Signed amount from an amount column (with an optional sign column) or debit/credit."""
-    column = profile.single.get("amount")
-    if column:
-        value = _parse(cell, profile, source, line, column)
-        return _signed(value, cell, profile, source, line) if "sign" in profile.single else value
-    debit, credit = profile.required("debit"), profile.required("credit")
-    if not cell(debit) and not cell(credit):
-        raise InputError(source, "neither debit nor credit amount", line, f"{debit}/{credit}")
-    out = abs(_parse(cell, profile, source, line, credit)) if cell(credit) else Decimal(0)
-    return out - (abs(_parse(cell, profile, source, line, debit)) if cell(debit) else Decimal(0))
-
-
-def _signed(value: Decimal, cell: Cell, profile: CsvProfile, source: str, line: int) -> Decimal:
-    """Apply the sign column (Af/Bij, C/D) when the profile has one."""
-    sign_column = profile.column("sign")
-    if sign_column is None:  # "" is a column too: the blank-headed one
-        return value
-    mark = cell(sign_column).upper()
-    if mark in (v.upper() for v in profile.debit_values):
-        return -abs(value)
-    if mark in (v.upper() for v in profile.credit_values):
-        return abs(value)
-    raise InputError(source, f"sign {cell(sign_column)!r} is neither debit nor credit", line,
-                     sign_column)

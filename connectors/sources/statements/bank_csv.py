@@ -11,10 +11,12 @@ convert` never imports it) and frames (`canonical.write_bank`, which applies `UN
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from dunwell.model import BankTxn
 from dunwell.money import ROUNDING
@@ -55,31 +57,49 @@ def write_bank_rows(rows: Iterable[Sequence[str]], path: Path) -> Path:
     return write_rows_atomic(rows, Path(path), COLUMNS)
 
 
-def record_rows(transactions: Iterable[BankTxn]) -> Iterator[list[str]]:
-    """Statement records as bank.csv rows: the cell rule on free text, the contract's amount
-    (`amount_text`), the IBAN without spaces in upper case. Each booking day is put in words
-    once: a statement repeats its few days on row after row."""
-    days: dict[date, str] = {}
-    for t in transactions:
-        tid: str = t.transaction_id
-        name, text, account = t.counterparty_name or "", t.remittance_info or "", t.account or ""
-        free = f"{tid}{name}{text}{account}"
-        if "\x00" in free or "\r" in free:  # rare: one look at all four cells, not four
-            tid, name, text, account = cell(tid), cell(name), cell(text), cell(account)
-        booked, ccy = t.booking_date, t.currency
-        exact = t.amount.quantize(quantum(ccy), rounding=ROUNDING)
-        yield [tid, days.get(booked) or days.setdefault(booked, booked.isoformat()),
-               f"{exact if exact else abs(exact):f}", ccy, name,
-               (t.counterparty_iban or "").replace(" ", "").upper(), text, account]
+def record_columns(transactions: Iterable[BankTxn]) -> list[list[str]]:
+    """Statement records as bank.csv's columns of text, in `COLUMNS` order: the cell rule on
+    free text, the contract's amount (`amount_text`), the IBAN without spaces in upper case.
+    Each rule runs over a whole column (a statement of 100,000 rows has a few days, one
+    currency, and free text that seldom holds a NUL or a CR)."""
+    records = list(transactions)
+
+    def column(name: str) -> list[Any]:
+        return list(map(attrgetter(name), records))
+
+    days = column("booking_date")
+    in_words = {day: day.isoformat() for day in set(days)}
+    currencies = column("currency")
+    free = {name: _free_text([text or "" for text in column(name)]) for name in FREE_TEXT}
+    ibans = [iban.replace(" ", "").upper() if iban else "" for iban in
+             column("counterparty_iban")]
+    return [free["transaction_id"], list(map(in_words.__getitem__, days)),
+            _amount_texts(column("amount"), currencies), currencies,
+            free["counterparty_name"], ibans, free["remittance_info"], free["account"]]
+
+
+def _free_text(texts: list[str]) -> list[str]:
+    """A column of free text with the cell rule applied, looked at as a whole first."""
+    joined = "".join(texts)
+    return list(map(cell, texts)) if "\x00" in joined or "\r" in joined else texts
+
+
+def _amount_texts(amounts: list[Decimal], currencies: list[str]) -> list[str]:
+    """`amount_text` of each amount in its currency, a file in one currency (the usual case)
+    quantised against one minor unit."""
+    ones = set(currencies)
+    units = repeat(quantum(ones.pop())) if len(ones) == 1 else map(quantum, currencies)
+    exact = map(Decimal.quantize, amounts, units, repeat(ROUNDING))
+    return [f"{value if value else abs(value):f}" for value in exact]
 
 
 def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
     """Write statement records as bank.csv atomically, through the one bank.csv writer."""
-    write_bank_rows(record_rows(transactions), Path(path))
+    write_bank_rows(zip(*record_columns(transactions), strict=True), Path(path))
 
 
 def amount_text(value: Decimal, ccy: str) -> str:
-    """The contract's amount: a dot, the currency's decimals, never "-0.00" (`record_rows`
-    writes it the same way, inline)."""
+    """The contract's amount: a dot, the currency's decimals, never "-0.00" (`_amount_texts`
+    writes a column of them the same way)."""
     exact = value.quantize(quantum(ccy), rounding=ROUNDING)
     return f"{exact if exact else abs(exact):f}"

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from hashlib import sha256
+from operator import attrgetter
 
 from dunwell.model import BankTxn, TransactionId
 from dunwell.money import ROUNDING
@@ -39,6 +40,9 @@ def _digest(key: tuple[str | None, ...], occurrence: int) -> str:
 
 def assign_ids(txns: list[BankTxn]) -> list[BankTxn]:
     """Fill empty ids with fingerprints and make every id unique within the file."""
+    ids = set(map(attrgetter("transaction_id"), txns))
+    if len(ids) == len(txns) and all(ids):  # the bank's references, each its own
+        return list(txns)
     seen_keys: dict[tuple[str | None, ...], int] = {}
     used: set[str] = set()
     out: list[BankTxn] = []

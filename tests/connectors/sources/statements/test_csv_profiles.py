@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dunwell.connectors.sources.statements import load_profiles, read_statement
-from dunwell.connectors.sources.statements.text import amount
+from dunwell.connectors.sources.statements.text import amount, check_precision
 from dunwell.errors import ConfigError, FormatNotRecognised
 from tests.connectors.sources.statements.statement_testkit import (
     FIXTURE_PROFILES,
@@ -105,3 +105,38 @@ def test_sign_column_and_bom_header_are_understood(write) -> None:
     imp = read_statement(write("ing.csv", text))
     assert imp.profile == "ing_nl"
     assert imp.transactions[0].amount == Decimal("-1234.50")
+
+
+def _one_column_profile(folder: Path, decimal: str, thousands: str) -> Path:
+    folder.mkdir()
+    (folder / "one_amount.yaml").write_text(
+        f'header: [Datum, Betrag]\nseparator: ";"\ndecimal: "{decimal}"\n'
+        f'thousands: "{thousands}"\ncurrency: EUR\n'
+        "columns:\n  booking_date: Datum\n  amount: Betrag\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("decimal", "thousands", "cells"), [
+    (".", ",", ["+5", "5.", "-0", "007.50", "-12.3", "1,234.56", "(3.00)", "12-"]),
+    (",", ".", ["+5", "2,", "-0", "007,50", "-12,3", "1.234,56", "3,00-", " 4 "]),
+])
+def test_a_profile_reads_each_amount_as_the_amount_parser_does(
+        write, tmp_path: Path, decimal: str, thousands: str, cells: list[str]) -> None:
+    folder = _one_column_profile(tmp_path / "profiles", decimal, thousands)
+    rows = "".join(f"2026-01-0{i + 1};{cell}\n" for i, cell in enumerate(cells))
+    imp = read_statement(write("x.csv", "Datum;Betrag\n" + rows), profiles_dir=folder)
+    wanted = [check_precision(amount(c.strip(), "f", 1, "Betrag", decimal=decimal,
+                                     thousands=thousands), "EUR", "f", 1, "amount")
+              for c in cells]
+    assert [str(t.amount) for t in imp.transactions] == [str(w) for w in wanted]
+
+
+@pytest.mark.parametrize("cell", ["1234567890123456", "5.123", "+0.001"])
+def test_an_amount_the_currency_cannot_hold_is_refused_as_the_amount_parser_reads_it(
+        write, tmp_path: Path, cell: str) -> None:
+    folder = _one_column_profile(tmp_path / "profiles", ".", "")
+    path = write("x.csv", f"Datum;Betrag\n2026-01-02;1.00\n2026-01-03;{cell}\n")
+    error = raises_input_error(read_statement, path, profiles_dir=folder)
+    expected = raises_input_error(check_precision, amount(cell, "f", 3, "Betrag"), "EUR",
+                                  str(path), 3, "amount")
+    assert (error.line, error.column, error.problem) == (3, "amount", expected.problem)

@@ -92,7 +92,7 @@ def header_of(text: str, profile: CsvProfile, source: str) -> tuple[int, list[st
         names = [c.strip().lstrip("\ufeff") for c in cells]
         if first is None:
             first = (line, names)
-        if not profile.header or set(profile.header) <= set(names):
+        if not profile.header or profile.fits(names):
             return line, names
         if line > profile.skip_rows + _HEADER_SEARCH:
             break
@@ -113,7 +113,7 @@ def matches(text: str, profile: CsvProfile, source: str) -> bool:
         found = header_of(text, profile, source)
     except InputError:
         return False
-    return found is not None and set(profile.header) <= set(found[1])
+    return found is not None and profile.fits(found[1])
 
 
 def read(text: str, profile: CsvProfile, source: str, default_currency: str | None

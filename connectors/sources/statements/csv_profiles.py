@@ -57,6 +57,9 @@ class CsvProfile:
         prints purchases positive): every amount is negated so money in is positive.
       space_after_separator: every separator is followed by a space (AIB's ", "): the space
         is skipped, so a quoted cell after it is read as quoted.
+      exact_header: the header row names these columns and no others: a layout whose few
+        names other banks' exports also hold (Ally's "Date, Time, Amount, Type, Description"
+        is inside Monzo's) is not taken for a wider export that states its own currency.
     """
 
     name: str
@@ -81,7 +84,15 @@ class CsvProfile:
     header_row: bool = True
     invert_sign: bool = False
     space_after_separator: bool = False
+    exact_header: bool = False
     description: str = field(default="", compare=False)
+
+    def fits(self, names: list[str]) -> bool:
+        """True when a row of these column names is this layout's header: every identifying
+        column is there (and, with exact_header, no other named one)."""
+        found = set(names)
+        wanted = set(self.header)
+        return wanted <= found and (not self.exact_header or found - {""} <= wanted)
 
     def column(self, name: str) -> str | None:
         """The single source column of a field, None when the profile has none."""
@@ -160,7 +171,7 @@ def to_yaml(profile: CsvProfile) -> str:
     defaults = CsvProfile(name="", header=(), columns={})
     for key in ("separator", "encoding", "skip_rows", "decimal", "thousands", "currency",
                 "skip_undated", "continuation", "account_pattern", "counterparty_by_sign",
-                "header_row", "invert_sign", "space_after_separator"):
+                "header_row", "invert_sign", "space_after_separator", "exact_header"):
         value = getattr(profile, key)
         if value != getattr(defaults, key):
             raw[key] = value

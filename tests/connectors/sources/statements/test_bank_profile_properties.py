@@ -89,9 +89,38 @@ def capital_one_360(amounts: list[Decimal]) -> tuple[str, str]:
     return "\n".join(rows) + "\n", "utf-8"
 
 
+def capital_one_card(amounts: list[Decimal]) -> tuple[str, str]:
+    rows = ["Transaction Date,Posted Date,Card No.,Description,Category,Debit,Credit"]
+    for i, a in enumerate(amounts):
+        money = f"{abs(a):.2f}"
+        debit, credit = (money, "") if a < 0 else ("", money)
+        rows.append(f"2026-05-0{i % 9 + 1},2026-05-0{i % 9 + 1},4417,ITEM {i},Other,"
+                    f"{debit},{credit}")
+    return "\n".join(rows) + "\n", "utf-8"
+
+
+def ally(amounts: list[Decimal]) -> tuple[str, str]:
+    rows = ["Date, Time, Amount, Type, Description"]
+    for i, a in enumerate(amounts):
+        kind = "Withdrawal" if a < 0 else "Deposit"
+        rows.append(f"2026-06-0{i % 9 + 1}, 1{i % 9}:04:05, {a:.2f}, {kind}, ITEM {i}")
+    return "\n".join(rows) + "\n", "utf-8"
+
+
+def amex_uk(amounts: list[Decimal]) -> tuple[str, str]:
+    rows = ["Date,Description,Amount,Extended Details,Appears On Your Statement As,Address,"
+            "Town/City,Postcode,Country,Reference,Category"]
+    for i, a in enumerate(amounts):
+        # the issuer's side: a charge (money out for the holder) is printed positive
+        rows.append(f'0{i % 9 + 1}/07/2026,ITEM {i},"{signed(-a, ".", ",")}",,ITEM {i},,'
+                    f"LONDON,N1 9GU,UNITED KINGDOM,'AT{i:09d}',Other")
+    return "\n".join(rows) + "\n", "utf-8"
+
+
 WRITERS: dict[str, Callable[[list[Decimal]], tuple[str, str]]] = {
     "kbc": kbc, "zkb": zkb, "deutsche_bank": deutsche_bank, "boursobank": boursobank,
-    "capital_one_360": capital_one_360}
+    "capital_one_360": capital_one_360, "capital_one_card": capital_one_card, "ally": ally,
+    "amex_uk": amex_uk}
 
 
 @PROPS

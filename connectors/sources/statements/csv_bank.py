@@ -66,7 +66,7 @@ def _fits(cells: list[str], header: list[str], source: str, line: int) -> None:
 
 def _runs_off_the_end(text: str, line: int, profile: CsvProfile) -> bool:
     """True when the last record, starting at physical `line`, ends inside a quoted cell."""
-    tail = text.split("\n", line - 1)[-1]
+    tail = after_lines(text, line - 1)
     if '"' not in tail:
         return False
     strict = csv.reader(io.StringIO(tail, newline=""), delimiter=profile.separator,
@@ -76,6 +76,17 @@ def _runs_off_the_end(text: str, line: int, profile: CsvProfile) -> bool:
     except csv.Error as exc:
         return "end of data" in str(exc)
     return False
+
+
+def after_lines(text: str, count: int) -> str:
+    """`text.split("\n", count)[-1]` for a count of 0 or more, found from the end: the lines
+    before it (a whole export's, for its last record) are not split only to be dropped."""
+    if count <= 0:
+        return text
+    pos = len(text)
+    for _ in range(max(text.count("\n") - count, 0) + 1):
+        pos = text.rfind("\n", 0, pos)
+    return text[pos + 1:]
 
 
 def header_of(text: str, profile: CsvProfile, source: str) -> tuple[int, list[str]] | None:

@@ -6,8 +6,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dunwell.connectors.sources.statements import load_profiles, read_statement
+from dunwell.connectors.sources.statements.csv_bank import after_lines
 from dunwell.connectors.sources.statements.text import amount, check_precision
 from dunwell.errors import ConfigError, FormatNotRecognised
 from tests.connectors.sources.statements.statement_testkit import (
@@ -140,3 +143,10 @@ def test_an_amount_the_currency_cannot_hold_is_refused_as_the_amount_parser_read
     expected = raises_input_error(check_precision, amount(cell, "f", 3, "Betrag"), "EUR",
                                   str(path), 3, "amount")
     assert (error.line, error.column, error.problem) == (3, "amount", expected.problem)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="a\n\r\"", max_size=30), count=st.integers(0, 12))
+def test_the_text_after_some_lines_is_what_splitting_every_line_gives(text: str,
+                                                                      count: int) -> None:
+    assert after_lines(text, count) == text.split("\n", count)[-1]

@@ -66,11 +66,11 @@ def warm_up() -> None:
 
 
 def _start() -> subprocess.Popen:
-    env = {**environment(), "GX_ANALYTICS_ENABLED": "False",
-           "DUNWELL_DOCS_PARENT": str(os.getpid())}  # the helper ends when this process does
+    env = {**environment(), "GX_ANALYTICS_ENABLED": "False"}
     return subprocess.Popen(  # noqa: S603 - our own module, with this interpreter
-        [sys.executable, "-m", "dunwell.connectors.quality.gx_engine"], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        [sys.executable, "-m", "dunwell.connectors.quality.gx_engine", str(os.getpid())],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env)  # the helper ends when the process of that pid does
 
 
 def _take() -> subprocess.Popen:

@@ -60,7 +60,7 @@ def _defer(*names: str) -> None:
 
 
 if __name__ == "__main__":  # the helper process, before the seconds of importing GX
-    _end_with_parent(int(os.environ.get("DUNWELL_DOCS_PARENT") or os.getppid()))
+    _end_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid())
     _defer("scipy.stats", "altair")
 
 import numpy as np  # noqa: E402

@@ -187,7 +187,8 @@ def amounts(db: Session | Connection, minor: Iterable[Any], currencies: Sequence
     """
     bind = db.get_bind() if isinstance(db, Session) else db
     if bind.dialect.name != "sqlite":
-        return decimals(minor, currencies)
+        exact: list[Decimal | float | None] = list(decimals(minor, currencies))
+        return exact
     numbers = pd.to_numeric(pd.Series(minor, dtype="object").reset_index(drop=True),
                             errors="raise").to_numpy(dtype="float64", na_value=np.nan)
     codes, uniques = pd.factorize(pd.Series(list(currencies), dtype="object"), sort=False,

@@ -189,13 +189,17 @@ def _pending_after(invoices: pd.DataFrame, pending: pd.Series, open_now: pd.Data
     What the run took from each invoice counts: the money applied and a bank fee written
     off with it, or the next run would remind the customer of the fee their bank kept.
     """
+    # keys as objects: aligning and looking up Arrow string indexes is 2-3x slower
     taken = pd.Series(open_now["open_minor"].to_numpy(dtype="int64")
                       - after["open_minor"].to_numpy(dtype="int64"),
-                      index=open_now["invoice_id"].astype("str").to_numpy())
+                      index=pd.Index(open_now["invoice_id"].astype("str").to_numpy(), dtype=object))
     booked = taken[taken > 0].groupby(level=0).sum()
-    total = pending.add(booked, fill_value=0).astype("int64")
-    currency = invoices.drop_duplicates("invoice_id").set_index("invoice_id")["currency"]
+    keys = pd.Index(pending.index.to_numpy(dtype=object), dtype=object)
+    total = pending.set_axis(keys).add(booked, fill_value=0).astype("int64")
+    first = invoices.drop_duplicates("invoice_id")
+    at = pd.Index(first["invoice_id"].to_numpy(dtype=object), dtype=object).get_indexer(
+        total.index.to_numpy(dtype=object))
     frame = pd.DataFrame({"invoice_id": total.index.astype("str"),
                           "pending_minor": total.to_numpy()})
-    frame["currency"] = frame["invoice_id"].map(currency)
+    frame["currency"] = pd.api.extensions.take(first["currency"].array, at, allow_fill=True)
     return frame[frame["currency"].notna()]

@@ -196,8 +196,12 @@ def reconciliation_frame(
     frame["invoice_id"] = frame["invoice_id"].fillna("")
     frame["decision"] = frame["decision"].fillna("unmatched")
     frame["applied_minor"] = frame["applied_minor"].fillna(0).astype("int64")
-    open_ = invoices_before.drop_duplicates("invoice_id").set_index("invoice_id")["open_minor"]
-    frame["invoice_open_minor"] = frame["invoice_id"].map(open_).fillna(0).astype("int64")
+    # looked up by position among object keys: an Arrow string index is slow to search
+    first = invoices_before.drop_duplicates("invoice_id")
+    at = pd.Index(first["invoice_id"].to_numpy(dtype=object), dtype=object).get_indexer(
+        frame["invoice_id"].to_numpy(dtype=object))
+    open_ = first["open_minor"].reset_index(drop=True).reindex(at)
+    frame["invoice_open_minor"] = open_.fillna(0).astype("int64").to_numpy()
     return frame
 
 

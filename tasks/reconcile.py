@@ -138,8 +138,8 @@ def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
     booked = matches[matches["decision"] == Decision.AUTO]
     days = transactions.drop_duplicates("transaction_id")
     # positions instead of merge and map; as objects: Arrow string keys are slow to look up
-    at = pd.Index(days["transaction_id"].astype("object")).get_indexer(
-        booked["transaction_id"].astype("object"))
+    at = pd.Index(days["transaction_id"].to_numpy(dtype=object), dtype=object).get_indexer(
+        booked["transaction_id"].to_numpy(dtype=object))
     paid = at >= 0
     if not paid.any():
         return invoices.assign(last_payment_date=pd.Series(pd.NaT, index=invoices.index,

@@ -333,7 +333,7 @@ def _amount_decimals_ok(frame: pd.DataFrame, raw: str, minor: str) -> pd.Series:
     return pd.Series(used <= allowed, index=frame.index, dtype=bool)
 
 
-def _per_distinct(values: pd.Series, judge: Callable[[object], object]) -> np.ndarray:
+def _per_distinct(values: pd.Series, judge: Callable[[str], int]) -> np.ndarray:
     """`judge` of each row's value, called once per distinct value (missing ones included);
     a dict `.map` over an Arrow string column costs ten times more."""
     codes, distinct = pd.factorize(values, sort=False, use_na_sentinel=False)

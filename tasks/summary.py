@@ -80,9 +80,12 @@ def _outcomes(reconciled: Any) -> dict[str, pd.DataFrame]:
     """Incoming payments of this run's statements split into auto / review / unmatched."""
     incoming = reconciled.transactions[reconciled.transactions["amount_minor"] > 0]
     outcome = outcome_of(reconciled.matches)
-    waiting = (outcome == "waiting").groupby(level=0).all()  # every link still waits
-    auto = incoming["transaction_id"].isin(outcome.index[outcome == "booked"]).to_numpy()
-    review = incoming["transaction_id"].isin(waiting.index[waiting.to_numpy()]).to_numpy()
+    # every link still waits
+    waiting = (outcome == "waiting").groupby(level=0, sort=False).all()
+    # as objects: isin on an Arrow string column is 20x slower
+    ids = incoming["transaction_id"].astype("object")
+    auto = ids.isin(outcome.index[outcome == "booked"]).to_numpy()
+    review = ids.isin(waiting.index[waiting.to_numpy()]).to_numpy()
     return {"incoming": incoming, "auto": incoming[auto], "review": incoming[review],
             "unmatched": incoming[~(auto | review)]}
 

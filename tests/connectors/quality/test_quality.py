@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dunwell.connectors.quality import validation as quality
 from dunwell.connectors.quality.validation import check, reconciliation_frame, stop_on_critical
@@ -416,3 +420,15 @@ def test_data_docs_load_nothing_from_the_network_and_list_their_pages_without_sc
     for validation in validations:  # each validation page linked from a plain table row
         assert f'href="{validation.relative_to(site).as_posix()}"' in page
     assert 'href="expectations/invoices.html"' in page and "<tbody><tr>" in page
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-(10**15), 10**15), min_size=1, max_size=40),
+       st.lists(st.sampled_from([0, 1, 2, 3, 4]), min_size=40, max_size=40))
+def test_decimals_counted_from_minor_units_are_those_the_written_amount_shows(minors, places):
+    """'12.50' in EUR uses one decimal, '12.00' none: counted on the integers, as on the text."""
+    places = places[: len(minors)]
+    used = quality._decimals_used(np.array(minors, dtype="int64"), np.array(places))
+    shown = [max(0, -Decimal(m).scaleb(-p).normalize().as_tuple().exponent)
+             for m, p in zip(minors, places, strict=True)]
+    assert used.tolist() == shown

@@ -48,7 +48,7 @@ demo: $(STAMP)
 
 test: $(STAMP) types
 	@mkdir -p "$(PREFECT_HOME)"
-	$(BIN)/python -m pytest -n 2 --timeout 600 --durations=25 $(PYTEST_ARGS); rc=$$?; \
+	$(BIN)/python -m pytest -n 2 --dist worksteal --timeout 600 --durations=25 $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 test-fast: $(STAMP)

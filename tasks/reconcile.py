@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dunwell.connectors.storage.ledger import Ledger
-from dunwell.frames import CUSTOMERS, INVOICES, TRANSACTIONS, check, minor_to_text
+from dunwell.frames import CUSTOMERS, INVOICES, TRANSACTIONS, check, minor_to_text, positions
 from dunwell.matching import MatchPolicy, Reconciliation, reconcile
 from dunwell.model import Decision
 from dunwell.tasks.local import NO_CACHE, task
@@ -137,9 +137,7 @@ def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
     so that a reminder can say when a part payment arrived."""
     booked = matches[matches["decision"] == Decision.AUTO]
     days = transactions.drop_duplicates("transaction_id")
-    # positions instead of merge and map; as objects: Arrow string keys are slow to look up
-    at = pd.Index(days["transaction_id"].to_numpy(dtype=object), dtype=object).get_indexer(
-        booked["transaction_id"].to_numpy(dtype=object))
+    at = positions(days["transaction_id"], booked["transaction_id"])
     paid = at >= 0
     if not paid.any():
         return invoices.assign(last_payment_date=pd.Series(pd.NaT, index=invoices.index,
@@ -197,8 +195,7 @@ def _pending_after(invoices: pd.DataFrame, pending: pd.Series, open_now: pd.Data
     keys = pd.Index(pending.index.to_numpy(dtype=object), dtype=object)
     total = pending.set_axis(keys).add(booked, fill_value=0).astype("int64")
     first = invoices.drop_duplicates("invoice_id")
-    at = pd.Index(first["invoice_id"].to_numpy(dtype=object), dtype=object).get_indexer(
-        total.index.to_numpy(dtype=object))
+    at = positions(first["invoice_id"], total.index.to_series())
     frame = pd.DataFrame({"invoice_id": total.index.astype("str"),
                           "pending_minor": total.to_numpy()})
     frame["currency"] = pd.api.extensions.take(first["currency"].array, at, allow_fill=True)

@@ -32,6 +32,7 @@ from dunwell.connectors.quality.rules import ROW as _ROW
 from dunwell.connectors.quality.rules import Verdict
 from dunwell.currencies import MINOR_UNITS, display_exponent, is_currency
 from dunwell.errors import CriticalQualityFailure, InvariantBroken
+from dunwell.frames import positions
 from dunwell.model import Decision
 from dunwell.money import D, exponent, to_minor
 
@@ -201,10 +202,8 @@ def reconciliation_frame(
     frame["invoice_id"] = frame["invoice_id"].fillna("")
     frame["decision"] = frame["decision"].fillna("unmatched")
     frame["applied_minor"] = frame["applied_minor"].fillna(0).astype("int64")
-    # looked up by position among object keys: an Arrow string index is slow to search
     first = invoices_before.drop_duplicates("invoice_id")
-    at = pd.Index(first["invoice_id"].to_numpy(dtype=object), dtype=object).get_indexer(
-        frame["invoice_id"].to_numpy(dtype=object))
+    at = positions(first["invoice_id"], frame["invoice_id"])
     open_ = first["open_minor"].reset_index(drop=True).reindex(at)
     frame["invoice_open_minor"] = open_.fillna(0).astype("int64").to_numpy()
     return frame

@@ -89,8 +89,7 @@ def _amount_texts(amounts: list[Decimal], currencies: list[str]) -> list[str]:
     quantised against one minor unit."""
     ones = set(currencies)
     units = repeat(quantum(ones.pop())) if len(ones) == 1 else map(quantum, currencies)
-    exact = map(Decimal.quantize, amounts, units, repeat(ROUNDING))
-    return [f"{value if value else abs(value):f}" for value in exact]
+    return list(map(_written, map(Decimal.quantize, amounts, units, repeat(ROUNDING))))
 
 
 def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
@@ -101,5 +100,9 @@ def write_canonical_csv(transactions: Iterable[BankTxn], path: Path) -> None:
 def amount_text(value: Decimal, ccy: str) -> str:
     """The contract's amount: a dot, the currency's decimals, never "-0.00" (`_amount_texts`
     writes a column of them the same way)."""
-    exact = value.quantize(quantum(ccy), rounding=ROUNDING)
+    return _written(value.quantize(quantum(ccy), rounding=ROUNDING))
+
+
+def _written(exact: Decimal) -> str:
+    """A quantised amount as bank.csv writes it: a dot, no exponent, zero without a sign."""
     return f"{exact if exact else abs(exact):f}"

@@ -52,12 +52,15 @@ class Adapters:
 
     def discard_work(self) -> None:
         """Remove the run's staging folder, and an output folder this run made but left empty;
-        Data Docs still being written into it are stopped first."""
+        Data Docs still being written into it are stopped first, and a recording not
+        committed is rolled back."""
         import shutil
 
         from dunwell.connectors.quality import data_docs
+        from dunwell.connectors.storage import recorder
 
         data_docs.abandon()
+        recorder.abandon_all()
         shutil.rmtree(self.work_dir, ignore_errors=True)
         if self.made_out_dir and self.out_dir.is_dir() and not any(self.out_dir.iterdir()):
             self.out_dir.rmdir()

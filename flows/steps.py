@@ -27,7 +27,7 @@ from dunwell.tasks.common import parse_as_of, plan_moment
 from dunwell.tasks.inputs import Inputs, read_inputs
 from dunwell.tasks.local import run_logger
 from dunwell.tasks.outputs import publish, reconciliation_tables
-from dunwell.tasks.persist import ImportCounts, finish_run, record_run
+from dunwell.tasks.persist import ImportCounts, finish_run, record_run, start_recording
 from dunwell.tasks.quality import (
     Checked,
     check_inputs,
@@ -39,10 +39,12 @@ from dunwell.tasks.reconcile import Reconciled, reconcile_payments
 from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
 
 if TYPE_CHECKING:  # dunning is imported when a run plans reminders, not for a reconcile
+    from dunwell.connectors.storage.recorder import Recorder
     from dunwell.tasks.dunning import Planned, Sent
 
 UNRESOLVED_LOOKBACK = timedelta(days=45)  # unbooked money older than this no longer holds reminders
 LOCK_WAIT_SECONDS = 900.0  # default of lock_wait_seconds: scheduled and ad-hoc runs take turns
+RECORD_HELPER_ROWS = 200_000  # default of record_helper_rows: from here a second process records
 
 
 @dataclass(frozen=True)
@@ -111,26 +113,48 @@ class Books:
     checked: Checked
     ledger: Ledger
     reconciled: Reconciled
+    recorder: Recorder | None = None
 
 
 Matcher = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, Ledger, Any], Reconciled]
+RecordAs = tuple[str, str, Mapping[str, object]]  # run id, kind and parameters of the run
 
 
 def reconcile_and_check(adapters: Adapters, when: datetime, invoices: str, customers: str | None,
-                        bank: list[str], matcher: Matcher | None = None) -> Books:
+                        bank: list[str], matcher: Matcher | None = None,
+                        record_as: RecordAs | None = None) -> Books:
     """Read and check the inputs, match new money, stop on critical quality failures.
 
     `matcher` is the matching step: in this process by default, or spread over Dask.
+    With `record_as` (a run that sends no reminders), a large run is recorded by a
+    second process meanwhile: it stores the inputs while this one matches, and the
+    results while this one checks them (`tasks.persist.start_recording`); `record`
+    then only commits.
     """
     warm_up_docs()  # GX loads for the Data Docs in a helper process meanwhile
     inputs = read_inputs(invoices, customers, bank)
     checked = check_inputs(inputs, when, adapters)
     ledger = load_ledger(adapters.engine, since=(when - UNRESOLVED_LOOKBACK).date())
+    recorder = start_recording(
+        adapters.engine, checked.customers, checked.invoices, inputs.bank_files,
+        int(getattr(adapters.settings, "record_helper_rows", RECORD_HELPER_ROWS))
+    ) if record_as else None
     reconciled = (matcher or reconcile_payments)(
         checked.invoices, checked.customers, checked.transactions, ledger, adapters.match_policy)
+    if recorder is not None and record_as is not None:
+        run_id, kind, params = record_as
+        recorder.results(*results_of(run_id, kind, when, params, checked, reconciled))
     checked = check_results(checked, reconciled, when, adapters)
     stop_if_critical(checked)
-    return Books(inputs, checked, ledger, reconciled)
+    return Books(inputs, checked, ledger, reconciled, recorder)
+
+
+def results_of(run_id: str, kind: str, when: datetime, params: Mapping[str, object],
+               checked: Checked, rec: Reconciled, planned: Planned | None = None
+               ) -> tuple[Any, ...]:
+    """What `record_results` (connectors.storage.recorder) stores of a run, in its order."""
+    return (run_id, kind, when, dict(params), rec.matches, rec.discrepancies, checked.quarantine,
+            planned.messages if planned else None, rec.pending_after)
 
 
 def plan(adapters: Adapters, books: Books, when: date | datetime) -> Planned:
@@ -150,11 +174,10 @@ def plan(adapters: Adapters, books: Books, when: date | datetime) -> Planned:
 def record(adapters: Adapters, run_id: str, kind: str, when: datetime, params: Mapping[str, object],
            books: Books, planned: Planned | None = None) -> ImportCounts:
     """The run's one database transaction, outgoing messages included."""
-    rec = books.reconciled
-    return record_run(adapters.engine, run_id, kind, when, params, books.checked.customers,
-                      books.checked.invoices, books.inputs.bank_files, rec.matches,
-                      rec.discrepancies, books.checked.quarantine,
-                      planned.messages if planned else None, rec.pending_after)
+    return record_run(adapters.engine, books.checked.customers, books.checked.invoices,
+                      books.inputs.bank_files,
+                      results_of(run_id, kind, when, params, books.checked, books.reconciled,
+                                 planned), books.recorder)
 
 
 def deliver(adapters: Adapters, planned: Planned, counts: ImportCounts, when: datetime) -> Sent:
@@ -181,7 +204,8 @@ def reconcile_run(invoices: str, bank: list[str], customers: str | None, out: st
     params = {"invoices": invoices, "customers": customers, "bank": bank, "out": out,
               "dry_run": dry_run, **extra}
     with a_run(out, as_of) as run:
-        books = reconcile_and_check(run.adapters, run.when, invoices, customers, bank, matcher)
+        books = reconcile_and_check(run.adapters, run.when, invoices, customers, bank, matcher,
+                                    None if dry_run else (run.run_id, "reconcile", params))
         rec = books.reconciled
         counts = ImportCounts() if dry_run else record(
             run.adapters, run.run_id, "reconcile", run.when, params, books)

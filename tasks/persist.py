@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -11,19 +10,17 @@ from sqlalchemy.engine import Engine
 
 from dunwell.connectors import storage
 from dunwell.connectors.sources.inputs import BankFile
+from dunwell.connectors.storage.recorder import (
+    ImportCounts,
+    Recorder,
+    record_inputs,
+    record_results,
+)
 from dunwell.model import BankTxn, TransactionId
 from dunwell.money import from_minor
 from dunwell.tasks.local import NO_CACHE, task
 
-
-@dataclass(frozen=True)
-class ImportCounts:
-    """Transactions new, already known or rejected; the message keys this run claimed."""
-
-    new: int = 0
-    known: int = 0
-    rejected: int = 0
-    claimed: frozenset[str] = frozenset()
+__all__ = ["ImportCounts", "bank_records", "finish_run", "record_run", "start_recording"]
 
 
 def bank_records(frame: pd.DataFrame) -> list[BankTxn]:
@@ -39,43 +36,42 @@ def bank_records(frame: pd.DataFrame) -> list[BankTxn]:
     ]
 
 
-def statement_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The transactions frame as `bank_records` would store it (numbered 1, 2, ... in file
-    order), without a record object per row: a million rows cost seconds that way."""
-    return frame.assign(line=range(1, len(frame) + 1))
-
-
 @task(name="record run", cache_policy=NO_CACHE)
-def record_run(engine: Engine, run_id: str, kind: str, as_of: datetime, params: dict[str, Any],
-               customers: pd.DataFrame, invoices: pd.DataFrame, bank_files: list[BankFile],
-               matches: pd.DataFrame, discrepancies: pd.DataFrame,
-               quarantine: pd.DataFrame | None = None,
-               messages: list[Any] | None = None,
-               pending: pd.DataFrame | None = None) -> ImportCounts:
+def record_run(engine: Engine, customers: pd.DataFrame, invoices: pd.DataFrame,
+               bank_files: list[BankFile], results: tuple[Any, ...],
+               recorder: Recorder | None = None) -> ImportCounts:
     """One transaction: a run that dies here leaves the database as it was.
 
-    Planned messages enter the outbox in the same transaction (the transactional
-    outbox): a key already there is not claimed again, so it is never sent twice.
+    `results` are `record_results`'s arguments after the session. Planned messages
+    enter the outbox in the same transaction (the transactional outbox): a key
+    already there is not claimed again, so it is never sent twice. With a
+    `recorder` (see `start_recording`), which holds the inputs already, the
+    transaction is its process's: it gets the results unless it has them, and commits.
     """
-    counts = ImportCounts()
-    claimed: list[str] = []
-    with storage.transaction(engine) as session:
-        storage.start_run(session, kind, as_of.isoformat(), params, run_id=run_id)
-        storage.upsert_customers(session, customers)
-        storage.upsert_invoices(session, invoices)
-        if pending is not None:
-            storage.set_pending(session, pending)
-        for bank in bank_files:
-            outcome = storage.record_statement_import(
-                session, bank.path.name, bank.sha256, bank.format,
-                statement_rows(bank.transactions))
-            counts = ImportCounts(counts.new + outcome.new, counts.known + outcome.known,
-                                  counts.rejected + outcome.rejected)
-        storage.save_reconciliation(session, run_id, matches, discrepancies)
-        if quarantine is not None and len(quarantine):
-            storage.save_quarantine(session, run_id, quarantine)
-        claimed = [m.key for m in messages or [] if storage.claim_message(session, m, run_id)]
+    if recorder is not None:
+        if not recorder.has_results:
+            recorder.results(*results)
+        counts, claimed = recorder.commit()
+    else:
+        with storage.transaction(engine) as session:
+            counts = record_inputs(session, customers, invoices, bank_files)
+            claimed = record_results(session, *results)
     return replace(counts, claimed=frozenset(claimed))
+
+
+def start_recording(engine: Engine, customers: pd.DataFrame, invoices: pd.DataFrame,
+                    bank_files: list[BankFile], from_rows: int) -> Recorder | None:
+    """For a run of at least `from_rows` invoices and statement rows: a second process that
+    opens the run's transaction and stores these inputs while this one matches (see
+    `connectors.storage.recorder`); None for a smaller run, recorded in-process at the end."""
+    rows = len(invoices) + sum(len(bank.transactions) for bank in bank_files)
+    if rows < from_rows:
+        return None
+    from dunwell.connectors.settings.config import environment
+
+    recorder = Recorder(engine.url.render_as_string(hide_password=False), environment())
+    recorder.inputs(customers, invoices, bank_files)
+    return recorder
 
 
 @task(name="finish run", cache_policy=NO_CACHE)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # Alembic (a third of a second to import) only when there is 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"  # the source checkout
 MIGRATION_LOCK_KEY = 7_331_004_211  # any fixed bigint, the same in every process
 SQLITE_BUSY_MS = 30_000
+READ_ONLY = "dunwell_read_only"  # an execution option: transactions that only read
 SQLITE_CACHE_KIB = 131_072  # at most this much page cache per connection (default 2 MiB)
 
 
@@ -91,8 +92,16 @@ def _wal(cursor: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    """Take the write lock at the start, so a transaction never fails halfway on a lock."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Take the write lock at the start, so a transaction never fails halfway on a lock; a
+    reader's connection (`reader`) takes none, so it never waits for a writer."""
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def reader(engine: Engine) -> Engine:
+    """`engine` for reading only: on SQLite its transactions take no write lock, so reading
+    goes on while another connection holds one (a run's recording helper, say)."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def find_migrations() -> Path:

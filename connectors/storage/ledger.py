@@ -21,6 +21,7 @@ from dunwell.connectors.storage import (
     load_transactions,
     manual_events,
 )
+from dunwell.connectors.storage.engine import reader
 from dunwell.connectors.storage.models import (
     Alias,
     BankTransaction,
@@ -87,7 +88,9 @@ class Ledger:
 
 
 def load_ledger(engine: Engine, since: date | None = None) -> Ledger:
-    """Read the state a run needs, in one read-only session."""
+    """Read the state a run needs, in one read-only session; the ledger reads more later
+    through a reader's engine, which never waits for the run's own recording helper."""
+    engine = reader(engine)
     with Session(engine) as session:
         keys = {f"{a}\x1f{t}" for a, t in session.execute(
             select(BankTransaction.account, BankTransaction.transaction_id))}

@@ -26,7 +26,7 @@ from dunwell.tasks.approval import held_for_approval, kept_payment_plans
 from dunwell.tasks.common import parse_as_of, plan_moment
 from dunwell.tasks.inputs import Inputs, read_inputs
 from dunwell.tasks.local import run_logger
-from dunwell.tasks.outputs import publish, reconciliation_tables
+from dunwell.tasks.outputs import publish, reconciliation_tables, stage
 from dunwell.tasks.persist import ImportCounts, finish_run, record_run, start_recording
 from dunwell.tasks.quality import (
     Checked,
@@ -189,10 +189,11 @@ def deliver(adapters: Adapters, planned: Planned, counts: ImportCounts, when: da
                           counts.claimed, when, MailBudget.of(adapters.settings))
 
 
-def finish_files(adapters: Adapters, tables: dict) -> dict[str, str]:
-    """Write the CSVs beside the staged report, then move all into the output folder."""
+def finish_files(adapters: Adapters, tables: dict, staged: bool = False) -> dict[str, str]:
+    """Write the CSVs beside the staged report (unless `staged` already), then move all
+    into the output folder."""
     try:
-        return publish(adapters.work_dir, adapters.out_dir, tables)
+        return publish(adapters.work_dir, adapters.out_dir, tables, staged)
     finally:
         adapters.discard_work()
 
@@ -207,10 +208,11 @@ def reconcile_run(invoices: str, bank: list[str], customers: str | None, out: st
         books = reconcile_and_check(run.adapters, run.when, invoices, customers, bank, matcher,
                                     None if dry_run else (run.run_id, "reconcile", params))
         rec = books.reconciled
+        tables = reconciliation_tables(rec.matches, rec.discrepancies, rec.review_candidates)
+        stage(run.adapters.work_dir, tables)  # while a recording helper stores the results
         counts = ImportCounts() if dry_run else record(
             run.adapters, run.run_id, "reconcile", run.when, params, books)
-        paths = finish_files(run.adapters, reconciliation_tables(
-            rec.matches, rec.discrepancies, rec.review_candidates))
+        paths = finish_files(run.adapters, tables, staged=True)
         summary = summarise(run.run_id, run.when, rec, [], books.checked, counts, paths)
         if not dry_run:
             finish_run(run.adapters.engine, run.run_id, "succeeded", summary.__dict__)

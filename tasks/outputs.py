@@ -29,14 +29,23 @@ def actions_frame(actions: list[DunningAction]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ACTION_COLUMNS)
 
 
+def stage(work_dir: Path, tables: dict[str, tuple[pd.DataFrame, list[str]]]) -> None:
+    """Write each table as CSV into the staging folder (nothing is in `out` yet)."""
+    for name, (frame, columns) in tables.items():
+        write_csv_atomic(frame.reindex(columns=columns).fillna(""), Path(work_dir) / name,
+                         columns)
+
+
 @task(name="publish outputs", cache_policy=NO_CACHE)
 def publish(work_dir: Path, out_dir: Path,
-            tables: dict[str, tuple[pd.DataFrame, list[str]]]) -> dict[str, str]:
-    """Write each table as CSV into the staging folder, then move everything into `out_dir`
-    once the run's Data Docs, written meanwhile in a helper process, are in it too."""
+            tables: dict[str, tuple[pd.DataFrame, list[str]]], staged: bool = False
+            ) -> dict[str, str]:
+    """Write each table as CSV into the staging folder (unless `staged` already), then move
+    everything into `out_dir` once the run's Data Docs, written meanwhile in a helper
+    process, are in it too."""
     work_dir, out_dir = Path(work_dir), Path(out_dir)
-    for name, (frame, columns) in tables.items():
-        write_csv_atomic(frame.reindex(columns=columns).fillna(""), work_dir / name, columns)
+    if not staged:
+        stage(work_dir, tables)
     data_docs.finish()
     paths = {}
     for entry in sorted(work_dir.iterdir()):

@@ -71,6 +71,8 @@ def _currencies(session: Session, frame: pd.DataFrame) -> list[str]:
 def _existing(session: Session, model: Any, columns: tuple[str, ...], ids: Iterable[str]) -> set:
     """Tuples of `columns` already stored for these transaction ids."""
     found: set = set()
+    if session.execute(select(model.id).limit(1)).first() is None:
+        return found  # a first import: nothing to look up a million ids in
     for chunk in chunks(sorted(set(ids))):
         statement = select(*[getattr(model, c) for c in columns]).where(
             model.transaction_id.in_(chunk))

@@ -194,6 +194,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
                 return 0
             elif kind in _STEPS and session is not None:
                 done.append(steps[kind](session, *payload))
+                del payload  # a million rows' frames: gone before the next step's arrive
             else:
                 raise RecordingFailed(f"unexpected message {kind!r}")
     except DunwellError as exc:

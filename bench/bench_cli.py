@@ -12,7 +12,9 @@ matcher was never tuned to), then three runs, each in a fresh process:
 
 Each is scored against the generator's own truth: auto precision, auto recall, recall
 per kind, and the share of review items whose first candidate is right. Wall time,
-CPU time and peak memory (VmHWM of the process) sit beside them. Everything lands in
+CPU time and peak memory sit beside them: the largest single process, and (cli) the
+peak of all its processes together, sampled every 0.1 s (a large run records from a
+second process). Everything lands in
 bench/out/cli.json; the tables are printed.
 """
 
@@ -58,14 +60,52 @@ def make_data(generator: str, size: int) -> Path:
 
 
 _MEASURE = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, threading, time
+
+
+def tree_rss_kb(root):
+    # summed VmRSS of `root` and every process below it (dunwell, its recording and
+    # Data Docs helpers): a large run uses more than one process
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents.setdefault(int(stat.read().rpartition(")")[2].split()[1]),
+                                       []).append(int(entry))
+            except OSError:
+                pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += parents.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                total += next(int(l.split()[1]) for l in status if l.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total
+
+
 started = time.perf_counter()
-proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+peak = [0]
+
+
+def sample():
+    while proc.poll() is None:
+        peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+        time.sleep(0.1)
+
+
+threading.Thread(target=sample, daemon=True).start()
+_, stderr = proc.communicate()
 wall = time.perf_counter() - started
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"exit": proc.returncode, "wall_s": wall,
                   "cpu_s": usage.ru_utime + usage.ru_stime,
-                  "peak_rss_mb": usage.ru_maxrss / 1024, "stderr": proc.stderr[-2000:]}))
+                  "peak_rss_mb": usage.ru_maxrss / 1024, "peak_tree_mb": peak[0] / 1024,
+                  "stderr": stderr[-2000:]}))
 """
 
 
@@ -165,12 +205,13 @@ def print_result(r: dict) -> None:
     """One block per generator and size: runs side by side, then recall per kind."""
     print(f"\n== {r['generator']} generator, {r['size']:,} invoices "
           f"(load {r['load_before'][0]:.1f} on {r['cpus']} cpus) ==")
-    print(f"{'run':9} {'exit':>4} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'prec %':>7} "
-          f"{'recall %':>8} {'review 1st right %':>18}")
+    print(f"{'run':9} {'exit':>4} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'all MB':>7} "
+          f"{'prec %':>7} {'recall %':>8} {'review 1st right %':>18}")
     for name in ("cli", "engine", "baseline"):
         run = r[name]
         print(f"{name:9} {run.get('exit', 0):>4} {run.get('wall_s', 0):8.1f} "
               f"{run.get('cpu_s', 0):8.1f} {run.get('peak_rss_mb', 0):8.0f} "
+              f"{run.get('peak_tree_mb', run.get('peak_rss_mb', 0)):7.0f} "
               f"{_pct(run.get('precision')):>7} {_pct(run.get('recall')):>8} "
               f"{_pct(run.get('review_first_right')):>18}")
     if r["cli"].get("exit"):

@@ -164,6 +164,7 @@ def cli_beside_engine(results: dict[str, object]) -> list[str]:
             "generator": d.get("generator"), "invoices": d.get("size"),
             "cli exit": ours.get("exit"), "cli wall s": ours.get("wall_s"),
             "cli cpu s": ours.get("cpu_s"), "cli peak MB": ours.get("peak_rss_mb"),
+            "cli all processes MB": ours.get("peak_tree_mb"),
             "engine wall s": engine.get("wall_s"), "engine peak MB": engine.get("peak_rss_mb"),
             "bench_matching engine s": engine_alone.get(d.get("size"), {}).get("total_s"),
             "cli / engine wall": (ours["wall_s"] / engine["wall_s"]

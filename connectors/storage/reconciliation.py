@@ -21,6 +21,7 @@ from dunwell.connectors.storage.columns import (
     chunks,
     column,
     dialect_insert,
+    frame_slices,
     insert_rows,
     json_safe,
     text,
@@ -106,12 +107,22 @@ def _text_cells(frame: pd.DataFrame, name: str) -> list[str]:
 
 
 def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
+    """A slice at a time: a million matches as Python values at once held a gigabyte."""
     if frame.empty:
         return 0
+    key = ("transaction_id", "invoice_id")
+    frame = frame.assign(
+        rank=column(frame, "rank", None).fillna(frame.groupby("transaction_id").cumcount() + 1))
+    seen = _existing(session, MatchRow, key, frame["transaction_id"].astype("str").tolist())
+    return sum(insert_rows(session, MatchRow.__table__,
+                           _unseen(_match_columns(session, run_id, part), key, seen))
+               for part in frame_slices(frame))
+
+
+def _match_columns(session: Session, run_id: str, frame: pd.DataFrame) -> dict[str, list[Any]]:
     currency = _currencies(session, frame)
     decisions = frame["decision"].astype("str").tolist()
-    ranks = column(frame, "rank", None).fillna(frame.groupby("transaction_id").cumcount() + 1)
-    columns = {
+    return {
         "run_id": [run_id] * len(frame),
         "transaction_id": frame["transaction_id"].astype("str").tolist(),
         "invoice_id": frame["invoice_id"].astype("str").tolist(),
@@ -120,12 +131,9 @@ def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
         "confidence": [int(v) for v in frame["confidence"].fillna(0)],
         "decision": decisions,
         "reasons": _text_cells(frame, "reasons"),
-        "rank": [int(v) for v in ranks],
+        "rank": [int(v) for v in frame["rank"]],
         "status": ["booked" if d == Decision.AUTO else "proposed" for d in decisions],
     }
-    key = ("transaction_id", "invoice_id")
-    seen = _existing(session, MatchRow, key, columns["transaction_id"])
-    return insert_rows(session, MatchRow.__table__, _unseen(columns, key, seen))
 
 
 def _save_discrepancies(session: Session, run_id: str, frame: pd.DataFrame) -> int:

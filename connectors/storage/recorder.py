@@ -116,8 +116,8 @@ class ImportCounts:
 
 
 def statement_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The transactions frame as `tasks.persist.bank_records` would store it (numbered 1, 2, ... in file
-    order), without a record object per row: a million rows cost seconds that way."""
+    """The transactions frame as `tasks.persist.bank_records` would store it (numbered 1, 2,
+    ... in file order), without a record object per row: a million rows cost seconds so."""
     return frame.assign(line=range(1, len(frame) + 1))
 
 
@@ -195,6 +195,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
             elif kind in _STEPS and session is not None:
                 done.append(steps[kind](session, *payload))
                 del payload  # a million rows' frames: gone before the next step's arrive
+                _give_back_memory()
             else:
                 raise RecordingFailed(f"unexpected message {kind!r}")
     except DunwellError as exc:
@@ -206,6 +207,19 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
         if session is not None:
             session.close()
     return 1
+
+
+def _give_back_memory() -> None:
+    """Hand the memory a step freed back to the system (glibc keeps it for the process
+    otherwise), so that the run's processes together stay within what one run needs."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused for the next step
+        pass
 
 
 def _read_ahead(source: IO[bytes]) -> queue.Queue[tuple[str, Any]]:

@@ -60,7 +60,7 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     pay = _prepare_payments(transactions)
     inv["cur"], pay["cur"] = _currency_codes(inv["currency"], pay["currency"])
     cust = pd.DataFrame({
-        "cust": customers["customer_id"].astype("str").map(ids).to_numpy(dtype="int64"),
+        "cust": _code_of(ids, customers["customer_id"]),
         "name": customers["name"].fillna("").astype("str").to_numpy(),
         "iban": customers.get("iban", pd.Series("", index=customers.index)).fillna("")
         .astype("str").to_numpy()})
@@ -83,8 +83,7 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
                                    policy.name_score_cutoff)
     del evidence, cust, alias, names, by_iban
     rows = options.enrich(options.build(pay, inv, hits, strength, policy), pay, inv, strength)
-    fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
-                                for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")
+    fee = candidates.fee_tolerance(rows["currency"], policy)
     scored = scoring.option_scores(rows, fee, policy.bank_fee_max_percent)
     scored["names_elsewhere"] = scored["tx"].isin(_named_elsewhere(hits, pay, inv, strength))
     opt = allocation.demote_claimed(allocation.decide(scored, policy), rows, policy)
@@ -222,29 +221,39 @@ def to_contract_frames(rec: Reconciliation) -> tuple[pd.DataFrame, pd.DataFrame]
 
 
 def _customer_codes(invoices: pd.DataFrame, customers: pd.DataFrame,
-                    aliases: pd.DataFrame | None) -> pd.Series:
+                    aliases: pd.DataFrame | None) -> pd.Index:
+    """Every customer id once, in order of appearance: a customer's code is its position."""
     every = [customers["customer_id"], invoices["customer_id"]]
     if aliases is not None:
         every.append(aliases["customer_id"])
     distinct = pd.unique(pd.concat(every, ignore_index=True).astype("str"))
-    return pd.Series(np.arange(len(distinct)), index=distinct)
+    # as objects: looking up an Arrow string index is several times slower
+    return pd.Index(np.asarray(distinct, dtype=object), dtype=object)
+
+
+def _code_of(ids: pd.Index, customer_ids: pd.Series) -> np.ndarray:
+    """The code of each customer id, every one of them among `ids`."""
+    codes: np.ndarray = ids.get_indexer(customer_ids.astype("str").to_numpy(dtype=object))
+    return codes.astype("int64")
 
 
 def _currency_codes(*columns: pd.Series) -> list[np.ndarray]:
     """One small integer per currency, shared by the frames: compared without strings."""
-    every = sorted(set().union(*(set(pd.unique(c)) for c in columns)))
+    factorized = [pd.factorize(c, use_na_sentinel=False) for c in columns]
+    every = sorted(set().union(*(set(distinct) for _, distinct in factorized)))
     lookup = {c: i for i, c in enumerate(every)}
-    return [c.map(lookup).to_numpy(dtype=np.int16) for c in columns]
+    return [np.array([lookup[c] for c in distinct], dtype=np.int16)[codes]
+            for codes, distinct in factorized]
 
 
-def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
     status = pd.Series(normalise.per_distinct(
         invoices["status"], lambda d: d.str.strip().str.lower().replace("", "open")))
     open_minor = invoices["open_minor"].to_numpy(dtype="int64")
     inv = pd.DataFrame({
         "inv": np.arange(len(invoices)),
         "invoice_id": invoices["invoice_id"].astype("str").to_numpy(),
-        "cust": invoices["customer_id"].astype("str").map(ids).to_numpy(dtype="int64"),
+        "cust": _code_of(ids, invoices["customer_id"]),
         "customer_name": invoices.get("customer_name", pd.Series("", index=invoices.index))
         .fillna("").astype("str").to_numpy(),
         "currency": invoices["currency"].astype("str").to_numpy(),
@@ -297,11 +306,11 @@ def _shortened(names: pd.Series) -> np.ndarray:
                                   | d.str.contains(_ABBREVIATED)).astype(bool)
 
 
-def _prepare_aliases(aliases: pd.DataFrame | None, ids: pd.Series) -> pd.DataFrame:
+def _prepare_aliases(aliases: pd.DataFrame | None, ids: pd.Index) -> pd.DataFrame:
     if aliases is None or aliases.empty:
         return pd.DataFrame({"cust": pd.Series(dtype="int64"), "kind": pd.Series(dtype="str"),
                              "value": pd.Series(dtype="str")})
     out = aliases[["customer_id", "kind", "value"]].astype("str")
-    return pd.DataFrame({"cust": out["customer_id"].map(ids).to_numpy(dtype="int64"),
+    return pd.DataFrame({"cust": _code_of(ids, out["customer_id"]),
                          "kind": out["kind"].str.lower().to_numpy(),
                          "value": out["value"].to_numpy()})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 
 def sorted_index(right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -30,3 +31,17 @@ def equi_join(left: np.ndarray, right: np.ndarray,
 def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One int64 per (a, b) pair of non-negative ints below 2**31."""
     return (a.astype(np.int64) << 31) | b.astype(np.int64)
+
+
+def shared_keys(left: list[np.ndarray], right: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 per row of each side for several key columns: equal where all columns are.
+
+    Each column is factorised over both sides and folded into the key, which is
+    factorised again so that it stays below the number of rows.
+    """
+    n = len(left[0])
+    key = np.zeros(n + len(right[0]), dtype=np.int64)
+    for mine, theirs in zip(left, right, strict=True):
+        codes, distinct = pd.factorize(np.concatenate([mine, theirs]))
+        key = pd.factorize(key * len(distinct) + codes)[0]
+    return key[:n], key[n:]

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dunwell.connectors.storage.ledger import Ledger
 from dunwell.frames import CUSTOMERS, INVOICES, TRANSACTIONS, check, minor_to_text, positions
@@ -120,7 +122,8 @@ def join(result: Reconciliation, given: MatchingInput, ledger: Ledger) -> Reconc
     discrepancies = pd.concat([ledger.previous_discrepancies(transactions), result.discrepancies],
                               ignore_index=True)
     booked_now = result.matches[result.matches["decision"] == Decision.AUTO]["transaction_id"]
-    unmatched = _waiting_for_a_person(given.new, ledger.unresolved_incoming, set(booked_now))
+    unmatched = _waiting_for_a_person(given.new, ledger.unresolved_incoming,
+                                      set(booked_now.to_numpy(dtype=object)))
     review = contract_matches(pd.concat(
         [ledger.previous_review(transactions),
          result.matches[result.matches["decision"] == Decision.REVIEW]], ignore_index=True))
@@ -191,12 +194,27 @@ def _pending_after(invoices: pd.DataFrame, pending: pd.Series, open_now: pd.Data
     taken = pd.Series(open_now["open_minor"].to_numpy(dtype="int64")
                       - after["open_minor"].to_numpy(dtype="int64"),
                       index=pd.Index(open_now["invoice_id"].astype("str").to_numpy(), dtype=object))
-    booked = taken[taken > 0].groupby(level=0).sum()
     keys = pd.Index(pending.index.to_numpy(dtype=object), dtype=object)
-    total = pending.set_axis(keys).add(booked, fill_value=0).astype("int64")
+    total = _added(pending, keys, taken[taken > 0])
     first = invoices.drop_duplicates("invoice_id")
     at = positions(first["invoice_id"], total.index.to_series())
     frame = pd.DataFrame({"invoice_id": total.index.astype("str"),
                           "pending_minor": total.to_numpy()})
     frame["currency"] = pd.api.extensions.take(first["currency"].array, at, allow_fill=True)
     return frame[frame["currency"].notna()]
+
+
+def _added(pending: pd.Series, keys: pd.Index, booked: pd.Series) -> pd.Series:
+    """Pending (by `keys`) plus booked per invoice over the sorted union of their keys, as
+    `Series.add(fill_value=0)` gives it; summed on integer codes and sorted by Arrow."""
+    codes, distinct = pd.factorize(np.concatenate([keys.to_numpy(), booked.index.to_numpy()]))
+    if len(keys) and np.bincount(codes[:len(keys)]).max() > 1:
+        # pandas' alignment, repeated keys and all
+        by_invoice = booked.groupby(level=0).sum()
+        return pending.set_axis(keys).add(by_invoice, fill_value=0).astype("int64")
+    total = np.zeros(len(distinct), dtype=np.int64)
+    total[codes[:len(keys)]] = pending.to_numpy(dtype="int64")
+    np.add.at(total, codes[len(keys):], booked.to_numpy(dtype="int64"))
+    # Arrow orders strings by their UTF-8 bytes: the order of code points, as Python's.
+    order = pc.array_sort_indices(pa.array(distinct, type=pa.string())).to_numpy()
+    return pd.Series(total[order], index=pd.Index(distinct[order], dtype=object))

@@ -51,7 +51,9 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     # A number of another customer than the one the payer surely is may be a typo of
     # one of the payer's own numbers, even when its amount fits.
     confirmed = exact.loc[agree & ~_contradicted(exact, invoices, payers), "tok"].to_numpy()
-    doubtful = np.setdiff1d(np.arange(len(tokens)), confirmed)
+    unconfirmed = np.ones(len(tokens), dtype=bool)
+    unconfirmed[confirmed] = False
+    doubtful = np.flatnonzero(unconfirmed)
     doubtful = doubtful[(full[doubtful] % 32 >= _MIN_TYPO_DIGITS)
                         & ~tokens["date"].to_numpy()[doubtful]]
     typos = _one_typo(doubtful, full, keys)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dunwell.frames import minor_to_text
+from dunwell.frames import minor_to_text, positions
 from dunwell.matching import (
     allocation,
     candidates,
@@ -142,7 +142,9 @@ def _assemble(pay: pd.DataFrame, inv: pd.DataFrame, hits: pd.DataFrame, rows: pd
     booked, duplicates = allocation.book(auto, pay)
     review = allocated[allocated["option"].map(opt["decision"]).eq(Decision.REVIEW)]
     matches = _matches(booked, review, opt, pay)
-    booked_tx = np.union1d(booked["tx"].unique(), duplicates["tx"].unique())
+    # Payments are numbered 0..n-1: a count per payment is linear where a union sorts.
+    booked_tx = np.flatnonzero(np.bincount(np.concatenate(
+        [booked["tx"].to_numpy(), duplicates["tx"].to_numpy()]), minlength=len(pay)))
     found = [*discrepancies.from_booking(booked, duplicates, pay),
              *discrepancies.from_review(opt, rows, pay),
              *discrepancies.from_unmatched(pay, booked_tx, review["tx"].unique(), hits, inv,
@@ -174,9 +176,9 @@ def _matches(booked: pd.DataFrame, review: pd.DataFrame, opt: pd.DataFrame,
 
 
 def _sorted_issues(issues: pd.DataFrame, pay: pd.DataFrame) -> pd.DataFrame:
-    order = issues["transaction_id"].map(pd.Series(pay["tx"].to_numpy(),
-                                                   index=pay["transaction_id"].to_numpy()))
-    issues = issues.assign(_o=order.to_numpy()).sort_values(["_o", "kind", "invoice_id"],
+    # Every issue is a payment's: its position is its number.
+    order = positions(pay["transaction_id"], issues["transaction_id"])
+    issues = issues.assign(_o=order).sort_values(["_o", "kind", "invoice_id"],
                                                            kind="stable")
     return issues[discrepancies.DISCREPANCY_FRAME].astype(
         {c: "str" for c in ("kind", "transaction_id", "invoice_id", "currency", "detail")}

@@ -66,10 +66,26 @@ def says_several(texts: pd.Series) -> np.ndarray:
     return _contains(texts, _SEVERAL)
 
 
+# What Python's \s matches in ASCII; RE2's \s leaves out \x0b and \x1c-\x1f.
+_ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]"
+
+
 def _contains(texts: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
-    """Where a case-insensitive pattern occurs, in one vectorised pass (Arrow's RE2)."""
-    found = texts.fillna("").astype("str").str.contains(pattern.pattern, case=False, regex=True)
-    return found.to_numpy(dtype=bool)
+    r"""Where a case-insensitive pattern occurs.
+
+    pandas hands a pattern with \b, \d or \s to Python's re, row by row, as soon as one
+    text is not ASCII. On ASCII texts those mean the same to Arrow's RE2 (\s spelled out;
+    it stands outside brackets in our patterns), which takes them in one vectorised pass;
+    only the others go to re.
+    """
+    texts = texts.fillna("").astype("str")
+    ascii_only = texts.str.isascii().to_numpy(dtype=bool)
+    found = np.zeros(len(texts), dtype=bool)
+    found[ascii_only] = texts[ascii_only].str.contains(
+        pattern.pattern.replace(r"\s", _ASCII_SPACE), case=False, regex=True).to_numpy(dtype=bool)
+    found[~ascii_only] = texts[~ascii_only].str.contains(
+        pattern.pattern, case=False, regex=True).to_numpy(dtype=bool)
+    return found
 
 
 # Who a payment is for when the payer pays for someone else: SEPA's ultimate debtor
@@ -171,13 +187,14 @@ def number_keys(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 # ISO 11649 creditor reference: RF, two check digits, up to 21 characters, on paper in
 # groups of four ('RF18 2026 0021 07'). The characters after the check digits are ours.
+_RF_START = re.compile(r"\bRF\d{2}", re.IGNORECASE)
 _RF = r"\bRF\d{2} ?((?:[A-Za-z0-9]{4} ){0,5}[A-Za-z0-9]{1,21})\b"
 
 
 def creditor_references(texts: pd.Series) -> pd.Series:
     """Texts with each RF creditor reference replaced by its reference part, unspaced."""
     texts = texts.fillna("").astype("str")
-    has = texts.str.contains(r"\bRF\d{2}", case=False, regex=True).to_numpy(dtype=bool)
+    has = _contains(texts, _RF_START)
     if not has.any():
         return texts
     out = texts.copy()

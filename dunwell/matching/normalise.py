@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 MAX_DIGITS = 17
 MIN_DIGITS = 4
@@ -211,17 +213,34 @@ def remittance_tokens(texts: pd.Series) -> pd.DataFrame:
     its digits as written (`short` is -2, matching nothing; `date` True), never with zeros
     dropped or a typo away, or 'Inv 2026-004711 dd 2026-10-12' would name INV-2026-001012.
     """
-    found = creditor_references(texts).str.findall(_TOKEN)
-    exploded = found.explode().dropna()
-    tokens = pd.DataFrame({"row": exploded.index.to_numpy(),
-                           "token": exploded.to_numpy(dtype=object)})
-    tokens = tokens.drop_duplicates(ignore_index=True)
+    tokens = _number_tokens(creditor_references(texts)).drop_duplicates(ignore_index=True)
     full, short = number_keys(tokens["token"]) if len(tokens) else (np.zeros(0, "int64"),) * 2
     date = is_date(tokens["token"]) if len(tokens) else np.zeros(0, dtype=bool)
     short = np.where(date, -2, short)
     keep = (full >= 0) & (full % 32 >= MIN_DIGITS)
     return tokens[keep].assign(full=full[keep], short=short[keep],
                                date=date[keep]).reset_index(drop=True)
+
+
+def _number_tokens(texts: pd.Series) -> pd.DataFrame:
+    """(row, token) of every number token, row by row in text order, as re.findall finds them.
+
+    ASCII texts go through Arrow's RE2 in one pass: a token starts at a digit, so each
+    token written as ' token' and each run of other characters as ' ' splits into the
+    tokens. Only the few others go through Python's re, whose \\d also takes non-ASCII
+    digits.
+    """
+    ascii_only = texts.str.isascii().to_numpy(dtype=bool)
+    spaced = pc.replace_substring_regex(pa.array(texts[ascii_only].array), _TOKEN + "|[^0-9]+",
+                                        r" \1")
+    words = pc.split_pattern(spaced, " ")
+    flat = pc.list_flatten(words).to_numpy(zero_copy_only=False)
+    at = np.flatnonzero(ascii_only)[pc.list_parent_indices(words).to_numpy()][flat != ""]
+    others = texts[~ascii_only].reset_index(drop=True).str.findall(_TOKEN).explode().dropna()
+    row = np.concatenate([at, np.flatnonzero(~ascii_only)[others.index.to_numpy()]])
+    order = np.argsort(row, kind="stable")
+    return pd.DataFrame({"row": texts.index.to_numpy()[row[order]], "token": np.concatenate(
+        [flat[flat != ""], others.to_numpy(dtype=object)]).astype(object)[order]})
 
 
 # Year first (ISO 8601, '2026/10/12') or day first ('12.10.2026', '12/10/2026'), with a

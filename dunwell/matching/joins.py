@@ -35,6 +35,12 @@ def equi_join(left: np.ndarray, right: np.ndarray,
     return li, order[np.repeat(lo, counts) + offsets]
 
 
+def first_of_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True at the first row of each (a, b) pair of non-negative ints below 2**31: what
+    `drop_duplicates` keeps, found on one int64 key instead of two columns."""
+    return ~pd.Series(pair_keys(a, b)).duplicated().to_numpy()
+
+
 def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One int64 per (a, b) pair of non-negative ints below 2**31."""
     return (a.astype(np.int64) << 31) | b.astype(np.int64)

@@ -182,10 +182,27 @@ def _distinct(found: pd.DataFrame) -> pd.DataFrame:
     if found.empty:
         return found.assign(how=pd.Series(dtype="str"))
     found = found.sort_values(["tx", "option", "inv"], kind="stable")
-    members = found.groupby(["tx", "how", "option"], sort=False)["inv"].agg(tuple).reset_index()
+    members = _members(found)
     members = members.sort_values("how").drop_duplicates(["tx", "inv"])
     members["option"] = np.arange(len(members))
     return members.explode("inv").astype({"inv": "int64"})[[*SUBSET_COLUMNS, "how"]]
+
+
+def _members(found: pd.DataFrame) -> pd.DataFrame:
+    """(tx, how, option, inv) with the tuple of invoices of each subset, rows ordered by
+    payment and option: what grouping by them gives, cut at the boundaries instead.
+
+    Each way of searching numbers its options in a range of its own, so a (payment,
+    option) is one subset.
+    """
+    tx, option = found["tx"].to_numpy(), found["option"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (tx[1:] != tx[:-1]) | (option[1:] != option[:-1])])
+    invs = found["inv"].tolist()
+    ends = [*starts[1:].tolist(), len(invs)]
+    return pd.DataFrame({
+        "tx": tx[starts], "how": found["how"].array.take(starts), "option": option[starts],
+        "inv": pd.Series([tuple(invs[a:b]) for a, b in zip(starts.tolist(), ends, strict=True)],
+                         dtype=object)})
 
 
 def _windows(pool: pd.DataFrame, width: int, max_size: int) -> pd.DataFrame:

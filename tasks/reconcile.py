@@ -46,17 +46,26 @@ def still_owed(invoices: pd.DataFrame, pending: pd.DataFrame) -> tuple[pd.DataFr
     ERP having caught up with our bookings; the rest stays pending. Returns the
     invoices with what is still owed, and the pending amount per invoice.
     """
-    known = pending.drop_duplicates("invoice_id").set_index("invoice_id")
-    # float64 whatever the map returns: an empty invoice list (every row quarantined) maps
-    # to an empty text series, which cannot be subtracted from
-    last = invoices["invoice_id"].map(known["last_open_minor"]).astype("float64")
+    known = pending.drop_duplicates("invoice_id")
+    at = positions(known["invoice_id"], invoices["invoice_id"])
+    # float64: an invoice the ledger does not know has neither amount
+    last = _taken_at(known["last_open_minor"], at, invoices.index)
     caught_up = (last - invoices["open_minor"]).clip(lower=0).fillna(0)
-    before = invoices["invoice_id"].map(known["pending_minor"]).astype("float64").fillna(0)
+    before = _taken_at(known["pending_minor"], at, invoices.index).fillna(0)
     owed = invoices["open_minor"].clip(lower=0)
     pending_now = (before - caught_up).clip(lower=0).clip(upper=owed).astype("int64")
     out = invoices.copy()
     out["open_minor"] = (invoices["open_minor"] - pending_now).astype("int64")
     return out, pd.Series(pending_now.to_numpy(), index=invoices["invoice_id"].to_numpy())
+
+
+def _taken_at(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
+    """`values` at positions `at` as float64, NaN where a position is -1 (not found)."""
+    floats = values.to_numpy(dtype="float64")
+    found = at >= 0
+    out = np.full(len(at), np.nan)
+    out[found] = floats[at[found]]
+    return pd.Series(out, index=index)
 
 
 def _key(frame: pd.DataFrame) -> pd.Series:

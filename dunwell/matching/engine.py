@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from dunwell.frames import minor_to_text, positions
 from dunwell.matching import (
@@ -61,9 +62,9 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     inv["cur"], pay["cur"] = _currency_codes(inv["currency"], pay["currency"])
     cust = pd.DataFrame({
         "cust": _code_of(ids, customers["customer_id"]),
-        "name": customers["name"].fillna("").astype("str").to_numpy(),
-        "iban": customers.get("iban", pd.Series("", index=customers.index)).fillna("")
-        .astype("str").to_numpy()})
+        "name": _text(customers["name"].fillna("").astype("str")),
+        "iban": _text(customers.get("iban", pd.Series("", index=customers.index)).fillna("")
+                      .astype("str"))})
     alias = _prepare_aliases(aliases, ids)
     # The master's name stands in where the invoice export leaves the name out.
     master = cust.drop_duplicates("cust").set_index("cust")["name"]
@@ -254,11 +255,11 @@ def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
     open_minor = invoices["open_minor"].to_numpy(dtype="int64")
     inv = pd.DataFrame({
         "inv": np.arange(len(invoices)),
-        "invoice_id": invoices["invoice_id"].astype("str").to_numpy(),
+        "invoice_id": _text(invoices["invoice_id"].astype("str")),
         "cust": _code_of(ids, invoices["customer_id"]),
-        "customer_name": invoices.get("customer_name", pd.Series("", index=invoices.index))
-        .fillna("").astype("str").to_numpy(),
-        "currency": invoices["currency"].astype("str").to_numpy(),
+        "customer_name": _text(invoices.get("customer_name", pd.Series("", index=invoices.index))
+                               .fillna("").astype("str")),
+        "currency": _text(invoices["currency"].astype("str")),
         "open_minor": open_minor, "amount_minor": invoices["amount_minor"].to_numpy(dtype="int64"),
         "due_date": pd.to_datetime(invoices["due_date"]).fillna(pd.Timestamp.max).to_numpy(),
         "disputed": invoices.get("disputed", pd.Series(False, index=invoices.index))
@@ -287,19 +288,26 @@ def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
     iban_bad = normalise.iban_fails_checksum(iban_key)
     return pd.DataFrame({
         "tx": np.arange(len(incoming)),
-        "transaction_id": incoming["transaction_id"].astype("str").to_numpy(),
+        "transaction_id": _text(incoming["transaction_id"].astype("str")),
         "booking_date": pd.to_datetime(incoming["booking_date"]).to_numpy(),
         "amount_minor": incoming["amount_minor"].to_numpy(dtype="int64"),
-        "currency": incoming["currency"].astype("str").to_numpy(),
-        "name_key": normalise.payer_name(names).to_numpy(),
+        "currency": _text(incoming["currency"].astype("str")),
+        "name_key": _text(normalise.payer_name(names)),
         "name_cut": _shortened(names),
-        "behalf_key": normalise.payer_name(behalf).to_numpy(),
+        "behalf_key": _text(normalise.payer_name(behalf)),
         "behalf_cut": _shortened(behalf),
-        "iban_key": iban_key.where(~iban_bad, "").to_numpy(),
+        "iban_key": _text(iban_key.where(~iban_bad, "")),
         "iban_bad": iban_bad,
-        "remittance_info": text("remittance_info").to_numpy(),
+        "remittance_info": _text(text("remittance_info")),
         "several": normalise.says_several(text("remittance_info")),
     })
+
+
+def _text(values: pd.Series) -> ExtensionArray | np.ndarray:
+    """A text column for a new frame: its Arrow array as it is, since a round trip through
+    Python objects costs more than the rest of the frame; empty, as objects, the column
+    type pandas gives an empty frame."""
+    return values.array if len(values) else values.to_numpy()
 
 
 def _shortened(names: pd.Series) -> np.ndarray:

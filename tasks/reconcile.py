@@ -149,7 +149,9 @@ def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
     so that a reminder can say when a part payment arrived."""
     booked = matches[matches["decision"] == Decision.AUTO]
     days = transactions.drop_duplicates("transaction_id")
-    at = positions(days["transaction_id"], booked["transaction_id"])
+    # Arrow hashes the texts where positions() would turn a million of them into objects.
+    at = pc.fill_null(pc.index_in(_arrow_text(booked["transaction_id"]),
+                                  value_set=_arrow_text(days["transaction_id"])), -1).to_numpy()
     paid = at >= 0
     if not paid.any():
         return invoices.assign(last_payment_date=pd.Series(pd.NaT, index=invoices.index,
@@ -162,11 +164,17 @@ def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
 
 
 def _shared_codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of both sides' values from one factorisation (-1 for a missing value),
-    so that looking up one side's keys in the other compares integers."""
-    codes, _ = pd.factorize(np.concatenate([left.to_numpy(dtype=object),
-                                            right.to_numpy(dtype=object)]))
+    """Integer codes of both sides' values from one dictionary encoding in Arrow (-1 for a
+    missing value), so that looking up one side's keys in the other compares integers."""
+    both = pa.concat_arrays([_arrow_text(left), _arrow_text(right)])
+    codes = pc.fill_null(pc.dictionary_encode(both).indices, -1).to_numpy()
     return codes[:len(left)], codes[len(left):]
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """A text column as one Arrow string array, its chunks (after a concat) joined."""
+    text = pa.array(values.astype("str").array, type=pa.string())
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 @task(name="reconcile payments", cache_policy=NO_CACHE)

@@ -131,8 +131,7 @@ def join(result: Reconciliation, given: MatchingInput, ledger: Ledger) -> Reconc
     discrepancies = pd.concat([ledger.previous_discrepancies(transactions), result.discrepancies],
                               ignore_index=True)
     booked_now = result.matches[result.matches["decision"] == Decision.AUTO]["transaction_id"]
-    unmatched = _waiting_for_a_person(given.new, ledger.unresolved_incoming,
-                                      set(booked_now.to_numpy(dtype=object)))
+    unmatched = _waiting_for_a_person(given.new, ledger.unresolved_incoming, booked_now)
     review = contract_matches(pd.concat(
         [ledger.previous_review(transactions),
          result.matches[result.matches["decision"] == Decision.REVIEW]], ignore_index=True))
@@ -189,15 +188,16 @@ def reconcile_payments(invoices: pd.DataFrame, customers: pd.DataFrame,
 
 
 def _waiting_for_a_person(new: pd.DataFrame, earlier: pd.DataFrame | None,
-                          booked_now: set[str]) -> pd.DataFrame:
+                          booked_now: pd.Series) -> pd.DataFrame:
     """Incoming money nobody booked yet: this run's leftovers and earlier runs' still open."""
     frames = [new[new["amount_minor"] > 0]]
     if earlier is not None and len(earlier):
         frames.append(earlier)
     incoming = pd.concat(frames, ignore_index=True).drop_duplicates(
         ["account", "transaction_id"])
-    # as objects: isin on an Arrow string column is 20x slower
-    return incoming[~incoming["transaction_id"].astype("object").isin(booked_now)]
+    # Arrow's hash kernel: Series.isin on Arrow strings is 20x slower, on objects 3x
+    booked = pc.is_in(_arrow_text(incoming["transaction_id"]), value_set=_arrow_text(booked_now))
+    return incoming[~booked.to_numpy(zero_copy_only=False)]
 
 
 def _pending_after(invoices: pd.DataFrame, pending: pd.Series, open_now: pd.DataFrame,

@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 MAX_DIGITS = 17
 MIN_DIGITS = 4
@@ -227,20 +225,20 @@ def _number_tokens(texts: pd.Series) -> pd.DataFrame:
 
     ASCII texts go through Arrow's RE2 in one pass: a token starts at a digit, so each
     token written as ' token' and each run of other characters as ' ' splits into the
-    tokens. Only the few others go through Python's re, whose \\d also takes non-ASCII
-    digits.
+    tokens. As Arrow's own string type, the split explodes without Python objects. Only
+    the few other texts go through Python's re, whose \\d also takes non-ASCII digits.
     """
     ascii_only = texts.str.isascii().to_numpy(dtype=bool)
-    spaced = pc.replace_substring_regex(pa.array(texts[ascii_only].array), _TOKEN + "|[^0-9]+",
-                                        r" \1")
-    words = pc.split_pattern(spaced, " ")
-    flat = pc.list_flatten(words).to_numpy(zero_copy_only=False)
-    at = np.flatnonzero(ascii_only)[pc.list_parent_indices(words).to_numpy()][flat != ""]
+    spaced = texts[ascii_only].reset_index(drop=True).astype("large_string[pyarrow]").str.replace(
+        _TOKEN + "|[^0-9]+", r" \1", regex=True)
+    words = spaced.str.split(" ").explode()
+    words = words[words.ne("").fillna(False).to_numpy(dtype=bool)]
     others = texts[~ascii_only].reset_index(drop=True).str.findall(_TOKEN).explode().dropna()
-    row = np.concatenate([at, np.flatnonzero(~ascii_only)[others.index.to_numpy()]])
+    row = np.concatenate([np.flatnonzero(ascii_only)[words.index.to_numpy(dtype=np.int64)],
+                          np.flatnonzero(~ascii_only)[others.index.to_numpy(dtype=np.int64)]])
     order = np.argsort(row, kind="stable")
-    return pd.DataFrame({"row": texts.index.to_numpy()[row[order]], "token": np.concatenate(
-        [flat[flat != ""], others.to_numpy(dtype=object)]).astype(object)[order]})
+    token = np.concatenate([words.to_numpy(dtype=object), others.to_numpy(dtype=object)])
+    return pd.DataFrame({"row": texts.index.to_numpy()[row[order]], "token": token[order]})
 
 
 # Year first (ISO 8601, '2026/10/12') or day first ('12.10.2026', '12/10/2026'), with a

@@ -224,20 +224,18 @@ def to_contract_frames(rec: Reconciliation) -> tuple[pd.DataFrame, pd.DataFrame]
 
 
 def _customer_codes(invoices: pd.DataFrame, customers: pd.DataFrame,
-                    aliases: pd.DataFrame | None) -> pd.Index:
+                    aliases: pd.DataFrame | None) -> pd.Series:
     """Every customer id once, in order of appearance: a customer's code is its position."""
     every = [customers["customer_id"], invoices["customer_id"]]
     if aliases is not None:
         every.append(aliases["customer_id"])
-    distinct = pd.unique(pd.concat(every, ignore_index=True).astype("str"))
-    # as objects: looking up an Arrow string index is several times slower
-    return pd.Index(np.asarray(distinct, dtype=object), dtype=object)
+    return pd.Series(pd.unique(pd.concat(every, ignore_index=True).astype("str")))
 
 
-def _code_of(ids: pd.Index, customer_ids: pd.Series) -> np.ndarray:
-    """The code of each customer id, every one of them among `ids`."""
-    codes: np.ndarray = ids.get_indexer(customer_ids.astype("str").to_numpy(dtype=object))
-    return codes.astype("int64")
+def _code_of(ids: pd.Series, customer_ids: pd.Series) -> np.ndarray:
+    """The code of each customer id, every one of them among `ids`; looked up as objects,
+    since Series.map over Arrow strings is several times slower."""
+    return positions(ids, customer_ids.astype("str")).astype("int64")
 
 
 def _currency_codes(*columns: pd.Series) -> list[np.ndarray]:
@@ -249,7 +247,7 @@ def _currency_codes(*columns: pd.Series) -> list[np.ndarray]:
             for codes, distinct in factorized]
 
 
-def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
+def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     status = pd.Series(normalise.per_distinct(
         invoices["status"], lambda d: d.str.strip().str.lower().replace("", "open")))
     open_minor = invoices["open_minor"].to_numpy(dtype="int64")
@@ -316,7 +314,7 @@ def _shortened(names: pd.Series) -> np.ndarray:
                                   | d.str.contains(_ABBREVIATED)).astype(bool)
 
 
-def _prepare_aliases(aliases: pd.DataFrame | None, ids: pd.Index) -> pd.DataFrame:
+def _prepare_aliases(aliases: pd.DataFrame | None, ids: pd.Series) -> pd.DataFrame:
     if aliases is None or aliases.empty:
         return pd.DataFrame({"cust": pd.Series(dtype="int64"), "kind": pd.Series(dtype="str"),
                              "value": pd.Series(dtype="str")})

@@ -220,6 +220,10 @@ def remittance_tokens(texts: pd.Series) -> pd.DataFrame:
                                date=date[keep]).reset_index(drop=True)
 
 
+# pandas' ArrowDtype of strings: its split gives Arrow lists, which explode in Arrow.
+_ARROW_TEXT = pd.api.types.pandas_dtype("large_string[pyarrow]")
+
+
 def _number_tokens(texts: pd.Series) -> pd.DataFrame:
     """(row, token) of every number token, row by row in text order, as re.findall finds them.
 
@@ -229,7 +233,7 @@ def _number_tokens(texts: pd.Series) -> pd.DataFrame:
     the few other texts go through Python's re, whose \\d also takes non-ASCII digits.
     """
     ascii_only = texts.str.isascii().to_numpy(dtype=bool)
-    spaced = texts[ascii_only].reset_index(drop=True).astype("large_string[pyarrow]").str.replace(
+    spaced = texts[ascii_only].reset_index(drop=True).astype(_ARROW_TEXT).str.replace(
         _TOKEN + "|[^0-9]+", r" \1", regex=True)
     words = spaced.str.split(" ").explode()
     words = words[words.ne("").fillna(False).to_numpy(dtype=bool)]

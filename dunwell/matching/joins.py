@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
 
-def sorted_index(right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The positions that sort `right` (stable) and the sorted values: reusable by joins."""
+class KeyIndex(NamedTuple):
+    """One join side prepared for lookups, reusable by several joins.
+
+    Attributes:
+      order: the positions that sort the keys (stable).
+      first: where each distinct key starts in that order.
+      count: how many rows have each distinct key.
+      lookup: the distinct keys, hashed once on first use.
+    """
+
+    order: np.ndarray
+    first: np.ndarray
+    count: np.ndarray
+    lookup: pd.Index
+
+
+def sorted_index(right: np.ndarray) -> KeyIndex:
+    """`right` prepared for equi_join: reusable when several joins share one right side."""
     order = np.argsort(right, kind="stable")
-    return order, right[order]
+    ordered = right[order]
+    first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else (
+        np.zeros(0, dtype=np.int64))
+    return KeyIndex(order, first, np.diff(np.r_[first, len(ordered)]), pd.Index(ordered[first]))
 
 
-def equi_join(left: np.ndarray, right: np.ndarray,
-              index: tuple[np.ndarray, np.ndarray] | None = None
+def equi_join(left: np.ndarray, right: np.ndarray, index: KeyIndex | None = None
               ) -> tuple[np.ndarray, np.ndarray]:
     """Positions (i, j) of every pair with left[i] == right[j], ordered by i then j.
 
@@ -21,15 +41,13 @@ def equi_join(left: np.ndarray, right: np.ndarray,
     value is looked up by hash among the distinct right values: a binary search over
     millions of keys in random order is ten times slower.
     """
-    order, ordered = index if index is not None else sorted_index(right)
-    first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else (
-        np.zeros(0, dtype=np.int64))
-    at = pd.Index(ordered[first]).get_indexer(left)
+    order, first, count, lookup = index if index is not None else sorted_index(right)
+    at = lookup.get_indexer(left)
     found = at >= 0
     lo = np.zeros(len(left), dtype=np.int64)
     lo[found] = first[at[found]]
     counts = np.zeros(len(left), dtype=np.int64)
-    counts[found] = np.diff(np.r_[first, len(ordered)])[at[found]]
+    counts[found] = count[at[found]]
     li = np.repeat(np.arange(len(left)), counts)
     offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     return li, order[np.repeat(lo, counts) + offsets]

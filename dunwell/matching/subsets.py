@@ -206,16 +206,22 @@ def _members(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def _windows(pool: pd.DataFrame, width: int, max_size: int) -> pd.DataFrame:
-    """Subsets of up to max_size among each payer's oldest `width` open invoices."""
-    pairs, pair_no = np.unique(pool[["tx", "cust"]].to_numpy(), axis=0, return_inverse=True)
-    amounts = np.zeros((len(pairs), width + 1), dtype=np.int64)
-    invs = np.full((len(pairs), width + 1), -1, dtype=np.int64)
-    amounts[pair_no.ravel(), pool["slot"].to_numpy()] = pool["open_minor"].to_numpy()
-    invs[pair_no.ravel(), pool["slot"].to_numpy()] = pool["inv"].to_numpy()
-    paid = pool.groupby(pair_no.ravel())["amount_minor"].first().to_numpy()
+    """Subsets of up to max_size among each payer's oldest `width` open invoices.
+
+    The pool comes ordered by payment and payer: each (payment, payer) is a run of rows.
+    """
+    group = pool["group"].to_numpy()
+    start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    pair_no = np.repeat(np.arange(len(start)), np.diff(np.r_[start, len(group)]))
+    amounts = np.zeros((len(start), width + 1), dtype=np.int64)
+    invs = np.full((len(start), width + 1), -1, dtype=np.int64)
+    amounts[pair_no, pool["slot"].to_numpy()] = pool["open_minor"].to_numpy()
+    invs[pair_no, pool["slot"].to_numpy()] = pool["inv"].to_numpy()
+    paid = pool["amount_minor"].to_numpy()[start]
+    txs = pool["tx"].to_numpy()[start]
     combos = _combos(width, max_size)
     found = [_batch(amounts[s:s + _BATCH], invs[s:s + _BATCH], paid[s:s + _BATCH],
-                    pairs[s:s + _BATCH, 0], combos) for s in range(0, len(pairs), _BATCH)]
+                    txs[s:s + _BATCH], combos) for s in range(0, len(start), _BATCH)]
     found = [f.assign(option=f["option"] + 10_000_000 * i) for i, f in enumerate(found)]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=SUBSET_COLUMNS)
 

@@ -14,13 +14,13 @@ class KeyIndex(NamedTuple):
     Attributes:
       order: the positions that sort the keys (stable).
       first: where each distinct key starts in that order.
-      count: how many rows have each distinct key.
+      sizes: how many rows have each distinct key.
       lookup: the distinct keys, hashed once on first use.
     """
 
     order: np.ndarray
     first: np.ndarray
-    count: np.ndarray
+    sizes: np.ndarray
     lookup: pd.Index
 
 
@@ -41,13 +41,13 @@ def equi_join(left: np.ndarray, right: np.ndarray, index: KeyIndex | None = None
     value is looked up by hash among the distinct right values: a binary search over
     millions of keys in random order is ten times slower.
     """
-    order, first, count, lookup = index if index is not None else sorted_index(right)
-    at = lookup.get_indexer(left)
+    order, first, sizes, lookup = index if index is not None else sorted_index(right)
+    at = lookup.get_indexer(pd.Index(left))
     found = at >= 0
     lo = np.zeros(len(left), dtype=np.int64)
     lo[found] = first[at[found]]
     counts = np.zeros(len(left), dtype=np.int64)
-    counts[found] = count[at[found]]
+    counts[found] = sizes[at[found]]
     li = np.repeat(np.arange(len(left)), counts)
     offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     return li, order[np.repeat(lo, counts) + offsets]

@@ -268,7 +268,8 @@ def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     })
     # Ties between equal candidates go to the earlier row of the export: cheap and stable.
     inv["id_order"] = inv["inv"]
-    alike = inv[inv["is_open"]].groupby(["cust", "currency", "open_minor"])["inv"].transform("size")
+    alike = inv.loc[inv["is_open"].to_numpy(), ["inv", "cust", "currency", "open_minor"]].groupby(
+        ["cust", "currency", "open_minor"])["inv"].transform("size")
     inv["n_alike"] = alike.reindex(inv.index).fillna(0).astype("int64")
     return inv
 

@@ -188,7 +188,10 @@ def _no_room(hit: pd.DataFrame, opt: pd.DataFrame) -> np.ndarray:
 
 def allocate(rows: pd.DataFrame, opt: pd.DataFrame) -> pd.DataFrame:
     """Applied amount and fee write-off per row of each option, oldest due first."""
-    rows = rows.sort_values(["option", "due_date", "id_order"], kind="stable")
+    # A stable sort on integers: what sort_values on the three columns gives, cheaper.
+    rows = rows.iloc[np.lexsort((rows["id_order"].to_numpy(),
+                                 rows["due_date"].to_numpy().view(np.int64),
+                                 rows["option"].to_numpy()))]
     before = rows.groupby("option", sort=False)["open_minor"].cumsum() - rows["open_minor"]
     applied = np.clip(rows["paid"] - before, 0, rows["open_minor"])
     rows = rows.assign(applied_minor=applied.astype("int64"))

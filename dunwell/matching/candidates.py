@@ -57,7 +57,7 @@ def by_customer_amount(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: p
     """Open invoices of a payer's customer for exactly the amount, or a bank fee more."""
     want = payers[["tx", "cust"]].merge(payments[["tx", "currency", "cur", "amount_minor"]],
                                         on="tx")
-    tolerance = want["currency"].map(_fee_table(want["currency"], policy)).to_numpy()
+    tolerance = fee_tolerance(want["currency"], policy)
     group = _group_codes(open_inv, want)
     inv_key = (group[0] << _GROUP_SHIFT) + open_inv["open_minor"].to_numpy()
     # Among invoices of one amount the oldest due come first: the cap below keeps those.
@@ -119,8 +119,10 @@ def _roundness(amounts: np.ndarray) -> np.ndarray:
     return step
 
 
-def _fee_table(currency: pd.Series, policy: MatchPolicy) -> dict[str, int]:
-    return {c: policy.fee_tolerance_minor(c) for c in pd.unique(currency)}
+def fee_tolerance(currency: pd.Series, policy: MatchPolicy) -> np.ndarray:
+    """The bank-fee tolerance of each row's currency in minor units, once per currency."""
+    codes, distinct = pd.factorize(currency, use_na_sentinel=False)
+    return np.array([policy.fee_tolerance_minor(c) for c in distinct], dtype="int64")[codes]
 
 
 def _group_codes(open_inv: pd.DataFrame, want: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

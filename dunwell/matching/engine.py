@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
-from dunwell.frames import minor_to_text
+from dunwell.frames import minor_to_text, positions
 from dunwell.matching import (
     allocation,
     candidates,
@@ -60,10 +61,10 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
     pay = _prepare_payments(transactions)
     inv["cur"], pay["cur"] = _currency_codes(inv["currency"], pay["currency"])
     cust = pd.DataFrame({
-        "cust": customers["customer_id"].astype("str").map(ids).to_numpy(dtype="int64"),
-        "name": customers["name"].fillna("").astype("str").to_numpy(),
-        "iban": customers.get("iban", pd.Series("", index=customers.index)).fillna("")
-        .astype("str").to_numpy()})
+        "cust": _code_of(ids, customers["customer_id"]),
+        "name": _text(customers["name"].fillna("").astype("str")),
+        "iban": _text(customers.get("iban", pd.Series("", index=customers.index)).fillna("")
+                      .astype("str"))})
     alias = _prepare_aliases(aliases, ids)
     # The master's name stands in where the invoice export leaves the name out.
     master = cust.drop_duplicates("cust").set_index("cust")["name"]
@@ -83,8 +84,7 @@ def reconcile(invoices: pd.DataFrame, transactions: pd.DataFrame, customers: pd.
                                    policy.name_score_cutoff)
     del evidence, cust, alias, names, by_iban
     rows = options.enrich(options.build(pay, inv, hits, strength, policy), pay, inv, strength)
-    fee = rows["currency"].map({c: policy.fee_tolerance_minor(c)
-                                for c in pd.unique(rows["currency"])}).to_numpy(dtype="int64")
+    fee = candidates.fee_tolerance(rows["currency"], policy)
     scored = scoring.option_scores(rows, fee, policy.bank_fee_max_percent)
     scored["names_elsewhere"] = scored["tx"].isin(_named_elsewhere(hits, pay, inv, strength))
     opt = allocation.demote_claimed(allocation.decide(scored, policy), rows, policy)
@@ -143,7 +143,9 @@ def _assemble(pay: pd.DataFrame, inv: pd.DataFrame, hits: pd.DataFrame, rows: pd
     booked, duplicates = allocation.book(auto, pay)
     review = allocated[allocated["option"].map(opt["decision"]).eq(Decision.REVIEW)]
     matches = _matches(booked, review, opt, pay)
-    booked_tx = np.union1d(booked["tx"].unique(), duplicates["tx"].unique())
+    # Payments are numbered 0..n-1: a count per payment is linear where a union sorts.
+    booked_tx = np.flatnonzero(np.bincount(np.concatenate(
+        [booked["tx"].to_numpy(), duplicates["tx"].to_numpy()]), minlength=len(pay)))
     found = [*discrepancies.from_booking(booked, duplicates, pay),
              *discrepancies.from_review(opt, rows, pay),
              *discrepancies.from_unmatched(pay, booked_tx, review["tx"].unique(), hits, inv,
@@ -175,9 +177,9 @@ def _matches(booked: pd.DataFrame, review: pd.DataFrame, opt: pd.DataFrame,
 
 
 def _sorted_issues(issues: pd.DataFrame, pay: pd.DataFrame) -> pd.DataFrame:
-    order = issues["transaction_id"].map(pd.Series(pay["tx"].to_numpy(),
-                                                   index=pay["transaction_id"].to_numpy()))
-    issues = issues.assign(_o=order.to_numpy()).sort_values(["_o", "kind", "invoice_id"],
+    # Every issue is a payment's: its position is its number.
+    order = positions(pay["transaction_id"], issues["transaction_id"])
+    issues = issues.assign(_o=order).sort_values(["_o", "kind", "invoice_id"],
                                                            kind="stable")
     return issues[discrepancies.DISCREPANCY_FRAME].astype(
         {c: "str" for c in ("kind", "transaction_id", "invoice_id", "currency", "detail")}
@@ -223,18 +225,26 @@ def to_contract_frames(rec: Reconciliation) -> tuple[pd.DataFrame, pd.DataFrame]
 
 def _customer_codes(invoices: pd.DataFrame, customers: pd.DataFrame,
                     aliases: pd.DataFrame | None) -> pd.Series:
+    """Every customer id once, in order of appearance: a customer's code is its position."""
     every = [customers["customer_id"], invoices["customer_id"]]
     if aliases is not None:
         every.append(aliases["customer_id"])
-    distinct = pd.unique(pd.concat(every, ignore_index=True).astype("str"))
-    return pd.Series(np.arange(len(distinct)), index=distinct)
+    return pd.Series(pd.unique(pd.concat(every, ignore_index=True).astype("str")))
+
+
+def _code_of(ids: pd.Series, customer_ids: pd.Series) -> np.ndarray:
+    """The code of each customer id, every one of them among `ids`; looked up as objects,
+    since Series.map over Arrow strings is several times slower."""
+    return positions(ids, customer_ids.astype("str")).astype("int64")
 
 
 def _currency_codes(*columns: pd.Series) -> list[np.ndarray]:
     """One small integer per currency, shared by the frames: compared without strings."""
-    every = sorted(set().union(*(set(pd.unique(c)) for c in columns)))
+    factorized = [pd.factorize(c, use_na_sentinel=False) for c in columns]
+    every = sorted(set().union(*(set(distinct) for _, distinct in factorized)))
     lookup = {c: i for i, c in enumerate(every)}
-    return [c.map(lookup).to_numpy(dtype=np.int16) for c in columns]
+    return [np.array([lookup[c] for c in distinct], dtype=np.int16)[codes]
+            for codes, distinct in factorized]
 
 
 def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
@@ -243,11 +253,11 @@ def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     open_minor = invoices["open_minor"].to_numpy(dtype="int64")
     inv = pd.DataFrame({
         "inv": np.arange(len(invoices)),
-        "invoice_id": invoices["invoice_id"].astype("str").to_numpy(),
-        "cust": invoices["customer_id"].astype("str").map(ids).to_numpy(dtype="int64"),
-        "customer_name": invoices.get("customer_name", pd.Series("", index=invoices.index))
-        .fillna("").astype("str").to_numpy(),
-        "currency": invoices["currency"].astype("str").to_numpy(),
+        "invoice_id": _text(invoices["invoice_id"].astype("str")),
+        "cust": _code_of(ids, invoices["customer_id"]),
+        "customer_name": _text(invoices.get("customer_name", pd.Series("", index=invoices.index))
+                               .fillna("").astype("str")),
+        "currency": _text(invoices["currency"].astype("str")),
         "open_minor": open_minor, "amount_minor": invoices["amount_minor"].to_numpy(dtype="int64"),
         "due_date": pd.to_datetime(invoices["due_date"]).fillna(pd.Timestamp.max).to_numpy(),
         "disputed": invoices.get("disputed", pd.Series(False, index=invoices.index))
@@ -258,7 +268,8 @@ def _prepare_invoices(invoices: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     })
     # Ties between equal candidates go to the earlier row of the export: cheap and stable.
     inv["id_order"] = inv["inv"]
-    alike = inv[inv["is_open"]].groupby(["cust", "currency", "open_minor"])["inv"].transform("size")
+    alike = inv.loc[inv["is_open"].to_numpy(), ["inv", "cust", "currency", "open_minor"]].groupby(
+        ["cust", "currency", "open_minor"])["inv"].transform("size")
     inv["n_alike"] = alike.reindex(inv.index).fillna(0).astype("int64")
     return inv
 
@@ -276,19 +287,26 @@ def _prepare_payments(transactions: pd.DataFrame) -> pd.DataFrame:
     iban_bad = normalise.iban_fails_checksum(iban_key)
     return pd.DataFrame({
         "tx": np.arange(len(incoming)),
-        "transaction_id": incoming["transaction_id"].astype("str").to_numpy(),
+        "transaction_id": _text(incoming["transaction_id"].astype("str")),
         "booking_date": pd.to_datetime(incoming["booking_date"]).to_numpy(),
         "amount_minor": incoming["amount_minor"].to_numpy(dtype="int64"),
-        "currency": incoming["currency"].astype("str").to_numpy(),
-        "name_key": normalise.payer_name(names).to_numpy(),
+        "currency": _text(incoming["currency"].astype("str")),
+        "name_key": _text(normalise.payer_name(names)),
         "name_cut": _shortened(names),
-        "behalf_key": normalise.payer_name(behalf).to_numpy(),
+        "behalf_key": _text(normalise.payer_name(behalf)),
         "behalf_cut": _shortened(behalf),
-        "iban_key": iban_key.where(~iban_bad, "").to_numpy(),
+        "iban_key": _text(iban_key.where(~iban_bad, "")),
         "iban_bad": iban_bad,
-        "remittance_info": text("remittance_info").to_numpy(),
+        "remittance_info": _text(text("remittance_info")),
         "several": normalise.says_several(text("remittance_info")),
     })
+
+
+def _text(values: pd.Series) -> ExtensionArray | np.ndarray:
+    """A text column for a new frame: its Arrow array as it is, since a round trip through
+    Python objects costs more than the rest of the frame; empty, as objects, the column
+    type pandas gives an empty frame."""
+    return values.array if len(values) else values.to_numpy()
 
 
 def _shortened(names: pd.Series) -> np.ndarray:
@@ -302,6 +320,6 @@ def _prepare_aliases(aliases: pd.DataFrame | None, ids: pd.Series) -> pd.DataFra
         return pd.DataFrame({"cust": pd.Series(dtype="int64"), "kind": pd.Series(dtype="str"),
                              "value": pd.Series(dtype="str")})
     out = aliases[["customer_id", "kind", "value"]].astype("str")
-    return pd.DataFrame({"cust": out["customer_id"].map(ids).to_numpy(dtype="int64"),
+    return pd.DataFrame({"cust": _code_of(ids, out["customer_id"]),
                          "kind": out["kind"].str.lower().to_numpy(),
                          "value": out["value"].to_numpy()})

@@ -66,10 +66,26 @@ def says_several(texts: pd.Series) -> np.ndarray:
     return _contains(texts, _SEVERAL)
 
 
+# What Python's \s matches in ASCII; RE2's \s leaves out \x0b and \x1c-\x1f.
+_ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]"
+
+
 def _contains(texts: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
-    """Where a case-insensitive pattern occurs, in one vectorised pass (Arrow's RE2)."""
-    found = texts.fillna("").astype("str").str.contains(pattern.pattern, case=False, regex=True)
-    return found.to_numpy(dtype=bool)
+    r"""Where a case-insensitive pattern occurs.
+
+    pandas hands a pattern with \b, \d or \s to Python's re, row by row, as soon as one
+    text is not ASCII. On ASCII texts those mean the same to Arrow's RE2 (\s spelled out;
+    it stands outside brackets in our patterns), which takes them in one vectorised pass;
+    only the others go to re.
+    """
+    texts = texts.fillna("").astype("str")
+    ascii_only = texts.str.isascii().to_numpy(dtype=bool)
+    found = np.zeros(len(texts), dtype=bool)
+    found[ascii_only] = texts[ascii_only].str.contains(
+        pattern.pattern.replace(r"\s", _ASCII_SPACE), case=False, regex=True).to_numpy(dtype=bool)
+    found[~ascii_only] = texts[~ascii_only].str.contains(
+        pattern.pattern, case=False, regex=True).to_numpy(dtype=bool)
+    return found
 
 
 # Who a payment is for when the payer pays for someone else: SEPA's ultimate debtor
@@ -115,15 +131,27 @@ def iban_fails_checksum(keys: pd.Series) -> np.ndarray:
     Other account identifiers (a domestic account number) are not IBANs and pass.
     """
     def judge(distinct: pd.Series) -> pd.Series:
-        return pd.Series([bool(_IBAN_SHAPE.fullmatch(k)) and _mod97(k) != 1
-                          for k in distinct.tolist()], dtype=bool)
+        shaped = distinct.str.fullmatch(_IBAN_SHAPE.pattern).to_numpy(dtype=bool)
+        bad = np.zeros(len(distinct), dtype=bool)
+        bad[shaped] = _mod97(distinct[shaped].tolist()) != 1
+        return pd.Series(bad, dtype=bool)
 
     return per_distinct(keys, judge).astype(bool)
 
 
-def _mod97(iban_key: str) -> int:
-    moved = iban_key[4:] + iban_key[:4]
-    return int("".join(str(int(c, 36)) for c in moved)) % 97
+def _mod97(iban_keys: list[str]) -> np.ndarray:
+    """ISO 7064 mod 97 of IBAN-shaped keys: the first four characters moved to the end,
+    letters read as 10-35, the digits so written taken modulo 97, one column at a time."""
+    rest = np.zeros(len(iban_keys), dtype=np.int64)
+    if not iban_keys:
+        return rest
+    chars = np.array(iban_keys, dtype="S").view(np.uint8).reshape(len(iban_keys), -1)
+    for j in [*range(4, chars.shape[1]), 0, 1, 2, 3]:
+        c = chars[:, j].astype(np.int64)
+        # Past a key's end the byte is 0 and the remainder stays as it is.
+        rest = np.where(c >= 65, (rest * 100 + c - 55) % 97,
+                        np.where(c >= 48, (rest * 10 + c - 48) % 97, rest))
+    return rest
 
 
 def number_keys(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -159,13 +187,14 @@ def number_keys(tokens: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 # ISO 11649 creditor reference: RF, two check digits, up to 21 characters, on paper in
 # groups of four ('RF18 2026 0021 07'). The characters after the check digits are ours.
+_RF_START = re.compile(r"\bRF\d{2}", re.IGNORECASE)
 _RF = r"\bRF\d{2} ?((?:[A-Za-z0-9]{4} ){0,5}[A-Za-z0-9]{1,21})\b"
 
 
 def creditor_references(texts: pd.Series) -> pd.Series:
     """Texts with each RF creditor reference replaced by its reference part, unspaced."""
     texts = texts.fillna("").astype("str")
-    has = texts.str.contains(r"\bRF\d{2}", case=False, regex=True).to_numpy(dtype=bool)
+    has = _contains(texts, _RF_START)
     if not has.any():
         return texts
     out = texts.copy()
@@ -182,17 +211,38 @@ def remittance_tokens(texts: pd.Series) -> pd.DataFrame:
     its digits as written (`short` is -2, matching nothing; `date` True), never with zeros
     dropped or a typo away, or 'Inv 2026-004711 dd 2026-10-12' would name INV-2026-001012.
     """
-    found = creditor_references(texts).str.findall(_TOKEN)
-    exploded = found.explode().dropna()
-    tokens = pd.DataFrame({"row": exploded.index.to_numpy(),
-                           "token": exploded.to_numpy(dtype=object)})
-    tokens = tokens.drop_duplicates(ignore_index=True)
+    tokens = _number_tokens(creditor_references(texts)).drop_duplicates(ignore_index=True)
     full, short = number_keys(tokens["token"]) if len(tokens) else (np.zeros(0, "int64"),) * 2
     date = is_date(tokens["token"]) if len(tokens) else np.zeros(0, dtype=bool)
     short = np.where(date, -2, short)
     keep = (full >= 0) & (full % 32 >= MIN_DIGITS)
     return tokens[keep].assign(full=full[keep], short=short[keep],
                                date=date[keep]).reset_index(drop=True)
+
+
+# pandas' ArrowDtype of strings: its split gives Arrow lists, which explode in Arrow.
+_ARROW_TEXT = pd.api.types.pandas_dtype("large_string[pyarrow]")
+
+
+def _number_tokens(texts: pd.Series) -> pd.DataFrame:
+    """(row, token) of every number token, row by row in text order, as re.findall finds them.
+
+    ASCII texts go through Arrow's RE2 in one pass: a token starts at a digit, so each
+    token written as ' token' and each run of other characters as ' ' splits into the
+    tokens. As Arrow's own string type, the split explodes without Python objects. Only
+    the few other texts go through Python's re, whose \\d also takes non-ASCII digits.
+    """
+    ascii_only = texts.str.isascii().to_numpy(dtype=bool)
+    spaced = texts[ascii_only].reset_index(drop=True).astype(_ARROW_TEXT).str.replace(
+        _TOKEN + "|[^0-9]+", r" \1", regex=True)
+    words = spaced.str.split(" ").explode()
+    words = words[words.ne("").fillna(False).to_numpy(dtype=bool)]
+    others = texts[~ascii_only].reset_index(drop=True).str.findall(_TOKEN).explode().dropna()
+    row = np.concatenate([np.flatnonzero(ascii_only)[words.index.to_numpy(dtype=np.int64)],
+                          np.flatnonzero(~ascii_only)[others.index.to_numpy(dtype=np.int64)]])
+    order = np.argsort(row, kind="stable")
+    token = np.concatenate([words.to_numpy(dtype=object), others.to_numpy(dtype=object)])
+    return pd.DataFrame({"row": texts.index.to_numpy()[row[order]], "token": token[order]})
 
 
 # Year first (ISO 8601, '2026/10/12') or day first ('12.10.2026', '12/10/2026'), with a

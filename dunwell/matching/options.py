@@ -17,6 +17,8 @@ from dunwell.matching.policy import MatchPolicy
 
 ROW_COLUMNS = ["tx", "option", "inv", "typos", "kind"]
 OPTION_KINDS = ["single", "listed", "run", "subset", "subset_partial"]
+# What the candidate and subset searches read of an open invoice.
+_OPEN_COLUMNS = ["inv", "cust", "cur", "currency", "open_minor", "due_date", "id_order"]
 # Scoring counts a name hint from 60 on; 59.5 rounds up to 60.
 _HINT_FLOOR = 59.5
 
@@ -24,7 +26,8 @@ _HINT_FLOOR = 59.5
 def build(payments: pd.DataFrame, invoices: pd.DataFrame, hits: pd.DataFrame,
           payers: pd.DataFrame, policy: MatchPolicy) -> pd.DataFrame:
     """All options as rows (tx, option, inv, typos, kind)."""
-    open_inv = invoices[invoices["is_open"]]
+    # Only the columns the searches read: filtering the text columns too costs more.
+    open_inv = invoices.loc[invoices["is_open"].to_numpy(), _OPEN_COLUMNS]
     open_hits = _same_currency_open(hits, payments, invoices)
     listed = _listed(open_hits)
     by_payer = candidates.by_customer_amount(payments, payers, open_inv, policy)
@@ -117,7 +120,8 @@ def enrich(rows: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,
                 "n_alike", "id_order"):
         out[col] = invoices[col].array.take(inv)
     out["paid"] = payments["amount_minor"].to_numpy()[tx]
-    out["chance"] = candidates.amount_chance(payments, invoices[invoices["is_open"]])[tx]
+    out["chance"] = candidates.amount_chance(
+        payments, invoices.loc[invoices["is_open"].to_numpy(), ["cur", "open_minor"]])[tx]
     out["several"] = payments["several"].to_numpy()[tx]
     ev = payers[["tx", "cust", "p", "via", "name_score", "iban_via"]]
     out = out.merge(ev, on=["tx", "cust"], how="left")

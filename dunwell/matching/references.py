@@ -15,7 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from dunwell.matching import normalise
-from dunwell.matching.joins import equi_join, pair_keys, sorted_index
+from dunwell.matching.joins import equi_join, first_of_pairs, pair_keys, sorted_index
 
 HIT_COLUMNS = ["tx", "inv", "typos", "tok", "best"]
 _MIN_TYPO_DIGITS = 6
@@ -46,12 +46,15 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     long_enough = keys["full"].to_numpy() % 32 >= normalise.MIN_DIGITS
     c, d = equi_join(short, np.where(long_enough, keys["short"].to_numpy(), -3))
     exact = pd.DataFrame({"tok": np.concatenate([a, c]), "inv": np.concatenate([b, d])})
-    exact = exact.drop_duplicates().assign(tx=lambda f: tx[f["tok"].to_numpy()], typos=0)
+    exact = exact[first_of_pairs(exact["tok"].to_numpy(), exact["inv"].to_numpy())]
+    exact = exact.assign(tx=tx[exact["tok"].to_numpy()], typos=0)
     agree = _agrees(exact, payments, invoices, payers)
     # A number of another customer than the one the payer surely is may be a typo of
     # one of the payer's own numbers, even when its amount fits.
     confirmed = exact.loc[agree & ~_contradicted(exact, invoices, payers), "tok"].to_numpy()
-    doubtful = np.setdiff1d(np.arange(len(tokens)), confirmed)
+    unconfirmed = np.ones(len(tokens), dtype=bool)
+    unconfirmed[confirmed] = False
+    doubtful = np.flatnonzero(unconfirmed)
     doubtful = doubtful[(full[doubtful] % 32 >= _MIN_TYPO_DIGITS)
                         & ~tokens["date"].to_numpy()[doubtful]]
     typos = _one_typo(doubtful, full, keys)
@@ -69,7 +72,9 @@ def find(payments: pd.DataFrame, keys: pd.DataFrame, invoices: pd.DataFrame,
     fitting = _fitting_neighbours(unsure, full, keys, payments, invoices)
     short_ids = _short_ids(payments, keys, invoices, len(tokens))
     hits = pd.concat([exact, typos, fitting.assign(typos=1), short_ids], ignore_index=True)
-    hits = hits.sort_values(["tok", "inv", "typos"]).drop_duplicates(["tok", "inv"])
+    tok, inv = hits["tok"].to_numpy(), hits["inv"].to_numpy()
+    hits = hits.iloc[np.lexsort((hits["typos"].to_numpy(), inv, tok))]
+    hits = hits[first_of_pairs(hits["tok"].to_numpy(), hits["inv"].to_numpy())]
     hits["best"] = hits["typos"] == hits.groupby("tok")["typos"].transform("min")
     return hits[HIT_COLUMNS].reset_index(drop=True)
 
@@ -186,9 +191,11 @@ def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.
     t_at, i_at = swap_t[moved], swap_i[moved]
     near[moved] = _digit_at(full[doubtful][tsrc[t_at]], tpos[t_at]) == _digit_at(
         inv_kept[isrc[i_at]], ipos[i_at])
-    return pd.DataFrame({
+    found = pd.DataFrame({
         "tok": np.concatenate([doubtful[lost_t], doubtful[tsrc[extra_t]],
                                doubtful[tsrc[swap_t[near]]]]),
         "inv": np.concatenate([inv_ids[lost_i], keys["inv"].to_numpy()[extra_i],
                                inv_ids[swap_i[near]]]),
-    }).drop_duplicates()
+    })
+    kept: pd.DataFrame = found[first_of_pairs(found["tok"].to_numpy(), found["inv"].to_numpy())]
+    return kept

@@ -16,6 +16,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from dunwell.matching.joins import equi_join, shared_keys
+
 SUBSET_COLUMNS = ["tx", "option", "inv"]
 _BATCH = 512
 _PAIR_POOL = 1000
@@ -33,22 +35,15 @@ def _combos(width: int, max_size: int) -> np.ndarray:
 def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
          width: int, max_size: int) -> pd.DataFrame:
     """Subsets of each payer's open invoices (same currency) that add up to the payment."""
-    wanted = payers[["tx", "cust"]].merge(payments[["tx", "cur", "amount_minor"]], on="tx")
-    # A fixed depth per payer keeps the search for arbitrary subsets linear in payments.
-    pool = wanted.merge(_oldest(open_inv, _PAIR_POOL), on=["cust", "cur"])
-    pool = pool[pool["open_minor"] < pool["amount_minor"]]
-    # A payment run pays what falls due around the day it runs: the invoices searched for
-    # arbitrary subsets are those due nearest the booking date, not the oldest ones (a big
-    # customer's oldest open invoices are the ones it disputes or forgot).
-    booked = payments["booking_date"].to_numpy()[pool["tx"].to_numpy()]
-    distance = np.abs((pool["due_date"].to_numpy() - booked).astype("timedelta64[D]")
-                      .astype(np.int64))
-    pool = pool.assign(distance=distance).sort_values(["tx", "cust", "distance", "due_date",
-                                                       "inv"])
-    pool["slot"] = pool.groupby(["tx", "cust"]).cumcount()
+    # Payments are numbered by position: their facts are taken, not joined.
+    at = payers["tx"].to_numpy()
+    wanted = pd.DataFrame({"tx": at, "cust": payers["cust"].to_numpy(),
+                           "cur": payments["cur"].to_numpy()[at],
+                           "amount_minor": payments["amount_minor"].to_numpy()[at]})
     if wanted.empty or max_size < 2:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in SUBSET_COLUMNS}).assign(
             complete=pd.Series(dtype=bool), how=pd.Series(dtype="str"))
+    pool = _pool(wanted, payments, open_inv)
     parts = [_runs(wanted, open_inv, max_size).assign(how="run")]
     if not pool.empty:
         windows = _windows(pool[pool["slot"] < width], width, max_size)
@@ -56,8 +51,54 @@ def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
             option=windows["option"].astype("int64") + (1 << 40), how="subset")]
     found = _distinct(pd.concat(parts, ignore_index=True))
     # Only a search that saw every open invoice of the payer can rule out other subsets.
-    searched = pool.groupby("tx")["slot"].max() < width
-    return found.assign(complete=found["tx"].map(searched).fillna(False).astype(bool))
+    deepest = np.full(len(payments), -1, dtype=np.int64)
+    np.maximum.at(deepest, pool["tx"].to_numpy(), pool["slot"].to_numpy())
+    deepest[deepest < 0] = width
+    return found.assign(complete=deepest[found["tx"].to_numpy()] < width)
+
+
+def _pool(wanted: pd.DataFrame, payments: pd.DataFrame,
+          open_inv: pd.DataFrame) -> pd.DataFrame:
+    """Per (payment, payer) the payer's open invoices below the amount, nearest due first.
+
+    A fixed depth per payer keeps the search for arbitrary subsets linear in payments.
+    A payment run pays what falls due around the day it runs: the invoices searched for
+    arbitrary subsets are those due nearest the booking date, not the oldest ones (a big
+    customer's oldest open invoices are the ones it disputes or forgot).
+    """
+    oldest = _oldest(open_inv, _PAIR_POOL)
+    # Payers by payment and customer: the join below keeps that order, and a customer's
+    # invoices come in `oldest`'s order (due date, then number) within it.
+    wanted = wanted.iloc[np.lexsort((wanted["cust"].to_numpy(), wanted["tx"].to_numpy()))]
+    mine, theirs = shared_keys([wanted["cust"].to_numpy(), wanted["cur"].to_numpy()],
+                               [oldest["cust"].to_numpy(), oldest["cur"].to_numpy()])
+    w, o = equi_join(mine, theirs)
+    paid, open_minor = wanted["amount_minor"].to_numpy()[w], oldest["open_minor"].to_numpy()[o]
+    w, o = w[open_minor < paid], o[open_minor < paid]
+    tx, cust = wanted["tx"].to_numpy()[w], wanted["cust"].to_numpy()[w]
+    due, inv = oldest["due_date"].to_numpy()[o], oldest["inv"].to_numpy()[o]
+    distance = np.abs((due - payments["booking_date"].to_numpy()[tx]).astype("timedelta64[D]")
+                      .astype(np.int64))
+    order = _within(w, distance, o)
+    tx, cust = tx[order], cust[order]
+    start = np.r_[True, (tx[1:] != tx[:-1]) | (cust[1:] != cust[:-1])] if len(order) else (
+        np.zeros(0, dtype=bool))
+    return pd.DataFrame({
+        "tx": tx, "cust": cust, "inv": inv[order],
+        "open_minor": oldest["open_minor"].to_numpy()[o][order],
+        "amount_minor": wanted["amount_minor"].to_numpy()[w][order],
+        "group": np.cumsum(start) - 1,
+        "slot": np.arange(len(order)) - np.maximum.accumulate(
+            np.where(start, np.arange(len(order)), 0))})
+
+
+def _within(first: np.ndarray, middle: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Positions ordered by three non-negative integer keys, one packed key when it fits."""
+    bits = [max(int(k.max()).bit_length(), 1) if len(k) else 1 for k in (middle, last)]
+    if len(first) and int(first.max()).bit_length() + sum(bits) <= 63:
+        packed = (((first.astype(np.int64) << bits[0]) | middle) << bits[1]) | last
+        return np.argsort(packed, kind="stable")
+    return np.lexsort((last, middle, first))
 
 
 def _oldest(open_inv: pd.DataFrame, limit: int) -> pd.DataFrame:
@@ -83,17 +124,24 @@ def _slots(ordered: pd.DataFrame) -> np.ndarray:
 
 
 def _pairs(pool: pd.DataFrame) -> pd.DataFrame:
-    """Any two open invoices of the payer that add up to the payment: a hash join."""
-    left = pool[["tx", "cust", "inv", "open_minor", "amount_minor"]]
-    right = pool[["tx", "cust", "inv", "open_minor"]].rename(
-        columns={"inv": "other", "open_minor": "need"})
-    both = left.assign(need=left["amount_minor"] - left["open_minor"]).merge(
-        right, on=["tx", "cust", "need"])
-    both = both[both["inv"] < both["other"]].reset_index(drop=True)
-    option = np.arange(len(both))
-    return pd.DataFrame({"tx": np.repeat(both["tx"].to_numpy(), 2),
-                         "option": np.repeat(option, 2),
-                         "inv": np.column_stack([both["inv"], both["other"]]).ravel()})
+    """Any two open invoices of the payer that add up to the payment: a join on what the
+    one leaves open and the other's amount, within the (payment, payer)."""
+    group, inv, open_minor = (pool[c].to_numpy() for c in ("group", "inv", "open_minor"))
+    need = pool["amount_minor"].to_numpy() - open_minor
+    amount, distinct = pd.factorize(np.concatenate([need, open_minor]))
+    needed, offered = amount.reshape(2, -1)
+    # Only amounts both needed and open somewhere can pair: most rows drop out here.
+    left = np.flatnonzero(np.bincount(offered, minlength=len(distinct))[needed] > 0)
+    right = np.flatnonzero(np.bincount(needed, minlength=len(distinct))[offered] > 0)
+    # Fewer groups than rows, fewer distinct amounts than twice the rows: fits an int64.
+    one, other = equi_join(group[left] * len(distinct) + needed[left],
+                           group[right] * len(distinct) + offered[right])
+    one, other = left[one], right[other]
+    keep = inv[one] < inv[other]
+    one, other = one[keep], other[keep]
+    return pd.DataFrame({"tx": np.repeat(pool["tx"].to_numpy()[one], 2),
+                         "option": np.repeat(np.arange(len(one)), 2),
+                         "inv": np.column_stack([inv[one], inv[other]]).ravel()})
 
 
 def _runs(wanted: pd.DataFrame, open_inv: pd.DataFrame, max_size: int) -> pd.DataFrame:
@@ -108,11 +156,15 @@ def _runs(wanted: pd.DataFrame, open_inv: pd.DataFrame, max_size: int) -> pd.Dat
     slot = _slots(ordered)
     total = ordered["open_minor"].to_numpy().cumsum()
     windows = []
+    paid = pd.Index(pd.unique(wanted["amount_minor"].to_numpy()))
     for size in range(2, max_size + 1):
         ends = np.flatnonzero(slot >= size - 1)
         before = np.where(ends - size >= 0, total[np.maximum(ends - size, 0)], 0)
-        windows.append(pd.DataFrame({"end": ends, "size": size, "amount_minor":
-                                     total[ends] - before}))
+        # Only windows of an amount some payment has can meet one: the join stays small.
+        sums = total[ends] - before
+        kept = paid.get_indexer(sums) >= 0
+        windows.append(pd.DataFrame({"end": ends[kept], "size": size,
+                                     "amount_minor": sums[kept]}))
     window = pd.concat(windows, ignore_index=True)
     window["cust"] = ordered["cust"].to_numpy()[window["end"].to_numpy()]
     window["cur"] = ordered["cur"].to_numpy()[window["end"].to_numpy()]
@@ -130,23 +182,46 @@ def _distinct(found: pd.DataFrame) -> pd.DataFrame:
     if found.empty:
         return found.assign(how=pd.Series(dtype="str"))
     found = found.sort_values(["tx", "option", "inv"], kind="stable")
-    members = found.groupby(["tx", "how", "option"], sort=False)["inv"].agg(tuple).reset_index()
+    members = _members(found)
     members = members.sort_values("how").drop_duplicates(["tx", "inv"])
     members["option"] = np.arange(len(members))
     return members.explode("inv").astype({"inv": "int64"})[[*SUBSET_COLUMNS, "how"]]
 
 
+def _members(found: pd.DataFrame) -> pd.DataFrame:
+    """(tx, how, option, inv) with the tuple of invoices of each subset, rows ordered by
+    payment and option: what grouping by them gives, cut at the boundaries instead.
+
+    Each way of searching numbers its options in a range of its own, so a (payment,
+    option) is one subset.
+    """
+    tx, option = found["tx"].to_numpy(), found["option"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (tx[1:] != tx[:-1]) | (option[1:] != option[:-1])])
+    invs = found["inv"].tolist()
+    ends = [*starts[1:].tolist(), len(invs)]
+    return pd.DataFrame({
+        "tx": tx[starts], "how": found["how"].array.take(starts), "option": option[starts],
+        "inv": pd.Series([tuple(invs[a:b]) for a, b in zip(starts.tolist(), ends, strict=True)],
+                         dtype=object)})
+
+
 def _windows(pool: pd.DataFrame, width: int, max_size: int) -> pd.DataFrame:
-    """Subsets of up to max_size among each payer's oldest `width` open invoices."""
-    pairs, pair_no = np.unique(pool[["tx", "cust"]].to_numpy(), axis=0, return_inverse=True)
-    amounts = np.zeros((len(pairs), width + 1), dtype=np.int64)
-    invs = np.full((len(pairs), width + 1), -1, dtype=np.int64)
-    amounts[pair_no.ravel(), pool["slot"].to_numpy()] = pool["open_minor"].to_numpy()
-    invs[pair_no.ravel(), pool["slot"].to_numpy()] = pool["inv"].to_numpy()
-    paid = pool.groupby(pair_no.ravel())["amount_minor"].first().to_numpy()
+    """Subsets of up to max_size among each payer's oldest `width` open invoices.
+
+    The pool comes ordered by payment and payer: each (payment, payer) is a run of rows.
+    """
+    group = pool["group"].to_numpy()
+    start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    pair_no = np.repeat(np.arange(len(start)), np.diff(np.r_[start, len(group)]))
+    amounts = np.zeros((len(start), width + 1), dtype=np.int64)
+    invs = np.full((len(start), width + 1), -1, dtype=np.int64)
+    amounts[pair_no, pool["slot"].to_numpy()] = pool["open_minor"].to_numpy()
+    invs[pair_no, pool["slot"].to_numpy()] = pool["inv"].to_numpy()
+    paid = pool["amount_minor"].to_numpy()[start]
+    txs = pool["tx"].to_numpy()[start]
     combos = _combos(width, max_size)
     found = [_batch(amounts[s:s + _BATCH], invs[s:s + _BATCH], paid[s:s + _BATCH],
-                    pairs[s:s + _BATCH, 0], combos) for s in range(0, len(pairs), _BATCH)]
+                    txs[s:s + _BATCH], combos) for s in range(0, len(start), _BATCH)]
     found = [f.assign(option=f["option"] + 10_000_000 * i) for i, f in enumerate(found)]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=SUBSET_COLUMNS)
 

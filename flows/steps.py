@@ -22,6 +22,7 @@ from dunwell.connectors.quality.validation import warm_up_docs
 from dunwell.connectors.root import Adapters, build
 from dunwell.connectors.storage import RUN_LOCK, run_lock
 from dunwell.connectors.storage.ledger import Ledger, load_ledger
+from dunwell.connectors.storage.recorder import give_back_memory
 from dunwell.tasks.approval import held_for_approval, kept_payment_plans
 from dunwell.tasks.common import parse_as_of, plan_moment
 from dunwell.tasks.inputs import Inputs, read_inputs
@@ -144,6 +145,7 @@ def reconcile_and_check(adapters: Adapters, when: datetime, invoices: str, custo
     if recorder is not None and record_as is not None:
         run_id, kind, params = record_as
         recorder.results(*results_of(run_id, kind, when, params, checked, reconciled))
+        give_back_memory()  # what matching used and freed, while the helper holds the results
     checked = check_results(checked, reconciled, when, adapters)
     stop_if_critical(checked)
     return Books(inputs, checked, ledger, reconciled, recorder)

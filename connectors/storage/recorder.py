@@ -195,7 +195,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
             elif kind in _STEPS and session is not None:
                 done.append(steps[kind](session, *payload))
                 del payload  # a million rows' frames: gone before the next step's arrive
-                _give_back_memory()
+                give_back_memory()
             else:
                 raise RecordingFailed(f"unexpected message {kind!r}")
     except DunwellError as exc:
@@ -209,13 +209,17 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
     return 1
 
 
-def _give_back_memory() -> None:
-    """Hand the memory a step freed back to the system (glibc keeps it for the process
-    otherwise), so that the run's processes together stay within what one run needs."""
+def give_back_memory() -> None:
+    """Hand memory that frames no longer use back to the system: Arrow's pool and glibc's
+    heap both keep it for the process otherwise, so a run's processes together would hold
+    more than the run needs."""
     import ctypes
     import gc
 
     gc.collect()
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: the memory is reused for the next step

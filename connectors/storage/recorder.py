@@ -127,6 +127,7 @@ def record_inputs(session: Session, customers: pd.DataFrame, invoices: pd.DataFr
     counts = ImportCounts()
     storage.upsert_customers(session, customers)
     storage.upsert_invoices(session, invoices)
+    give_back_memory()  # the invoices' Python values, before the statements' are made
     for bank in bank_files:
         outcome = storage.record_statement_import(
             session, bank.path.name, bank.sha256, bank.format, statement_rows(bank.transactions))

@@ -40,7 +40,6 @@ if TYPE_CHECKING:  # the parent imports this module where a run ends, so it stay
     from dunwell.connectors.sources.inputs import BankFile
 
 _live: weakref.WeakSet[Recorder] = weakref.WeakSet()
-_STEPS = ("inputs", "results")  # what the helper may be asked to do: record_inputs, _results
 
 
 class RecordingFailed(Unavailable):
@@ -193,7 +192,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
                 session.commit()
                 _reply(sink, ("ok", done))
                 return 0
-            elif kind in _STEPS and session is not None:
+            elif kind in steps and session is not None:
                 done.append(steps[kind](session, *payload))
                 del payload  # a million rows' frames: gone before the next step's arrive
                 give_back_memory()

@@ -15,23 +15,10 @@ import importlib.machinery
 import json
 import os
 import sys
-import threading
-import time
 import types
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-
-def _end_with_parent(parent: int) -> None:
-    """As the helper: exit as soon as the run that started it is gone (killed, say), so
-    that no helper outlives its run or writes into a staging folder nobody will publish."""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 class _Deferred(types.ModuleType):
@@ -60,7 +47,10 @@ def _defer(*names: str) -> None:
 
 
 if __name__ == "__main__":  # the helper process, before the seconds of importing GX
-    _end_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid())
+    from dunwell.connectors.children import end_with_parent
+
+    # so that no helper outlives its run or writes into a staging folder nobody publishes
+    end_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid(), 0)
     _defer("scipy.stats", "altair")
 
 import numpy as np  # noqa: E402

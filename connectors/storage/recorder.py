@@ -23,7 +23,6 @@ import queue
 import subprocess
 import sys
 import threading
-import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -159,16 +158,6 @@ def abandon_all() -> None:
 atexit.register(abandon_all)
 
 
-def _end_with_parent(parent: int) -> None:
-    """As the helper: exit at once (the transaction uncommitted) when the run is gone."""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
 def serve(source: IO[bytes], sink: IO[bytes]) -> int:
     """As the helper: open the transaction, run each step sent, commit when told; on any
     failure (or input that ends first) roll back and tell the parent why."""
@@ -255,7 +244,10 @@ def _reply(sink: IO[bytes], message: tuple[str, Any]) -> None:
 
 
 if __name__ == "__main__":  # the helper process
-    _end_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid())
+    from dunwell.connectors.children import end_with_parent
+
+    # the transaction uncommitted when the run is gone
+    end_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid(), 1)
     # through the module by its name, so that what it pickles (RecordingFailed) the parent
     # can unpickle: this file runs as __main__ here
     from dunwell.connectors.storage import recorder

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from dunwell.connectors.storage.columns import (
     column,
     dialect_insert,
     frame_slices,
+    indexes_deferred,
     insert_rows,
     json_safe,
     text,
@@ -92,18 +94,31 @@ def save_reconciliation(
 def _unseen(columns: dict[str, list[Any]], key: tuple[str, ...], seen: set
             ) -> dict[str, list[Any]]:
     """The rows whose `key` columns are not in `seen` (nor repeated before them)."""
-    keep = []
-    for i, value in enumerate(zip(*(columns[k] for k in key), strict=True)):
-        if value not in seen:
-            seen.add(value)
-            keep.append(i)
+    keys = list(zip(*(columns[k] for k in key), strict=True))
+    distinct = set(keys)
+    if seen.isdisjoint(distinct):  # the usual case, at C speed: only repeats to drop
+        seen.update(distinct)
+        if len(distinct) == len(keys):
+            return columns
+        repeated = pd.DataFrame({k: columns[k] for k in key}).duplicated().to_numpy()
+        keep = np.flatnonzero(~repeated).tolist()
+    else:
+        keep = []
+        for i, value in enumerate(keys):
+            if value not in seen:
+                seen.add(value)
+                keep.append(i)
     if len(keep) == len(columns[key[0]]):
         return columns
     return {name: [cells[i] for i in keep] for name, cells in columns.items()}
 
 
 def _text_cells(frame: pd.DataFrame, name: str) -> list[str]:
-    return [str(json_safe(v) or "") for v in column(frame, name, "")]
+    """A column's cells as text ("" for a missing one): a column of text as it is."""
+    cells = column(frame, name, "")
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        return list(map(str, cells.tolist()))
+    return [str(json_safe(v) or "") for v in cells]
 
 
 def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
@@ -114,9 +129,10 @@ def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
     frame = frame.assign(
         rank=column(frame, "rank", None).fillna(frame.groupby("transaction_id").cumcount() + 1))
     seen = _existing(session, MatchRow, key, frame["transaction_id"].astype("str").tolist())
-    return sum(insert_rows(session, MatchRow.__table__,
-                           _unseen(_match_columns(session, run_id, part), key, seen))
-               for part in frame_slices(frame))
+    with indexes_deferred(session, MatchRow.__table__, len(frame)):
+        return sum(insert_rows(session, MatchRow.__table__,
+                               _unseen(_match_columns(session, run_id, part), key, seen))
+                   for part in frame_slices(frame))
 
 
 def _match_columns(session: Session, run_id: str, frame: pd.DataFrame) -> dict[str, list[Any]]:
@@ -151,7 +167,8 @@ def _save_discrepancies(session: Session, run_id: str, frame: pd.DataFrame) -> i
     }
     key = ("kind", "transaction_id", "invoice_id")
     seen = _existing(session, DiscrepancyRow, key, [t for t in columns["transaction_id"] if t])
-    return insert_rows(session, DiscrepancyRow.__table__, _unseen(columns, key, seen))
+    with indexes_deferred(session, DiscrepancyRow.__table__, len(frame)):
+        return insert_rows(session, DiscrepancyRow.__table__, _unseen(columns, key, seen))
 
 
 def applied_transaction_ids(session: Session) -> set[str]:

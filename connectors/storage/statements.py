@@ -24,6 +24,7 @@ from dunwell.connectors.storage.columns import (
     date_text,
     dates,
     decimals,
+    indexes_deferred,
     insert_rows,
     minor_units_sql,
     text_or_none,
@@ -101,18 +102,19 @@ def _store(session: Session, import_id: int, transactions: Sequence[BankTxn] | p
     prints: list[str] = []
     written = 0
     position = 0
-    for start, columns in source.slices():
-        prints += columns["fingerprint"]
-        stop = start + len(columns["fingerprint"])
-        mine = []
-        while position < len(chosen) and chosen[position] < stop:
-            mine.append(chosen[position] - start)
-            position += 1
-        batch = {name: [cells[i] for i in mine] for name, cells in columns.items()}
-        batch["import_id"] = [import_id] * len(mine)
-        if mine:
-            written += insert_rows(session, BankTransaction.__table__, batch,
-                                   conflict=("account", "transaction_id"))
+    with indexes_deferred(session, BankTransaction.__table__, len(chosen)):
+        for start, columns in source.slices():
+            prints += columns["fingerprint"]
+            stop = start + len(columns["fingerprint"])
+            mine = []
+            while position < len(chosen) and chosen[position] < stop:
+                mine.append(chosen[position] - start)
+                position += 1
+            batch = {name: [cells[i] for i in mine] for name, cells in columns.items()}
+            batch["import_id"] = [import_id] * len(mine)
+            if mine:
+                written += insert_rows(session, BankTransaction.__table__, batch,
+                                       conflict=("account", "transaction_id"))
     inserted = set(first) if written == len(chosen) else _inserted(session, import_id)
     new = [i for key, i in first.items() if key in inserted]
     reference = _stored_fingerprints(session, [k for k in first if k not in inserted])

@@ -10,6 +10,7 @@ from typing import TypeVar
 import pandas as pd
 
 from dunwell.connectors.sources import canonical
+from dunwell.connectors.sources.bank_reader import BankReader
 from dunwell.connectors.sources.inputs import BankFile, read_bank
 from dunwell.connectors.sources.invoice_sources import read_invoice_source
 from dunwell.errors import InputError, InputErrors
@@ -101,6 +102,8 @@ def _load(invoices: str | Path, customers: str | Path | None,
     errors: list[InputError] = []
     warnings: list[str] = []
     frames: dict[str, pd.DataFrame | None] = {}
+    paths = [Path(p) for p in bank or []]
+    elsewhere = _bank_reader(paths)
     # invoices: a canonical CSV, an Excel export or `profile:NAME` (a SQL query), see
     # connectors/sources/invoice_sources.py; the spec is passed on as given, not as a Path
     frames["invoices"] = _collect(errors, lambda p: read_invoice_source(p, warnings=warnings),
@@ -108,7 +111,9 @@ def _load(invoices: str | Path, customers: str | Path | None,
     if customers:
         frames["customers"] = _collect(
             errors, lambda p: canonical.read_customers(p, warnings), Path(customers))
-    read = [_collect(errors, read_bank, Path(p)) for p in (bank or [])]
+    done = elsewhere.files() if elsewhere else [None] * len(paths)
+    read = [file or _collect(errors, read_bank, path)
+            for path, file in zip(paths, done, strict=True)]
     errors += _too_long(frames, invoices, customers, read)
     inv, cust = frames.get("invoices"), frames.get("customers")
     if errors or inv is None:  # a reader returns nothing only when it reported why
@@ -116,6 +121,17 @@ def _load(invoices: str | Path, customers: str | Path | None,
     banks = [b for b in read if b is not None]
     warnings += [w for b in banks for w in b.warnings]
     return Inputs(inv, cust if cust is not None else _empty_customers(inv), banks, warnings)
+
+
+def _bank_reader(paths: list[Path]) -> BankReader | None:
+    """A second process reading the statement files while this one reads the invoices,
+    from `read_helper_bytes` of them (see `connectors.sources.bank_reader`)."""
+    from dunwell.connectors.settings.config import environment, one_setting
+
+    size = sum(p.stat().st_size for p in paths if p.is_file())  # the others: errors, here
+    if not paths or size < int(one_setting("read_helper_bytes")):
+        return None
+    return BankReader(paths, environment())
 
 
 def _too_long(frames: Mapping[str, pd.DataFrame | None], invoices: str | Path,

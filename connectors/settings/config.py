@@ -61,6 +61,8 @@ class Settings(BaseSettings):
       lock_wait_seconds: how long a run waits for another run to finish.
       record_helper_rows: a run with at least this many invoice and statement rows
         stores them from a second process while it matches (0: every run does).
+      read_helper_bytes: statement files of at least this many bytes in all are read by a
+        second process while the run reads the invoices (0: always).
       dunning_approval: stages a person must approve before they are sent (`stages`,
         default final and human_review), per segment (`segments`), and how many days an
         approval holds (`valid_days`); read by `dunwell.dunning.approval.load_rule`.
@@ -100,6 +102,7 @@ class Settings(BaseSettings):
     mail_failure_seconds: float = Field(default=300.0, gt=0)
     lock_wait_seconds: float = Field(default=900.0, ge=0)
     record_helper_rows: int = Field(default=200_000, ge=0)
+    read_helper_bytes: int = Field(default=50_000_000, ge=0)
     dunning_approval: dict[str, Any] = Field(default_factory=dict)
     web_auth: Literal["password", "header"] = "password"
     web_auth_header: str = Field(default="X-Remote-User", pattern=r"^[A-Za-z0-9-]+$")

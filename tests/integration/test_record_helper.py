@@ -50,7 +50,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _env(url: str, helper_rows: int, mark: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DUNWELL_"))}
+    # with the recording helper, the statement reader helper too; without, neither
+    reader = "0" if helper_rows == 0 else str(10**12)
     return {**env, "DUNWELL_DATABASE_URL": url, "DUNWELL_RECORD_HELPER_ROWS": str(helper_rows),
+            "DUNWELL_READ_HELPER_BYTES": reader,
             "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", MARK: mark}
 
 

@@ -37,7 +37,7 @@ from dunwell.tasks.quality import (
     stop_if_critical,
 )
 from dunwell.tasks.reconcile import Reconciled, reconcile_payments
-from dunwell.tasks.summary import RunSummary, publish_artifacts, summarise
+from dunwell.tasks.summary import RunSummary, publish_artifacts, recorded, summarise
 
 if TYPE_CHECKING:  # dunning is imported when a run plans reminders, not for a reconcile
     from dunwell.connectors.storage.recorder import Recorder
@@ -211,11 +211,13 @@ def reconcile_run(invoices: str, bank: list[str], customers: str | None, out: st
                                     None if dry_run else (run.run_id, "reconcile", params))
         rec = books.reconciled
         tables = reconciliation_tables(rec.matches, rec.discrepancies, rec.review_candidates)
-        stage(run.adapters.work_dir, tables)  # while a recording helper stores the results
+        # while a recording helper stores the results: the CSVs and the summary's counts
+        stage(run.adapters.work_dir, tables)
+        draft = summarise(run.run_id, run.when, rec, [], books.checked, ImportCounts(), {})
         counts = ImportCounts() if dry_run else record(
             run.adapters, run.run_id, "reconcile", run.when, params, books)
         paths = finish_files(run.adapters, tables, staged=True)
-        summary = summarise(run.run_id, run.when, rec, [], books.checked, counts, paths)
+        summary = recorded(draft, counts, paths)
         if not dry_run:
             finish_run(run.adapters.engine, run.run_id, "succeeded", summary.__dict__)
     publish_artifacts(summary)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -118,6 +118,12 @@ def summarise(run_id: str, as_of: datetime, reconciled: Any, actions: list[Dunni
         paths=paths,
         dso=_dso(reconciled, checked, as_of),
     )
+
+
+def recorded(summary: RunSummary, counts: Any, paths: dict[str, str]) -> RunSummary:
+    """A summary made before the run was recorded, with what recording (the statement rows
+    already known) and publishing (the files' paths) told: the rest does not change."""
+    return replace(summary, already_known=getattr(counts, "known", 0), paths=paths)
 
 
 def _dso(reconciled: Any, checked: Any, as_of: datetime) -> dict[str, str]:

@@ -59,3 +59,22 @@ def test_a_match_rate_out_of_bounds_is_a_finding_with_exit_0_and_every_output(
     assert "Traceback" not in outcome.stderr
     for name in ("matches.csv", "discrepancies.csv", "review_queue.csv"):
         assert (workdir.path / "out" / name).stat().st_size > 0
+
+
+def test_a_statement_read_twice_is_counted_as_already_imported(
+        workdir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary is made while the run is recorded; what recording tells (rows known
+    before) and publishing (where the files went) still reach it."""
+    _company(workdir.path)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    rows = len((workdir.path / "bank.csv").read_text(encoding="utf-8").splitlines()) - 1
+    args = ["reconcile", "--invoices", "invoices.csv", "--bank", "bank.csv", "--customers",
+            "customers.csv"]
+    first = _dunwell(workdir, *args, "--out", "first")
+    second = _dunwell(workdir, *args, "--out", "second")
+    assert first.exit_code == second.exit_code == 0, first.stderr + second.stderr
+    assert "already imported before" not in first.stdout
+    known = re.search(r"already imported before\s*\S?\s*([\d,]+)", second.stdout)
+    assert known, second.stdout
+    assert int(known.group(1).replace(",", "")) == rows
+    assert "matches.csv: second/matches.csv" in second.stdout

@@ -62,7 +62,7 @@ class Recorder:
 
     def results(self, *args: Any) -> None:
         """Store the run and what it found (`record_results`)."""
-        self._send(("results", args))
+        self._send(("results", tuple(compact(a) for a in args)))
         self.has_results = True
 
     def commit(self) -> list[Any]:
@@ -101,6 +101,19 @@ class Recorder:
             self._process.stdin.flush()
         except (BrokenPipeError, OSError):
             pass  # the helper failed: it said why on its stdout, which `commit` reads
+
+
+def compact(value: Any) -> Any:
+    """A frame whose text columns hold Python strings, with those columns as Arrow strings:
+    the same values when read back, in a third of the memory and pickled as buffers (the
+    helper's copy of 1M matches: 1.3 GB as objects). Anything else as it is."""
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame):
+        return value
+    text = [name for name, column in value.items() if column.dtype == object
+            and pd.api.types.infer_dtype(column, skipna=False) == "string"]
+    return value.astype(dict.fromkeys(text, "str")) if text else value
 
 
 @dataclass(frozen=True)

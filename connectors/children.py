@@ -8,10 +8,26 @@ with `kill -9` leaves no helper behind to write or hold a lock.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 
 WATCH_SECONDS = 0.2
+
+
+def start_helper(module: str, env: dict[str, str], stderr: int | None = None
+                 ) -> subprocess.Popen[bytes]:
+    """`python -m module <this pid>` with this interpreter, talked to through its stdin and
+    stdout; `as_helper` in that module ties its life to this process."""
+    return subprocess.Popen(  # noqa: S603 - our own module, with this interpreter
+        [sys.executable, "-m", module, str(os.getpid())],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env)
+
+
+def as_helper(code: int) -> None:
+    """In a module started by `start_helper`: exit with `code` once the run is gone."""
+    end_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid(), code)
 
 
 def end_with_parent(parent: int, code: int) -> None:

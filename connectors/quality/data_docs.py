@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import atexit
 import json
-import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dunwell.connectors.children import start_helper
 from dunwell.connectors.settings.config import environment
 
 if TYPE_CHECKING:  # not imported: the helper starts before this process imports pandas
@@ -67,10 +66,7 @@ def warm_up() -> None:
 
 def _start() -> subprocess.Popen:
     env = {**environment(), "GX_ANALYTICS_ENABLED": "False"}
-    return subprocess.Popen(  # noqa: S603 - our own module, with this interpreter
-        [sys.executable, "-m", "dunwell.connectors.quality.gx_engine", str(os.getpid())],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=env)  # the helper ends when the process of that pid does
+    return start_helper("dunwell.connectors.quality.gx_engine", env, stderr=subprocess.PIPE)
 
 
 def _take() -> subprocess.Popen:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import importlib.machinery
 import json
-import os
 import sys
 import types
 from datetime import datetime
@@ -47,10 +46,10 @@ def _defer(*names: str) -> None:
 
 
 if __name__ == "__main__":  # the helper process, before the seconds of importing GX
-    from dunwell.connectors.children import end_with_parent
+    from dunwell.connectors.children import as_helper
 
     # so that no helper outlives its run or writes into a staging folder nobody publishes
-    end_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid(), 0)
+    as_helper(0)
     _defer("scipy.stats", "altair")
 
 import numpy as np  # noqa: E402

@@ -10,12 +10,13 @@ reported exactly as it would be without the helper (file, line, column; exit 2).
 
 from __future__ import annotations
 
-import os
 import pickle
 import subprocess
 import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
+
+from dunwell.connectors.children import as_helper, start_helper
 
 if TYPE_CHECKING:
     from dunwell.connectors.sources.inputs import BankFile
@@ -26,9 +27,8 @@ class BankReader:
 
     def __init__(self, paths: list[Path], env: dict[str, str]) -> None:
         self.paths = paths
-        self._process = subprocess.Popen(  # noqa: S603 - our own module, with this interpreter
-            [sys.executable, "-m", "dunwell.connectors.sources.bank_reader", str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        self._process = start_helper("dunwell.connectors.sources.bank_reader", env,
+                                     stderr=subprocess.DEVNULL)
         assert self._process.stdin is not None
         try:
             pickle.dump([str(p) for p in paths], self._process.stdin)
@@ -71,9 +71,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
 
 
 if __name__ == "__main__":  # the helper process
-    from dunwell.connectors.children import end_with_parent
-
-    end_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid(), 1)
+    as_helper(1)
     from dunwell.connectors.sources import bank_reader  # BankFile pickled by the module's name
 
     sys.exit(bank_reader.serve(sys.stdin.buffer, sys.stdout.buffer))

@@ -17,10 +17,8 @@ does not depend on which process stored it.
 from __future__ import annotations
 
 import atexit
-import os
 import pickle
 import queue
-import subprocess
 import sys
 import threading
 import weakref
@@ -30,6 +28,7 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from dunwell.connectors import storage
+from dunwell.connectors.children import as_helper, start_helper
 from dunwell.errors import DunwellError, Unavailable
 
 if TYPE_CHECKING:  # the parent imports this module where a run ends, so it stays light
@@ -49,9 +48,7 @@ class Recorder:
     """The parent's end: send the run's parts, then `commit` (or `abandon`)."""
 
     def __init__(self, url: str, env: dict[str, str]) -> None:
-        self._process = subprocess.Popen(  # noqa: S603 - our own module, with this interpreter
-            [sys.executable, "-m", "dunwell.connectors.storage.recorder", str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        self._process = start_helper("dunwell.connectors.storage.recorder", env)
         self.has_results = False
         _live.add(self)
         self._send(("open", url))  # the URL (it may hold a password) by pipe, never by argv
@@ -257,10 +254,7 @@ def _reply(sink: IO[bytes], message: tuple[str, Any]) -> None:
 
 
 if __name__ == "__main__":  # the helper process
-    from dunwell.connectors.children import end_with_parent
-
-    # the transaction uncommitted when the run is gone
-    end_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid(), 1)
+    as_helper(1)  # the transaction uncommitted when the run is gone
     # through the module by its name, so that what it pickles (RecordingFailed) the parent
     # can unpickle: this file runs as __main__ here
     from dunwell.connectors.storage import recorder

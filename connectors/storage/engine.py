@@ -33,6 +33,9 @@ MIGRATION_LOCK_KEY = 7_331_004_211  # any fixed bigint, the same in every proces
 SQLITE_BUSY_MS = 30_000
 READ_ONLY = "dunwell_read_only"  # an execution option: transactions that only read
 SQLITE_CACHE_KIB = 131_072  # at most this much page cache per connection (default 2 MiB)
+# Pages of a new database file (default 4 KiB): a million-row run writes a quarter of the
+# pages, and its commit copies them from the WAL in a quarter of the writes (1M: -2 s).
+SQLITE_PAGE_BYTES = 16_384
 
 
 def _json_default(value: Any) -> str:
@@ -66,11 +69,13 @@ def create_db_engine(url: str) -> Engine:
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     """Foreign keys on, WAL journal, a generous busy timeout, a page cache that holds a large
-    run's indexes; we issue BEGIN ourselves."""
+    run's indexes; we issue BEGIN ourselves. The page size counts for a new file only: it
+    must come before the WAL journal, which fixes it."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_BYTES}")
     _wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")  # a million rows' index pages

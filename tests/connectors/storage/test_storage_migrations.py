@@ -93,3 +93,31 @@ def test_the_review_search_has_its_trigram_indexes_on_postgresql_only(db_engine)
              for i in inspect(db_engine).get_indexes(table)}
     expected = set(TRIGRAM_INDEXES) if db_engine.dialect.name == "postgresql" else set()
     assert names & set(TRIGRAM_INDEXES) == expected
+
+
+def test_a_new_sqlite_database_gets_large_pages_and_an_old_one_keeps_its_own(
+        tmp_path: Path) -> None:
+    import sqlite3
+
+    from dunwell.connectors.storage.engine import SQLITE_PAGE_BYTES
+
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as made_before:  # as an earlier version made it: 4 KiB, WAL
+        made_before.execute("PRAGMA page_size=4096")
+        made_before.execute("PRAGMA journal_mode=WAL")
+        made_before.execute("CREATE TABLE kept (x)")
+        made_before.execute("INSERT INTO kept VALUES (1)")
+    made_before.close()
+    for path, size in ((tmp_path / "new.db", SQLITE_PAGE_BYTES), (old, 4096)):
+        engine = open_db(f"sqlite:///{path}")
+        try:
+            with engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA page_size").scalar() == size
+                assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                assert TABLES <= set(inspect(connection).get_table_names())
+        finally:
+            engine.dispose()
+    assert SQLITE_PAGE_BYTES > 4096
+    with sqlite3.connect(old) as after:
+        assert after.execute("SELECT x FROM kept").fetchall() == [(1,)]
+    after.close()

@@ -28,7 +28,7 @@ from dunwell.tasks.partition import (
     reconciled_from,
     split_by_currency,
 )
-from dunwell.tasks.reconcile import Reconciled, prepare
+from dunwell.tasks.reconcile import Heard, Reconciled, prepare
 from dunwell.tasks.summary import RunSummary
 
 
@@ -52,7 +52,7 @@ def on_dask(address: str | None, n_workers: int) -> Matcher:
     """A matching step that gives each currency's payments to a Dask worker."""
 
     def match(invoices: pd.DataFrame, customers: pd.DataFrame, transactions: pd.DataFrame,
-              ledger: Ledger, policy: Any) -> Reconciled:
+              ledger: Ledger, policy: Any, found: Heard | None = None) -> Reconciled:
         given = prepare(invoices, transactions, ledger)
         runner = dask_runner(address, n_workers)
         # prefect-dask's runner is generic over its own future type, which Prefect's stubs
@@ -60,7 +60,7 @@ def on_dask(address: str | None, n_workers: int) -> Matcher:
         results = match_partitions.with_options(task_runner=runner)(  # type: ignore[arg-type]
             split_by_currency(given.open_now, given.new), customers, policy, ledger.aliases)
         merged = merge_partitions(results, given.open_now, given.new)
-        return reconciled_from(merged, given, ledger)
+        return reconciled_from(merged, given, ledger, found)
 
     return match
 

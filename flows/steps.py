@@ -8,12 +8,12 @@ sent and files moved into the output folder.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -36,7 +36,7 @@ from dunwell.tasks.quality import (
     holds_dunning,
     stop_if_critical,
 )
-from dunwell.tasks.reconcile import Reconciled, reconcile_payments
+from dunwell.tasks.reconcile import Found, Heard, Reconciled, reconcile_payments
 from dunwell.tasks.summary import RunSummary, publish_artifacts, recorded, summarise
 
 if TYPE_CHECKING:  # dunning is imported when a run plans reminders, not for a reconcile
@@ -117,7 +117,15 @@ class Books:
     recorder: Recorder | None = None
 
 
-Matcher = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, Ledger, Any], Reconciled]
+class Matcher(Protocol):
+    """A matching step: invoices, customers, transactions, ledger, policy; `found` hears
+    what the run found before it is joined with earlier runs' decisions."""
+
+    def __call__(self, invoices: pd.DataFrame, customers: pd.DataFrame,  # noqa: D102
+                 transactions: pd.DataFrame, ledger: Ledger, policy: Any,
+                 found: Heard | None = None) -> Reconciled: ...
+
+
 RecordAs = tuple[str, str, Mapping[str, object]]  # run id, kind and parameters of the run
 
 
@@ -129,8 +137,8 @@ def reconcile_and_check(adapters: Adapters, when: datetime, invoices: str, custo
     `matcher` is the matching step: in this process by default, or spread over Dask.
     With `record_as` (a run that sends no reminders), a large run is recorded by a
     second process meanwhile: it stores the inputs while this one matches, and the
-    results while this one checks them (`tasks.persist.start_recording`); `record`
-    then only commits.
+    results as soon as matching has them, while this one joins and checks them
+    (`tasks.persist.start_recording`); `record` then only commits.
     """
     warm_up_docs()  # GX loads for the Data Docs in a helper process meanwhile
     inputs = read_inputs(invoices, customers, bank)
@@ -140,23 +148,30 @@ def reconcile_and_check(adapters: Adapters, when: datetime, invoices: str, custo
         adapters.engine, checked.customers, checked.invoices, inputs.bank_files,
         int(getattr(adapters.settings, "record_helper_rows", RECORD_HELPER_ROWS))
     ) if record_as else None
-    reconciled = (matcher or reconcile_payments)(
-        checked.invoices, checked.customers, checked.transactions, ledger, adapters.match_policy)
+    hand_over: Heard | None = None
     if recorder is not None and record_as is not None:
         run_id, kind, params = record_as
-        # what matching used and freed goes back first: the helper's copy of the results
-        # then takes its place, not its place on top (all processes' peak at 1M: 4.3 GB)
-        give_back_memory()
-        recorder.results(*results_of(run_id, kind, when, params, checked, reconciled))
+
+        def hand_over(found: Found) -> None:
+            # what matching used and freed goes back first: the helper's copy of the results
+            # then takes its place, not its place on top (all processes' peak at 1M: 4.3 GB)
+            give_back_memory()
+            recorder.results(*results_of(run_id, kind, when, params, checked, found))
+
+    reconciled = (matcher or reconcile_payments)(
+        checked.invoices, checked.customers, checked.transactions, ledger, adapters.match_policy,
+        found=hand_over)
     checked = check_results(checked, reconciled, when, adapters)
     stop_if_critical(checked)
     return Books(inputs, checked, ledger, reconciled, recorder)
 
 
 def results_of(run_id: str, kind: str, when: datetime, params: Mapping[str, object],
-               checked: Checked, rec: Reconciled, planned: Planned | None = None
+               checked: Checked, rec: Reconciled | Found, planned: Planned | None = None
                ) -> tuple[Any, ...]:
-    """What `record_results` (connectors.storage.recorder) stores of a run, in its order."""
+    """What `record_results` (connectors.storage.recorder) stores of a run, in its order:
+    the rows earlier runs stored already are skipped there, so this run's `Found` stores
+    what its joined `Reconciled` would."""
     return (run_id, kind, when, dict(params), rec.matches, rec.discrepancies, checked.quarantine,
             planned.messages if planned else None, rec.pending_after)
 

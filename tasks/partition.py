@@ -133,8 +133,8 @@ def _invoices_after(results: list[Reconciliation], invoices: pd.DataFrame) -> pd
 
 
 def reconciled_from(result: Reconciliation, given: single.MatchingInput,
-                    ledger: Ledger) -> single.Reconciled:
+                    ledger: Ledger, found: single.Heard | None = None) -> single.Reconciled:
     """The run's Reconciled, exactly as the single-process task joins it."""
     after = result.invoices_after.drop(columns=[ROW], errors="ignore")
     merged = Reconciliation(result.matches, result.discrepancies, after, result.unapplied)
-    return single.join(merged, given, ledger)
+    return single.join(merged, given, ledger, found)

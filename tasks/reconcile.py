@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,24 @@ class Reconciled:
     unmatched_incoming: pd.DataFrame
     review_candidates: pd.DataFrame
     pending_after: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Found:
+    """What this run's matching found, before it is joined with what earlier runs decided:
+    all that a recording of the run stores of it (earlier runs' rows are stored already).
+
+    Attributes:
+      matches, discrepancies: the engine's own, with `currency` and `*_minor`.
+      pending_after: per invoice, what dunwell booked that the export does not show yet.
+    """
+
+    matches: pd.DataFrame
+    discrepancies: pd.DataFrame
+    pending_after: pd.DataFrame
+
+
+Heard = Callable[[Found], None]
 
 
 def still_owed(invoices: pd.DataFrame, pending: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -121,8 +140,17 @@ def prepare(invoices: pd.DataFrame, transactions: pd.DataFrame, ledger: Ledger) 
     return MatchingInput(invoices, transactions, new, open_now, pending)
 
 
-def join(result: Reconciliation, given: MatchingInput, ledger: Ledger) -> Reconciled:
-    """This run's matching joined with what earlier runs decided about the same statements."""
+def join(result: Reconciliation, given: MatchingInput, ledger: Ledger,
+         found: Heard | None = None) -> Reconciled:
+    """This run's matching joined with what earlier runs decided about the same statements.
+
+    `found` hears what this run found before the joining starts: a recording helper
+    stores it meanwhile (1M: 5 s sooner).
+    """
+    pending_after = _pending_after(given.invoices, given.pending, given.open_now,
+                                   result.invoices_after)
+    if found is not None:
+        found(Found(result.matches, result.discrepancies, pending_after))
     transactions = given.transactions
     matches = pd.concat([ledger.previous_matches(transactions), result.matches],
                         ignore_index=True)
@@ -136,8 +164,7 @@ def join(result: Reconciliation, given: MatchingInput, ledger: Ledger) -> Reconc
     invoices_after = with_last_payment(result.invoices_after, matches, transactions)
     return Reconciled(transactions, given.new, contract_matches(matches),
                       contract_discrepancies(discrepancies), invoices_after, unmatched,
-                      review, _pending_after(given.invoices, given.pending, given.open_now,
-                                             result.invoices_after))
+                      review, pending_after)
 
 
 def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
@@ -179,12 +206,13 @@ def _position_in(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 @task(name="reconcile payments", cache_policy=NO_CACHE)
 def reconcile_payments(invoices: pd.DataFrame, customers: pd.DataFrame,
                        transactions: pd.DataFrame, ledger: Ledger,
-                       policy: MatchPolicy) -> Reconciled:
-    """Match this run's new incoming money; carry over what earlier runs decided."""
+                       policy: MatchPolicy, found: Heard | None = None) -> Reconciled:
+    """Match this run's new incoming money; carry over what earlier runs decided. `found`
+    hears what matching found as soon as it is known (see `join`)."""
     given = prepare(invoices, transactions, ledger)
     result = reconcile(check(given.open_now, INVOICES), check(given.new, TRANSACTIONS),
                        check(customers, CUSTOMERS), policy, ledger.aliases)
-    return join(result, given, ledger)
+    return join(result, given, ledger, found)
 
 
 def _waiting_for_a_person(new: pd.DataFrame, earlier: pd.DataFrame | None,

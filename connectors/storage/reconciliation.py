@@ -117,7 +117,8 @@ def _text_cells(frame: pd.DataFrame, name: str) -> list[str]:
     """A column's cells as text ("" for a missing one): a column of text as it is."""
     cells = column(frame, name, "")
     if pd.api.types.infer_dtype(cells, skipna=False) == "string":
-        return list(map(str, cells.tolist()))
+        # a text column's missing cell is NaN, not text: "" (was stored as "nan")
+        return list(map(str, cells.fillna("").tolist()))
     return [str(json_safe(v) or "") for v in cells]
 
 

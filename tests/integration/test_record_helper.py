@@ -148,6 +148,38 @@ def test_a_run_recorded_by_the_helper_stores_what_an_in_process_run_stores(
         assert (tmp_path / "helper" / name).read_bytes() == (plain_out / name).read_bytes()
 
 
+def test_a_second_run_recorded_by_the_helper_stores_what_an_in_process_run_stores(
+        files: Path, tmp_path: Path) -> None:
+    """The helper gets this run's findings before they are joined with earlier runs'
+    (flows.steps.reconcile_and_check): a statement that repeats half of yesterday's rows
+    brings yesterday's matches into the join, and what is stored must not change."""
+    from dunwell.connectors.sources.canonical import read_bank_csv, write_bank
+
+    rows = read_bank_csv(files / "bank.csv")
+    days = [tmp_path / "day1", tmp_path / "day2"]
+    for day, part in zip(days, (rows.iloc[:len(rows) * 2 // 3], rows.iloc[len(rows) // 3:]),
+                         strict=True):
+        day.mkdir()
+        for name in ("invoices.csv", "customers.csv"):
+            (day / name).write_bytes((files / name).read_bytes())
+        write_bank(part.reset_index(drop=True), day / "bank.csv")
+    dumps = []
+    for name, second_day_rows in (("plain", 10**9), ("helper", 0)):
+        url = f"sqlite:///{tmp_path / name}.db"
+        for day, helper_rows in zip(days, (10**9, second_day_rows), strict=True):
+            done = _reconcile(day, url, day / f"out-{name}", helper_rows)
+            assert done.returncode == 0, done.stderr
+        dumps.append(_dump(url))
+    plain, helper = dumps
+    # the second day matched new money and met yesterday's decisions for the repeated rows
+    assert len({row[0] for row in helper["runs"]}) >= 1 and helper["matches"]
+    assert len(helper["bank_transactions"]) == len(rows)
+    assert helper == plain
+    for name in ("matches.csv", "discrepancies.csv", "review_queue.csv"):
+        assert ((days[1] / "out-helper" / name).read_bytes()
+                == (days[1] / "out-plain" / name).read_bytes())
+
+
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
 def test_a_run_killed_while_its_helper_holds_the_transaction_leaves_nothing(
         files: Path, db_url: str, tmp_path: Path) -> None:

@@ -79,6 +79,23 @@ def test_saving_the_same_results_again_adds_nothing(seeded: Engine) -> None:
     assert again == (0, 0)
 
 
+def test_a_missing_invoice_in_a_text_column_is_stored_as_none_and_found_again(
+        seeded: Engine) -> None:
+    """Earlier runs' discrepancies come back from the database with no invoice; joined
+    with this run's, the column is text with NaN there. It is neither stored as the
+    text "nan" nor stored a second time."""
+    again = _discrepancies().astype({"transaction_id": "str", "invoice_id": "str"})
+    again.loc[1, "invoice_id"] = None
+    assert again["invoice_id"].isna().tolist() == [False, True]
+    with transaction(seeded) as session:
+        start_run(session, "reconcile", None, run_id="run-2")
+        added = save_reconciliation(session, "run-2", _matches([]), again)
+        stored = session.execute(select(DiscrepancyRow.kind, DiscrepancyRow.invoice_id)
+                                 .order_by(DiscrepancyRow.id)).all()
+    assert added == (0, 0)
+    assert stored == [("short_payment", "INV-1"), ("unmatched_payment", None)]
+
+
 def test_review_queue_lists_proposals_with_the_payment(seeded: Engine) -> None:
     with transaction(seeded) as session:
         queue = list_review(session)

@@ -171,3 +171,25 @@ def test_error_message_is_one_line_naming_file_line_and_column(tmp_path):
     assert str(caught.value) == (f"{path}:2: column 7: this row has 7 cells, "
                                  "the header names 6 columns")
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u00ad", "\ufeff", "\x07", "\u202e", "\x9f"])
+def test_an_id_holding_an_invisible_character_is_refused_with_its_code_point(
+        tmp_path: Path, hidden: str) -> None:
+    path = _invoices(tmp_path, f"INV-1,C1,EUR,10.00,2026-01-01,2026-02-01\n"
+                               f"INV-{hidden}2,C1,EUR,10.00,2026-01-01,2026-02-01\n")
+    problems = _problems(lambda: canonical.read_invoices(path))
+    assert problems == [(3, "invoice_id", f"{'INV-' + hidden + '2'!r} contains an invisible "
+                                          f"character (U+{ord(hidden):04X}); type the id as "
+                                          "printed")]
+
+
+def test_the_invisible_characters_arrow_looks_for_are_those_python_looks_for() -> None:
+    import re
+
+    every = [chr(c) for c in range(0x3000) if not 0xD800 <= c < 0xE000] + ["\ufeff", "\uffef"]
+    cells = pd.Series([f"A{c}B" for c in every], dtype="str")
+    by_arrow = cells.str.contains(canonical._INVISIBLE_CHARS, regex=True).tolist()
+    by_python = [re.search(canonical._INVISIBLE, cell) is not None for cell in cells]
+    assert by_arrow == by_python
+    assert sum(by_arrow) == 9 + 2 + 18 + 33 + 1 + 5 + 7 + 5 + 1

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dunwell.connectors.sources import csvio
 from dunwell.errors import InputError, InputErrors
@@ -101,3 +103,34 @@ def test_rows_round_trip_through_write_and_read(tmp_path: Path):
     frame = csvio.read_table(target, ["a", "b"]).frame
     assert frame[["a", "b"]].values.tolist() == rows
     assert frame["line"].tolist() == [2, 3, 5]
+
+
+_CELLS = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\t;ü€\u200b\x00-0')), max_size=6)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(_CELLS, st.integers(-10**15, 10**15), _CELLS), max_size=8),
+       arrow_text=st.booleans(), start=st.integers(0, 3))
+def test_csv_made_by_arrow_is_byte_for_byte_what_pandas_writes(rows, arrow_text, start,
+                                                                tmp_path_factory):
+    frame = pd.DataFrame(rows, columns=["text", "number", "more, text"]).astype(
+        {"number": "int64"})
+    if arrow_text:
+        frame = frame.astype({"text": "str", "more, text": "str"})
+    frame = frame.iloc[start:]  # a slice: Arrow arrays with an offset
+    columns = ["more, text", "number", "text"]
+    path = tmp_path_factory.mktemp("csv") / "out.csv"
+    csvio.write_csv_atomic(frame, path, columns)
+    written = path.read_bytes()
+    assert csvio._csv_lines(frame, columns) is not None  # the Arrow path, not the fallback
+    assert written == frame.to_csv(columns=columns, index=False,
+                                   lineterminator="\n").encode("utf-8")
+
+
+def test_csv_of_other_columns_is_left_to_pandas(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"amount": [1.5, 2.25], "id": ["a", "b"], "day": pd.to_datetime(
+        ["2026-01-01", "2026-01-02"])})
+    assert csvio._csv_lines(frame, ["id", "amount"]) is None
+    assert csvio._csv_lines(frame, ["id"]) is None  # a lone empty cell is quoted
+    path = csvio.write_csv_atomic(frame, tmp_path / "out.csv", ["id", "amount", "day"])
+    assert path.read_text() == "id,amount,day\na,1.5,2026-01-01\nb,2.25,2026-01-02\n"

@@ -129,11 +129,24 @@ def _save_matches(session: Session, run_id: str, frame: pd.DataFrame) -> int:
     key = ("transaction_id", "invoice_id")
     frame = frame.assign(
         rank=column(frame, "rank", None).fillna(frame.groupby("transaction_id").cumcount() + 1))
-    seen = _existing(session, MatchRow, key, frame["transaction_id"].astype("str").tolist())
+    ids, invoices = frame["transaction_id"].astype("str"), frame["invoice_id"].astype("str")
+    seen = _existing(session, MatchRow, key, ids.tolist())
+    frame = frame[_first_unseen(ids, invoices, seen)]
     with indexes_deferred(session, MatchRow.__table__, len(frame)):
-        return sum(insert_rows(session, MatchRow.__table__,
-                               _unseen(_match_columns(session, run_id, part), key, seen))
+        return sum(insert_rows(session, MatchRow.__table__, _match_columns(session, run_id, part))
                    for part in frame_slices(frame))
+
+
+def _first_unseen(ids: pd.Series, invoices: pd.Series, seen: set) -> np.ndarray:
+    """Rows whose (transaction, invoice) is not in `seen` nor repeated before them: what
+    `_unseen` keeps, found for a whole frame at once (1M matches: 1.7 s row by row)."""
+    keep = ~pd.DataFrame({"t": ids.to_numpy(), "i": invoices.to_numpy()}).duplicated().to_numpy()
+    if seen:  # only the rows of stored transactions are looked up one by one
+        stored = ids.isin({t for t, _ in seen}).to_numpy()
+        at = np.flatnonzero(stored)
+        keep[at] &= np.array([(t, i) not in seen for t, i in zip(
+            ids.to_numpy()[at], invoices.to_numpy()[at], strict=True)], dtype=bool)
+    return keep
 
 
 def _match_columns(session: Session, run_id: str, frame: pd.DataFrame) -> dict[str, list[Any]]:

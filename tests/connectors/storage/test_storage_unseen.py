@@ -37,3 +37,19 @@ def test_unseen_keeps_what_a_row_by_row_pass_keeps(rows: list, stored: set) -> N
 
     assert kept == _reference(columns, key, expected_seen)
     assert seen == expected_seen
+
+
+@given(rows=st.lists(st.tuples(st.sampled_from("ABC"), st.sampled_from(["i1", "i2", "i3"])),
+                     max_size=12), stored=stored_pairs)
+@settings(max_examples=300, deadline=None)
+def test_first_unseen_keeps_what_a_row_by_row_pass_keeps(rows: list, stored: set) -> None:
+    import pandas as pd
+
+    from dunwell.connectors.storage.reconciliation import _first_unseen
+
+    columns = {"transaction_id": [t for t, _ in rows], "invoice_id": [i for _, i in rows],
+               "n": list(range(len(rows)))}
+    keep = _first_unseen(pd.Series(columns["transaction_id"], dtype="str"),
+                         pd.Series(columns["invoice_id"], dtype="str"), set(stored))
+    expected = _reference(columns, ("transaction_id", "invoice_id"), set(stored))
+    assert [n for n, k in zip(columns["n"], keep, strict=True) if k] == expected["n"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dunwell.connectors.outbound.report import DELIVERY_STATUSES, outcome_of
@@ -78,14 +79,20 @@ def _by_currency(frame: pd.DataFrame, column: str = "amount_minor") -> dict[str,
 
 def _outcomes(reconciled: Any) -> dict[str, pd.DataFrame]:
     """Incoming payments of this run's statements split into auto / review / unmatched."""
+    from dunwell.tasks.reconcile import _shared_codes
+
     incoming = reconciled.transactions[reconciled.transactions["amount_minor"] > 0]
-    outcome = outcome_of(reconciled.matches)
-    # every link still waits
-    waiting = (outcome == "waiting").groupby(level=0, sort=False).all()
-    # as objects: isin on an Arrow string column is 20x slower
-    ids = incoming["transaction_id"].astype("object")
-    auto = ids.isin(outcome.index[outcome == "booked"]).to_numpy()
-    review = ids.isin(waiting.index[waiting.to_numpy()]).to_numpy()
+    outcome = outcome_of(reconciled.matches).to_numpy()
+    # on integer codes of the transaction ids: grouping and isin on a million Arrow strings
+    # took 2 s of a 1M run
+    ids, linked = _shared_codes(incoming["transaction_id"], reconciled.matches["transaction_id"])
+    size = max(int(ids.max(initial=-1)), int(linked.max(initial=-1))) + 2
+    ids, linked = ids % size, linked % size  # a missing id (-1) takes the last slot
+    links = np.bincount(linked, minlength=size)
+    waiting = np.bincount(linked[outcome == "waiting"], minlength=size)
+    booked = np.bincount(linked[outcome == "booked"], minlength=size)
+    auto = booked[ids] > 0
+    review = (links[ids] > 0) & (waiting[ids] == links[ids])  # every link still waits
     return {"incoming": incoming, "auto": incoming[auto], "review": incoming[review],
             "unmatched": incoming[~(auto | review)]}
 

@@ -18,6 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -235,12 +236,15 @@ def cash_by_decision(transactions: pd.DataFrame, matches: pd.DataFrame) -> list[
 def outcome_of(matches: pd.DataFrame) -> pd.Series:
     """Per match: `booked` (automatically, or by a person since), `waiting` for a person,
     or `rejected`. Earlier runs' matches carry their status; this run's only a decision."""
-    status = matches["status"] if "status" in matches else pd.Series(index=matches.index)
-    fresh = matches["decision"].map({Decision.AUTO: "booked", Decision.REVIEW: "waiting"})
-    known = status.map({"booked": "booked", "accepted": "booked", "proposed": "waiting",
-                        "rejected": "rejected"})
-    return known.where(known.notna(), fresh).rename("outcome").set_axis(
-        matches["transaction_id"])
+    decision = matches["decision"]
+    outcome = np.full(len(matches), None, dtype=object)
+    outcome[decision.eq(Decision.AUTO).to_numpy(dtype=bool, na_value=False)] = "booked"
+    outcome[decision.eq(Decision.REVIEW).to_numpy(dtype=bool, na_value=False)] = "waiting"
+    if "status" in matches:  # by comparisons: Series.map of a dict took 0.5 s at 1M rows
+        for status, known in (("booked", "booked"), ("accepted", "booked"),
+                              ("proposed", "waiting"), ("rejected", "rejected")):
+            outcome[matches["status"].eq(status).to_numpy(dtype=bool, na_value=False)] = known
+    return pd.Series(outcome, index=pd.Index(matches["transaction_id"]), name="outcome")
 
 
 def _payments_waiting(queue: pd.DataFrame) -> int:

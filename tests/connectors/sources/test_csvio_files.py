@@ -109,16 +109,19 @@ _CELLS = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\t;ü€\u200b\x00-0'))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(st.tuples(_CELLS, st.integers(-10**15, 10**15), _CELLS), max_size=8),
+@given(rows=st.lists(st.tuples(_CELLS, st.integers(-10**15, 10**15), _CELLS,
+                               st.one_of(_CELLS, st.integers(-10**20, 10**20), st.none())),
+                     max_size=8),
        arrow_text=st.booleans(), start=st.integers(0, 3))
 def test_csv_made_by_arrow_is_byte_for_byte_what_pandas_writes(rows, arrow_text, start,
                                                                 tmp_path_factory):
-    frame = pd.DataFrame(rows, columns=["text", "number", "more, text"]).astype(
-        {"number": "int64"})
+    frame = pd.DataFrame([r[:3] for r in rows], columns=["text", "number", "more, text"]
+                         ).astype({"number": "int64"})
+    frame["mixed"] = pd.Series([r[3] for r in rows], dtype=object)  # ints, text and None
     if arrow_text:
         frame = frame.astype({"text": "str", "more, text": "str"})
     frame = frame.iloc[start:]  # a slice: Arrow arrays with an offset
-    columns = ["more, text", "number", "text"]
+    columns = ["more, text", "number", "mixed", "text"]
     path = tmp_path_factory.mktemp("csv") / "out.csv"
     csvio.write_csv_atomic(frame, path, columns)
     written = path.read_bytes()
@@ -131,6 +134,8 @@ def test_csv_of_other_columns_is_left_to_pandas(tmp_path: Path) -> None:
     frame = pd.DataFrame({"amount": [1.5, 2.25], "id": ["a", "b"], "day": pd.to_datetime(
         ["2026-01-01", "2026-01-02"])})
     assert csvio._csv_lines(frame, ["id", "amount"]) is None
+    flags = pd.DataFrame({"id": ["a", "b"], "flag": pd.Series([True, 1], dtype=object)})
+    assert csvio._csv_lines(flags, ["id", "flag"]) is None  # True is no int here
     assert csvio._csv_lines(frame, ["id"]) is None  # a lone empty cell is quoted
     path = csvio.write_csv_atomic(frame, tmp_path / "out.csv", ["id", "amount", "day"])
     assert path.read_text() == "id,amount,day\na,1.5,2026-01-01\nb,2.25,2026-01-02\n"

@@ -186,6 +186,15 @@ def positions(keys: pd.Series, wanted: pd.Series) -> np.ndarray:
     return found
 
 
+def shared_codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of both sides' values from one factorisation (-1 for a missing value),
+    so that looking up one side's keys in the other compares integers. As text, the
+    values are encoded by Arrow, never as Python objects."""
+    both = pd.concat([left.astype("str"), right.astype("str")], ignore_index=True)
+    codes = pd.factorize(both)[0]
+    return codes[:len(left)], codes[len(left):]
+
+
 def check(frame: pd.DataFrame, expected: FrameSchema) -> pd.DataFrame:
     """`frame` unchanged if it has the columns `expected` names; else InvariantBroken: a
     frame that reaches the core malformed is dunwell's bug, never the user's input."""

@@ -9,7 +9,15 @@ import numpy as np
 import pandas as pd
 
 from dunwell.connectors.storage.ledger import Ledger
-from dunwell.frames import CUSTOMERS, INVOICES, TRANSACTIONS, check, minor_to_text, positions
+from dunwell.frames import (
+    CUSTOMERS,
+    INVOICES,
+    TRANSACTIONS,
+    check,
+    minor_to_text,
+    positions,
+    shared_codes,
+)
 from dunwell.matching import MatchPolicy, Reconciliation, reconcile
 from dunwell.model import Decision
 from dunwell.tasks.local import NO_CACHE, task
@@ -174,25 +182,16 @@ def with_last_payment(invoices: pd.DataFrame, matches: pd.DataFrame,
     booked = matches[matches["decision"] == Decision.AUTO]
     days = transactions.drop_duplicates("transaction_id")
     # Codes from Arrow, where positions() would turn a million ids into Python objects.
-    at = _position_in(*_shared_codes(days["transaction_id"], booked["transaction_id"]))
+    at = _position_in(*shared_codes(days["transaction_id"], booked["transaction_id"]))
     paid = at >= 0
     if not paid.any():
         return invoices.assign(last_payment_date=pd.Series(pd.NaT, index=invoices.index,
                                                            dtype="datetime64[ns]"))
-    own, theirs = _shared_codes(invoices["invoice_id"], booked["invoice_id"][paid])
+    own, theirs = shared_codes(invoices["invoice_id"], booked["invoice_id"][paid])
     dates = pd.Series(days["booking_date"].to_numpy()[at[paid]])
     latest = dates[theirs >= 0].groupby(theirs[theirs >= 0]).max()
     return invoices.assign(last_payment_date=pd.to_datetime(pd.Series(
         latest.reindex(own).to_numpy(), index=invoices.index)))
-
-
-def _shared_codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of both sides' values from one factorisation (-1 for a missing value),
-    so that looking up one side's keys in the other compares integers. As text, the
-    values are encoded by Arrow, never as Python objects."""
-    both = pd.concat([left.astype("str"), right.astype("str")], ignore_index=True)
-    codes = pd.factorize(both)[0]
-    return codes[:len(left)], codes[len(left):]
 
 
 def _position_in(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -224,7 +223,7 @@ def _waiting_for_a_person(new: pd.DataFrame, earlier: pd.DataFrame | None,
     incoming = pd.concat(frames, ignore_index=True).drop_duplicates(
         ["account", "transaction_id"])
     # on codes: Series.isin on Arrow strings is 20x slower, on objects 3x
-    ids, booked = _shared_codes(incoming["transaction_id"], booked_now)
+    ids, booked = shared_codes(incoming["transaction_id"], booked_now)
     return incoming[_position_in(booked, ids) < 0]
 
 

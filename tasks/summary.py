@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dunwell.connectors.outbound.report import DELIVERY_STATUSES, outcome_of
-from dunwell.frames import minor_to_text
+from dunwell.frames import minor_to_text, shared_codes
 from dunwell.model import Channel, DunningAction
 from dunwell.tasks.local import is_local
 
@@ -79,13 +79,11 @@ def _by_currency(frame: pd.DataFrame, column: str = "amount_minor") -> dict[str,
 
 def _outcomes(reconciled: Any) -> dict[str, pd.DataFrame]:
     """Incoming payments of this run's statements split into auto / review / unmatched."""
-    from dunwell.tasks.reconcile import _shared_codes
-
     incoming = reconciled.transactions[reconciled.transactions["amount_minor"] > 0]
     outcome = outcome_of(reconciled.matches).to_numpy()
     # on integer codes of the transaction ids: grouping and isin on a million Arrow strings
     # took 2 s of a 1M run
-    ids, linked = _shared_codes(incoming["transaction_id"], reconciled.matches["transaction_id"])
+    ids, linked = shared_codes(incoming["transaction_id"], reconciled.matches["transaction_id"])
     size = max(int(ids.max(initial=-1)), int(linked.max(initial=-1))) + 2
     ids, linked = ids % size, linked % size  # a missing id (-1) takes the last slot
     links = np.bincount(linked, minlength=size)

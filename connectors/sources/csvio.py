@@ -210,9 +210,7 @@ def _csv_lines(frame: pd.DataFrame, columns: list[str]) -> str | None:
         values = frame[name]
         if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
             cells.append(pc.cast(pa.array(values.to_numpy()), pa.large_string()))
-        elif isinstance(values.dtype, pd.StringDtype):
-            cells.append(_quoted(pc.fill_null(pa.array(values, type=pa.large_string()), "")))
-        elif values.dtype == object and (text := _object_text(values)) is not None:
+        elif (text := _text_cells(values)) is not None:
             cells.append(text)
         else:
             return None
@@ -223,14 +221,19 @@ def _csv_lines(frame: pd.DataFrame, columns: list[str]) -> str | None:
     return header + "\n" + "".join(_lines(chunk) for chunk in pa.chunked_array(rows).chunks)
 
 
-def _object_text(values: pd.Series) -> Any:
-    """An object column's cells as quoted Arrow text, or None where pandas must write it.
-    Text and integers alone are converted by Arrow; a mix of them cell by cell."""
+def _text_cells(values: pd.Series) -> Any:
+    """A text or object column's cells as quoted Arrow text, or None where pandas must write
+    it. Text and integers alone are converted by Arrow; a mix of them cell by cell."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if isinstance(values.dtype, pd.StringDtype):
+        kind = "string"
+    elif values.dtype == object:
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+    else:
+        return None
     try:
         if kind in ("string", "empty"):
             return _quoted(pc.fill_null(pa.array(values, type=pa.large_string()), ""))

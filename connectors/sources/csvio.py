@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # pandas is imported where a frame is read or written, not by
     import pandas as pd  # `statement convert`, which needs neither
 
 
+_CLOSED = "\x01"  # a cell after the text: read as its own, no quote was left open
+
+
 @dataclass(frozen=True, slots=True)
 class RawTable:
     """A CSV read as text: every cell a str, with its physical line numbers."""
@@ -94,7 +97,6 @@ def _semicolons(text: str) -> bool:
 
 def _parse(source: str, text: str) -> pd.DataFrame:
     """Parse CSV text; physical line numbers are exact even with quoted newlines and blank lines."""
-    import pandas as pd
 
     header = _first_row(text)
     names = [c.strip() for c in header if c.strip()]
@@ -102,16 +104,9 @@ def _parse(source: str, text: str) -> pd.DataFrame:
         if names.count(name) > 1:
             raise InputError(source, f"column {name!r} appears twice in the header", line=1,
                              column=name)
-    try:
-        with warnings.catch_warnings():
-            # a row longer than the header would silently lose cells: make it an error
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                na_filter=False, skipinitialspace=False, index_col=False)
-    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-        raise _malformed(source, text, len(header), exc) from None
-    except pd.errors.EmptyDataError:
-        raise InputError(source, "file is empty; expected a header row", line=1) from None
+    frame = _arrow_parsed(text, header)
+    if frame is None:
+        frame = _pandas_parsed(source, text, header)
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     if physical == len(frame) + 1:
         frame["line"] = range(2, len(frame) + 2)
@@ -120,6 +115,56 @@ def _parse(source: str, text: str) -> pd.DataFrame:
         frame["line"] = starts if len(starts) == len(frame) else range(2, len(frame) + 2)
     frame["line"] = frame["line"].astype("int64")
     return frame
+
+
+def _pandas_parsed(source: str, text: str, header: list[str]) -> pd.DataFrame:
+    """CSV text as pandas reads it, every cell a str; what it refuses, said at its line."""
+    import pandas as pd
+
+    try:
+        with warnings.catch_warnings():
+            # a row longer than the header would silently lose cells: make it an error
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                               na_filter=False, skipinitialspace=False, index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        raise _malformed(source, text, len(header), exc) from None
+    except pd.errors.EmptyDataError:
+        raise InputError(source, "file is empty; expected a header row", line=1) from None
+
+
+def _arrow_parsed(text: str, header: list[str]) -> pd.DataFrame | None:
+    """CSV text as Arrow's parser reads it, the frame `_pandas_parsed` gives, three times
+    faster at a million rows; None wherever the two could differ, and pandas reads it.
+
+    Arrow refuses what pandas would fill or skip (short rows, whitespace-only lines) and
+    reads a quote left open to the end of the file, which pandas refuses: a last row of
+    its own after the text shows the quote was closed.
+    """
+    if len(header) < 2 or any(not name.strip() for name in header):
+        return None
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    closed = [_CLOSED] * len(header)
+    data = (text if text.endswith("\n") else text + "\n") + ",".join(closed) + "\n"
+    try:
+        table = arrow_csv.read_csv(
+            io.BytesIO(data.encode("utf-8")),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.large_string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.column_names != header or [c[-1].as_py() for c in table.columns] != closed:
+        return None
+    table = table.slice(0, table.num_rows - 1)
+    text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # what dtype=str reads as
+    return pd.DataFrame({name: pd.Series(pd.array(table.column(name), dtype=text_dtype),
+                                         copy=False) for name in header})
 
 
 def _blank(row: list[str]) -> bool:
@@ -164,6 +209,10 @@ def _malformed(source: str, text: str, width: int, exc: Exception) -> InputError
 
 def _first_row(text: str) -> list[str]:
     """The first record of CSV text, leniently; [] when even that cannot be read."""
+    end = text.find("\n")
+    line = text if end < 0 else text[:end]
+    if '"' not in line:  # no quoted newline: the first line is the record, read it alone
+        text = line
     try:
         return next(csv.reader(io.StringIO(text)), [])
     except csv.Error:

@@ -139,3 +139,50 @@ def test_csv_of_other_columns_is_left_to_pandas(tmp_path: Path) -> None:
     assert csvio._csv_lines(frame, ["id"]) is None  # a lone empty cell is quoted
     path = csvio.write_csv_atomic(frame, tmp_path / "out.csv", ["id", "amount", "day"])
     assert path.read_text() == "id,amount,day\na,1.5,2026-01-01\nb,2.25,2026-01-02\n"
+
+
+_CSV_PIECES = st.sampled_from(["a", "Zoë", ",", '"', '""', "\n", "\n\n", " ", "\t", "'",
+                               "R-102", "1,5", '"x\ny"', "\\", "\x01"])
+
+
+_CSV_CELL = st.one_of(st.text(st.sampled_from('ab Zoë1-,."\'\t'), max_size=6),
+                     st.text(st.sampled_from('ab,\n"'), max_size=6).map(
+                         lambda t: '"' + t.replace('"', '""') + '"'))
+# rows of three cells (some quoted, with commas, newlines and quotes inside), blank lines,
+# and pieces that make no CSV at all
+_CSV_BODY = st.one_of(
+    st.lists(st.one_of(st.lists(_CSV_CELL, min_size=3, max_size=3).map(",".join),
+                       st.sampled_from(["", " ", "a,b", '"open'])),
+             max_size=6).map("\n".join),
+    st.lists(_CSV_PIECES, max_size=40).map("".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(header=st.sampled_from(["a,b,c", "a,b", '"a",b,"c d"', "a, b ,c", "a,,c"]),
+       body=_CSV_BODY)
+def test_arrow_reads_a_csv_as_pandas_does_or_leaves_it_to_pandas(header, body):
+    text = header + "\n" + body
+    names = csvio._first_row(text)
+    try:
+        expected = csvio._pandas_parsed("a.csv", text, names)
+    except InputError:
+        expected = None  # refused: Arrow must not read it either, pandas' error is said
+    read = csvio._arrow_parsed(text, names)
+    if read is not None:
+        assert expected is not None
+        pd.testing.assert_frame_equal(read, expected)
+
+
+def test_a_quote_left_open_to_the_end_is_refused_at_its_line(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text('a,b\n1,2\n3,"four\n5,6\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        csvio.read_table(path, ["a", "b"])
+    assert (caught.value.line, caught.value.column) == (3, "b")
+    assert "closing quote is missing" in str(caught.value)
+
+
+def test_the_header_is_read_from_its_own_line_even_with_quotes_further_on():
+    assert csvio._first_row('a,b\n"x\ny",2\n') == ["a", "b"]
+    assert csvio._first_row('"a\nb",c\n1,2\n') == ["a\nb", "c"]
+    assert csvio._first_row("a,b") == ["a", "b"]

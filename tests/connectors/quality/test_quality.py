@@ -382,6 +382,24 @@ def test_the_data_docs_helper_ends_within_a_second_or_two_when_its_run_is_killed
     assert time.monotonic() - killed < 2.0  # not after its import, from a closed stdin
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_the_data_docs_helper_yields_the_cores_to_the_run() -> None:
+    import os
+    import time
+
+    from dunwell.connectors.quality import data_docs
+
+    data_docs.warm_up()
+    helper = data_docs.helper_running()
+    assert helper is not None
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    began = time.monotonic()
+    # it lowers its own priority first thing, before seconds of importing GX
+    while os.getpriority(os.PRIO_PROCESS, helper.pid) == mine and time.monotonic() - began < 30:
+        time.sleep(0.05)
+    assert os.getpriority(os.PRIO_PROCESS, helper.pid) == min(mine + 10, 19)
+
+
 def test_a_blank_decision_counts_as_unmatched(tmp_path):
     frame = _reconciliation([("T0", "INV-0", "auto", 10000), ("T1", "INV-1", "auto", 10000)])
     frame["decision"] = frame["decision"].replace("unmatched", "")

@@ -10,6 +10,7 @@ in payments too. It runs batched in numpy over index combinations.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
 
@@ -45,20 +46,37 @@ def find(payments: pd.DataFrame, payers: pd.DataFrame, open_inv: pd.DataFrame,
             complete=pd.Series(dtype=bool), how=pd.Series(dtype="str"))
     pool = _pool(wanted, payments, open_inv)
     parts = [_runs(wanted, open_inv, max_size).assign(how="run")]
-    if not pool.empty:
-        windows = _windows(pool[pool["slot"] < width], width, max_size)
+    if len(pool.tx):
+        windows = _windows(pool.frame(pool.slot < width), width, max_size)
         parts += [_pairs(pool).assign(how="subset"), windows.assign(
             option=windows["option"].astype("int64") + (1 << 40), how="subset")]
     found = _distinct(pd.concat(parts, ignore_index=True))
     # Only a search that saw every open invoice of the payer can rule out other subsets.
     deepest = np.full(len(payments), -1, dtype=np.int64)
-    np.maximum.at(deepest, pool["tx"].to_numpy(), pool["slot"].to_numpy())
+    np.maximum.at(deepest, pool.tx, pool.slot)
     deepest[deepest < 0] = width
     return found.assign(complete=deepest[found["tx"].to_numpy()] < width)
 
 
-def _pool(wanted: pd.DataFrame, payments: pd.DataFrame,
-          open_inv: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Pool:
+    """The pool's rows as arrays: millions of rows at 1M invoices, of which the searches
+    read a few columns each (a frame of them all cost a second to build)."""
+
+    tx: np.ndarray
+    inv: np.ndarray
+    open_minor: np.ndarray
+    amount_minor: np.ndarray  # paid
+    group: np.ndarray  # the (payment, payer): rows of one together
+    slot: np.ndarray  # place within the group, nearest due first
+
+    def frame(self, keep: np.ndarray) -> pd.DataFrame:
+        """The rows at `keep` (a mask) as a frame."""
+        return pd.DataFrame({name: getattr(self, name)[keep] for name in (
+            "tx", "inv", "open_minor", "amount_minor", "group", "slot")})
+
+
+def _pool(wanted: pd.DataFrame, payments: pd.DataFrame, open_inv: pd.DataFrame) -> _Pool:
     """Per (payment, payer) the payer's open invoices below the amount, nearest due first.
 
     A fixed depth per payer keeps the search for arbitrary subsets linear in payments.
@@ -74,7 +92,8 @@ def _pool(wanted: pd.DataFrame, payments: pd.DataFrame,
                                [oldest["cust"].to_numpy(), oldest["cur"].to_numpy()])
     w, o = equi_join(mine, theirs)
     paid, open_minor = wanted["amount_minor"].to_numpy()[w], oldest["open_minor"].to_numpy()[o]
-    w, o = w[open_minor < paid], o[open_minor < paid]
+    below = open_minor < paid
+    w, o, paid, open_minor = w[below], o[below], paid[below], open_minor[below]
     tx, cust = wanted["tx"].to_numpy()[w], wanted["cust"].to_numpy()[w]
     due, inv = oldest["due_date"].to_numpy()[o], oldest["inv"].to_numpy()[o]
     distance = np.abs((due - payments["booking_date"].to_numpy()[tx]).astype("timedelta64[D]")
@@ -83,13 +102,9 @@ def _pool(wanted: pd.DataFrame, payments: pd.DataFrame,
     tx, cust = tx[order], cust[order]
     start = np.r_[True, (tx[1:] != tx[:-1]) | (cust[1:] != cust[:-1])] if len(order) else (
         np.zeros(0, dtype=bool))
-    return pd.DataFrame({
-        "tx": tx, "cust": cust, "inv": inv[order],
-        "open_minor": oldest["open_minor"].to_numpy()[o][order],
-        "amount_minor": wanted["amount_minor"].to_numpy()[w][order],
-        "group": np.cumsum(start) - 1,
-        "slot": np.arange(len(order)) - np.maximum.accumulate(
-            np.where(start, np.arange(len(order)), 0))})
+    at = np.arange(len(order))
+    return _Pool(tx, inv[order], open_minor[order], paid[order], np.cumsum(start) - 1,
+                 at - np.maximum.accumulate(np.where(start, at, 0)))
 
 
 def _within(first: np.ndarray, middle: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -123,11 +138,11 @@ def _slots(ordered: pd.DataFrame) -> np.ndarray:
     return np.arange(len(cust)) - np.maximum.accumulate(np.where(start, np.arange(len(cust)), 0))
 
 
-def _pairs(pool: pd.DataFrame) -> pd.DataFrame:
+def _pairs(pool: _Pool) -> pd.DataFrame:
     """Any two open invoices of the payer that add up to the payment: a join on what the
     one leaves open and the other's amount, within the (payment, payer)."""
-    group, inv, open_minor = (pool[c].to_numpy() for c in ("group", "inv", "open_minor"))
-    need = pool["amount_minor"].to_numpy() - open_minor
+    group, inv, open_minor = pool.group, pool.inv, pool.open_minor
+    need = pool.amount_minor - open_minor
     amount, distinct = pd.factorize(np.concatenate([need, open_minor]))
     needed, offered = amount.reshape(2, -1)
     # Only amounts both needed and open somewhere can pair: most rows drop out here.
@@ -139,7 +154,7 @@ def _pairs(pool: pd.DataFrame) -> pd.DataFrame:
     one, other = left[one], right[other]
     keep = inv[one] < inv[other]
     one, other = one[keep], other[keep]
-    return pd.DataFrame({"tx": np.repeat(pool["tx"].to_numpy()[one], 2),
+    return pd.DataFrame({"tx": np.repeat(pool.tx[one], 2),
                          "option": np.repeat(np.arange(len(one)), 2),
                          "inv": np.column_stack([inv[one], inv[other]]).ravel()})
 

@@ -97,7 +97,6 @@ def _semicolons(text: str) -> bool:
 
 def _parse(source: str, text: str) -> pd.DataFrame:
     """Parse CSV text; physical line numbers are exact even with quoted newlines and blank lines."""
-
     header = _first_row(text)
     names = [c.strip() for c in header if c.strip()]
     for name in names:
@@ -143,7 +142,6 @@ def _arrow_parsed(text: str, header: list[str]) -> pd.DataFrame | None:
     """
     if len(header) < 2 or any(not name.strip() for name in header):
         return None
-    import numpy as np
     import pandas as pd
     import pyarrow as pa
     from pyarrow import csv as arrow_csv
@@ -162,7 +160,7 @@ def _arrow_parsed(text: str, header: list[str]) -> pd.DataFrame | None:
     if table.column_names != header or [c[-1].as_py() for c in table.columns] != closed:
         return None
     table = table.slice(0, table.num_rows - 1)
-    text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # what dtype=str reads as
+    text_dtype = pd.api.types.pandas_dtype("str")  # what `_pandas_parsed` reads cells as
     return pd.DataFrame({name: pd.Series(pd.array(table.column(name), dtype=text_dtype),
                                          copy=False) for name in header})
 

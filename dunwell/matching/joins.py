@@ -53,6 +53,16 @@ def equi_join(left: np.ndarray, right: np.ndarray, index: KeyIndex | None = None
     return li, order[np.repeat(lo, counts) + offsets]
 
 
+def equi_join_shorter(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`equi_join(left, right)` with the shorter side indexed: for joins of millions of
+    rows that find few pairs, which are then put back in its order (by left, then right)."""
+    if len(left) <= len(right):
+        i, j = equi_join(right, left)[::-1]
+        order = np.lexsort((j, i))
+        return i[order], j[order]
+    return equi_join(left, right)
+
+
 def first_of_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """True at the first row of each (a, b) pair of non-negative ints below 2**31: what
     `drop_duplicates` keeps, found on one int64 key instead of two columns."""

@@ -175,15 +175,16 @@ def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.
     inv_full = keys["full"].to_numpy()
     long_enough = inv_full % 32 >= _MIN_TYPO_DIGITS - 1
     inv_kept = inv_full[long_enough]
-    tsrc, tpos, tkey = normalise.deletions(full[doubtful])
+    tokens = full[doubtful]
+    tsrc, tpos, tkey = normalise.deletions(tokens)
     isrc, ipos, ikey = normalise.deletions(inv_kept)
     # Ten deletions per invoice number; only those equal to a token or to one of its
     # deletions can join: found by hash, the rest are never sorted (1M invoices: 1.5 s).
-    can_join = pd.Index(np.unique(np.concatenate([full[doubtful], tkey]))).get_indexer(ikey) >= 0
+    can_join = pd.Index(np.unique(np.concatenate([tokens, tkey]))).get_indexer(ikey) >= 0
     isrc, ipos, ikey = isrc[can_join], ipos[can_join], ikey[can_join]
     inv_ids = keys["inv"].to_numpy()[long_enough][isrc]
     by_deletion = sorted_index(ikey)  # once for both joins on them
-    lost_t, lost_i = equi_join(full[doubtful], ikey, by_deletion)
+    lost_t, lost_i = equi_join(tokens, ikey, by_deletion)
     extra_t, extra_i = equi_join(tkey, inv_full)
     swap_t, swap_i = equi_join(tkey, ikey, by_deletion)
     # One digit out of each at the same place: a substitution. At neighbouring places, a
@@ -192,7 +193,7 @@ def _one_typo(doubtful: np.ndarray, full: np.ndarray, keys: pd.DataFrame) -> pd.
     near = shift == 0
     moved = np.flatnonzero(shift == 1)
     t_at, i_at = swap_t[moved], swap_i[moved]
-    near[moved] = _digit_at(full[doubtful][tsrc[t_at]], tpos[t_at]) == _digit_at(
+    near[moved] = _digit_at(tokens[tsrc[t_at]], tpos[t_at]) == _digit_at(
         inv_kept[isrc[i_at]], ipos[i_at])
     found = pd.DataFrame({
         "tok": np.concatenate([doubtful[lost_t], doubtful[tsrc[extra_t]],

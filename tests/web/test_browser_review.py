@@ -103,6 +103,7 @@ def test_a_clerk_parks_with_the_keyboard_and_finds_it_under_parked(page, desk):
     page.goto("/review")
     assert page.locator("a.open[href*='T-3']").count() == 0
     page.get_by_role("link", name="Parked").click()
+    page.wait_for_url("**/review?parked=1")  # the click waits for the new page to commit only
     assert page.get_by_role("cell", name="asked the customer which invoice").is_visible()
     _shot(page, "review-parked")
     page.get_by_role("button", name="Un-park").click()
@@ -174,6 +175,7 @@ def test_unmatched_money_is_marked_as_a_refund(page, desk):
     page.wait_for_url("**/unmatched?done=refund")
     assert page.get_by_text("No unmatched money").is_visible()
     page.get_by_role("link", name="Refunds and unrelated").click()
+    page.wait_for_url("**/unmatched?marked=1")  # the click waits for the new page to commit only
     assert page.get_by_text("supplier returned a double charge").is_visible()
 
 

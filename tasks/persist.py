@@ -51,7 +51,7 @@ def record_run(engine: Engine, customers: pd.DataFrame, invoices: pd.DataFrame,
     if recorder is not None:
         if not recorder.has_results:
             recorder.results(*results)
-        counts, claimed = recorder.commit()
+        counts, claimed, *_pending = recorder.commit()  # each step's result, in order
     else:
         with storage.transaction(engine) as session:
             counts = record_inputs(session, customers, invoices, bank_files)

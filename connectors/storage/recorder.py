@@ -17,6 +17,7 @@ does not depend on which process stored it.
 from __future__ import annotations
 
 import atexit
+import os
 import pickle
 import queue
 import sys
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # the parent imports this module where a run ends, so it stay
     from dunwell.connectors.sources.inputs import BankFile
 
 _live: weakref.WeakSet[Recorder] = weakref.WeakSet()
+YIELD_NICE = 10  # how far the thread storing the inputs steps back (see `_yielding`)
 
 
 class RecordingFailed(Unavailable):
@@ -61,6 +63,10 @@ class Recorder:
         """Store the run and what it found (`record_results`)."""
         self._send(("results", tuple(compact(a) for a in args)))
         self.has_results = True
+
+    def pending(self, frame: pd.DataFrame) -> None:
+        """Store pending bookings (`record_pending`), sent after the results they follow from."""
+        self._send(("pending", (compact(frame),)))
 
     def commit(self) -> list[Any]:
         """Commit, and return each step's result in the order sent; RecordingFailed (or the
@@ -159,6 +165,11 @@ def record_results(session: Session, run_id: str, kind: str, as_of: datetime,
     return [m.key for m in messages or [] if storage.claim_message(session, m, run_id)]
 
 
+def record_pending(session: Session, pending: pd.DataFrame) -> int:
+    """Pending bookings per invoice, as `record_results` stores them when it is given them."""
+    return storage.set_pending(session, pending)
+
+
 def abandon_all() -> None:
     """Stop every recording this process started and did not commit (a run that failed)."""
     for recorder in list(_live):
@@ -183,7 +194,8 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
 
     from dunwell.connectors.storage.engine import create_db_engine
 
-    steps: dict[str, Callable[..., Any]] = {"inputs": record_inputs, "results": record_results}
+    steps: dict[str, Callable[..., Any]] = {"inputs": record_inputs, "results": record_results,
+                                            "pending": record_pending}
     session: Session | None = None
     done: list[Any] = []
     messages = _read_ahead(source)
@@ -200,7 +212,9 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
                 _reply(sink, ("ok", done))
                 return 0
             elif kind in steps and session is not None:
-                done.append(steps[kind](session, *payload))
+                step = steps[kind]
+                done.append(_yielding(step, session, *payload) if kind == "inputs"
+                            else step(session, *payload))
                 del payload  # a million rows' frames: gone before the next step's arrive
                 give_back_memory()
             else:
@@ -214,6 +228,37 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
         if session is not None:
             session.close()
     return 1
+
+
+def _yielding(step: Callable[..., Any], *args: Any) -> Any:
+    """`step(*args)` in a thread of lower priority (`YIELD_NICE`), its result or its error.
+
+    The inputs are stored while the run matches; matching uses every core for a while
+    (rapidfuzz), and the inputs are stored well before the results come: the run's own
+    process goes first. The results are stored at normal priority (this thread): the run
+    waits for them. Only the one thread is lowered, which needs no privilege.
+    """
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            me = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, me, os.getpriority(os.PRIO_PROCESS, me) + YIELD_NICE)
+        except (OSError, AttributeError):  # not Linux: the same work, at its usual priority
+            pass
+        try:
+            outcome.append(("ok", step(*args)))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            outcome.append(("error", exc))
+
+    # a daemon: a helper stopped meanwhile (Ctrl-C) ends without waiting for it
+    worker = threading.Thread(target=run, name="recorder-inputs", daemon=True)
+    worker.start()
+    worker.join()
+    kind, value = outcome[0]
+    if kind == "error":
+        raise value
+    return value
 
 
 def give_back_memory() -> None:

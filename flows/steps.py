@@ -231,8 +231,11 @@ def reconcile_run(invoices: str, bank: list[str], customers: str | None, out: st
                                     None if dry_run else (run.run_id, "reconcile", params))
         rec = books.reconciled
         tables = reconciliation_tables(rec.matches, rec.discrepancies, rec.review_candidates)
-        # while a recording helper stores the results: the CSVs and the summary's counts
+        # while a recording helper stores the results: the CSVs, then (nothing left that
+        # could fail the run) the summary's counts while it commits
         stage(run.adapters.work_dir, tables)
+        if books.recorder is not None and books.recorder.has_results:
+            books.recorder.request_commit()
         draft = summarise(run.run_id, run.when, rec, [], books.checked, ImportCounts(), {})
         counts = ImportCounts() if dry_run else record(
             run.adapters, run.run_id, "reconcile", run.when, params, books)

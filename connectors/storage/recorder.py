@@ -52,6 +52,7 @@ class Recorder:
     def __init__(self, url: str, env: dict[str, str]) -> None:
         self._process = start_helper("dunwell.connectors.storage.recorder", env)
         self.has_results = False
+        self._commit_requested = False
         _live.add(self)
         self._send(("open", url))  # the URL (it may hold a password) by pipe, never by argv
 
@@ -68,15 +69,24 @@ class Recorder:
         """Store pending bookings (`record_pending`), sent after the results they follow from."""
         self._send(("pending", (compact(frame),)))
 
-    def commit(self) -> list[Any]:
-        """Commit, and return each step's result in the order sent; RecordingFailed (or the
-        helper's own DunwellError) when anything went wrong: then nothing was stored."""
+    def request_commit(self) -> None:
+        """Tell the helper to commit now, without waiting (`commit` waits): the run goes on
+        with what can no longer fail it, while the helper commits (1M: 3 s)."""
+        if self._commit_requested:
+            return
+        self._commit_requested = True
         self._send(("commit", None))
-        assert self._process.stdin is not None and self._process.stdout is not None
+        assert self._process.stdin is not None
         try:
             self._process.stdin.close()
         except OSError:
             pass  # the helper is gone: it said why on its stdout, or nothing if it was killed
+
+    def commit(self) -> list[Any]:
+        """Commit, and return each step's result in the order sent; RecordingFailed (or the
+        helper's own DunwellError) when anything went wrong: then nothing was stored."""
+        self.request_commit()
+        assert self._process.stdout is not None
         try:
             outcome, value = pickle.load(self._process.stdout)  # noqa: S301 - our helper
         except Exception:  # noqa: BLE001 - it died without a word

@@ -142,12 +142,19 @@ def reconcile_and_check(adapters: Adapters, when: datetime, invoices: str, custo
     """
     warm_up_docs()  # GX loads for the Data Docs in a helper process meanwhile
     inputs = read_inputs(invoices, customers, bank)
-    checked = check_inputs(inputs, when, adapters)
-    ledger = load_ledger(adapters.engine, since=(when - UNRESOLVED_LOOKBACK).date())
     recorder = start_recording(
-        adapters.engine, checked.customers, checked.invoices, inputs.bank_files,
+        adapters.engine, inputs.invoices, inputs.bank_files,
         int(getattr(adapters.settings, "record_helper_rows", RECORD_HELPER_ROWS))
     ) if record_as else None
+    try:
+        checked = check_inputs(inputs, when, adapters)
+        ledger = load_ledger(adapters.engine, since=(when - UNRESOLVED_LOOKBACK).date())
+    except BaseException:
+        if recorder is not None:
+            recorder.abandon()
+        raise
+    if recorder is not None:
+        recorder.inputs(checked.customers, checked.invoices, inputs.bank_files)
     hand_over: Heard | None = None
     if recorder is not None and record_as is not None:
         run_id, kind, params = record_as

@@ -59,19 +59,21 @@ def record_run(engine: Engine, customers: pd.DataFrame, invoices: pd.DataFrame,
     return replace(counts, claimed=frozenset(claimed))
 
 
-def start_recording(engine: Engine, customers: pd.DataFrame, invoices: pd.DataFrame,
-                    bank_files: list[BankFile], from_rows: int) -> Recorder | None:
+def start_recording(engine: Engine, invoices: pd.DataFrame, bank_files: list[BankFile],
+                    from_rows: int) -> Recorder | None:
     """For a run of at least `from_rows` invoices and statement rows: a second process that
-    opens the run's transaction and stores these inputs while this one matches (see
-    `connectors.storage.recorder`); None for a smaller run, recorded in-process at the end."""
+    will open the run's transaction and store its inputs while this one matches (see
+    `connectors.storage.recorder`); None for a smaller run, recorded in-process at the end.
+
+    Started as soon as the inputs are read, it has started Python and imported what it
+    needs by the time they are checked and sent (`Recorder.inputs`): the run no longer
+    waits for that (1M: 0.7 s)."""
     rows = len(invoices) + sum(len(bank.transactions) for bank in bank_files)
     if rows < from_rows:
         return None
     from dunwell.connectors.settings.config import environment
 
-    recorder = Recorder(engine.url.render_as_string(hide_password=False), environment())
-    recorder.inputs(customers, invoices, bank_files)
-    return recorder
+    return Recorder(engine.url.render_as_string(hide_password=False), environment())
 
 
 @task(name="finish run", cache_policy=NO_CACHE)

@@ -250,3 +250,30 @@ def test_an_abandoned_recording_rolls_back_and_frees_the_database(db_url: str) -
     with pytest.raises(RecordingFailed, match="recording the run failed"):
         broken.commit()
     engine.dispose()
+
+
+def test_a_run_that_fails_before_its_inputs_are_sent_stops_the_helper_it_started(
+        files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper starts as soon as the inputs are read, before they are checked: a run
+    that fails in between (here the checks, given no date to check against) stops it."""
+    from dunwell.connectors.root import build
+    from dunwell.flows.steps import reconcile_and_check
+    from dunwell.tasks.local import _local
+
+    mark = uuid.uuid4().hex
+    for name, value in _env(f"sqlite:///{tmp_path / 'early.db'}", 0, mark).items():
+        if name.startswith("DUNWELL_") or name == MARK:
+            monkeypatch.setenv(name, value)
+    adapters = build(tmp_path / "out", run_id="early")
+    started: list[int] = []
+    monkeypatch.setattr("dunwell.flows.steps.check_inputs",
+                        lambda *args: started.extend(_helpers(mark)) or args[1].date())
+
+    with _local(), pytest.raises(AttributeError):  # as a run from the command line
+        reconcile_and_check(adapters, None, str(files / "invoices.csv"),  # type: ignore[arg-type]
+                            str(files / "customers.csv"), [str(files / "bank.csv")],
+                            record_as=("early", "reconcile", {}))
+
+    assert started, "the helper was not started before the checks"
+    assert _wait_for(lambda: not _helpers(mark), 10), "the helper outlived the failed run"
+    adapters.engine.dispose()

@@ -301,6 +301,9 @@ def _read_ahead(source: IO[bytes]) -> queue.Queue[tuple[str, Any]]:
                 messages.put(("end", None))
                 return
             messages.put(message)
+            # not kept while the next one is awaited: the inputs' frames (1M: 340 MB) would
+            # live on until the results came, through the run's peak of memory
+            del message
 
     threading.Thread(target=read, name="recorder-read", daemon=True).start()
     return messages

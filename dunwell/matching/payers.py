@@ -176,18 +176,23 @@ def _token_heads(key: str) -> str:
 def _score_block(payers: np.ndarray, cut: np.ndarray, names: np.ndarray, name_pos: np.ndarray,
                  cutoff: int, heads: tuple[np.ndarray, np.ndarray]
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Ratio of whole names; a cut or abbreviated name is also compared cut and by word heads."""
+    """Ratio of whole names; a cut or abbreviated name is also compared cut and by word heads.
+
+    A name that several customers share, or that invoices repeat, is scored once and its
+    scores copied to each of its columns (1M blind: 75k distinct of 125k names)."""
+    distinct, first, back = np.unique(names, return_index=True, return_inverse=True)
     # Scores below what could count (after rounding to whole points) come back as 0: the
     # cut-offs let rapidfuzz skip work.
-    scores = process.cdist(payers.tolist(), names.tolist(), scorer=fuzz.ratio, dtype=np.uint8,
-                           score_cutoff=cutoff - 0.5, workers=_WORKERS)
+    scores = process.cdist(payers.tolist(), distinct.tolist(), scorer=fuzz.ratio, dtype=np.uint8,
+                           score_cutoff=cutoff - 0.5, workers=_WORKERS)[:, back]
     if cut.any():
-        partial = process.cdist(payers[cut].tolist(), names.tolist(), scorer=fuzz.partial_ratio,
+        partial = process.cdist(payers[cut].tolist(), distinct.tolist(), scorer=fuzz.partial_ratio,
                                 dtype=np.uint8, score_cutoff=min(cutoff + 7.5, 100),
-                                workers=_WORKERS).astype(int)
-        by_heads = process.cdist(heads[0][cut].tolist(), heads[1].tolist(), scorer=fuzz.ratio,
-                                 dtype=np.uint8, score_cutoff=min(cutoff + 5.5, 100),
-                                 workers=_WORKERS).astype(int)
+                                workers=_WORKERS)[:, back].astype(int)
+        by_heads = process.cdist(heads[0][cut].tolist(), heads[1][first].tolist(),
+                                 scorer=fuzz.ratio, dtype=np.uint8,
+                                 score_cutoff=min(cutoff + 5.5, 100),
+                                 workers=_WORKERS)[:, back].astype(int)
         # A shortened name is good evidence, never proof: it stays below an exact name.
         shortened = np.maximum(partial - 8, by_heads - 6)
         scores[cut] = np.maximum(scores[cut], np.clip(shortened, 0, 100))

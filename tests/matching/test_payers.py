@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching.builders import invoices, kinds, links, payments, run
 
@@ -134,3 +136,54 @@ def test_what_an_account_paid_in_one_currency_says_nothing_about_another() -> No
     rec = run(ledger, pay)
     assert not rec.matches["reasons"].str.contains("account paid").any()
     assert set(rec.matches.loc[rec.matches["transaction_id"] == "T2", "decision"]) == {"review"}
+
+
+def _scored_column_by_column(payers, cut, names, cutoff, heads):  # type: ignore[no-untyped-def]
+    """`payers._score_block` as it was before names were scored once each: every column."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    scores = process.cdist(payers.tolist(), names.tolist(), scorer=fuzz.ratio, dtype=np.uint8,
+                           score_cutoff=cutoff - 0.5)
+    if cut.any():
+        partial = process.cdist(payers[cut].tolist(), names.tolist(), scorer=fuzz.partial_ratio,
+                                dtype=np.uint8, score_cutoff=min(cutoff + 7.5, 100)).astype(int)
+        by_heads = process.cdist(heads[0][cut].tolist(), heads[1].tolist(), scorer=fuzz.ratio,
+                                 dtype=np.uint8, score_cutoff=min(cutoff + 5.5, 100)).astype(int)
+        shortened = np.maximum(partial - 8, by_heads - 6)
+        scores[cut] = np.maximum(scores[cut], np.clip(shortened, 0, 100))
+    return np.nonzero(scores >= cutoff), scores
+
+
+WORDS = ["muller", "mueller", "maschinenbau", "gmbh", "schmid", "elektro", "graz", "og", "ag",
+         "sch", "schmidt", "bau", "holding", "trading"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4), min_size=1,
+                max_size=6),
+       st.lists(st.integers(0, 7), min_size=1, max_size=12),
+       st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4), min_size=1,
+                max_size=8),
+       st.integers(70, 95))
+def test_a_name_shared_by_several_customers_scores_as_each_of_its_columns(
+        payer_words: list[list[str]], picks: list[int], name_words: list[list[str]],
+        cutoff: int) -> None:
+    import numpy as np
+
+    from dunwell.matching import payers as scoring
+
+    payer_keys = np.array([" ".join(w) for w in payer_words], dtype=object)
+    pool = [" ".join(w) for w in name_words]
+    names = np.array([pool[i % len(pool)] for i in picks], dtype=object)  # repeats
+    cut = np.array([i % 2 == 0 for i in range(len(payer_keys))])
+    heads = (np.array([scoring._token_heads(k) for k in payer_keys], dtype=object),
+             np.array([scoring._token_heads(k) for k in names], dtype=object))
+    positions = np.arange(100, 100 + len(names))
+
+    keys, cols, found = scoring._score_block(payer_keys, cut, names, positions, cutoff, heads)
+
+    (rows, at), scores = _scored_column_by_column(payer_keys, cut, names, cutoff, heads)
+    assert keys.tolist() == payer_keys[rows].tolist()
+    assert cols.tolist() == positions[at].tolist()
+    assert found.tolist() == scores[rows, at].astype("int64").tolist()

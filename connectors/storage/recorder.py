@@ -66,7 +66,8 @@ class Recorder:
         self.has_results = True
 
     def pending(self, frame: pd.DataFrame) -> None:
-        """Store pending bookings (`record_pending`), sent after the results they follow from."""
+        """Store pending bookings (`storage.set_pending`), sent after the results they follow
+        from."""
         self._send(("pending", (compact(frame),)))
 
     def request_commit(self) -> None:
@@ -175,11 +176,6 @@ def record_results(session: Session, run_id: str, kind: str, as_of: datetime,
     return [m.key for m in messages or [] if storage.claim_message(session, m, run_id)]
 
 
-def record_pending(session: Session, pending: pd.DataFrame) -> int:
-    """Pending bookings per invoice, as `record_results` stores them when it is given them."""
-    return storage.set_pending(session, pending)
-
-
 def abandon_all() -> None:
     """Stop every recording this process started and did not commit (a run that failed)."""
     for recorder in list(_live):
@@ -205,7 +201,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> int:
     from dunwell.connectors.storage.engine import create_db_engine
 
     steps: dict[str, Callable[..., Any]] = {"inputs": record_inputs, "results": record_results,
-                                            "pending": record_pending}
+                                            "pending": storage.set_pending}
     session: Session | None = None
     done: list[Any] = []
     messages = _read_ahead(source)

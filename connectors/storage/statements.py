@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -77,55 +78,74 @@ def record_statement_import(
     header = StatementImport(file_name=file_name, file_hash=file_hash, format=fmt)
     session.add(header)
     session.flush()
-    new, known, rows, ids = _store(session, header.id, transactions)
+    source = _Source(transactions)
+    new, known = _store(session, header.id, source)
     header.new_count, header.known_count = len(new), known
-    header.rejected_count = rows - len(new) - known
+    header.rejected_count = source.rows - len(new) - known
     session.flush()
-    new_ids = [ids[i] for i in new]
-    return ImportOutcome(len(new_ids), known, header.rejected_count, header.id, new_ids)
+    return ImportOutcome(len(new), known, header.rejected_count, header.id, source.ids_at(new))
 
 
-def _store(session: Session, import_id: int, transactions: Sequence[BankTxn] | pd.DataFrame
-           ) -> tuple[list[int], int, int, list[str]]:
+def _store(session: Session, import_id: int, source: _Source) -> tuple[np.ndarray, int]:
     """Insert each identity's first row unless stored, a slice of the file at a time (a
     million rows as Python values at once held a gigabyte). Returns the positions of the
-    rows stored now, how many repeats were known (same identity, same content), the rows
-    read and their transaction ids."""
-    source = _Source(transactions)
-    accounts, ids = source.keys()
-    keys = list(zip(accounts, ids, strict=True))
-    first: dict[tuple[str, str], int] = {}
-    for i, key in enumerate(keys):
-        if key[1]:
-            first.setdefault(key, i)
-    chosen = list(first.values())
-    prints: list[str] = []
+    rows stored now and how many repeats were known (same identity, same content).
+
+    The identities and each row's fingerprint are kept as arrays, not as Python values per
+    row: a million rows' tuples, dictionary and digests held 600 MB in the recording helper
+    while the run matched."""
+    keys = source.keys()
+    has_id = (keys["transaction_id"] != "").to_numpy(dtype=bool)
+    chosen = has_id & ~keys.duplicated(keep="first").to_numpy(dtype=bool)
+    prints = np.zeros(source.rows, dtype="S64")  # each row's fingerprint, hex digits
     written = 0
-    position = 0
-    with indexes_deferred(session, BankTransaction.__table__, len(chosen)):
+    with indexes_deferred(session, BankTransaction.__table__, int(chosen.sum())):
         for start, columns in source.slices():
-            prints += columns["fingerprint"]
             stop = start + len(columns["fingerprint"])
-            mine = []
-            while position < len(chosen) and chosen[position] < stop:
-                mine.append(chosen[position] - start)
-                position += 1
-            batch = {name: [cells[i] for i in mine] for name, cells in columns.items()}
+            prints[start:stop] = columns["fingerprint"]
+            mine = np.flatnonzero(chosen[start:stop])
+            if len(mine) == stop - start:
+                batch = dict(columns)
+            else:
+                batch = {name: [cells[i] for i in mine] for name, cells in columns.items()}
             batch["import_id"] = [import_id] * len(mine)
-            if mine:
+            if len(mine):
                 written += insert_rows(session, BankTransaction.__table__, batch,
                                        conflict=("account", "transaction_id"))
-    inserted = set(first) if written == len(chosen) else _inserted(session, import_id)
-    new = [i for key, i in first.items() if key in inserted]
-    reference = _stored_fingerprints(session, [k for k in first if k not in inserted])
-    stored_now = set(new)
+    stored_now = chosen.copy()
+    if written != int(chosen.sum()):  # some identities were stored by an earlier import
+        inserted = _inserted(session, import_id)
+        rows = np.flatnonzero(chosen)
+        stored_now[rows] = [key in inserted for key in _keys_at(keys, rows)]
+    return np.flatnonzero(stored_now), _known(session, keys, has_id, stored_now, prints)
+
+
+def _known(session: Session, keys: pd.DataFrame, has_id: np.ndarray, stored_now: np.ndarray,
+           prints: np.ndarray) -> int:
+    """Rows not stored now whose content is what is stored for their identity: this file's
+    first row of it when that was stored now, else the row an earlier import stored."""
+    others = np.flatnonzero(has_id & ~stored_now)
+    if not others.size:
+        return 0
+    codes = keys.groupby(["account", "transaction_id"], sort=False).ngroup().to_numpy()
+    first_of = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+    first_of[codes[::-1]] = np.arange(len(codes))[::-1]  # the last write wins: the first row
+    firsts = first_of[codes[others]]
+    earlier = np.unique(firsts[~stored_now[firsts]])  # first rows stored by an earlier import
+    earlier_keys = _keys_at(keys, earlier)
+    reference = _stored_fingerprints(session, earlier_keys)
+    stored_before = dict(zip(earlier.tolist(), map(reference.get, earlier_keys), strict=True))
     known = 0
-    for i, key in enumerate(keys):
-        if key[1] and i not in stored_now:
-            first_row = first[key]
-            expected = prints[first_row] if first_row in stored_now else reference.get(key)
-            known += expected == prints[i]
-    return new, known, len(keys), ids
+    for row, first in zip(others.tolist(), firsts.tolist(), strict=True):
+        expected = prints[first].decode() if stored_now[first] else stored_before[first]
+        known += expected == prints[row].decode()
+    return known
+
+
+def _keys_at(keys: pd.DataFrame, rows: np.ndarray) -> list[tuple[str, str]]:
+    """(account, transaction id) of these rows."""
+    return list(zip(map(str, keys["account"].take(rows).tolist()),
+                    map(str, keys["transaction_id"].take(rows).tolist()), strict=True))
 
 
 def _inserted(session: Session, import_id: int) -> set[tuple[str, str]]:
@@ -163,18 +183,29 @@ class _Source:
             self.frame = transactions
         else:
             self.records = list(transactions)
+        self.rows = len(self.frame) if self.frame is not None else len(self.records)
+        self._keys: pd.DataFrame | None = None
 
-    def keys(self) -> tuple[list[str], list[str]]:
-        """Every row's account and transaction id, as stored."""
-        if self.frame is not None:
-            return (_account_cells(self.frame), _id_cells(self.frame))
-        return ([t.account or "" for t in self.records],
-                [str(t.transaction_id or "") for t in self.records])
+    def keys(self) -> pd.DataFrame:
+        """Every row's account and transaction id as stored ("" for none), as text columns."""
+        if self._keys is None:
+            if self.frame is not None:
+                accounts = _key_text(column(self.frame, "account", ""))
+                ids = _key_text(self.frame["transaction_id"])
+            else:
+                accounts = pd.Series([t.account or "" for t in self.records], dtype="str")
+                ids = pd.Series([str(t.transaction_id or "") for t in self.records], dtype="str")
+            self._keys = pd.DataFrame({"account": accounts.reset_index(drop=True),
+                                       "transaction_id": ids.reset_index(drop=True)})
+        return self._keys
+
+    def ids_at(self, rows: np.ndarray) -> list[str]:
+        """The transaction ids of these rows, in their order."""
+        return [str(v) for v in self.keys()["transaction_id"].take(rows).tolist()]
 
     def slices(self) -> Iterator[tuple[int, dict[str, list[Any]]]]:
         """(first row, columns with each row's fingerprint) for consecutive slices."""
-        rows = len(self.frame) if self.frame is not None else len(self.records)
-        for start in range(0, rows, SLICE_ROWS):
+        for start in range(0, self.rows, SLICE_ROWS):
             if self.frame is not None:
                 columns = _frame_columns(self.frame.iloc[start:start + SLICE_ROWS])
             else:
@@ -204,6 +235,14 @@ def _account_cells(frame: pd.DataFrame) -> list[str]:
 
 def _id_cells(frame: pd.DataFrame) -> list[str]:
     return [v or "" for v in text_or_none(frame["transaction_id"])]
+
+
+def _key_text(cells: pd.Series) -> pd.Series:
+    """A key column as `_account_cells` and `_id_cells` store it, without a Python value per
+    row: blank and missing cells are ""."""
+    texts = cells.astype("str")
+    blank = texts.isna() | (texts.str.strip() == "")
+    return texts.where(~blank, "").astype("str")
 
 
 def _iban(value: str | None) -> str | None:

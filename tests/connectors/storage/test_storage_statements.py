@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
+import uuid
 from decimal import Decimal
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from storage_samples import txn
 
 from dunwell.connectors.storage import load_transactions, record_statement_import, transaction
 from dunwell.connectors.storage.models import BankTransaction, StatementImport
+from dunwell.connectors.storage.statements import fingerprint
 from dunwell.frames import TRANSACTION_COLUMNS
 
 
@@ -109,3 +114,57 @@ def test_a_hundred_thousand_transactions_import_quickly(db_engine: Engine) -> No
     elapsed = time.monotonic() - started
     assert (first.new, second.new, second.known) == (100_000, 50_000, 50_000)
     assert elapsed < 120, f"took {elapsed:.1f}s"
+
+
+def _expected(stored: dict[tuple[str, str], str], rows: list[dict]) -> tuple[int, int, int, list]:
+    """The import rules, one row at a time: an identity's first row is stored unless known;
+    every other row is known when its content is what is stored for it, else rejected."""
+    new, known, rejected, ids = 0, 0, 0, []
+    for row in rows:
+        key = (row["account"] or "", row["transaction_id"])
+        if not key[1]:
+            rejected += 1
+        elif key not in stored:
+            stored[key] = fingerprint(row)
+            new, ids = new + 1, [*ids, key[1]]
+        elif stored[key] == fingerprint(row):
+            known += 1
+        else:
+            rejected += 1
+    return new, known, rejected, ids
+
+
+_ROW = st.fixed_dictionaries({
+    "transaction_id": st.sampled_from(["T1", "T2", "T3", ""]),
+    "account": st.sampled_from(["ACC-A", "ACC-B", ""]),
+    "amount": st.sampled_from(["10.00", "10.0", "-3.50"]),
+    "remittance_info": st.sampled_from(["inv 1", "inv 2"]),
+})
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.lists(_ROW, max_size=8), min_size=1, max_size=3),
+       as_frame=st.booleans())
+def test_each_import_counts_rows_as_the_rules_say_one_row_at_a_time(
+        db_engine: Engine, files: list[list[dict]], as_frame: bool) -> None:
+    # each example on accounts of its own: the database is shared between examples
+    prefix = uuid.uuid4().hex[:8]
+    stored: dict[tuple[str, str], str] = {}
+    for n, rows in enumerate(files):
+        records = [txn(r["transaction_id"], r["amount"], account=f"{prefix}{r['account']}",
+                       remittance_info=r["remittance_info"]) for r in rows]
+        given_rows = [{**dataclasses.asdict(t), "transaction_id": str(t.transaction_id)}
+                      for t in records]
+        want = _expected(stored, given_rows)
+        source = records
+        if as_frame and records:
+            source = pd.DataFrame([{
+                "transaction_id": t.transaction_id, "booking_date": pd.Timestamp(t.booking_date),
+                "amount_minor": int(t.amount * 100), "currency": t.currency,
+                "counterparty_name": t.counterparty_name, "counterparty_iban": t.counterparty_iban,
+                "remittance_info": t.remittance_info, "account": t.account, "line": i + 1}
+                for i, t in enumerate(records)])
+        outcome = _import(db_engine, f"{prefix}-{n}.sta", source, f"{n}" * 64)
+        assert (outcome.new, outcome.known, outcome.rejected,
+                outcome.new_transaction_ids) == want

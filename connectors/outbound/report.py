@@ -271,16 +271,29 @@ def aging_buckets(invoices: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
 
 def dso(invoices: pd.DataFrame, as_of: date, days: int = 90) -> list[dict]:
-    """Days sales outstanding per currency: open receivables / invoiced in `days` days x days."""
-    billed = invoices[invoices["status"].isin(["open", "paid"])]
-    recent = billed[billed["issue_date"] > pd.Timestamp(as_of) - pd.Timedelta(days=days)]
+    """Days sales outstanding per currency: open receivables / invoiced in `days` days x days.
+
+    Summed per currency on five columns as arrays: a million invoices' frame copied row by
+    row into groups cost a second and 400 MB at the end of every large run."""
+    status = invoices["status"]
+    billed = status.isin(["open", "paid"]).to_numpy(dtype=bool)
+    currency = invoices["currency"].to_numpy(dtype=object)[billed]
+    cutoff = pd.Timestamp(as_of) - pd.Timedelta(days=days)
+    recent = (invoices["issue_date"] > cutoff).to_numpy(dtype=bool)[billed]
+    owing = (status == "open").to_numpy(dtype=bool)[billed]
+    amount = invoices["amount_minor"].fillna(0).to_numpy(dtype="int64")[billed]
+    owed = invoices["open_minor"].fillna(0).to_numpy(dtype="int64")[billed]
+    codes, names = pd.factorize(currency)  # a missing currency is -1: in no group
+    sales = np.zeros(len(names), dtype=np.int64)
+    open_ = np.zeros(len(names), dtype=np.int64)
+    np.add.at(sales, codes[recent & (codes >= 0)], amount[recent & (codes >= 0)])
+    np.add.at(open_, codes[owing & (codes >= 0)], owed[owing & (codes >= 0)])
     rows = []
-    for currency, group in billed.groupby("currency", sort=True):
-        sales = int(recent.loc[recent["currency"] == currency, "amount_minor"].sum())
-        open_ = int(group.loc[group["status"] == "open", "open_minor"].sum())
-        if sales > 0:
-            value = (Decimal(open_) / Decimal(sales) * days).quantize(Decimal("0.1"), ROUND_HALF_UP)
-            rows.append({"currency": currency, "days": value})
+    for code in sorted(range(len(names)), key=lambda c: str(names[c])):
+        if sales[code] > 0:
+            value = (Decimal(int(open_[code])) / Decimal(int(sales[code])) * days).quantize(
+                Decimal("0.1"), ROUND_HALF_UP)
+            rows.append({"currency": str(names[code]), "days": value})
     return rows
 
 

@@ -8,16 +8,18 @@ import re
 import socket
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from email import message_from_bytes, policy
 from html import unescape
 
 import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dunwell.connectors.outbound.mail import FileOutbox, SmtpTransport
-from dunwell.connectors.outbound.report import ReportInputs, build_report, send_report
+from dunwell.connectors.outbound.report import ReportInputs, build_report, dso, send_report
 from dunwell.connectors.quality.validation import check
 from dunwell.errors import DeliveryError
 
@@ -361,3 +363,37 @@ def test_the_report_names_the_statement_period_and_what_is_overdue(tmp_path):
     eur = int(overdue.loc[overdue["currency"] == "EUR", "open_minor"].sum())
     assert eur > 0
     assert f"overdue {_eur(Decimal(eur) / 100)}" in report.text
+
+
+def _dso_by_groups(invoices: pd.DataFrame, as_of: date, days: int = 90) -> list[dict]:
+    """DSO as its definition reads, group by group: open receivables over what was
+    invoiced in the last `days` days, times `days`."""
+    billed = invoices[invoices["status"].isin(["open", "paid"])]
+    recent = billed[billed["issue_date"] > pd.Timestamp(as_of) - pd.Timedelta(days=days)]
+    rows = []
+    for currency, group in billed.groupby("currency", sort=True):
+        sales = int(recent.loc[recent["currency"] == currency, "amount_minor"].sum())
+        open_ = int(group.loc[group["status"] == "open", "open_minor"].sum())
+        if sales > 0:
+            value = (Decimal(open_) / Decimal(sales) * days).quantize(Decimal("0.1"),
+                                                                      ROUND_HALF_UP)
+            rows.append({"currency": currency, "days": value})
+    return rows
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["EUR", "IDR", "CHF", None]),
+                          st.sampled_from(["open", "paid", "cancelled", "disputed"]),
+                          st.integers(0, 200), st.integers(0, 10**15), st.integers(0, 10**15)),
+                max_size=40))
+def test_dso_is_open_receivables_over_recent_sales_per_currency(rows: list[tuple]) -> None:
+    as_of = date(2026, 12, 5)
+    invoices = pd.DataFrame({
+        "currency": pd.Series([r[0] for r in rows], dtype="str"),
+        "status": pd.Series([r[1] for r in rows], dtype="str"),
+        "issue_date": pd.Series([pd.Timestamp(as_of) - pd.Timedelta(days=r[2]) for r in rows],
+                                dtype="datetime64[s]"),
+        "amount_minor": pd.Series([r[3] for r in rows], dtype="int64"),
+        "open_minor": pd.Series([r[4] for r in rows], dtype="int64"),
+    })
+    assert dso(invoices, as_of) == _dso_by_groups(invoices, as_of)

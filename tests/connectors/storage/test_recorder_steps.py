@@ -60,3 +60,45 @@ def test_a_message_read_ahead_is_not_kept_once_handed_on() -> None:
 
         assert kind == "inputs"
         assert rows() is None, "the reading thread still holds the last message"
+
+
+def test_the_open_transactions_wal_is_synced_while_waiting_and_stays_uncommitted(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from dunwell.connectors.storage.engine import create_db_engine
+
+    database = tmp_path / "run.db"
+    synced: list[str] = []
+    real_sync = os.fdatasync
+    monkeypatch.setattr(recorder.os, "fdatasync", lambda fd: synced.append(
+        os.readlink(f"/proc/self/fd/{fd}")) or real_sync(fd))
+    session = Session(create_db_engine(f"sqlite:///{database}"))
+    session.begin()
+    session.execute(text("PRAGMA cache_size=16"))  # pages spill into the WAL before commit
+    session.execute(text("CREATE TABLE rows (n INTEGER, note TEXT)"))
+    session.execute(text("INSERT INTO rows VALUES (:n, :note)"),
+                    [{"n": n, "note": "x" * 200} for n in range(20_000)])
+    assert os.path.getsize(f"{database}-wal") > 1_000_000
+
+    assert recorder.sync_journal(session) == f"{database}-wal"
+    assert synced == [f"{database}-wal"]
+    with sqlite3.connect(database) as other:  # still one uncommitted transaction
+        assert other.execute("SELECT count(*) FROM sqlite_master WHERE name = 'rows'"
+                             ).fetchone() == (0,)
+    session.commit()
+    with sqlite3.connect(database) as other:
+        assert other.execute("SELECT count(*) FROM rows").fetchone() == (20_000,)
+    session.close()
+
+
+def test_no_wal_is_synced_for_a_database_in_memory() -> None:
+    from sqlalchemy.orm import Session
+
+    from dunwell.connectors.storage.engine import create_db_engine
+
+    with Session(create_db_engine("sqlite://")) as session:
+        assert recorder.sync_journal(session) is None

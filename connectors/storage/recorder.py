@@ -321,7 +321,7 @@ def _read_ahead(source: IO[bytes]) -> queue.Queue[tuple[str, Any]]:
         while True:
             try:
                 message = pickle.load(source)  # noqa: S301 - from the parent only
-            except (EOFError, OSError, pickle.UnpicklingError):
+            except (EOFError, OSError, ValueError, pickle.UnpicklingError):  # ValueError: closed
                 messages.put(("end", None))
                 return
             messages.put(message)

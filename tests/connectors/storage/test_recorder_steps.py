@@ -102,3 +102,12 @@ def test_no_wal_is_synced_for_a_database_in_memory() -> None:
 
     with Session(create_db_engine("sqlite://")) as session:
         assert recorder.sync_journal(session) is None
+
+
+def test_input_closed_under_the_reader_ends_the_recording() -> None:
+    read_end, write_end = os.pipe()
+    os.close(write_end)
+    source = os.fdopen(read_end, "rb")
+    source.close()  # as a test closing its pipe leaves a reader still running
+
+    assert recorder._read_ahead(source).get(timeout=10) == ("end", None)

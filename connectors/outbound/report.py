@@ -286,8 +286,9 @@ def dso(invoices: pd.DataFrame, as_of: date, days: int = 90) -> list[dict]:
     codes, names = pd.factorize(currency)  # a missing currency is -1: in no group
     sales = np.zeros(len(names), dtype=np.int64)
     open_ = np.zeros(len(names), dtype=np.int64)
-    np.add.at(sales, codes[recent & (codes >= 0)], amount[recent & (codes >= 0)])
-    np.add.at(open_, codes[owing & (codes >= 0)], owed[owing & (codes >= 0)])
+    counted = codes >= 0
+    np.add.at(sales, codes[recent & counted], amount[recent & counted])
+    np.add.at(open_, codes[owing & counted], owed[owing & counted])
     rows = []
     for code in sorted(range(len(names)), key=lambda c: str(names[c])):
         if sales[code] > 0:

@@ -97,9 +97,10 @@ def _store(session: Session, import_id: int, source: _Source) -> tuple[np.ndarra
     keys = source.keys()
     has_id = (keys["transaction_id"] != "").to_numpy(dtype=bool)
     chosen = has_id & ~keys.duplicated(keep="first").to_numpy(dtype=bool)
+    first_rows = int(chosen.sum())
     prints = np.zeros(source.rows, dtype="S64")  # each row's fingerprint, hex digits
     written = 0
-    with indexes_deferred(session, BankTransaction.__table__, int(chosen.sum())):
+    with indexes_deferred(session, BankTransaction.__table__, first_rows):
         for start, columns in source.slices():
             stop = start + len(columns["fingerprint"])
             prints[start:stop] = columns["fingerprint"]
@@ -113,7 +114,7 @@ def _store(session: Session, import_id: int, source: _Source) -> tuple[np.ndarra
                 written += insert_rows(session, BankTransaction.__table__, batch,
                                        conflict=("account", "transaction_id"))
     stored_now = chosen.copy()
-    if written != int(chosen.sum()):  # some identities were stored by an earlier import
+    if written != first_rows:  # some identities were stored by an earlier import
         inserted = _inserted(session, import_id)
         rows = np.flatnonzero(chosen)
         stored_now[rows] = [key in inserted for key in _keys_at(keys, rows)]
@@ -229,17 +230,9 @@ def _record_columns(records: Sequence[BankTxn], offset: int = 0) -> dict[str, li
     }
 
 
-def _account_cells(frame: pd.DataFrame) -> list[str]:
-    return [v or "" for v in text_or_none(column(frame, "account", ""))]
-
-
-def _id_cells(frame: pd.DataFrame) -> list[str]:
-    return [v or "" for v in text_or_none(frame["transaction_id"])]
-
-
 def _key_text(cells: pd.Series) -> pd.Series:
-    """A key column as `_account_cells` and `_id_cells` store it, without a Python value per
-    row: blank and missing cells are ""."""
+    """An identity column (account, transaction id) as stored: blank and missing cells are
+    "", as text, without a Python value per row."""
     texts = cells.astype("str")
     blank = texts.isna() | (texts.str.strip() == "")
     return texts.where(~blank, "").astype("str")
@@ -254,8 +247,8 @@ def _frame_columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
     currency = frame["currency"].astype("str").tolist()
     ibans = column(frame, "counterparty_iban", "")
     return {
-        "account": _account_cells(frame),
-        "transaction_id": _id_cells(frame),
+        "account": _key_text(column(frame, "account", "")).tolist(),
+        "transaction_id": _key_text(frame["transaction_id"]).tolist(),
         "line": [int(v) for v in column(frame, "line", 0).fillna(0)],
         "booking_date": dates(frame["booking_date"]),
         "amount": decimals(frame["amount_minor"], currency),
